@@ -1,0 +1,82 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// Settings every Swift target gets: the compiler holds module boundaries
+/// (`internal` imports unless a module re-exports a type on purpose).
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "IsoPlan",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "isoplan", targets: ["isoplan"]),
+        .library(name: "NumericCore", targets: ["NumericCore"]),
+        .library(name: "Domain", targets: ["Domain"]),
+        .library(name: "RunStore", targets: ["RunStore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // Floor 0 — OpenBLAS (CBLAS) and LAPACKE; imported by NumericCore only.
+        .systemLibrary(
+            name: "CLapack",
+            path: "Sources/CLapack",
+            providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
+        ),
+
+        // Floor 1 — numerics and the shared value types.
+        .target(name: "NumericCore", dependencies: ["CLapack"], swiftSettings: strictSettings),
+        .target(name: "Domain", swiftSettings: strictSettings),
+
+        // Floor 2 — the SQLite store (the only module that writes SQL).
+        .target(
+            name: "RunStore",
+            dependencies: ["Domain", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
+
+        // Floor 5 — the command-line program.
+        .executableTarget(
+            name: "isoplan",
+            dependencies: [
+                "NumericCore", "Domain", "RunStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // Tests — one target per module, plus shared support.
+        .target(
+            name: "IsoplanTestSupport",
+            path: "Tests/IsoplanTestSupport",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "NumericCoreTests",
+            dependencies: ["NumericCore", "IsoplanTestSupport"],
+            resources: [.copy("Golden")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "DomainTests",
+            dependencies: ["Domain", "IsoplanTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "RunStoreTests",
+            dependencies: ["RunStore", "Domain", "IsoplanTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "isoplanTests",
+            dependencies: ["IsoplanTestSupport"],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

@@ -1,0 +1,62 @@
+/// One RL training run: its allocation and provenance. Its measurements are ``MetricPoint``s.
+///
+/// The symbols of the IsoCompute paper: `n` = ``rolloutsPerProblem``, `B_p` =
+/// ``problemsPerBatch``; a step consumes `B = B_p·n` rollouts, so `M` steps cost
+/// `C = B_p·n·M` rollouts.
+public struct Run: Codable, Hashable, Sendable {
+    /// The store's id; `nil` until the run is saved.
+    public var id: Int64?
+    /// A name unique within the store.
+    public var name: String
+    /// Where the run came from (`sim`, `verl`, `trl`, `csv`, …).
+    public var source: String
+    /// Rollouts per problem, `n` (the GRPO group size).
+    public var rolloutsPerProblem: Int
+    /// Problems per batch, `B_p`.
+    public var problemsPerBatch: Int
+    /// Learning rate `η`, when known.
+    public var learningRate: Double?
+    /// The policy model, when known.
+    public var model: String?
+    /// The training data set, when known.
+    public var dataset: String?
+    /// The difficulty label of the data set (`easy`, `hard`, …), when known.
+    public var difficulty: String?
+
+    public init(id: Int64? = nil, name: String, source: String, rolloutsPerProblem: Int, problemsPerBatch: Int,
+                learningRate: Double? = nil, model: String? = nil, dataset: String? = nil, difficulty: String? = nil) {
+        self.id = id
+        self.name = name
+        self.source = source
+        self.rolloutsPerProblem = rolloutsPerProblem
+        self.problemsPerBatch = problemsPerBatch
+        self.learningRate = learningRate
+        self.model = model
+        self.dataset = dataset
+        self.difficulty = difficulty
+    }
+
+    /// Rollouts per update step, `B = B_p·n` (as `Double`: budget arithmetic never wraps).
+    public var rolloutsPerStep: Double { Double(problemsPerBatch) * Double(rolloutsPerProblem) }
+
+    /// Sampling compute after `steps` update steps, `C = B_p·n·M`, in rollouts.
+    public func compute(afterSteps steps: Int) -> Double { rolloutsPerStep * Double(steps) }
+
+    /// Checks the invariants every stored run holds.
+    /// - Throws: ``DomainError/invalid(field:value:reason:)`` naming the first field that fails.
+    public func validate() throws(DomainError) {
+        if name.allSatisfy(\.isWhitespace) {
+            throw .invalid(field: "name", value: name, reason: "must not be empty")
+        }
+        if source.isEmpty { throw .invalid(field: "source", value: source, reason: "must not be empty") }
+        if rolloutsPerProblem < 1 {
+            throw .invalid(field: "rolloutsPerProblem (n)", value: String(rolloutsPerProblem), reason: "must be ≥ 1")
+        }
+        if problemsPerBatch < 1 {
+            throw .invalid(field: "problemsPerBatch (B_p)", value: String(problemsPerBatch), reason: "must be ≥ 1")
+        }
+        if let learningRate, !(learningRate.isFinite && learningRate > 0) {
+            throw .invalid(field: "learningRate", value: String(learningRate), reason: "must be finite and > 0")
+        }
+    }
+}

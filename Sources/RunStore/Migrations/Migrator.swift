@@ -1,0 +1,17 @@
+import GRDB
+
+/// The migration timeline. A shipped migration is never edited: later issues append new ones.
+enum Migrations {
+    /// IsoPlan's SQLite `application_id` ("ISOP"), written by the first migration so a database
+    /// of another application is recognised before anything touches it.
+    static let applicationID: Int32 = 0x4953_4F50
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration(V1RunsAndPoints.identifier, migrate: V1RunsAndPoints.migrate)
+        return migrator
+    }
+
+    /// Identifiers of every migration this version knows, in order.
+    static var knownIdentifiers: [String] { migrator.migrations }
+}

@@ -1,0 +1,53 @@
+/// The store could not be opened or could not do what was asked. Every case names the file.
+public enum StoreError: Error, Equatable, Sendable {
+    /// The file exists but is not an SQLite database (or is corrupt).
+    case notADatabase(path: String)
+    /// The file is an SQLite database of another application.
+    case foreignDatabase(path: String, detail: String)
+    /// The file was written by a newer IsoPlan: it holds migrations this version does not know.
+    case createdByNewerVersion(path: String, unknownMigrations: [String])
+    /// The file cannot be opened or created (missing folder, permissions).
+    case cannotOpen(path: String, reason: String)
+    /// A run with this name is already stored.
+    case duplicateRunName(path: String, name: String)
+    /// No run has this id.
+    case runNotFound(path: String, id: Int64)
+    /// A value to store breaks an invariant; nothing was written.
+    case invalidValue(path: String, detail: String)
+    /// Any other SQLite failure, with SQLite's message.
+    case sqlite(path: String, message: String)
+
+    /// Whether the failure is the fault of the file or the data (exit code 65) rather than of
+    /// the environment.
+    public var isBadInput: Bool {
+        switch self {
+        case .notADatabase, .foreignDatabase, .createdByNewerVersion, .duplicateRunName, .runNotFound, .invalidValue:
+            true
+        case .cannotOpen, .sqlite:
+            false
+        }
+    }
+}
+
+extension StoreError: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case let .notADatabase(path):
+            "\(path): not an IsoPlan database (the file is not SQLite, or is corrupt)"
+        case let .foreignDatabase(path, detail):
+            "\(path): an SQLite database of another application (\(detail)); choose another --db path"
+        case let .createdByNewerVersion(path, unknown):
+            "\(path): written by a newer IsoPlan (unknown migrations: \(unknown.joined(separator: ", "))); upgrade isoplan"
+        case let .cannotOpen(path, reason):
+            "\(path): cannot open database (\(reason))"
+        case let .duplicateRunName(path, name):
+            "\(path): a run named \"\(name)\" already exists"
+        case let .runNotFound(path, id):
+            "\(path): no run with id \(id)"
+        case let .invalidValue(path, detail):
+            "\(path): \(detail); nothing was written"
+        case let .sqlite(path, message):
+            "\(path): SQLite error: \(message)"
+        }
+    }
+}

@@ -1,0 +1,23 @@
+import ArgumentParser
+import RunStore
+
+/// Exit statuses beyond ArgumentParser's 0 (success), 1 (failure) and 64 (usage), from sysexits.
+/// Listed in docs/CLI.md.
+enum ExitCodes {
+    /// Malformed input data: a bad file, a foreign or newer database (`EX_DATAERR`).
+    static let dataError = ExitCode(65)
+    /// An input file does not exist (`EX_NOINPUT`).
+    static let noInput = ExitCode(66)
+    /// A transient failure; rerun to resume (`EX_TEMPFAIL`).
+    static let temporaryFailure = ExitCode(75)
+}
+
+/// Prints a one-line diagnostic on stderr and returns the exit code that fits the error.
+func reportFailure(_ error: any Error) -> ExitCode {
+    if let storeError = error as? StoreError {
+        printError("error: \(storeError)")
+        return storeError.isBadInput ? ExitCodes.dataError : .failure
+    }
+    printError("error: \(error)")
+    return .failure
+}

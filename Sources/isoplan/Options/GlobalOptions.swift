@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+
+/// Options every command accepts, before or after the subcommand name.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "SQLite database file (default: $ISOPLAN_DB, else ./isoplan.sqlite).", valueName: "path"))
+    var db: String?
+
+    @Flag(name: .long, help: "Print machine-readable JSON on stdout (same as --format json).")
+    var json = false
+
+    @Option(name: .long, help: ArgumentHelp("Output format.", valueName: "format"))
+    var format: OutputFormat?
+
+    /// The database path: `--db`, else `ISOPLAN_DB`, else `./isoplan.sqlite`.
+    var databasePath: String {
+        if let db { return db }
+        if let env = ProcessInfo.processInfo.environment["ISOPLAN_DB"], !env.isEmpty { return env }
+        return "isoplan.sqlite"
+    }
+
+    /// The chosen output format (`--json` wins).
+    var outputFormat: OutputFormat { json ? .json : (format ?? .table) }
+
+    func validate() throws {
+        if json, let format, format != .json {
+            throw ValidationError("--json conflicts with --format \(format.rawValue); give one of them")
+        }
+    }
+}
+
+/// How results are printed on stdout.
+enum OutputFormat: String, CaseIterable, ExpressibleByArgument {
+    case table, json, md, markdown
+
+    init?(argument: String) {
+        self.init(rawValue: argument.lowercased())
+    }
+}
