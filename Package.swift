@@ -70,12 +70,13 @@ let package = Package(
         ),
         .testTarget(
             name: "RunStoreTests",
-            dependencies: ["RunStore", "Domain", "IsoplanTestSupport"],
+            dependencies: ["RunStore", "Domain", "IsoplanTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "isoplanTests",
-            dependencies: ["IsoplanTestSupport"],
+            dependencies: ["isoplan", "Domain", "IsoplanTestSupport"],
             swiftSettings: strictSettings
         ),
     ]

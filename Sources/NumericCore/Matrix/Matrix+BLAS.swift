@@ -25,8 +25,8 @@ extension Matrix {
     /// - Complexity: O(m·n·k) floating-point operations, `2·m·n·k` of them.
     /// - Precondition: shapes conform: `op(A)` is m×k, `op(B)` is k×n, `C` is m×n.
     public static func gemm(
-        alpha: Double = 1, _ a: Matrix, _ transposeA: Transpose = .none,
-        _ b: Matrix, _ transposeB: Transpose = .none,
+        alpha: Double = 1, _ a: Matrix, transposeA: Transpose = .none,
+        _ b: Matrix, transposeB: Transpose = .none,
         beta: Double = 0, into c: inout Matrix
     ) {
         let (m, k) = transposeA.isTransposed ? (a.columns, a.rows) : (a.rows, a.columns)
@@ -54,7 +54,7 @@ extension Matrix {
         let m = transposeSelf.isTransposed ? columns : rows
         let n = transposeOther.isTransposed ? other.rows : other.columns
         var result = Matrix(rows: m, columns: n)
-        Matrix.gemm(self, transposeSelf, other, transposeOther, into: &result)
+        Matrix.gemm(self, transposeA: transposeSelf, other, transposeB: transposeOther, into: &result)
         return result
     }
 
@@ -66,7 +66,7 @@ extension Matrix {
     /// Matrix–vector product `y ← α·op(A)·x + β·y` (BLAS `dgemv`), in place on `y`.
     /// - Complexity: O(m·n).
     public static func gemv(
-        alpha: Double = 1, _ a: Matrix, _ transposeA: Transpose = .none,
+        alpha: Double = 1, _ a: Matrix, transposeA: Transpose = .none,
         _ x: [Double], beta: Double = 0, into y: inout [Double]
     ) {
         let (outCount, inCount) = transposeA.isTransposed ? (a.columns, a.rows) : (a.rows, a.columns)
@@ -88,7 +88,7 @@ extension Matrix {
     /// The product `op(A)·x` (BLAS `dgemv`).
     public func multiplied(_ transposeSelf: Transpose = .none, by x: [Double]) -> [Double] {
         var y = [Double](repeating: 0, count: transposeSelf.isTransposed ? columns : rows)
-        Matrix.gemv(self, transposeSelf, x, into: &y)
+        Matrix.gemv(self, transposeA: transposeSelf, x, into: &y)
         return y
     }
 

@@ -1,0 +1,49 @@
+public import Foundation
+
+/// Runs the built `isoplan` binary as a real subprocess, the way a user does.
+public enum CommandRunner {
+    public struct Result: Sendable {
+        public let status: Int32
+        public let stdout: String
+        public let stderr: String
+    }
+
+    /// The `isoplan` executable beside the test bundle (the test target depends on it, so SwiftPM
+    /// builds it into the same products directory).
+    public static func isoplanURL() throws -> URL {
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
+            Bundle.main.bundleURL,
+            Bundle.main.bundleURL.deletingLastPathComponent(),
+        ].map { $0.appendingPathComponent("isoplan") }
+        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+            throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: candidates.map(\.path).joined(separator: ", ")])
+        }
+        return found
+    }
+
+    /// Runs `isoplan arguments…` with `environment` added to (or, with `nil` values, removed
+    /// from) this process's environment; stdin is empty.
+    public static func run(_ arguments: [String], environment: [String: String?] = [:],
+                           currentDirectory: URL? = nil) throws -> Result {
+        let process = Process()
+        process.executableURL = try isoplanURL()
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env["ISOPLAN_DB"] = nil
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        if let currentDirectory { process.currentDirectoryURL = currentDirectory }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        // Read both pipes to the end before waiting, so a large output cannot block the child.
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData, as: UTF8.self))
+    }
+}

@@ -1,0 +1,129 @@
+import Domain
+import Foundation
+import GRDB
+import IsoplanTestSupport
+import RunStore
+import Testing
+
+@Suite("SQLite store")
+struct StoreTests {
+    static func sampleRun(_ name: String = "n16-bp64") -> Run {
+        Run(name: name, source: "sim", rolloutsPerProblem: 16, problemsPerBatch: 64, learningRate: 1e-6,
+            model: "Qwen2.5-7B", dataset: "math-easy", difficulty: "easy")
+    }
+
+    static func samplePoints(_ count: Int = 5) -> [MetricPoint] {
+        (0..<count).map { step in
+            MetricPoint(step: step, rollouts: Double(step * 1024), tokens: Double(step * 1024 * 700),
+                        metric: .validationReward, rawName: "val-core/math/reward/mean@4", value: 0.3 + 0.01 * Double(step))
+        }
+    }
+
+    @Test func newDatabaseIsMigratedAndEmpty() throws {
+        let dir = try TemporaryDirectory()
+        let store = try Store(path: dir.path("new.sqlite"))
+        let info = try store.info()
+        #expect(info.schemaVersion == 1)
+        #expect(info.migrations == ["v1-runs-and-points"])
+        #expect(info.counts == ["run": 0, "point": 0])
+        #expect(info.journalMode == "wal")
+    }
+
+    @Test func runsAndPointsRoundTripAcrossReopen() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("db.sqlite")
+        let saved = try Store(path: path).insert(Self.sampleRun(), points: Self.samplePoints())
+        #expect(saved.id != nil)
+        let reopened = try Store(path: path)
+        #expect(try reopened.runs() == [saved])
+        #expect(try reopened.run(named: "n16-bp64") == saved)
+        #expect(try reopened.points(ofRun: saved.id!) == Self.samplePoints())
+        #expect(try reopened.points(ofRun: saved.id!, metric: .trainReward).isEmpty)
+        try reopened.append([MetricPoint(step: 9, rollouts: 9216, metric: .trainReward, value: 0.5)], toRun: saved.id!)
+        #expect(try reopened.info().counts["point"] == 6)
+        #expect(try reopened.deleteRun(id: saved.id!))
+        #expect(try reopened.info().counts == ["run": 0, "point": 0])
+    }
+
+    @Test func failedWritesLeaveNothingBehind() throws {
+        let dir = try TemporaryDirectory()
+        let store = try Store(path: dir.path("db.sqlite"))
+        try store.insert(Self.sampleRun(), points: Self.samplePoints())
+
+        #expect(throws: StoreError.duplicateRunName(path: store.path, name: "n16-bp64")) {
+            try store.insert(Self.sampleRun(), points: Self.samplePoints(3))
+        }
+        var points = Self.samplePoints()
+        points[3].value = .infinity
+        #expect(throws: StoreError.self) { try store.insert(Self.sampleRun("other"), points: points) }
+        #expect(throws: StoreError.runNotFound(path: store.path, id: 999)) {
+            try store.append(Self.samplePoints(), toRun: 999)
+        }
+        #expect(try store.info().counts == ["run": 1, "point": 5])
+    }
+
+    @Test func randomBytesAreRefusedAndLeftUntouched() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("noise.sqlite")
+        var rng = SystemRandomNumberGenerator()
+        let bytes = Data((0..<8192).map { _ in UInt8.random(in: 0...255, using: &rng) })
+        try bytes.write(to: URL(fileURLWithPath: path))
+        #expect(throws: StoreError.notADatabase(path: path)) { try Store(path: path) }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == bytes)
+        #expect(StoreError.notADatabase(path: path).isBadInput)
+        #expect(String(describing: StoreError.notADatabase(path: path)).hasPrefix(path))
+    }
+
+    @Test func databaseOfAnotherApplicationIsRefused() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("other.sqlite")
+        try DatabaseQueue(path: path).write { db in
+            try db.execute(sql: "CREATE TABLE invoice (id INTEGER PRIMARY KEY, total REAL)")
+        }
+        #expect {
+            try Store(path: path)
+        } throws: { error in
+            guard case let .foreignDatabase(p, detail) = error as? StoreError else { return false }
+            return p == path && detail.contains("invoice")
+        }
+        // Still in rollback-journal mode: nothing converted it to WAL.
+        let mode = try DatabaseQueue(path: path).read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
+        #expect(mode == "delete")
+    }
+
+    @Test func databaseFromNewerVersionIsRefused() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("newer.sqlite")
+        _ = try Store(path: path)
+        try DatabaseQueue(path: path).write { db in
+            try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-from-the-future')")
+        }
+        #expect(throws: StoreError.createdByNewerVersion(path: path, unknownMigrations: ["v99-from-the-future"])) {
+            try Store(path: path)
+        }
+    }
+
+    @Test func missingFolderCannotBeOpened() throws {
+        let path = "/nonexistent-\(UUID().uuidString)/db.sqlite"
+        #expect {
+            try Store(path: path)
+        } throws: { error in
+            guard let storeError = error as? StoreError, case .cannotOpen = storeError else { return false }
+            return !storeError.isBadInput
+        }
+    }
+
+    @Test func committedVersion1FixtureStillOpens() throws {
+        let fixture = try #require(Bundle.module.url(forResource: "v1", withExtension: "sqlite", subdirectory: "Fixtures"))
+        let dir = try TemporaryDirectory()
+        let path = dir.path("v1.sqlite")
+        try FileManager.default.copyItem(atPath: fixture.path, toPath: path)
+        let store = try Store(path: path)
+        #expect(try store.info().schemaVersion == 1)
+        let runs = try store.runs()
+        #expect(runs.map(\.name) == ["fixture-n8-bp32"])
+        let points = try store.points(ofRun: runs[0].id!)
+        #expect(points.count == 3)
+        #expect(points.map(\.step) == [0, 10, 20])
+    }
+}
