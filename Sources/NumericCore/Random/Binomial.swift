@@ -41,8 +41,11 @@ public struct Binomial: Sendable {
     public static func sample(trials n: Int, probability p: Double,
                               using generator: inout some RandomNumberGenerator) -> Int {
         precondition(n >= 0 && p >= 0 && p <= 1, "Binomial needs trials ≥ 0 and probability in [0, 1], got (\(n), \(p))")
-        if p > 0.5 { return n &- sampleLowerHalf(n: n, p: 1 - p, using: &generator) }
-        return sampleLowerHalf(n: n, p: p, using: &generator)
+        // One call site for both halves, with the flip as selects: when p changes on every draw,
+        // a branch on `p > 1/2` would be mispredicted half of the time.
+        let flip = p > 0.5
+        let k = sampleLowerHalf(n: n, p: flip ? 1 - p : p, using: &generator)
+        return flip ? n &- k : k
     }
 
     /// `p ≤ 1/2`.
@@ -74,31 +77,57 @@ public struct Binomial: Sendable {
         }
     }
 
-    /// BTRD for `p ≤ 1/2`, `n·p ≥ 10` (Hörmann 1993, steps 0–3.4).
+    /// BTRD for `p ≤ 1/2`, `n·p ≥ 10` (Hörmann 1993): the set-up the fast path needs, and the
+    /// fast path itself (step 1), which accepts about 86% of draws with one uniform.
+    ///
+    /// The set-up and test are rearranged to need one square root and two divisions in all:
+    /// with `D = v_r·b = 0.92·b − 4.2`, the test `v ≤ u_r·v_r` becomes `v·b ≤ 0.86·D` and
+    /// `v/v_r` becomes `v·b/D`.
     @inlinable
     static func btrd(n: Int, p: Double, using generator: inout some RandomNumberGenerator) -> Int {
-        // Step 0: set-up.
+        let nd = Double(n)
+        let spq = (nd * p * (1 - p)).squareRoot()
+        let b = 1.15 + 2.53 * spq
+        let a = -0.0873 + 0.0248 * b + 0.01 * p
+        let c = nd * p + 0.5
+        let vrTimesB = 0.92 * b - 4.2
+        let v = generator.nextUniform()
+        if v * b <= 0.86 * vrTimesB {
+            let u = v * b / vrTimesB - 0.43
+            let x = (2 * a / (0.5 - abs(u)) + b) * u + c
+            // The box lies inside [0, n] (Hörmann 1993); x ≥ 0 makes truncation a floor.
+            if x >= 0 && x < nd + 1 { return Int(x) }
+        }
+        return btrdRejection(n: n, p: p, spq: spq, a: a, b: b, c: c, firstUniform: v, using: &generator)
+    }
+
+    /// BTRD steps 2–3.4: the remaining ~14% of draws, by rejection (logarithms only in the
+    /// last squeeze); loops back to step 1 with fresh uniforms on rejection.
+    @inlinable @inline(never)
+    static func btrdRejection(n: Int, p: Double, spq: Double, a: Double, b: Double, c: Double,
+                              firstUniform: Double, using generator: inout some RandomNumberGenerator) -> Int {
         let nd = Double(n)
         let q = 1 - p
         let m = Int((nd + 1) * p)
         let r = p / q
         let nr = (nd + 1) * r
-        let npq = nd * p * q
-        let spq = npq.squareRoot()
-        let b = 1.15 + 2.53 * spq
-        let a = -0.0873 + 0.0248 * b + 0.01 * p
-        let c = nd * p + 0.5
-        let alpha = (2.83 + 5.1 / b) * spq
+        let npq = spq * spq
         let vr = 0.92 - 4.2 / b
         let urvr = 0.86 * vr
-
+        let alpha = (2.83 + 5.1 / b) * spq
+        var v = firstUniform
+        var fresh = false
         while true {
-            // Step 1: the fast path, one uniform.
-            var v = generator.nextUniform()
-            if v <= urvr {
-                let u = v / vr - 0.43
-                return Int(((2 * a / (0.5 - abs(u)) + b) * u + c).rounded(.down))
+            if fresh {
+                // Step 1 again.
+                v = generator.nextUniform()
+                if v <= urvr {
+                    let u = v / vr - 0.43
+                    let x = (2 * a / (0.5 - abs(u)) + b) * u + c
+                    if x >= 0 && x < nd + 1 { return Int(x) }
+                }
             }
+            fresh = true
             // Step 2: a point in the region outside the box.
             var u: Double
             if v >= vr {
@@ -110,22 +139,27 @@ public struct Binomial: Sendable {
             }
             // Step 3.0.
             let us = 0.5 - abs(u)
-            let kd = ((2 * a / us + b) * u + c).rounded(.down)
-            if kd < 0 || kd > nd { continue }
-            let k = Int(kd)
+            let x = (2 * a / us + b) * u + c
+            if !(x >= 0 && x < nd + 1) { continue }
+            let k = Int(x)
+            let kd = Double(k)
             v = v * alpha / (a / (us * us) + b)
             let km = abs(k &- m)
             if km <= 15 {
-                // Step 3.1: evaluate f(k)/f(m) by the recursion f(i)/f(i−1) = nr/i − r.
-                var f = 1.0
-                if m < k {
-                    var i = m
-                    while i < k { i &+= 1; f *= nr / Double(i) - r }
-                } else if m > k {
-                    var i = k
-                    while i < m { i &+= 1; v *= nr / Double(i) - r }
+                // Step 3.1: f(k)/f(m) by the recursion f(i)/f(i−1) = nr/i − r = (nr − r·i)/i, with
+                // numerator and denominator multiplied separately (one division instead of ≤ 15;
+                // at most 15 factors below (n + 1)·r each, far from overflow).
+                var numerator = 1.0, denominator = 1.0
+                let (low, high) = m < k ? (m, k) : (k, m)
+                var i = low
+                while i < high {
+                    i &+= 1
+                    let id = Double(i)
+                    numerator *= nr - r * id
+                    denominator *= id
                 }
-                if v <= f { return k }
+                // m < k: accept when v ≤ f(k)/f(m); m > k: when v·f(m)/f(k) ≤ 1.
+                if m < k ? v * denominator <= numerator : v * numerator <= denominator { return k }
                 continue
             }
             // Step 3.2: squeeze on log f(k)/f(m) around the normal approximation.

@@ -1,0 +1,72 @@
+// isoplan-bench: times NumericCore kernels and prints one JSON line per benchmark.
+//
+//   isoplan-bench gemm <size> <repeats>
+//   isoplan-bench binomial <trials> <p-file (float64 little-endian)> <repeats> <seed>
+//
+// Thread count comes from OPENBLAS_NUM_THREADS, set by the driver (run_bench.py).
+import Foundation
+import NumericCore
+
+func seconds(_ body: () -> Void) -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+}
+
+func median(_ xs: [Double]) -> Double {
+    let s = xs.sorted()
+    return s.count % 2 == 1 ? s[s.count / 2] : 0.5 * (s[s.count / 2 - 1] + s[s.count / 2])
+}
+
+func emit(_ fields: [String: Any]) {
+    let data = try! JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])
+    print(String(decoding: data, as: UTF8.self))
+}
+
+let args = CommandLine.arguments
+guard args.count >= 2 else {
+    FileHandle.standardError.write(Data("usage: isoplan-bench gemm SIZE REPEATS | binomial TRIALS PFILE REPEATS SEED\n".utf8))
+    exit(64)
+}
+
+switch args[1] {
+case "gemm":
+    let n = Int(args[2])!, repeats = Int(args[3])!
+    var rng = Xoshiro256StarStar(seed: 1)
+    let a = Matrix(rows: n, columns: n) { _, _ in rng.nextUniform() - 0.5 }
+    let b = Matrix(rows: n, columns: n) { _, _ in rng.nextUniform() - 0.5 }
+    var c = Matrix(rows: n, columns: n)
+    Matrix.gemm(a, b, into: &c)  // warm-up: thread pool start, page faults
+    let times = (0..<repeats).map { _ in seconds { Matrix.gemm(a, b, into: &c) } }
+    let flops = 2 * Double(n) * Double(n) * Double(n)
+    emit(["bench": "gemm", "side": "isoplan", "size": n, "median_s": median(times), "gflops": flops / median(times) / 1e9,
+          "threads": BLASConfiguration.threadCount, "openblas": BLASConfiguration.configuration,
+          "core": BLASConfiguration.coreName, "checksum": c.storage.reduce(0, +)])
+
+case "binomial":
+    let trials = Int(args[2])!, path = args[3], repeats = Int(args[4])!, seed = UInt64(args[5])!
+    let data = try! Data(contentsOf: URL(fileURLWithPath: path))
+    let probabilities: [Double] = data.withUnsafeBytes { Array($0.bindMemory(to: Double.self)) }
+    var out = [Int32](repeating: 0, count: probabilities.count)
+    var rng = Xoshiro256StarStar(seed: seed)
+    func drawAll() {
+        probabilities.withUnsafeBufferPointer { ps in
+            out.withUnsafeMutableBufferPointer { os in
+                for i in 0..<ps.count {
+                    os[i] = Int32(truncatingIfNeeded: Binomial.sample(trials: trials, probability: ps[i], using: &rng))
+                }
+            }
+        }
+    }
+    drawAll()  // warm-up
+    let times = (0..<repeats).map { _ in seconds(drawAll) }
+    let meanDraw = out.reduce(0.0) { $0 + Double($1) } / Double(out.count)
+    let meanExpected = probabilities.reduce(0, +) * Double(trials) / Double(probabilities.count)
+    emit(["bench": "binomial", "side": "isoplan", "draws": probabilities.count, "median_s": median(times),
+          "draws_per_s": Double(probabilities.count) / median(times), "mean_draw": meanDraw,
+          "mean_expected": meanExpected])
+
+default:
+    FileHandle.standardError.write(Data("unknown benchmark \(args[1])\n".utf8))
+    exit(64)
+}
