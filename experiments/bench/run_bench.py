@@ -7,7 +7,9 @@
       U(0,1) and once from Beta(0.25, 1): isoplan's BTRD/inversion vs numpy Generator.binomial
       (PCG64; BTPE/inversion). One thread each.
 
-Every figure is the median of 7 timed repetitions after one warm-up. Prints a table and writes
+The two sides run interleaved: 7 rounds, each starting both processes (alternating which goes
+first) and timing one repetition after a warm-up, so a noisy neighbour on a shared machine hits
+both sides alike. Every figure is the median over the 7 rounds. Prints a table and writes
 experiments/bench/results/latest.json. Usage: python3 experiments/bench/run_bench.py [--quick]
 """
 import argparse
@@ -37,6 +39,26 @@ def run_json(cmd, threads):
     env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads))
     out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
     return json.loads(out.strip().splitlines()[-1])
+
+
+def interleaved(ours_cmd, peer_cmd, threads, key):
+    """Runs both sides REPEATS times, alternating which goes first; returns each side's last
+    record with `key` and `median_s` replaced by medians over the rounds (and the rounds kept)."""
+    runs = {"isoplan": [], "numpy": []}
+    for round_index in range(REPEATS):
+        order = [("isoplan", ours_cmd), ("numpy", peer_cmd)]
+        if round_index % 2:
+            order.reverse()
+        for side, cmd in order:
+            runs[side].append(run_json(cmd, threads))
+    summary = []
+    for side in ("isoplan", "numpy"):
+        record = dict(runs[side][-1])
+        record[key] = float(np.median([r[key] for r in runs[side]]))
+        record["median_s"] = float(np.median([r["median_s"] for r in runs[side]]))
+        record["rounds"] = [r[key] for r in runs[side]]
+        summary.append(record)
+    return summary
 
 
 NUMPY_GEMM = r"""
@@ -93,8 +115,8 @@ def main():
                "repeats": REPEATS, "gemm": [], "binomial": []}
 
     for threads in (1, 2):
-        ours = run_json([binary, "gemm", str(size), str(REPEATS)], threads)
-        peer = run_json([sys.executable, "-c", NUMPY_GEMM, str(size), str(REPEATS)], threads)
+        ours, peer = interleaved([binary, "gemm", str(size), "1"],
+                                 [sys.executable, "-c", NUMPY_GEMM, str(size), "1"], threads, "gflops")
         results["gemm"].append({"threads": threads, "isoplan": ours, "numpy": peer,
                                 "ratio": ours["gflops"] / peer["gflops"]})
 
@@ -103,18 +125,19 @@ def main():
         for name, p in (("U(0,1)", rng.random(draws)), ("Beta(0.25,1)", rng.beta(0.25, 1.0, draws))):
             path = os.path.join(tmp, "p.f8")
             p.astype("<f8").tofile(path)
-            ours = run_json([binary, "binomial", "2048", path, str(REPEATS), "7"], 1)
-            peer = run_json([sys.executable, "-c", NUMPY_BINOMIAL, "2048", path, str(REPEATS), "7"], 1)
+            ours, peer = interleaved([binary, "binomial", "2048", path, "1", "7"],
+                                     [sys.executable, "-c", NUMPY_BINOMIAL, "2048", path, "1", "7"], 1,
+                                     "draws_per_s")
             results["binomial"].append({"p": name, "isoplan": ours, "numpy": peer,
                                         "ratio": ours["draws_per_s"] / peer["draws_per_s"]})
 
-    print(f"gemm {size}x{size} (median of {REPEATS}):")
+    print(f"gemm {size}x{size} (median of {REPEATS} interleaved rounds):")
     print(f"  {'threads':>7}  {'isoplan GFLOP/s':>15}  {'numpy GFLOP/s':>13}  {'ratio':>6}")
     for r in results["gemm"]:
         print(f"  {r['threads']:>7}  {r['isoplan']['gflops']:>15.1f}  {r['numpy']['gflops']:>13.1f}  {r['ratio']:>6.2f}")
     print(f"  isoplan OpenBLAS: {results['gemm'][0]['isoplan']['openblas']} (core {results['gemm'][0]['isoplan']['core']})")
     print(f"  numpy   OpenBLAS: {results['gemm'][0]['numpy']['openblas']} (core {results['gemm'][0]['numpy'].get('core')})")
-    print(f"binomial(2048, p), {draws:.0e} draws with per-draw p (median of {REPEATS}, 1 thread):")
+    print(f"binomial(2048, p), {draws:.0e} draws with per-draw p (median of {REPEATS} interleaved rounds, 1 thread):")
     print(f"  {'p':>12}  {'isoplan Mdraws/s':>16}  {'numpy Mdraws/s':>14}  {'ratio':>6}  mean check (isoplan / numpy / expected)")
     for r in results["binomial"]:
         print(f"  {r['p']:>12}  {r['isoplan']['draws_per_s'] / 1e6:>16.1f}  {r['numpy']['draws_per_s'] / 1e6:>14.1f}  "
