@@ -6,7 +6,6 @@
 SWIFT ?= swift
 APT_PACKAGES = libopenblas-dev liblapacke-dev libsqlite3-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-export OPENBLAS_NUM_THREADS ?= 1
 
 .PHONY: deps build demo test bench clean
 
@@ -25,8 +24,9 @@ demo: build
 	./.build/release/isoplan version
 	./.build/release/isoplan db info
 
+# Tests parallelise at the Swift level, so BLAS runs one thread per test.
 test: deps
-	$(SWIFT) test
+	OPENBLAS_NUM_THREADS=1 $(SWIFT) test
 
 bench: deps
 	python3 experiments/bench/run_bench.py
