@@ -11,7 +11,7 @@ let strictSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "IsoPlan",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "isoplan", targets: ["isoplan"]),
         .library(name: "NumericCore", targets: ["NumericCore"]),

@@ -48,7 +48,7 @@ public struct Run: Codable, Hashable, Sendable {
         if name.allSatisfy(\.isWhitespace) {
             throw .invalid(field: "name", value: name, reason: "must not be empty")
         }
-        if source.isEmpty { throw .invalid(field: "source", value: source, reason: "must not be empty") }
+        if source.allSatisfy(\.isWhitespace) { throw .invalid(field: "source", value: source, reason: "must not be empty") }
         if rolloutsPerProblem < 1 {
             throw .invalid(field: "rolloutsPerProblem (n)", value: String(rolloutsPerProblem), reason: "must be ≥ 1")
         }

@@ -1,4 +1,5 @@
 public import Foundation
+import Synchronization
 
 /// Runs the built `isoplan` binary as a real subprocess, the way a user does.
 public enum CommandRunner {
@@ -39,11 +40,20 @@ public enum CommandRunner {
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        // Read both pipes to the end before waiting, so a large output cannot block the child.
+        // Drain stderr on another thread while this one drains stdout, so a child that fills
+        // either pipe's buffer can never block; then wait.
+        let errHandle = err.fileHandleForReading
+        let errData = Mutex(Data())
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            let data = errHandle.readDataToEndOfFile()
+            errData.withLock { $0 = data }
+            done.signal()
+        }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        done.wait()
         process.waitUntilExit()
         return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+                      stderr: String(decoding: errData.withLock { $0 }, as: UTF8.self))
     }
 }

@@ -76,9 +76,11 @@ struct LAPACKTests {
         #expect(rank == r)
         #expect(singular[r - 1] > 0.29 && singular[r] < 1e-13)
         #expect(Self.relativeError(x.storage, expected.storage) <= 1e-12)
-        // dgels assumes full rank: it must not silently return a different minimiser.
-        let other = try? a.leastSquares(b)
-        if let other { #expect(Self.relativeError(other.storage, expected.storage) > 1e-6) }
+        // Why dgelsd: dgels assumes full rank, and on this matrix it either throws or returns a
+        // solution far from the minimum-norm one.
+        if let other = try? a.leastSquares(b) {
+            #expect(Self.relativeError(other.storage, expected.storage) > 1e-6)
+        }
     }
 
     @Test(arguments: [(40, 40), (50, 20), (20, 50)], conditions)

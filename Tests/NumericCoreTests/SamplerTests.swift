@@ -5,49 +5,75 @@ import Testing
 
 @Suite("Samplers")
 struct SamplerTests {
-    static let binomialTrials = [1, 8, 64, 2048]
-    static let binomialProbabilities = [1e-4, 0.03, 0.5, 0.97]
     static let seeds: [UInt64] = [0, 1, 2, 3, 4]
+
+    /// The grid n ∈ {1, 8, 64, 2048} × p ∈ {1e-4, 0.03, 0.5, 0.97}, plus cells just above
+    /// the inversion/BTRD switch at n·p = 10 (BTRD's smallest means) and a reflected inversion cell.
+    static let binomialCells: [(n: Int, p: Double)] =
+        [1, 8, 64, 2048].flatMap { n in [1e-4, 0.03, 0.5, 0.97].map { (n, $0) } }
+        + [(2048, 0.005), (20, 0.5), (40, 0.3), (15, 0.6)]
 
     /// `P(X = k)` for `X ~ Binomial(n, p)`, from log-space terms.
     static func binomialPMF(_ k: Int, n: Int, p: Double) -> Double {
         exp(logChoose(Double(n), Double(k)) + Double(k) * log(p) + Double(n - k) * log1p(-p))
     }
 
-    /// 10⁶ draws of Binomial(n, p): chi-square against the exact pmf (bins pooled to expected ≥ 5)
-    /// must give p ≥ 1e-4, and mean and variance must lie within 4 standard errors.
-    @Test(arguments: binomialTrials, binomialProbabilities)
-    func binomialIsExact(n: Int, p: Double) {
-        let draws = 1_000_000
-        for seed in Self.seeds {
-            var rng = Xoshiro256StarStar(seed: seed)
-            var counts = [Double](repeating: 0, count: n + 1)
-            var sum = 0.0, sumSquares = 0.0
-            for _ in 0..<draws {
-                let k = Binomial.sample(trials: n, probability: p, using: &rng)
-                counts[k] += 1
-                sum += Double(k)
-                sumSquares += Double(k) * Double(k)
-            }
-            let expected = (0...n).map { Double(draws) * Self.binomialPMF($0, n: n, p: p) }
-            let test = ChiSquareTest(observed: counts, expected: expected)
-            #expect(test.pValue >= 1e-4, "n=\(n) p=\(p) seed=\(seed): χ²=\(test.statistic) df=\(test.degreesOfFreedom) p=\(test.pValue)")
-
-            let q = 1 - p, nd = Double(n), N = Double(draws)
-            let mean = nd * p, variance = nd * p * q
-            let fourthCentral = variance * (1 + 3 * (nd - 2) * p * q)
-            let sampleMean = sum / N
-            let sampleVariance = (sumSquares - N * sampleMean * sampleMean) / (N - 1)
-            #expect(abs(sampleMean - mean) <= 4 * (variance / N).squareRoot(), "mean, n=\(n) p=\(p) seed=\(seed)")
-            #expect(abs(sampleVariance - variance) <= 4 * Self.varianceStandardError(variance, fourthCentral, N),
-                    "variance, n=\(n) p=\(p) seed=\(seed)")
-        }
+    /// Chi-square p-value of binomial counts against the exact pmf (bins pooled to expected ≥ 5).
+    static func binomialChiSquare(_ counts: [Double], n: Int, p: Double) -> ChiSquareTest {
+        let draws = counts.reduce(0, +)
+        return ChiSquareTest(observed: counts, expected: (0...n).map { draws * binomialPMF($0, n: n, p: p) })
     }
 
     /// Standard error of the sample variance of N draws: `sqrt((μ₄ − σ⁴·(N − 3)/(N − 1))/N)`, exact
     /// (the first-order `μ₄ − σ⁴` vanishes for Bernoulli(½)).
     static func varianceStandardError(_ variance: Double, _ fourthCentral: Double, _ n: Double) -> Double {
         ((fourthCentral - variance * variance * (n - 3) / (n - 1)) / n).squareRoot()
+    }
+
+    /// 10⁶ draws of Binomial(n, p): chi-square against the exact pmf must give p ≥ 1e-4, and mean
+    /// and variance must lie within 4 standard errors.
+    @Test(arguments: binomialCells, seeds)
+    func binomialIsExact(cell: (n: Int, p: Double), seed: UInt64) {
+        let (n, p) = cell
+        let draws = 1_000_000
+        var rng = Xoshiro256StarStar(seed: seed)
+        var counts = [Double](repeating: 0, count: n + 1)
+        var sum = 0.0, sumSquares = 0.0
+        for _ in 0..<draws {
+            let k = Binomial.sample(trials: n, probability: p, using: &rng)
+            counts[k] += 1
+            sum += Double(k)
+            sumSquares += Double(k) * Double(k)
+        }
+        let test = Self.binomialChiSquare(counts, n: n, p: p)
+        #expect(test.pValue >= 1e-4, "χ²=\(test.statistic) df=\(test.degreesOfFreedom) p=\(test.pValue)")
+
+        let q = 1 - p, nd = Double(n), N = Double(draws)
+        let mean = nd * p, variance = nd * p * q
+        let fourthCentral = variance * (1 + 3 * (nd - 2) * p * q)
+        let sampleMean = sum / N
+        let sampleVariance = (sumSquares - N * sampleMean * sampleMean) / (N - 1)
+        #expect(abs(sampleMean - mean) <= 4 * (variance / N).squareRoot(), "mean")
+        #expect(abs(sampleVariance - variance) <= 4 * Self.varianceStandardError(variance, fourthCentral, N), "variance")
+    }
+
+    /// The simulator's pattern: a different p on every draw, crossing ½ and both methods. Draws
+    /// are tallied per p, and each tally must match its own pmf.
+    @Test(arguments: seeds)
+    func binomialWithChangingProbability(seed: UInt64) {
+        let n = 256
+        let probabilities = [0.004, 0.03, 0.2, 0.5, 0.7, 0.97, 0.999]
+        var counts = [[Double]](repeating: [Double](repeating: 0, count: n + 1), count: probabilities.count)
+        var rng = Xoshiro256StarStar(seed: seed)
+        var choice = SplitMix64(seed: seed)
+        for _ in 0..<700_000 {
+            let which = Int(choice.next() % UInt64(probabilities.count))
+            counts[which][Binomial.sample(trials: n, probability: probabilities[which], using: &rng)] += 1
+        }
+        for (index, p) in probabilities.enumerated() {
+            let test = Self.binomialChiSquare(counts[index], n: n, p: p)
+            #expect(test.pValue >= 1e-4, "p=\(p): χ²=\(test.statistic) df=\(test.degreesOfFreedom) p-value=\(test.pValue)")
+        }
     }
 
     @Test func binomialEdgeCases() {
@@ -61,30 +87,59 @@ struct SamplerTests {
         #expect(abs(draw - Double(1 << 38)) < 10 * (Double(1 << 40) * 0.25 * 0.75).squareRoot())
     }
 
-    /// Moments within 4 standard errors and a Kolmogorov–Smirnov p ≥ 1e-4, for seeds 0–4.
-    static func checkContinuous(
-        _ name: String, mean: Double, variance: Double, fourthCentral: Double,
-        cdf: (Double) -> Double, draws: Int = 200_000, sample: (inout Xoshiro256StarStar) -> Double
-    ) {
-        for seed in seeds {
-            var rng = Xoshiro256StarStar(seed: seed)
-            let xs = (0..<draws).map { _ in sample(&rng) }
-            let n = Double(draws)
-            let m = xs.reduce(0, +) / n
-            let v = xs.reduce(0) { $0 + ($1 - m) * ($1 - m) } / (n - 1)
-            #expect(abs(m - mean) <= 4 * (variance / n).squareRoot(), "\(name) mean, seed \(seed): \(m) vs \(mean)")
-            #expect(abs(v - variance) <= 4 * varianceStandardError(variance, fourthCentral, n),
-                    "\(name) variance, seed \(seed): \(v) vs \(variance)")
-            let ks = KolmogorovSmirnovTest(sample: xs, cdf: cdf)
-            #expect(ks.pValue >= 1e-4, "\(name) KS, seed \(seed): D=\(ks.statistic) p=\(ks.pValue)")
+    /// Raw moments E[Xʳ], r = 1…4, of Beta(a, b): `Π_{i<r} (a + i)/(a + b + i)`.
+    static func betaRawMoments(a: Double, b: Double) -> [Double] {
+        var result: [Double] = [], product = 1.0
+        for i in 0..<4 {
+            product *= (a + Double(i)) / (a + b + Double(i))
+            result.append(product)
         }
+        return result
     }
 
-    @Test(arguments: [(0.0, 1.0), (-3.0, 0.25), (100.0, 20.0)])
-    func normal(mean: Double, sd: Double) {
+    /// Raw moments E[Xʳ], r = 1…4, of Gamma(k, θ): `θʳ·k(k + 1)…(k + r − 1)`.
+    static func gammaRawMoments(shape: Double, scale: Double) -> [Double] {
+        var result: [Double] = [], product = 1.0
+        for i in 0..<4 {
+            product *= scale * (shape + Double(i))
+            result.append(product)
+        }
+        return result
+    }
+
+    /// Central moments from raw moments `m₁…m₄`.
+    static func centralMoments(_ m: [Double]) -> (mean: Double, variance: Double, fourth: Double) {
+        let (m1, m2, m3, m4) = (m[0], m[1], m[2], m[3])
+        return (m1, m2 - m1 * m1, m4 - 4 * m3 * m1 + 6 * m2 * m1 * m1 - 3 * m1 * m1 * m1 * m1)
+    }
+
+    /// 10⁶ draws: moments within 4 standard errors and a Kolmogorov–Smirnov p ≥ 1e-4.
+    static func checkContinuous(
+        _ name: String, seed: UInt64, mean: Double, variance: Double, fourthCentral: Double,
+        cdf: (Double) -> Double, draws: Int = 1_000_000, sample: (inout Xoshiro256StarStar) -> Double
+    ) {
+        var rng = Xoshiro256StarStar(seed: seed)
+        let xs = (0..<draws).map { _ in sample(&rng) }
+        let n = Double(draws)
+        let m = xs.reduce(0, +) / n
+        let v = xs.reduce(0) { $0 + ($1 - m) * ($1 - m) } / (n - 1)
+        #expect(abs(m - mean) <= 4 * (variance / n).squareRoot(), "\(name) mean: \(m) vs \(mean)")
+        #expect(abs(v - variance) <= 4 * varianceStandardError(variance, fourthCentral, n),
+                "\(name) variance: \(v) vs \(variance)")
+        let ks = KolmogorovSmirnovTest(sample: xs, cdf: cdf)
+        #expect(ks.pValue >= 1e-4, "\(name) KS: D=\(ks.statistic) p=\(ks.pValue)")
+    }
+
+    static let normalCases: [(mean: Double, sd: Double)] = [(0, 1), (-3, 0.25), (100, 20)]
+
+    @Test(arguments: normalCases, seeds)
+    func normal(parameters: (mean: Double, sd: Double), seed: UInt64) {
+        let (mean, sd) = parameters
         let dist = Normal(mean: mean, standardDeviation: sd)
-        Self.checkContinuous("Normal(\(mean), \(sd))", mean: mean, variance: sd * sd, fourthCentral: 3 * pow(sd, 4),
-                             cdf: { standardNormalCDF(($0 - mean) / sd) }) { dist.sample(using: &$0) }
+        Self.checkContinuous("Normal(\(mean), \(sd))", seed: seed, mean: mean, variance: sd * sd,
+                             fourthCentral: 3 * pow(sd, 4), cdf: { standardNormalCDF(($0 - mean) / sd) }) {
+            dist.sample(using: &$0)
+        }
     }
 
     @Test func normalTailBeyondZigguratBase() {
@@ -97,35 +152,42 @@ struct SamplerTests {
         #expect(abs(Double(beyond) / Double(draws) - p) <= 4 * (p * (1 - p) / Double(draws)).squareRoot())
     }
 
-    @Test(arguments: [0.05, 0.25, 1.0, 2.5, 30.0])
-    func gamma(shape: Double) {
+    @Test(arguments: [0.05, 0.25, 1.0, 2.5, 30.0], seeds)
+    func gamma(shape: Double, seed: UInt64) {
         let dist = Gamma(shape: shape, scale: 2)
-        // Scale θ: mean kθ, variance kθ², fourth central moment 3k(k + 2)θ⁴.
-        Self.checkContinuous("Gamma(\(shape), 2)", mean: 2 * shape, variance: 4 * shape,
-                             fourthCentral: 3 * shape * (shape + 2) * 16,
+        let (mean, variance, fourth) = Self.centralMoments(Self.gammaRawMoments(shape: shape, scale: 2))
+        Self.checkContinuous("Gamma(\(shape), 2)", seed: seed, mean: mean, variance: variance, fourthCentral: fourth,
                              cdf: { regularizedGammaP(a: shape, x: max(0, $0) / 2) }) { dist.sample(using: &$0) }
     }
 
-    @Test(arguments: [(0.25, 1.0), (0.5, 0.5), (2.0, 5.0), (30.0, 0.7)])
-    func beta(a: Double, b: Double) {
+    static let betaCases: [(a: Double, b: Double)] = [(0.25, 1), (0.5, 0.5), (2, 5), (30, 0.7)]
+
+    @Test(arguments: betaCases, seeds)
+    func beta(parameters: (a: Double, b: Double), seed: UInt64) {
+        let (a, b) = parameters
         let dist = Beta(alpha: a, beta: b)
-        let s = a + b
-        let mean = a / s
-        let variance = a * b / (s * s * (s + 1))
-        // Fourth central moment of Beta(a, b).
-        let fourth = 3 * a * b * (a * b * (s - 2) + 2 * s * s) / (s * s * s * s * (s + 1) * (s + 2) * (s + 3))
-        Self.checkContinuous("Beta(\(a), \(b))", mean: mean, variance: variance, fourthCentral: fourth,
+        let (mean, variance, fourth) = Self.centralMoments(Self.betaRawMoments(a: a, b: b))
+        Self.checkContinuous("Beta(\(a), \(b))", seed: seed, mean: mean, variance: variance, fourthCentral: fourth,
                              cdf: { regularizedIncompleteBeta(x: min(1, max(0, $0)), a: a, b: b) }) {
             dist.sample(using: &$0)
         }
     }
 
-    @Test func bernoulliAndUniform() {
-        var rng = Xoshiro256StarStar(seed: 11)
+    @Test func momentFormulasMatchKnownCases() {
+        // Beta(1, 1) is U(0, 1): μ₄ = 1/80; Beta(½, ½): μ₄ = 3/128.
+        let uniform = Self.centralMoments((1...4).map { 1 / Double($0 + 1) })
+        expectClose(uniform.fourth, 1.0 / 80, relative: 1e-12)
+        let arcsine = Self.centralMoments(Self.betaRawMoments(a: 0.5, b: 0.5))
+        expectClose(arcsine.fourth, 3.0 / 128, relative: 1e-12)
+    }
+
+    @Test(arguments: seeds)
+    func bernoulliAndUniform(seed: UInt64) {
+        var rng = Xoshiro256StarStar(seed: seed)
         let draws = 400_000
         let hits = (0..<draws).reduce(0) { acc, _ in acc + (Bernoulli(probability: 0.3).sample(using: &rng) ? 1 : 0) }
         #expect(abs(Double(hits) / Double(draws) - 0.3) <= 4 * (0.21 / Double(draws)).squareRoot())
-        Self.checkContinuous("Uniform(-2, 6)", mean: 2, variance: 64.0 / 12, fourthCentral: pow(8, 4) / 80,
+        Self.checkContinuous("Uniform(-2, 6)", seed: seed, mean: 2, variance: 64.0 / 12, fourthCentral: pow(8, 4) / 80,
                              cdf: { min(1, max(0, ($0 + 2) / 8)) }) { Uniform(lowerBound: -2, upperBound: 6).sample(using: &$0) }
     }
 }

@@ -62,6 +62,29 @@ struct StoreTests {
         #expect(try store.info().counts == ["run": 1, "point": 5])
     }
 
+    /// A failure in the middle of the transaction (an SQLite trigger aborts the fourth point)
+    /// must roll back the run row and the points already inserted.
+    @Test func failureMidTransactionRollsBackEverything() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("db.sqlite")
+        let store = try Store(path: path)
+        try store.insert(Self.sampleRun(), points: Self.samplePoints())
+        try DatabaseQueue(path: path).write { db in
+            try db.execute(sql: """
+                CREATE TRIGGER abortOnStep3 BEFORE INSERT ON point WHEN NEW.step = 3
+                BEGIN SELECT RAISE(ABORT, 'injected failure'); END
+                """)
+        }
+        #expect {
+            try store.insert(Self.sampleRun("second"), points: Self.samplePoints())
+        } throws: { error in
+            guard case let .sqlite(p, message) = error as? StoreError else { return false }
+            return p == path && message.contains("injected failure")
+        }
+        #expect(try store.info().counts == ["run": 1, "point": 5])
+        #expect(try store.run(named: "second") == nil)
+    }
+
     @Test func randomBytesAreRefusedAndLeftUntouched() throws {
         let dir = try TemporaryDirectory()
         let path = dir.path("noise.sqlite")

@@ -61,6 +61,20 @@ struct CLITests {
         #expect(lines.first?.contains(path) == true)
     }
 
+    @Test func markdownFormat() throws {
+        let dir = try TemporaryDirectory()
+        let result = try CommandRunner.run(["db", "info", "--db", dir.path("m.sqlite"), "--format", "markdown"])
+        #expect(result.status == 0)
+        #expect(result.stdout.hasPrefix("| field | value |\n|---|---|\n"))
+        #expect(result.stdout.contains("| schema | 1 (v1-runs-and-points) |"))
+    }
+
+    @Test func emptyDatabasePathIsAUsageError() throws {
+        let result = try CommandRunner.run(["db", "info", "--db", ""])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("--db"))
+    }
+
     @Test func conflictingFormatIsAUsageError() throws {
         let result = try CommandRunner.run(["version", "--json", "--format", "table"])
         #expect(result.status == 64)

@@ -225,12 +225,12 @@ extension Matrix {
         let info = a.withUnsafeMutableBufferPointer { ap in
             LAPACKE_dgeqrf(columnMajor, blasInt(rows), blasInt(columns), ap.baseAddress, lda, &tau)
         }
-        try check(info, "dgeqrf") { .noConvergence(routine: "dgeqrf", count: $0) }
+        try check(info, "dgeqrf") { _ in preconditionFailure("dgeqrf has no positive info") }
         let r = Matrix(rows: columns, columns: columns) { i, j in i <= j ? a.storage[i + j * rows] : 0 }
         let info2 = a.withUnsafeMutableBufferPointer { ap in
             LAPACKE_dorgqr(columnMajor, blasInt(rows), blasInt(columns), blasInt(columns), ap.baseAddress, lda, &tau)
         }
-        try check(info2, "dorgqr") { .noConvergence(routine: "dorgqr", count: $0) }
+        try check(info2, "dorgqr") { _ in preconditionFailure("dorgqr has no positive info") }
         return (a, r)
     }
 }

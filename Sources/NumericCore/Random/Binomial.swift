@@ -7,7 +7,7 @@ public import Darwin
 /// The binomial distribution: successes in `trials` independent Bernoulli(`probability`) trials.
 ///
 /// Draws are exact (no normal or Poisson approximation) and take O(1) expected time for any n:
-/// - with `p > 1/2` the draw is `n − X` for `X ~ Binomial(n, 1 − p)`, so below `p ≤ 1/2`;
+/// - for `p > 1/2` the draw is `n − X` with `X ~ Binomial(n, 1 − p)`, so the methods below see `p ≤ 1/2`;
 /// - when `n·p < 10`, sequential inversion of the CDF from `q^n` (expected `n·p + 1` steps);
 /// - otherwise Hörmann's BTRD, transformed rejection with decomposition (W. Hörmann, "The
 ///   generation of binomial random variates", J. Stat. Comput. Simul. 46, 1993,
@@ -16,7 +16,8 @@ public import Darwin
 ///   accepted by the first test with a single uniform, and logarithms appear only in the rare
 ///   final acceptance step.
 ///
-/// The same generator state gives the same draw on every machine.
+/// The same generator state gives the same draw on one platform (the rare rejection steps call
+/// libm's `log`, whose last bit may differ between C libraries).
 public struct Binomial: Sendable {
     public let trials: Int
     public let probability: Double
@@ -95,17 +96,21 @@ public struct Binomial: Sendable {
         if v * b <= 0.86 * vrTimesB {
             let u = v * b / vrTimesB - 0.43
             let x = (2 * a / (0.5 - abs(u)) + b) * u + c
-            // The box lies inside [0, n] (Hörmann 1993); x ≥ 0 makes truncation a floor.
+            // The box lies inside [0, n] (Hörmann 1993), so x ≥ 0 and truncation is a floor; the
+            // guard only keeps a would-be bug from returning an impossible count.
             if x >= 0 && x < nd + 1 { return Int(x) }
+            assertionFailure("BTRD step 1 left [0, n]: n=\(n) p=\(p) x=\(x)")
+            return btrdRejection(n: n, p: p, spq: spq, a: a, b: b, c: c, firstUniform: nil, using: &generator)
         }
         return btrdRejection(n: n, p: p, spq: spq, a: a, b: b, c: c, firstUniform: v, using: &generator)
     }
 
     /// BTRD steps 2–3.4: the remaining ~14% of draws, by rejection (logarithms only in the
-    /// last squeeze); loops back to step 1 with fresh uniforms on rejection.
+    /// last squeeze); loops back to step 1 with fresh uniforms on rejection. `firstUniform` is
+    /// step 1's uniform when it fell outside the box, or `nil` to start at step 1.
     @inlinable @inline(never)
     static func btrdRejection(n: Int, p: Double, spq: Double, a: Double, b: Double, c: Double,
-                              firstUniform: Double, using generator: inout some RandomNumberGenerator) -> Int {
+                              firstUniform: Double?, using generator: inout some RandomNumberGenerator) -> Int {
         let nd = Double(n)
         let q = 1 - p
         let m = Int((nd + 1) * p)
@@ -115,8 +120,8 @@ public struct Binomial: Sendable {
         let vr = 0.92 - 4.2 / b
         let urvr = 0.86 * vr
         let alpha = (2.83 + 5.1 / b) * spq
-        var v = firstUniform
-        var fresh = false
+        var v = firstUniform ?? 0
+        var fresh = firstUniform == nil
         while true {
             if fresh {
                 // Step 1 again.
@@ -125,6 +130,7 @@ public struct Binomial: Sendable {
                     let u = v / vr - 0.43
                     let x = (2 * a / (0.5 - abs(u)) + b) * u + c
                     if x >= 0 && x < nd + 1 { return Int(x) }
+                    continue
                 }
             }
             fresh = true

@@ -75,8 +75,8 @@ public struct Beta: Sendable {
                 let x = pow(u, 1 / alpha), y = pow(v, 1 / beta)
                 let sum = x + y
                 guard sum <= 1 else { continue }
-                if sum > 0 { return x / sum }
-                // Both powers underflowed: compare in log space.
+                if x > 0 && y > 0 { return x / sum }
+                // A power underflowed: take the ratio in log space.
                 var logX = log(u) / alpha, logY = log(v) / beta
                 let logMax = max(logX, logY)
                 logX -= logMax

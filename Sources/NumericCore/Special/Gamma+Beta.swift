@@ -71,7 +71,7 @@ private func betaContinuedFraction(x: Double, a: Double, b: Double) -> Double {
         d = 1 / d
         let delta = d * c
         h *= delta
-        if abs(delta - 1) < 1e-16 { break }
+        if abs(delta - 1) <= 4 * Double.ulpOfOne { break }
     }
     return h
 }
@@ -105,7 +105,7 @@ private func gammaSeries(a: Double, x: Double) -> Double {
         ap += 1
         term *= x / ap
         sum += term
-        if abs(term) < abs(sum) * 1e-17 { break }
+        if abs(term) <= abs(sum) * Double.ulpOfOne { break }
     }
     return sum * exp(-x + a * log(x) - logGamma(a))
 }
@@ -124,7 +124,7 @@ private func gammaContinuedFraction(a: Double, x: Double) -> Double {
         d = 1 / d
         let delta = d * c
         h *= delta
-        if abs(delta - 1) < 1e-16 { break }
+        if abs(delta - 1) <= 4 * Double.ulpOfOne { break }
     }
     return exp(-x + a * log(x) - logGamma(a)) * h
 }

@@ -4,7 +4,6 @@ import GRDB
 /// A row of `run`. Internal: the store speaks `Domain.Run`.
 struct RunRecord: Codable, FetchableRecord, MutablePersistableRecord {
     static let databaseTableName = "run"
-    static let points = hasMany(PointRecord.self)
 
     var id: Int64?
     var name: String
@@ -19,7 +18,6 @@ struct RunRecord: Codable, FetchableRecord, MutablePersistableRecord {
     enum Columns {
         static let id = Column(CodingKeys.id)
         static let name = Column(CodingKeys.name)
-        static let source = Column(CodingKeys.source)
     }
 
     init(_ run: Run) {

@@ -1,7 +1,6 @@
 import ArgumentParser
 import NumericCore
 
-
 /// Prints the isoplan version and the BLAS library it runs on.
 struct VersionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -35,7 +34,7 @@ struct VersionCommand: ParsableCommand {
                 ("openblas", report.openblas.configuration),
                 ("core", report.openblas.coreName),
                 ("threads", String(report.openblas.threads)),
-            ]))
+            ], format: global.outputFormat))
         }
     }
 }

@@ -24,6 +24,9 @@ struct GlobalOptions: ParsableArguments {
     var outputFormat: OutputFormat { json ? .json : (format ?? .table) }
 
     func validate() throws {
+        if let db, db.allSatisfy(\.isWhitespace) {
+            throw ValidationError("--db needs a file path (got an empty string)")
+        }
         if json, let format, format != .json {
             throw ValidationError("--json conflicts with --format \(format.rawValue); give one of them")
         }

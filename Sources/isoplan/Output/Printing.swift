@@ -12,9 +12,16 @@ func jsonString(_ value: some Encodable) throws -> String {
     return String(decoding: try encoder.encode(value), as: UTF8.self)
 }
 
-/// Renders rows as a two-column, left-aligned table.
-func keyValueTable(_ rows: [(String, String)]) -> String {
-    let width = rows.map(\.0.count).max() ?? 0
-    return rows.map { key, value in key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value }
-        .joined(separator: "\n")
+/// Renders key–value rows for a human: an aligned two-column table, or a Markdown table.
+func keyValueTable(_ rows: [(String, String)], format: OutputFormat = .table) -> String {
+    switch format {
+    case .md, .markdown:
+        let escape = { (text: String) in text.replacingOccurrences(of: "|", with: "\\|") }
+        return (["| field | value |", "|---|---|"] + rows.map { "| \(escape($0.0)) | \(escape($0.1)) |" })
+            .joined(separator: "\n")
+    case .table, .json:
+        let width = rows.map(\.0.count).max() ?? 0
+        return rows.map { key, value in key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value }
+            .joined(separator: "\n")
+    }
 }

@@ -30,7 +30,7 @@ extension DB {
                         ("journal", info.journalMode),
                     ]
                     rows += info.counts.sorted { $0.key < $1.key }.map { ("\($0.key) rows", String($0.value)) }
-                    print(keyValueTable(rows))
+                    print(keyValueTable(rows, format: global.outputFormat))
                 }
             } catch {
                 throw reportFailure(error)
