@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "NumericCore", targets: ["NumericCore"]),
         .library(name: "Domain", targets: ["Domain"]),
         .library(name: "RunStore", targets: ["RunStore"]),
+        .library(name: "ScalingLaws", targets: ["ScalingLaws"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -33,6 +34,9 @@ let package = Package(
         // Floor 1 — numerics and the shared value types.
         .target(name: "NumericCore", dependencies: ["CLapack"], swiftSettings: strictSettings),
         .target(name: "Domain", swiftSettings: strictSettings),
+
+        // Floor 2 — scaling-law fitting (curves and points, not where they came from).
+        .target(name: "ScalingLaws", dependencies: ["NumericCore", "Domain"], swiftSettings: strictSettings),
 
         // Floor 2 — the SQLite store (the only module that writes SQL).
         .target(
@@ -60,6 +64,12 @@ let package = Package(
         .testTarget(
             name: "NumericCoreTests",
             dependencies: ["NumericCore", "IsoplanTestSupport"],
+            resources: [.copy("Golden")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ScalingLawsTests",
+            dependencies: ["ScalingLaws", "NumericCore", "IsoplanTestSupport"],
             resources: [.copy("Golden")],
             swiftSettings: strictSettings
         ),

@@ -1,0 +1,74 @@
+import Foundation
+import NumericCore
+
+/// Chinchilla's parametric loss `L(N, D) = E + A/N^α + B/D^β` (Hoffmann et al. 2022, Approach 3),
+/// fitted in log space: `log L̂ = LSE(a − α·log N, b − β·log D, e)` with `A = eᵃ`, `B = eᵇ`,
+/// `E = eᵉ` (Epoch AI's replication, Besiroglu et al. 2024).
+///
+/// Parameters `[a, b, e, alpha, beta]`; inputs N (parameters) and D (tokens), both > 0;
+/// residual space: `log L`. The log-sum-exp is evaluated around its largest term, costing two
+/// `exp` and one `log` per point; the Jacobian is the softmax weights of the three terms.
+public struct ChinchillaLoss: CurveFamily {
+    public init() {}
+
+    public var name: String { "chinchilla" }
+    public var inputCount: Int { 2 }
+    public var parameterNames: [String] { ["a", "b", "e", "alpha", "beta"] }
+
+    public func prepare(_ data: FitData) throws(FitError) -> FitData {
+        try requireInputCount(data)
+        for j in 0..<2 {
+            if let index = data.input(j).firstIndex(where: { $0 <= 0 }) {
+                throw .outOfDomain(family: name, detail: "\(j == 0 ? "N" : "D") must be > 0 (point \(index + 1))")
+            }
+        }
+        if let index = data.targets.firstIndex(where: { $0 <= 0 }) {
+            throw .outOfDomain(family: name, detail: "loss must be > 0 (point \(index + 1))")
+        }
+        let logs = Matrix(rows: data.count, columns: 2) { i, j in log(data.inputs[i, j]) }
+        return try FitData(inputs: logs, targets: data.targets.map { log($0) }, weights: data.weights)
+    }
+
+    public func evaluate(_ p: [Double], on prepared: FitData, predictions: inout [Double],
+                         jacobian: UnsafeMutableBufferPointer<Double>?) {
+        let (a, b, e, alpha, beta) = (p[0], p[1], p[2], p[3], p[4])
+        let n = prepared.count
+        prepared.inputs.withUnsafeBufferPointer { x in
+            predictions.withUnsafeMutableBufferPointer { out in
+                for i in 0..<n {
+                    let logN = x[i], logD = x[i + n]
+                    let t1 = a - alpha * logN, t2 = b - beta * logD
+                    let top = max(t1, t2, e)
+                    let e1 = exp(t1 - top), e2 = exp(t2 - top), e3 = exp(e - top)
+                    let sum = e1 + e2 + e3
+                    out[i] = top + log(sum)
+                    guard let jac = jacobian else { continue }
+                    let inv = 1 / sum
+                    let w1 = e1 * inv, w2 = e2 * inv
+                    jac[i] = w1
+                    jac[i + n] = w2
+                    jac[i + 2 * n] = e3 * inv
+                    jac[i + 3 * n] = -w1 * logN
+                    jac[i + 4 * n] = -w2 * logD
+                }
+            }
+        }
+    }
+
+    /// The loss `L(N, D)` for input `[N, D]`.
+    public func value(_ p: [Double], at input: [Double]) -> Double {
+        exp(p[2]) + exp(p[0]) * pow(input[0], -p[3]) + exp(p[1]) * pow(input[1], -p[4])
+    }
+
+    public func bounds(for prepared: FitData) -> (lower: [Double], upper: [Double]) {
+        ([-20, -20, -10, 0, 0], [60, 60, 10, 5, 5])
+    }
+
+    /// Epoch AI's grid: α, β ∈ {0, 0.5, …, 2}, e ∈ {−1, −0.5, …, 1}, a, b ∈ {0, 5, …, 25}
+    /// (4,500 starts), ordered (a, b, e, α, β) with a outermost.
+    public func initialGrid(for prepared: FitData) -> [[Double]] {
+        let ab = linearlySpaced(0, 25, count: 6)
+        let exponents = linearlySpaced(0, 2, count: 5)
+        return cartesianGrid([ab, ab, linearlySpaced(-1, 1, count: 5), exponents, exponents])
+    }
+}

@@ -1,0 +1,123 @@
+import Dispatch
+import Foundation
+import NumericCore
+
+/// Fits curve families to data: multi-start Levenberg–Marquardt with bounds and robust losses,
+/// bootstrap uncertainty, covariance standard errors.
+public enum CurveFitter {
+    /// The prepared data, bounds and validated starts of a fit.
+    struct Problem {
+        let family: any CurveFamily
+        let prepared: FitData
+        let lower: [Double]
+        let upper: [Double]
+        let options: FitOptions
+
+        init(_ family: any CurveFamily, _ data: FitData, _ options: FitOptions) throws(FitError) {
+            let prepared = try family.prepare(data)
+            let p = family.parameterCount
+            let effective = prepared.weights.map { w in w.filter { $0 > 0 }.count } ?? prepared.count
+            guard effective >= p else { throw .tooFewPoints(family: family.name, points: effective, parameters: p) }
+            let defaults = family.bounds(for: prepared)
+            let lower = options.lowerBounds ?? defaults.lower
+            let upper = options.upperBounds ?? defaults.upper
+            guard lower.count == p, upper.count == p else {
+                throw .invalidStart("bounds need \(p) values (\(family.parameterNames.joined(separator: ", ")))")
+            }
+            if let j = (0..<p).first(where: { !(lower[$0] <= upper[$0]) }) {
+                throw .invalidStart("lower bound of \(family.parameterNames[j]) exceeds its upper bound")
+            }
+            self.family = family
+            self.prepared = prepared
+            self.lower = lower
+            self.upper = upper
+            self.options = options
+        }
+
+        func solver() -> LevenbergMarquardtSolver {
+            LevenbergMarquardtSolver(family: family, prepared: prepared, lower: lower, upper: upper, options: options)
+        }
+    }
+
+    /// Fits `family` to `data` from every start and keeps the lowest objective (ties: the earliest
+    /// start). Starts default to the family's data-driven grid; they run in parallel over
+    /// `workers` threads (default: the core count).
+    ///
+    /// - Throws: ``FitError`` for bad data, too few points, malformed starts or bounds, or when
+    ///   no start reaches a finite objective.
+    public static func fit(
+        _ family: any CurveFamily, to data: FitData, options: FitOptions = FitOptions(),
+        starts: [[Double]]? = nil, workers: Int? = nil
+    ) throws(FitError) -> CurveFit {
+        let problem = try Problem(family, data, options)
+        let grid = starts ?? family.initialGrid(for: problem.prepared)
+        guard !grid.isEmpty else { throw .invalidStart("no starts") }
+        if let bad = grid.first(where: { $0.count != family.parameterCount || !$0.allSatisfy(\.isFinite) }) {
+            throw .invalidStart("each start needs \(family.parameterCount) finite values, got \(bad)")
+        }
+        let threadCount = max(1, min(workers ?? ProcessInfo.processInfo.activeProcessorCount, grid.count))
+        let results = parallelMap(count: grid.count, workers: threadCount, makeState: problem.solver) { solver, i in
+            solver.run(from: grid[i])
+        }
+        var best: CurveFit?
+        for result in results where result.objective.isFinite {
+            if best == nil || result.objective < best!.objective { best = result }
+        }
+        guard var winner = best else { throw .noFiniteStart(family: family.name) }
+        winner.starts = grid.count
+        return winner
+    }
+
+    /// Standard errors from the covariance `s²·(JᵀWJ)⁻¹`, `s² = Σwᵢrᵢ²/(n − p)`, for least-squares
+    /// fits whose `JᵀWJ` is well conditioned (condition number ≤ 1e12); `nil` otherwise (robust
+    /// losses, rank deficiency, parameters on a bound — use the bootstrap then).
+    public static func covarianceStandardErrors(
+        _ family: any CurveFamily, data: FitData, fit: CurveFit, options: FitOptions = FitOptions()
+    ) throws(FitError) -> [Double]? {
+        guard fit.loss == .l2, !fit.onBound.contains(true) else { return nil }
+        let problem = try Problem(family, data, options)
+        let n = problem.prepared.count, p = family.parameterCount
+        guard n > p else { return nil }
+        let solver = problem.solver()
+        let jac = Matrix(rows: n, columns: p, columnMajor: solver.jacobianMatrix(at: fit.parameters))
+        let w = problem.prepared.weights ?? [Double](repeating: 1, count: n)
+        let scaled = Matrix(rows: n, columns: p) { i, j in jac[i, j] * w[i].squareRoot() }
+        let normal = scaled.gram()
+        guard let eigen = try? normal.symmetricEigen(), let smallest = eigen.values.first, let largest = eigen.values.last,
+              smallest > 0, largest / smallest <= 1e12 else { return nil }
+        let residualVariance = 2 * fit.objective / Double(n - p)
+        // (JᵀWJ)⁻¹ = V·Λ⁻¹·Vᵀ; its diagonal is Σ_k V_jk²/λ_k.
+        return (0..<p).map { j in
+            let variance = (0..<p).reduce(0.0) { $0 + eigen.vectors[j, $1] * eigen.vectors[j, $1] / eigen.values[$1] }
+            return (residualVariance * variance).squareRoot()
+        }
+    }
+}
+
+/// Maps `0..<count` through `body` on `workers` threads, each with its own state from `makeState`
+/// (a solver with its buffers); results come back in index order, so scheduling cannot change them.
+func parallelMap<State, T: Sendable>(
+    count: Int, workers: Int, makeState: @escaping @Sendable () -> State, _ body: @escaping @Sendable (State, Int) -> T
+) -> [T] {
+    let box = ResultBox<T>(count: count)
+    let threads = max(1, min(workers, count))
+    DispatchQueue.concurrentPerform(iterations: threads) { worker in
+        let state = makeState()
+        var i = worker
+        while i < count {
+            box.store(body(state, i), at: i)
+            i += threads
+        }
+    }
+    return box.values()
+}
+
+/// Write-once slots filled from several threads at distinct indices.
+private final class ResultBox<T>: @unchecked Sendable {
+    // Safe: each index is written by exactly one worker, and values are read only after
+    // concurrentPerform has returned (which orders all the writes before the read).
+    private var slots: [T?]
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func store(_ value: T, at index: Int) { slots.withUnsafeMutableBufferPointer { $0[index] = value } }
+    func values() -> [T] { slots.map { $0! } }
+}

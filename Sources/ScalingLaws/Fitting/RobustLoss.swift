@@ -1,0 +1,77 @@
+/// The per-residual loss ρ(r) a fit minimises, summed with point weights: `Σ wᵢ·ρ(rᵢ)`.
+///
+/// All three agree with `r²/2` for small residuals:
+/// - `l2`: `ρ(r) = r²/2` (least squares);
+/// - `huber(δ)`: `r²/2` for `|r| ≤ δ`, else `δ·(|r| − δ/2)` — scipy.special.huber, the loss of
+///   Chinchilla Approach 3 and of Epoch AI's replication (δ = 1e-3 on log loss);
+/// - `softL1(c)`: `c²·(sqrt(1 + (r/c)²) − 1)` — scipy.optimize.least_squares' `soft_l1` with
+///   `f_scale = c`, a smooth Huber.
+public enum RobustLoss: Sendable, Equatable, Hashable, Codable {
+    case l2
+    case huber(delta: Double)
+    case softL1(scale: Double)
+
+    /// ρ(r).
+    @inline(__always)
+    public func value(_ r: Double) -> Double {
+        switch self {
+        case .l2: return 0.5 * r * r
+        case let .huber(delta):
+            let a = abs(r)
+            return a <= delta ? 0.5 * r * r : delta * (a - 0.5 * delta)
+        case let .softL1(c):
+            let z = r / c
+            return c * c * ((1 + z * z).squareRoot() - 1)
+        }
+    }
+
+    /// ψ(r) = ρ′(r), the residual's pull on the gradient.
+    @inline(__always)
+    public func derivative(_ r: Double) -> Double {
+        switch self {
+        case .l2: return r
+        case let .huber(delta): return abs(r) <= delta ? r : (r > 0 ? delta : -delta)
+        case let .softL1(c):
+            let z = r / c
+            return r / (1 + z * z).squareRoot()
+        }
+    }
+
+    /// ρ″(r), the curvature the Gauss–Newton model gives the point (0 in Huber's linear part).
+    @inline(__always)
+    public func curvature(_ r: Double) -> Double {
+        switch self {
+        case .l2: return 1
+        case let .huber(delta): return abs(r) <= delta ? 1 : 0
+        case let .softL1(c):
+            let z = r / c
+            let s = 1 + z * z
+            return 1 / (s * s.squareRoot())
+        }
+    }
+
+    /// Parses `l2`, `huber:δ` or `soft_l1:c` (e.g. `huber:1e-3`).
+    public init?(parsing text: String) {
+        let parts = text.lowercased().split(separator: ":", maxSplits: 1).map(String.init)
+        switch parts.first {
+        case "l2", "linear", "mse": self = .l2
+        case "huber":
+            guard parts.count == 2, let d = Double(parts[1]), d > 0, d.isFinite else { return nil }
+            self = .huber(delta: d)
+        case "soft_l1", "softl1":
+            guard parts.count == 2, let c = Double(parts[1]), c > 0, c.isFinite else { return nil }
+            self = .softL1(scale: c)
+        default: return nil
+        }
+    }
+}
+
+extension RobustLoss: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .l2: "l2"
+        case let .huber(delta): "huber:\(delta)"
+        case let .softL1(scale): "soft_l1:\(scale)"
+        }
+    }
+}
