@@ -32,9 +32,18 @@ public protocol CurveFamily: Sendable {
 
     /// Starting points spread over plausible values for prepared data.
     func initialGrid(for prepared: FitData) -> [[Double]]
+
+    /// Adds `Σᵢ pullsᵢ·∇²fᵢ(θ)` to the upper triangle of `curvature` (p × p, column-major), given
+    /// the Jacobian just evaluated at θ. Families whose predictions are nearly linear in the
+    /// parameters, or whose fits have small residuals, may leave this out (the default does nothing).
+    func addSecondOrderTerms(on prepared: FitData, jacobian: UnsafeBufferPointer<Double>, pulls: [Double],
+                             into curvature: UnsafeMutableBufferPointer<Double>)
 }
 
 extension CurveFamily {
+    public func addSecondOrderTerms(on prepared: FitData, jacobian: UnsafeBufferPointer<Double>, pulls: [Double],
+                                    into curvature: UnsafeMutableBufferPointer<Double>) {}
+
     /// Number of fitted parameters.
     public var parameterCount: Int { parameterNames.count }
 

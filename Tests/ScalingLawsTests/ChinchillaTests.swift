@@ -23,3 +23,31 @@ struct ChinchillaTests {
 }
 
 import Foundation
+
+@Suite("Chinchilla bootstrap")
+struct ChinchillaBootstrapTests {
+    /// Epoch's procedure: 4,000 resamples, each one fit warm-started from the full-data optimum
+    /// and converged to gradient norm ≤ 1e-10. Standard errors within 20% of Epoch's published
+    /// 124.5 (A), 0.0257 (E), 0.0154 (α), 0.0206 (β).
+    @Test func standardErrorsMatchEpoch() throws {
+        let data = try EpochData.chinchillaPoints()
+        let options = FitOptions(loss: .huber(delta: 1e-3))
+        let fit = try CurveFitter.fit(ChinchillaLoss(), to: data, options: options)
+        let boot = try CurveFitter.bootstrap(ChinchillaLoss(), data: data, fit: fit, options: options,
+                                             resamples: 4000, seed: 2024)
+        #expect(boot.samples.count == 4000)
+        #expect(boot.notConverged == 0, "\(boot.notConverged) resamples did not reach the gradient tolerance")
+        let aValues = boot.samples.map { exp($0[0]) }, eValues = boot.samples.map { exp($0[2]) }
+        let seA = standardDeviation(aValues), seE = standardDeviation(eValues)
+        let (seAlpha, seBeta) = (boot.standardErrors[3], boot.standardErrors[4])
+        expectClose(seA, 124.5, relative: 0.2, "SE(A)")
+        expectClose(seE, 0.0257, relative: 0.2, "SE(E)")
+        expectClose(seAlpha, 0.0154, relative: 0.2, "SE(alpha)")
+        expectClose(seBeta, 0.0206, relative: 0.2, "SE(beta)")
+    }
+
+    func standardDeviation(_ values: [Double]) -> Double {
+        let mean = values.reduce(0, +) / Double(values.count)
+        return (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)).squareRoot()
+    }
+}

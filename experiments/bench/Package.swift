@@ -10,7 +10,10 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "isoplan-bench",
-            dependencies: [.product(name: "NumericCore", package: "IsoPlan")]
+            dependencies: [
+                .product(name: "NumericCore", package: "IsoPlan"),
+                .product(name: "ScalingLaws", package: "IsoPlan"),
+            ]
         )
     ]
 )

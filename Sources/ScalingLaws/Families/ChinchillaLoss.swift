@@ -6,8 +6,9 @@ import NumericCore
 /// `E = eᵉ` (Epoch AI's replication, Besiroglu et al. 2024).
 ///
 /// Parameters `[a, b, e, alpha, beta]`; inputs N (parameters) and D (tokens), both > 0;
-/// residual space: `log L`. The log-sum-exp is evaluated around its largest term, costing two
-/// `exp` and one `log` per point; the Jacobian is the softmax weights of the three terms.
+/// residual space: `log L`. The log-sum-exp is evaluated around its largest term (whose `exp` is
+/// 1), costing two `exp` and one `log` per point; the Jacobian is the softmax weights of the
+/// three terms, from the same exponentials.
 public struct ChinchillaLoss: CurveFamily {
     public init() {}
 
@@ -38,8 +39,15 @@ public struct ChinchillaLoss: CurveFamily {
                 for i in 0..<n {
                     let logN = x[i], logD = x[i + n]
                     let t1 = a - alpha * logN, t2 = b - beta * logD
-                    let top = max(t1, t2, e)
-                    let e1 = exp(t1 - top), e2 = exp(t2 - top), e3 = exp(e - top)
+                    // exp of the largest term is 1: two exp calls instead of three.
+                    let top: Double, e1: Double, e2: Double, e3: Double
+                    if t1 >= t2 && t1 >= e {
+                        (top, e1, e2, e3) = (t1, 1, exp(t2 - t1), exp(e - t1))
+                    } else if t2 >= e {
+                        (top, e1, e2, e3) = (t2, exp(t1 - t2), 1, exp(e - t2))
+                    } else {
+                        (top, e1, e2, e3) = (e, exp(t1 - e), exp(t2 - e), 1)
+                    }
                     let sum = e1 + e2 + e3
                     out[i] = top + log(sum)
                     guard let jac = jacobian else { continue }
@@ -50,6 +58,37 @@ public struct ChinchillaLoss: CurveFamily {
                     jac[i + 2 * n] = e3 * inv
                     jac[i + 3 * n] = -w1 * logN
                     jac[i + 4 * n] = -w2 * logD
+                }
+            }
+        }
+    }
+
+    /// The Hessian of the log-sum-exp from the Jacobian alone: with softmax weights `w` (the
+    /// Jacobian's first three columns) and `A` mapping θ to the three terms,
+    /// `∇²f = Aᵀ(diag w − w·wᵀ)A = D − J·Jᵀ`, where D couples only parameters of the same term:
+    /// `(a, α)` with weight w₁ and coefficients `(1, −log N)`, `(b, β)` with w₂ and `(1, −log D)`,
+    /// `e` with w₃.
+    public func addSecondOrderTerms(on prepared: FitData, jacobian: UnsafeBufferPointer<Double>, pulls: [Double],
+                                    into h: UnsafeMutableBufferPointer<Double>) {
+        let n = prepared.count, p = 5
+        prepared.inputs.withUnsafeBufferPointer { x in
+            for i in 0..<n {
+                let s = pulls[i]
+                if s == 0 { continue }
+                let logN = x[i], logD = x[i + n]
+                let w1 = jacobian[i], w2 = jacobian[i + n], w3 = jacobian[i + 2 * n]
+                // D entries (upper triangle): (0,0) w1, (0,3) −w1·logN, (3,3) w1·logN², (1,1) w2,
+                // (1,4) −w2·logD, (4,4) w2·logD², (2,2) w3.
+                h[0 + 0 * p] += s * w1
+                h[0 + 3 * p] += s * (-w1 * logN)
+                h[3 + 3 * p] += s * (w1 * logN * logN)
+                h[1 + 1 * p] += s * w2
+                h[1 + 4 * p] += s * (-w2 * logD)
+                h[4 + 4 * p] += s * (w2 * logD * logD)
+                h[2 + 2 * p] += s * w3
+                for j in 0..<p {
+                    let sj = s * jacobian[i + j * n]
+                    for k in j..<p { h[j + k * p] -= sj * jacobian[i + k * n] }
                 }
             }
         }

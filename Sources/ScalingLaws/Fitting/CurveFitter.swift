@@ -43,6 +43,13 @@ public enum CurveFitter {
     /// start). Starts default to the family's data-driven grid; they run in parallel over
     /// `workers` threads (default: the core count).
     ///
+    /// With more than ``polishedCandidates`` starts the search runs in two stages: every start
+    /// descends until its objective stops improving by more than 1e-10 relative per step (or its
+    /// projected gradient is below `max(1e-8, tolerance)`); then the best candidates are polished
+    /// with the caller's options, converging to the full gradient tolerance. Exploration to 1e-10
+    /// is far tighter than the spread between distinct local optima, so the winner is unchanged
+    /// while most starts stop long before their last, rejected, steps.
+    ///
     /// - Throws: ``FitError`` for bad data, too few points, malformed starts or bounds, or when
     ///   no start reaches a finite objective.
     public static func fit(
@@ -56,8 +63,24 @@ public enum CurveFitter {
             throw .invalidStart("each start needs \(family.parameterCount) finite values, got \(bad)")
         }
         let threadCount = max(1, min(workers ?? ProcessInfo.processInfo.activeProcessorCount, grid.count))
-        let results = parallelMap(count: grid.count, workers: threadCount, makeState: problem.solver) { solver, i in
-            solver.run(from: grid[i])
+        var candidates: [[Double]] = grid
+        if grid.count > polishedCandidates {
+            var exploration = options
+            exploration.gradientTolerance = max(1e-8, options.gradientTolerance)
+            exploration.objectiveTolerance = max(1e-10, options.objectiveTolerance)
+            exploration.secondOrder = false
+            let explorer = try Problem(family, data, exploration)
+            let explored = parallelMap(count: grid.count, workers: threadCount, makeState: explorer.solver) { solver, i in
+                solver.run(from: grid[i])
+            }
+            let ranked = explored.indices.filter { explored[$0].objective.isFinite }
+                .sorted { (explored[$0].objective, $0) < (explored[$1].objective, $1) }
+            guard !ranked.isEmpty else { throw .noFiniteStart(family: family.name) }
+            candidates = ranked.prefix(polishedCandidates).map { explored[$0].parameters }
+        }
+        let polished = candidates
+        let results = parallelMap(count: polished.count, workers: threadCount, makeState: problem.solver) { solver, i in
+            solver.run(from: polished[i])
         }
         var best: CurveFit?
         for result in results where result.objective.isFinite {
@@ -67,6 +90,9 @@ public enum CurveFitter {
         winner.starts = grid.count
         return winner
     }
+
+    /// How many of the best explored starts a multi-start fit polishes to full tolerance.
+    public static let polishedCandidates = 8
 
     /// Standard errors from the covariance `s²·(JᵀWJ)⁻¹`, `s² = Σwᵢrᵢ²/(n − p)`, for least-squares
     /// fits whose `JᵀWJ` is well conditioned (condition number ≤ 1e12); `nil` otherwise (robust
@@ -114,10 +140,18 @@ func parallelMap<State, T: Sendable>(
 
 /// Write-once slots filled from several threads at distinct indices.
 private final class ResultBox<T>: @unchecked Sendable {
-    // Safe: each index is written by exactly one worker, and values are read only after
-    // concurrentPerform has returned (which orders all the writes before the read).
-    private var slots: [T?]
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func store(_ value: T, at index: Int) { slots.withUnsafeMutableBufferPointer { $0[index] = value } }
+    // Safe: each index is written by exactly one worker, through a fixed buffer (no array
+    // copy-on-write or exclusivity bookkeeping shared between threads), and values are read only
+    // after concurrentPerform has returned, which orders every write before the read.
+    private let slots: UnsafeMutableBufferPointer<T?>
+    init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil)
+    }
+    func store(_ value: T, at index: Int) { slots[index] = value }
     func values() -> [T] { slots.map { $0! } }
+    deinit {
+        slots.deinitialize()
+        slots.deallocate()
+    }
 }

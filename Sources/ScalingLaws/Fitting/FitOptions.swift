@@ -10,8 +10,13 @@ public struct FitOptions: Sendable, Equatable {
     public var gradientTolerance = 1e-10
     /// Stop when a step changes no parameter by more than this relative amount.
     public var stepTolerance = 1e-14
+    /// Stop when an accepted step lowers the objective by less than this fraction of it
+    /// (0 disables the test; multi-start uses it to end its exploration stage early).
+    public var objectiveTolerance = 0.0
     /// Iteration cap (accepted and rejected steps alike).
     public var maxIterations = 1000
+    /// Add the family's second-order terms `Σ wᵢψ(rᵢ)·∇²fᵢ` to the curvature, when it has them.
+    public var secondOrder = true
 
     public init(loss: RobustLoss = .l2, lowerBounds: [Double]? = nil, upperBounds: [Double]? = nil,
                 gradientTolerance: Double = 1e-10, maxIterations: Int = 1000) {
@@ -29,6 +34,8 @@ public enum FitStatus: String, Sendable, Codable {
     case converged
     /// Steps became too small to change the parameters; the gradient tolerance was not met.
     case smallStep
+    /// An accepted step lowered the objective by less than the objective tolerance.
+    case smallObjectiveChange
     /// The iteration cap was reached; the parameters are the best found.
     case maxIterations
 }

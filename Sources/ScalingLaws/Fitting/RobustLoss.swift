@@ -25,6 +25,26 @@ public enum RobustLoss: Sendable, Equatable, Hashable, Codable {
         }
     }
 
+    /// `ρ(new) − ρ(old)`, computed without the cancellation of subtracting two values: near an
+    /// optimum the objective changes by far less than its last bit, yet the change must still be
+    /// resolved for the fit to converge to a tight gradient tolerance.
+    @inline(__always)
+    public func difference(_ new: Double, _ old: Double) -> Double {
+        switch self {
+        case .l2:
+            return 0.5 * (new - old) * (new + old)
+        case let .huber(delta):
+            let (a, b) = (abs(new), abs(old))
+            if a <= delta && b <= delta { return 0.5 * (new - old) * (new + old) }
+            if a > delta && b > delta { return delta * (a - b) }
+            return value(new) - value(old)
+        case let .softL1(c):
+            let (za, zb) = (new / c, old / c)
+            let (sa, sb) = ((1 + za * za).squareRoot(), (1 + zb * zb).squareRoot())
+            return (new - old) * (new + old) / (sa + sb)
+        }
+    }
+
     /// ψ(r) = ρ′(r), the residual's pull on the gradient.
     @inline(__always)
     public func derivative(_ r: Double) -> Double {

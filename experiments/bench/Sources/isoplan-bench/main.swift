@@ -2,10 +2,15 @@
 //
 //   isoplan-bench gemm <size> <repeats>
 //   isoplan-bench binomial <trials> <p-file (float64 little-endian)> <repeats> <seed>
+//   isoplan-bench chinchilla <datadir> <workers> <repeats>
+//   isoplan-bench scalerl-bootstrap <datadir> <workers> <repeats>
+//
+// The fitting benchmarks read the files `peers/fit_peers.py prepare <datadir>` writes.
 //
 // Thread count comes from OPENBLAS_NUM_THREADS, set by the driver (run_bench.py).
 import Foundation
 import NumericCore
+import ScalingLaws
 
 func seconds(_ body: () -> Void) -> Double {
     let start = DispatchTime.now().uptimeNanoseconds
@@ -21,6 +26,13 @@ func median(_ xs: [Double]) -> Double {
 func emit(_ fields: [String: Any]) {
     let data = try! JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])
     print(String(decoding: data, as: UTF8.self))
+}
+
+/// Rows of a numeric CSV file (skipping a header line unless `header` is false).
+func readCSV(_ path: String, header: Bool = true) -> [[Double]] {
+    let text = try! String(contentsOfFile: path, encoding: .utf8)
+    return text.split(whereSeparator: \.isNewline).dropFirst(header ? 1 : 0)
+        .map { $0.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces))! } }
 }
 
 let args = CommandLine.arguments
@@ -65,6 +77,59 @@ case "binomial":
     emit(["bench": "binomial", "side": "isoplan", "draws": probabilities.count, "median_s": median(times),
           "draws_per_s": Double(probabilities.count) / median(times), "mean_draw": meanDraw,
           "mean_expected": meanExpected])
+
+case "chinchilla":
+    let dir = args[2], workers = Int(args[3])!, repeats = Int(args[4])!
+    let points = readCSV("\(dir)/chinchilla_points.csv")
+    let starts = readCSV("\(dir)/chinchilla_starts.csv")
+    let inputs = Matrix(rows: points.count, columns: 2) { i, j in points[i][j] }
+    let data = try! FitData(inputs: inputs, targets: points.map { $0[2] })
+    let options = FitOptions(loss: .huber(delta: 1e-3))
+    var fit: CurveFit?
+    let times = (0...repeats).map { _ in
+        seconds { fit = try! CurveFitter.fit(ChinchillaLoss(), to: data, options: options, starts: starts, workers: workers) }
+    }.dropFirst()  // the first run warms up
+    let p = fit!.parameters
+    emit(["bench": "chinchilla", "side": "isoplan-lm", "starts": starts.count, "workers": workers,
+          "median_s": median(Array(times)),
+          "best": ["A": exp(p[0]), "B": exp(p[1]), "E": exp(p[2]), "alpha": p[3], "beta": p[4], "objective": fit!.objective]])
+
+case "chinchilla-iterations":
+    let dir = args[2]
+    let points = readCSV("\(dir)/chinchilla_points.csv")
+    let starts = readCSV("\(dir)/chinchilla_starts.csv")
+    let inputs = Matrix(rows: points.count, columns: 2) { i, j in points[i][j] }
+    let data = try! FitData(inputs: inputs, targets: points.map { $0[2] })
+    let options = FitOptions(loss: .huber(delta: 1e-3))
+    var its: [Int] = [], statuses: [String: Int] = [:]
+    for s in starts {
+        let f = try! CurveFitter.fit(ChinchillaLoss(), to: data, options: options, starts: [s], workers: 1)
+        its.append(f.iterations); statuses[f.status.rawValue, default: 0] += 1
+    }
+    let best = try! CurveFitter.fit(ChinchillaLoss(), to: data, options: options, starts: starts, workers: 2)
+    print("best", best.status, best.gradientNorm, best.iterations, best.objective)
+    let sorted = its.sorted()
+    print("mean", Double(its.reduce(0,+))/Double(its.count), "median", sorted[its.count/2], "p90", sorted[its.count*9/10], "max", sorted.last!, statuses)
+
+case "scalerl-bootstrap":
+    let dir = args[2], workers = Int(args[3])!, repeats = Int(args[4])!
+    let points = readCSV("\(dir)/scalerl_points.csv")
+    let indices = readCSV("\(dir)/scalerl_indices.csv", header: false).map { $0.map { Int($0) } }
+    let boundsJSON = try! JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(dir)/scalerl_bounds.json"))) as! [String: [Double]]
+    let data = try! FitData(x: points.map { $0[0] }, y: points.map { $0[1] })
+    let options = FitOptions(lowerBounds: boundsJSON["lower"]!, upperBounds: boundsJSON["upper"]!)
+    var full: CurveFit?
+    var summary: BootstrapSummary?
+    let times = (0...repeats).map { _ in
+        seconds {
+            full = try! CurveFitter.fit(ScaleRLSigmoid(), to: data, options: options, starts: [[0.3, 0.7, 5.0, 1.0]])
+            summary = try! CurveFitter.bootstrap(ScaleRLSigmoid(), data: data, fit: full!, options: options,
+                                                 resamples: indices.count, indices: indices, workers: workers)
+        }
+    }.dropFirst()
+    emit(["bench": "scalerl-bootstrap", "side": "isoplan-lm", "resamples": indices.count, "workers": workers,
+          "median_s": median(Array(times)), "full": full!.parameters, "medians": summary!.medians,
+          "not_converged": summary!.notConverged])
 
 default:
     FileHandle.standardError.write(Data("unknown benchmark \(args[1])\n".utf8))
