@@ -63,14 +63,14 @@ struct AllocationLawTests {
     @Test func bootstrapIntervalsCoverTheTruth() throws {
         let truth = Self.published["fig6_easy"]!
         let law = AllocationLaw()
-        let budgets = (0..<40).map { pow(10, 4.5 + 3.0 * Double($0) / 39) }
+        let budgets = (0..<40).map { pow(10, 5 + 2.0 * Double($0) / 39) }  // the paper's swept range, 1e5…1e7
         let seeds = 200
         let covered = parallelCoverage(seeds: seeds) { seed in
             var rng = Xoshiro256StarStar(seed: 1000 + UInt64(seed))
             let y = budgets.map { law.value(truth, at: [$0]) + 0.15 * Normal.standard(using: &rng) }
             let data = try! FitData(x: budgets, y: y)
             let fit = try! CurveFitter.fit(law, to: data, workers: 1)
-            let boot = try! CurveFitter.bootstrap(law, data: data, fit: fit, resamples: 300, seed: UInt64(seed), workers: 1)
+            let boot = try! CurveFitter.bootstrap(law, data: data, fit: fit, resamples: 400, seed: UInt64(seed), workers: 1)
             return (0..<4).map { boot.lower95[$0] <= truth[$0] && truth[$0] <= boot.upper95[$0] }
         }
         for (j, name) in law.parameterNames.enumerated() {
