@@ -1,0 +1,280 @@
+import Foundation
+import NumericCore
+
+/// Options of the IsoCompute frontier workflow (isocompute-playbook.md §4). Where the paper is
+/// silent the defaults are our choices, documented in docs/SCALING_LAWS.md.
+public struct FrontierOptions: Sendable, Equatable {
+    /// How runs are pooled into curves.
+    public enum Grouping: String, Sendable, Codable, CaseIterable {
+        /// One curve per n (runs with different B_p pooled), the paper's Q1 analysis.
+        case n
+        /// One curve per (B_p, n).
+        case problemsPerBatchAndN = "bp,n"
+    }
+
+    public var grouping: Grouping = .n
+    /// EMA coefficient β applied to each run's values before picking record-breakers (`nil`: none).
+    public var emaCoefficient: Double?
+    /// Reward bucket width for record-breaking (`nil`: none).
+    public var bucketWidth: Double?
+    /// Points below this compute are ignored (rollouts or tokens, as stored).
+    public var minimumCompute = 0.0
+    /// Grid density for n*(C), points per decade of compute (per 100 steps in fixed-batch mode).
+    public var gridPointsPerDecade = 40
+    /// Centered running-average window over grid points for log2 n* (1: none).
+    public var runningAverageWindow = 5
+    /// Bootstrap resamples for the allocation law (0: none).
+    public var bootstrapResamples = 1000
+    /// Seed of the law's bootstrap.
+    public var seed: UInt64 = 0
+    /// Fixed rollout batch B = B_p·n: the x-axis becomes update steps M and the laws are
+    /// n*(M) and B_p*(M) (Q2). Runs with another batch are left out.
+    public var fixedBatch: Int?
+    /// Fit the law only on grid points with compute ≤ this and report the error above it.
+    public var extrapolationCut: Double?
+    /// Loss of the per-group sigmoid fits.
+    public var curveLoss: RobustLoss = .l2
+
+    public init() {}
+}
+
+/// One group's record-breaking points and fitted monotone sigmoid.
+public struct GroupCurve: Sendable, Codable, Equatable {
+    public var rolloutsPerProblem: Int
+    /// B_p when grouping by (B_p, n).
+    public var problemsPerBatch: Int?
+    public var runs: [String]
+    /// Record-breaking points `[x, value]` (x = compute, or steps at a fixed batch).
+    public var recordPoints: [[Double]]
+    public var fit: CurveFit
+    /// The x range the curve is trusted on (its data); the envelope never extrapolates a curve.
+    public var xMin: Double
+    public var xMax: Double
+
+    /// The fitted value at x.
+    public func value(at x: Double) -> Double { ScaleRLSigmoid().value(fit.parameters, at: [x]) }
+}
+
+/// A point of the frontier grid.
+public struct FrontierPoint: Sendable, Codable, Equatable {
+    /// Compute (or steps at a fixed batch).
+    public var x: Double
+    /// The envelope's value.
+    public var value: Double
+    /// n of the winning curve.
+    public var rolloutsPerProblem: Int
+    /// B_p of the winning curve, when grouping by (B_p, n).
+    public var problemsPerBatch: Int?
+    /// log2 n* after the running average.
+    public var smoothedLog2N: Double
+}
+
+/// Where the winning curve changes.
+public struct Handover: Sendable, Codable, Equatable {
+    /// x of the change (compute, or steps).
+    public var x: Double
+    public var fromN: Int
+    public var toN: Int
+    /// `true` when the two fitted curves cross there; `false` when one curve's data range
+    /// begins or ends instead (x is then the midpoint of the two grid points).
+    public var isCrossing: Bool
+}
+
+/// Error of a law fitted below a cut, measured above it.
+public struct ExtrapolationCheck: Sendable, Codable, Equatable {
+    public var cut: Double
+    public var pointsBelow: Int
+    public var pointsAbove: Int
+    /// Root-mean-square and largest absolute error above the cut, in the law's units (log2 n*).
+    public var rmse: Double
+    public var maxAbsoluteError: Double
+    public var fit: CurveFit
+}
+
+/// The result of the frontier workflow.
+public struct FrontierAnalysis: Sendable, Codable, Equatable {
+    /// `compute` or `steps` (fixed batch).
+    public var axis: String
+    public var curves: [GroupCurve]
+    public var grid: [FrontierPoint]
+    public var handovers: [Handover]
+    /// The allocation law fitted to (x, smoothed log2 n*), or `nil` when n* never varies enough.
+    public var law: CurveFit?
+    public var lawBootstrap: BootstrapSummary?
+    /// Whether L and k are off their bounds, so floor and saturation are identified.
+    public var lawIdentified: Bool
+    /// `2^b`, when identified.
+    public var floorN: Double?
+    /// `2^(b+L)`, when identified.
+    public var saturationN: Double?
+    /// The best fitted value each n reaches on its own range (reported whatever the law).
+    public var bestValuePerN: [String: Double]
+    /// Fixed batch only: the law fitted to log2 B_p* = log2 B − log2 n*.
+    public var batchLaw: CurveFit?
+    public var extrapolation: ExtrapolationCheck?
+    /// Plain-language remarks: skipped runs or groups, unidentified parameters.
+    public var notes: [String]
+}
+
+extension FrontierAnalysis {
+    /// Runs the workflow: per run, record-breaking points (after optional EMA and bucketing); per
+    /// group, a monotone ScaleRL sigmoid; the upper envelope of the fitted curves on a log grid
+    /// (each curve only over its own data range); n*(x) with a running average; the allocation
+    /// law with bootstrap CIs; handovers located by bisection between the two curves.
+    public static func analyze(_ runs: [RunSeries], options: FrontierOptions = FrontierOptions(),
+                               workers: Int? = nil) throws(FitError) -> FrontierAnalysis {
+        var notes: [String] = []
+        // 1. Points per group.
+        struct Key: Hashable { var n: Int; var bp: Int? }
+        var pooled: [Key: (runs: [String], points: [(compute: Double, value: Double)])] = [:]
+        for run in runs {
+            let batch = run.rolloutsPerProblem * run.problemsPerBatch
+            if let fixed = options.fixedBatch, batch != fixed {
+                notes.append("run \(run.label) left out: batch B_p·n = \(batch), not \(fixed)")
+                continue
+            }
+            let points = run.cleaned().filter { $0.compute >= options.minimumCompute }.map { point in
+                (compute: options.fixedBatch == nil ? point.compute : Double(point.step), value: point.value)
+            }.filter { $0.compute > 0 }
+            guard !points.isEmpty else {
+                notes.append("run \(run.label) left out: no points")
+                continue
+            }
+            let key = Key(n: run.rolloutsPerProblem, bp: options.grouping == .n ? nil : run.problemsPerBatch)
+            pooled[key, default: ([], [])].runs.append(run.label)
+            pooled[key, default: ([], [])].points.append(contentsOf: points)
+        }
+        // 2. Record-breaking points and one sigmoid per group.
+        var curves: [GroupCurve] = []
+        for (key, group) in pooled.sorted(by: { ($0.key.n, $0.key.bp ?? 0) < ($1.key.n, $1.key.bp ?? 0) }) {
+            let ordered = group.points.sorted { $0.compute < $1.compute }
+            let records = recordBreakingPoints(ordered, emaCoefficient: options.emaCoefficient, bucketWidth: options.bucketWidth)
+            guard records.count >= 4 else {
+                notes.append("n = \(key.n)\(key.bp.map { ", B_p = \($0)" } ?? ""): \(records.count) record-breaking points, need 4 for a sigmoid; left out")
+                continue
+            }
+            let data = try FitData(x: records.map(\.compute), y: records.map(\.value))
+            let fit = try CurveFitter.fit(ScaleRLSigmoid(), to: data, options: FitOptions(loss: options.curveLoss), workers: workers)
+            curves.append(GroupCurve(rolloutsPerProblem: key.n, problemsPerBatch: key.bp, runs: group.runs,
+                                     recordPoints: records.map { [$0.compute, $0.value] }, fit: fit,
+                                     xMin: ordered.first!.compute, xMax: ordered.last!.compute))
+        }
+        guard !curves.isEmpty else { throw .invalidData("no group has enough points for a frontier") }
+
+        // 3. Envelope on a log grid.
+        let lo = log10(curves.map(\.xMin).min()!), hi = log10(curves.map(\.xMax).max()!)
+        let count = max(2, Int(((hi - lo) * Double(options.gridPointsPerDecade)).rounded(.up)) + 1)
+        var winners: [(x: Double, value: Double, curve: Int)] = []
+        for g in 0..<count {
+            let x = pow(10, lo + (hi - lo) * Double(g) / Double(count - 1))
+            var best: (value: Double, curve: Int)?
+            for (c, curve) in curves.enumerated() where x >= curve.xMin * (1 - 1e-12) && x <= curve.xMax * (1 + 1e-12) {
+                let v = curve.value(at: x)
+                if best == nil || v > best!.value { best = (v, c) }
+            }
+            if let best { winners.append((x, best.value, best.curve)) }
+        }
+        let rawLog2 = winners.map { log2(Double(curves[$0.curve].rolloutsPerProblem)) }
+        let smoothed = runningAverage(rawLog2, window: options.runningAverageWindow)
+        let grid = winners.indices.map { i in
+            FrontierPoint(x: winners[i].x, value: winners[i].value, rolloutsPerProblem: curves[winners[i].curve].rolloutsPerProblem,
+                          problemsPerBatch: curves[winners[i].curve].problemsPerBatch, smoothedLog2N: smoothed[i])
+        }
+
+        // 4. Handovers between consecutive winners, refined by bisection in log x.
+        var handovers: [Handover] = []
+        for i in 1..<max(1, winners.count) where winners[i].curve != winners[i - 1].curve {
+            let (a, b) = (curves[winners[i - 1].curve], curves[winners[i].curve])
+            let crossing = bisectCrossing(a, b, from: winners[i - 1].x, to: winners[i].x)
+            handovers.append(Handover(x: crossing ?? (winners[i - 1].x * winners[i].x).squareRoot(),
+                                      fromN: a.rolloutsPerProblem, toN: b.rolloutsPerProblem, isCrossing: crossing != nil))
+        }
+
+        // 5. Allocation law(s).
+        var bestPerN: [String: Double] = [:]
+        for curve in curves {
+            let top = max(curve.value(at: curve.xMin), curve.value(at: curve.xMax))
+            bestPerN[String(curve.rolloutsPerProblem)] = max(bestPerN[String(curve.rolloutsPerProblem)] ?? -.infinity, top)
+        }
+        let family = AllocationLaw(input: options.fixedBatch == nil ? .log10 : .linear)
+        var law: CurveFit?, lawBootstrap: BootstrapSummary?, batchLaw: CurveFit?, extrapolation: ExtrapolationCheck?
+        let distinct = Set(grid.map(\.rolloutsPerProblem)).count
+        if distinct >= 2 && grid.count >= 8 {
+            let lawData = try FitData(x: grid.map(\.x), y: grid.map(\.smoothedLog2N))
+            let fit = try CurveFitter.fit(family, to: lawData, workers: workers)
+            law = fit
+            if options.bootstrapResamples >= 2 {
+                lawBootstrap = try CurveFitter.bootstrap(family, data: lawData, fit: fit, resamples: options.bootstrapResamples,
+                                                         seed: options.seed, workers: workers)
+            }
+            if let fixed = options.fixedBatch {
+                let bpData = try FitData(x: grid.map(\.x), y: grid.map { log2(Double(fixed)) - $0.smoothedLog2N })
+                batchLaw = try CurveFitter.fit(family, to: bpData, workers: workers)
+            }
+            if let cut = options.extrapolationCut {
+                extrapolation = try CurveFitter.extrapolationCheck(family, data: lawData, cut: cut, workers: workers)
+            }
+        } else {
+            notes.append("n* takes \(distinct) value(s) on the grid: no allocation law fitted; see the best value per n")
+        }
+        var identified = false
+        var floorN: Double?, saturationN: Double?
+        if let law {
+            let unidentified = law.parametersOnBound.filter { $0 == "L" || $0 == "k" }
+            identified = unidentified.isEmpty
+            if identified {
+                floorN = pow(2, law.parameters[3])
+                saturationN = pow(2, law.parameters[3] + law.parameters[0])
+            } else {
+                notes.append("\(unidentified.joined(separator: " and ")) on a bound: the saturation is not identified; use the best value per n")
+            }
+        }
+        return FrontierAnalysis(
+            axis: options.fixedBatch == nil ? "compute" : "steps", curves: curves, grid: grid, handovers: handovers,
+            law: law, lawBootstrap: lawBootstrap, lawIdentified: identified, floorN: floorN, saturationN: saturationN,
+            bestValuePerN: bestPerN, batchLaw: batchLaw, extrapolation: extrapolation, notes: notes)
+    }
+
+    /// The x in [lo, hi] where curve b overtakes curve a (bisection in log x on their difference),
+    /// or `nil` when they do not cross there (a curve's range begins or ends instead).
+    static func bisectCrossing(_ a: GroupCurve, _ b: GroupCurve, from lo: Double, to hi: Double) -> Double? {
+        func difference(_ x: Double) -> Double? {
+            guard x >= a.xMin, x <= a.xMax, x >= b.xMin, x <= b.xMax else { return nil }
+            return b.value(at: x) - a.value(at: x)
+        }
+        var (l, h) = (log10(lo), log10(hi))
+        guard let dl = difference(lo), let dh = difference(hi), dl <= 0, dh >= 0 else { return nil }
+        for _ in 0..<60 {
+            let m = 0.5 * (l + h)
+            if (difference(pow(10, m)) ?? 0) < 0 { l = m } else { h = m }
+        }
+        return pow(10, 0.5 * (l + h))
+    }
+}
+
+/// Centered running mean over `window` points (shrinking at the ends); window 1 returns the input.
+func runningAverage(_ values: [Double], window: Int) -> [Double] {
+    let half = max(0, window / 2)
+    return values.indices.map { i in
+        let slice = values[max(0, i - half)...min(values.count - 1, i + half)]
+        return slice.reduce(0, +) / Double(slice.count)
+    }
+}
+
+extension CurveFitter {
+    /// Fits on the points with x ≤ `cut` (first input column, raw units) and measures the error
+    /// of the prediction on the points above it, in the family's working space.
+    public static func extrapolationCheck(_ family: any CurveFamily, data: FitData, cut: Double,
+                                          options: FitOptions = FitOptions(), workers: Int? = nil) throws(FitError) -> ExtrapolationCheck {
+        let below = data.filtered { data.inputs[$0, 0] <= cut }
+        let above = data.filtered { data.inputs[$0, 0] > cut }
+        guard above.count > 0 else { throw .invalidData("no point lies above the cut \(cut)") }
+        let fit = try fit(family, to: below, options: options, workers: workers)
+        let preparedAbove = try family.prepare(above)
+        let predictions = family.predictions(fit.parameters, on: preparedAbove)
+        let errors = zip(predictions, preparedAbove.targets).map { $0 - $1 }
+        let rmse = (errors.reduce(0) { $0 + $1 * $1 } / Double(errors.count)).squareRoot()
+        return ExtrapolationCheck(cut: cut, pointsBelow: below.count, pointsAbove: above.count, rmse: rmse,
+                                  maxAbsoluteError: errors.map(abs).max() ?? 0, fit: fit)
+    }
+}
