@@ -38,6 +38,9 @@ let package = Package(
         // Floor 2 — scaling-law fitting (curves and points, not where they came from).
         .target(name: "ScalingLaws", dependencies: ["NumericCore", "Domain"], swiftSettings: strictSettings),
 
+        // Floor 2 — file parsers (they do not write the store).
+        .target(name: "Ingest", dependencies: ["Domain"], swiftSettings: strictSettings),
+
         // Floor 2 — the SQLite store (the only module that writes SQL).
         .target(
             name: "RunStore",
@@ -45,11 +48,18 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Floor 4 — pipelines that span modules.
+        .target(
+            name: "Workflows",
+            dependencies: ["Domain", "NumericCore", "ScalingLaws", "RunStore", "Ingest"],
+            swiftSettings: strictSettings
+        ),
+
         // Floor 5 — the command-line program.
         .executableTarget(
             name: "isoplan",
             dependencies: [
-                "NumericCore", "Domain", "RunStore",
+                "NumericCore", "Domain", "RunStore", "ScalingLaws", "Ingest", "Workflows",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -71,6 +81,16 @@ let package = Package(
             name: "ScalingLawsTests",
             dependencies: ["ScalingLaws", "NumericCore", "IsoplanTestSupport"],
             resources: [.copy("Golden")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "IngestTests",
+            dependencies: ["Ingest", "IsoplanTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "WorkflowsTests",
+            dependencies: ["Workflows", "ScalingLaws", "RunStore", "Domain", "NumericCore", "IsoplanTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -78,7 +78,7 @@ public final class Store: Sendable {
     }
 
     /// Runs `body` in one write transaction, translating failures to ``StoreError``.
-    private func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+    func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
         do {
             return try pool.write(body)
         } catch {
@@ -86,7 +86,7 @@ public final class Store: Sendable {
         }
     }
 
-    private func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+    func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
         do {
             return try pool.read(body)
         } catch {
@@ -119,7 +119,7 @@ extension Store {
             let applied = try Migrations.migrator.appliedIdentifiers(db)
             let ordered = Migrations.knownIdentifiers.filter { applied.contains($0) }
             var counts: [String: Int] = [:]
-            for table in [RunRecord.databaseTableName, PointRecord.databaseTableName] {
+            for table in [RunRecord.databaseTableName, PointRecord.databaseTableName, FitRecord.databaseTableName] {
                 counts[table] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
             }
             let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "unknown"
@@ -185,6 +185,11 @@ extension Store {
                 throw .invalidValue(path: path, detail: "run \"\(run.name)\", point \(index): \(error)")
             }
         }
+    }
+
+    /// The runs `filter` selects, by id.
+    public func runs(matching filter: RunFilter) throws(StoreError) -> [Run] {
+        try runs().filter(filter.matches)
     }
 
     /// All runs, by id.

@@ -1,5 +1,9 @@
 import ArgumentParser
+import Domain
+import Ingest
 import RunStore
+import ScalingLaws
+import Workflows
 
 /// Exit statuses beyond ArgumentParser's 0 (success), 1 (failure) and 64 (usage), from sysexits.
 /// Listed in docs/CLI.md.
@@ -17,6 +21,14 @@ func reportFailure(_ error: any Error) -> ExitCode {
     if let storeError = error as? StoreError {
         printError("error: \(storeError)")
         return storeError.isBadInput ? ExitCodes.dataError : .failure
+    }
+    if let workflowError = error as? WorkflowError {
+        printError("error: \(workflowError)")
+        switch workflowError {
+        case let .store(storeError): return storeError.isBadInput ? ExitCodes.dataError : .failure
+        case let .input(importError): return importError.isMissingFile ? ExitCodes.noInput : ExitCodes.dataError
+        case .fit, .domain, .empty: return ExitCodes.dataError
+        }
     }
     printError("error: \(error)")
     return .failure

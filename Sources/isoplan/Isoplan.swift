@@ -19,6 +19,7 @@ struct Isoplan: AsyncParsableCommand {
         version: Isoplan.version,
         groupedSubcommands: [
             CommandGroup(name: "Data", subcommands: [DB.self]),
+            CommandGroup(name: "Science", subcommands: [FitCommand.self]),
             CommandGroup(name: "About", subcommands: [VersionCommand.self]),
         ]
     )

@@ -23,9 +23,9 @@ struct StoreTests {
         let dir = try TemporaryDirectory()
         let store = try Store(path: dir.path("new.sqlite"))
         let info = try store.info()
-        #expect(info.schemaVersion == 1)
-        #expect(info.migrations == ["v1-runs-and-points"])
-        #expect(info.counts == ["run": 0, "point": 0])
+        #expect(info.schemaVersion == 2)
+        #expect(info.migrations == ["v1-runs-and-points", "v2-fits"])
+        #expect(info.counts == ["run": 0, "point": 0, "fit": 0])
         #expect(info.journalMode == "wal")
     }
 
@@ -42,7 +42,7 @@ struct StoreTests {
         try reopened.append([MetricPoint(step: 9, rollouts: 9216, metric: .trainReward, value: 0.5)], toRun: saved.id!)
         #expect(try reopened.info().counts["point"] == 6)
         #expect(try reopened.deleteRun(id: saved.id!))
-        #expect(try reopened.info().counts == ["run": 0, "point": 0])
+        #expect(try reopened.info().counts == ["run": 0, "point": 0, "fit": 0])
     }
 
     @Test func failedWritesLeaveNothingBehind() throws {
@@ -59,7 +59,7 @@ struct StoreTests {
         #expect(throws: StoreError.runNotFound(path: store.path, id: 999)) {
             try store.append(Self.samplePoints(), toRun: 999)
         }
-        #expect(try store.info().counts == ["run": 1, "point": 5])
+        #expect(try store.info().counts == ["run": 1, "point": 5, "fit": 0])
     }
 
     /// A failure in the middle of the transaction (an SQLite trigger aborts the fourth point)
@@ -81,7 +81,7 @@ struct StoreTests {
             guard case let .sqlite(p, message) = error as? StoreError else { return false }
             return p == path && message.contains("injected failure")
         }
-        #expect(try store.info().counts == ["run": 1, "point": 5])
+        #expect(try store.info().counts == ["run": 1, "point": 5, "fit": 0])
         #expect(try store.run(named: "second") == nil)
     }
 
@@ -126,6 +126,29 @@ struct StoreTests {
         }
     }
 
+    @Test func fitsRoundTripAndTheLatestIsFound() throws {
+        let dir = try TemporaryDirectory()
+        let store = try Store(path: dir.path("fits.sqlite"))
+        let older = Fit(kind: "frontier", family: "law", metric: .validationReward, difficulty: "easy", runFilter: "source=sim",
+                        runIDs: [1, 2], options: ["window": "5"], parameterNames: ["L", "k", "log10_C0", "b"],
+                        parameters: [6, 4.7, 5.8, 2.7], lower95: [5, 3, 5.5, 2.5], upper95: [7, 6, 6, 3],
+                        standardErrors: [0.5, 0.7, 0.1, 0.1], objective: 0.02, status: "converged", detailsJSON: "{\"x\":1}")
+        let saved = try store.insert(older)
+        var newer = older
+        newer.parameters[0] = 6.1
+        let savedNewer = try store.insert(newer)
+        #expect(saved.id != nil && savedNewer.id! > saved.id!)
+        var expected = older
+        expected.id = saved.id
+        #expect(try store.fits(kind: "frontier").last == expected)
+        #expect(try store.latestFit(metric: .validationReward, difficulty: "easy")?.parameters[0] == 6.1)
+        #expect(try store.latestFit(metric: .validationReward, difficulty: "hard") == nil)
+        var bad = older
+        bad.parameters = [1, 2]
+        #expect(throws: StoreError.self) { try store.insert(bad) }
+        #expect(try store.info().counts["fit"] == 2)
+    }
+
     @Test func missingFolderCannotBeOpened() throws {
         let path = "/nonexistent-\(UUID().uuidString)/db.sqlite"
         #expect {
@@ -142,7 +165,8 @@ struct StoreTests {
         let path = dir.path("v1.sqlite")
         try FileManager.default.copyItem(atPath: fixture.path, toPath: path)
         let store = try Store(path: path)
-        #expect(try store.info().schemaVersion == 1)
+        // Opening migrates the version-1 file to the latest schema and keeps its rows.
+        #expect(try store.info().schemaVersion == 2)
         let runs = try store.runs()
         #expect(runs.map(\.name) == ["fixture-n8-bp32"])
         let points = try store.points(ofRun: runs[0].id!)

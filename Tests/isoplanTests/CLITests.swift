@@ -17,8 +17,8 @@ struct CLITests {
         let result = try CommandRunner.run(["--db", path, "db", "info", "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         let info = try JSONDecoder().decode(Info.self, from: Data(result.stdout.utf8))
-        #expect(info.schemaVersion == 1)
-        #expect(info.counts == ["run": 0, "point": 0])
+        #expect(info.schemaVersion == 2)
+        #expect(info.counts == ["run": 0, "point": 0, "fit": 0])
         #expect(info.journalMode == "wal")
         #expect(FileManager.default.fileExists(atPath: path))
         #expect(result.stderr.isEmpty)
@@ -46,7 +46,7 @@ struct CLITests {
         #expect(result.status == 0)
         #expect(result.stdout.contains("schema"))
         #expect(result.stdout.contains("run rows"))
-        #expect(result.stdout.contains("1 (v1-runs-and-points)"))
+        #expect(result.stdout.contains("2 (v1-runs-and-points, v2-fits)"))
     }
 
     @Test func randomBytesExit65WithOneLineNamingTheFile() throws {
@@ -66,7 +66,7 @@ struct CLITests {
         let result = try CommandRunner.run(["db", "info", "--db", dir.path("m.sqlite"), "--format", "markdown"])
         #expect(result.status == 0)
         #expect(result.stdout.hasPrefix("| field | value |\n|---|---|\n"))
-        #expect(result.stdout.contains("| schema | 1 (v1-runs-and-points) |"))
+        #expect(result.stdout.contains("| schema | 2 (v1-runs-and-points, v2-fits) |"))
     }
 
     @Test func emptyDatabasePathIsAUsageError() throws {
@@ -105,5 +105,60 @@ struct CLITests {
         }
         let unknown = try CommandRunner.run(["frobnicate"])
         #expect(unknown.status == 64)
+    }
+}
+
+@Suite("isoplan fit")
+struct FitCLITests {
+    @Test func fitCurveOnEpochDataPrintsTheGoldenParameters() throws {
+        let dir = try TemporaryDirectory()
+        let csv = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("ScalingLawsTests/Golden/epoch_chinchilla_svg_extracted_data.csv").path
+        let result = try CommandRunner.run([
+            "fit", "curve", "--db", dir.path("f.sqlite"), "--family", "chinchilla", "--csv", csv, "--x", "Model Size",
+            "--tokens-from-flops", "Training FLOP", "--y", "loss", "--drop-highest", "5", "--loss", "huber:1e-3", "--json",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        struct Output: Decodable {
+            struct Fit: Decodable { let parameters: [Double]; let status: String; let starts: Int }
+            let fit: Fit
+            let storedID: Int64?
+        }
+        let output = try JSONDecoder().decode(Output.self, from: Data(result.stdout.utf8))
+        #expect(output.fit.starts == 4500)
+        #expect(abs(exp(output.fit.parameters[2]) - 1.8172) < 5e-4)
+        #expect(abs(output.fit.parameters[3] - 0.3473) < 5e-4)
+        #expect(output.storedID == 1)
+        let list = try CommandRunner.run(["fit", "list", "--db", dir.path("f.sqlite")])
+        #expect(list.stdout.contains("chinchilla"))
+    }
+
+    @Test func badCurveInputExits65WithOneLine() throws {
+        let dir = try TemporaryDirectory()
+        let csv = dir.path("bad.csv")
+        try "c,r\n1e5,0.3\n-2e5,0.4\n3e5,0.5\n4e5,0.6\n5e5,0.62\n".write(toFile: csv, atomically: true, encoding: .utf8)
+        let result = try CommandRunner.run(["fit", "curve", "--db", dir.path("f.sqlite"), "--family", "scalerl", "--csv", csv,
+                                            "--x", "c", "--y", "r"])
+        #expect(result.status == 65)
+        #expect(result.stderr.split(separator: "\n").count == 1)
+        #expect(result.stderr.contains("compute must be > 0"))
+        let missing = try CommandRunner.run(["fit", "curve", "--db", dir.path("f.sqlite"), "--family", "scalerl",
+                                             "--csv", dir.path("none.csv"), "--x", "c", "--y", "r"])
+        #expect(missing.status == 66)
+        let usage = try CommandRunner.run(["fit", "curve", "--family", "scalerl", "--csv", csv, "--x", "c", "--y", "r",
+                                           "--loss", "cauchy"])
+        #expect(usage.status == 64)
+        let info = try CommandRunner.run(["db", "info", "--db", dir.path("f.sqlite"), "--json"])
+        #expect(info.stdout.contains("\"fit\" : 0"))
+    }
+
+    @Test func fitFrontierRejectsABadFilter() throws {
+        let dir = try TemporaryDirectory()
+        let result = try CommandRunner.run(["fit", "frontier", "--db", dir.path("f.sqlite"), "--run-filter", "colour=red"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("colour"))
+        let none = try CommandRunner.run(["fit", "frontier", "--db", dir.path("f.sqlite"), "--run-filter", "source=sim"])
+        #expect(none.status == 65)
+        #expect(none.stderr.contains("no run matches"))
     }
 }

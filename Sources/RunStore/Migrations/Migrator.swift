@@ -9,6 +9,7 @@ enum Migrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration(V1RunsAndPoints.identifier, migrate: V1RunsAndPoints.migrate)
+        migrator.registerMigration(V2Fits.identifier, migrate: V2Fits.migrate)
         return migrator
     }
 

@@ -1,3 +1,4 @@
+public import Domain
 import Foundation
 import NumericCore
 
@@ -31,7 +32,8 @@ extension CurveFitter {
     /// random draws (to reproduce a peer's resamples exactly).
     public static func bootstrap(
         _ family: any CurveFamily, data: FitData, fit: CurveFit, options: FitOptions = FitOptions(),
-        resamples: Int, seed: UInt64 = 0, indices: [[Int]]? = nil, workers: Int? = nil
+        resamples: Int, seed: UInt64 = 0, indices: [[Int]]? = nil, workers: Int? = nil,
+        progress: any ProgressReporter = SilentProgress()
     ) throws(FitError) -> BootstrapSummary {
         precondition(resamples >= 2, "bootstrap needs at least 2 resamples")
         let problem = try Problem(family, data, options)
@@ -44,7 +46,10 @@ extension CurveFitter {
         }
         let start = fit.parameters
         let threadCount = max(1, workers ?? ProcessInfo.processInfo.activeProcessorCount)
+        progress.begin("bootstrap", total: resamples)
+        defer { progress.end() }
         let fits = parallelMap(count: resamples, workers: threadCount, makeState: { () }) { _, i in
+            defer { progress.advance(by: 1) }
             let rows: [Int]
             if let indices {
                 rows = indices[i]

@@ -11,7 +11,7 @@
 // least_squares) plus, when the family supplies it and `secondOrder` is on, Σ wᵢψ(rᵢ)·∇²fᵢ — the
 // term Gauss–Newton drops, which dominates a Huber fit whose residuals mostly lie beyond δ
 // (Chinchilla: without it the descent stalls near a gradient of 3e-10). Step: (H_FF + λ·D_FF)·δ_F = −g_F on the free set F — parameters not held
-// at a bound by a gradient pointing outwards — with D = max(diag H, 1e-12·max diag H); the trial
+// at a bound by a gradient pointing outwards — with D = max(diag H, 1e-12·max diag H, 1e-20); the trial
 // point is projected into the box. λ follows Nielsen's rule (shrink by max(1/3, 1 − (2ρ − 1)³) on
 // success, double-growing on failure).
 
@@ -172,7 +172,9 @@ final class LevenbergMarquardtSolver {
             // Damped normal equations on the free set.
             var maxDiagonal = 0.0
             for a in 0..<freeCount { maxDiagonal = max(maxDiagonal, curvature[free[a] + free[a] * p]) }
-            let floor = 1e-12 * max(maxDiagonal, 1e-300)
+            // A parameter the model sees no curvature in (its term vanishes at this θ) still gets
+            // damping, or its step would not shrink as λ grows.
+            let floor = max(1e-12 * maxDiagonal, 1e-20)
             var solved = false
             system.withUnsafeMutableBufferPointer { sys in
                 step.withUnsafeMutableBufferPointer { rhs in
@@ -188,6 +190,7 @@ final class LevenbergMarquardtSolver {
                         rhs[a] = -gradient[ja]
                     }
                     solved = solveSmallPositiveDefinite(sys.baseAddress!, rhs.baseAddress!, freeCount)
+                        && rhs.prefix(freeCount).allSatisfy(\.isFinite)
                 }
             }
             if !solved {
@@ -213,6 +216,11 @@ final class LevenbergMarquardtSolver {
                     let h = ja <= jb ? curvature[ja + jb * p] : curvature[jb + ja * p]
                     predicted -= 0.5 * da * h * (trial[jb] - theta[jb])
                 }
+            }
+            // The model's own promise is negligible: further steps cannot matter at this tolerance.
+            if options.objectiveTolerance > 0 && predicted <= options.objectiveTolerance * abs(f) {
+                status = .smallObjectiveChange
+                break
             }
             let fTrial = evaluateTrial(trial)
             let change = objectiveChange()

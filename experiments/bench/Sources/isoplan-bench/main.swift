@@ -94,23 +94,6 @@ case "chinchilla":
           "median_s": median(Array(times)),
           "best": ["A": exp(p[0]), "B": exp(p[1]), "E": exp(p[2]), "alpha": p[3], "beta": p[4], "objective": fit!.objective]])
 
-case "chinchilla-iterations":
-    let dir = args[2]
-    let points = readCSV("\(dir)/chinchilla_points.csv")
-    let starts = readCSV("\(dir)/chinchilla_starts.csv")
-    let inputs = Matrix(rows: points.count, columns: 2) { i, j in points[i][j] }
-    let data = try! FitData(inputs: inputs, targets: points.map { $0[2] })
-    let options = FitOptions(loss: .huber(delta: 1e-3))
-    var its: [Int] = [], statuses: [String: Int] = [:]
-    for s in starts {
-        let f = try! CurveFitter.fit(ChinchillaLoss(), to: data, options: options, starts: [s], workers: 1)
-        its.append(f.iterations); statuses[f.status.rawValue, default: 0] += 1
-    }
-    let best = try! CurveFitter.fit(ChinchillaLoss(), to: data, options: options, starts: starts, workers: 2)
-    print("best", best.status, best.gradientNorm, best.iterations, best.objective)
-    let sorted = its.sorted()
-    print("mean", Double(its.reduce(0,+))/Double(its.count), "median", sorted[its.count/2], "p90", sorted[its.count*9/10], "max", sorted.last!, statuses)
-
 case "scalerl-bootstrap":
     let dir = args[2], workers = Int(args[3])!, repeats = Int(args[4])!
     let points = readCSV("\(dir)/scalerl_points.csv")

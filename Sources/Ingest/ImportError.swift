@@ -1,0 +1,26 @@
+/// An input file could not be read as expected. Prints as `file:line: reason`.
+public enum ImportError: Error, Equatable, Sendable {
+    /// The file does not exist or cannot be read.
+    case unreadable(file: String, reason: String)
+    /// A line is malformed; `line` is 1-based.
+    case malformed(file: String, line: Int, reason: String)
+    /// A named column is missing from the header.
+    case missingColumn(file: String, column: String, available: [String])
+
+    /// Whether the file is missing (exit 66) rather than malformed (exit 65).
+    public var isMissingFile: Bool {
+        if case .unreadable = self { return true }
+        return false
+    }
+}
+
+extension ImportError: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case let .unreadable(file, reason): "\(file): \(reason)"
+        case let .malformed(file, line, reason): "\(file):\(line): \(reason)"
+        case let .missingColumn(file, column, available):
+            "\(file): no column \"\(column)\" (columns: \(available.joined(separator: ", ")))"
+        }
+    }
+}

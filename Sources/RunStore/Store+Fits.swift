@@ -1,0 +1,35 @@
+public import Domain
+import GRDB
+
+extension Store {
+    /// Saves a fit (one transaction) and returns it with its id.
+    /// - Throws: ``StoreError/invalidValue(path:detail:)`` when the fit breaks an invariant.
+    @discardableResult
+    public func insert(_ fit: Fit) throws(StoreError) -> Fit {
+        do throws(DomainError) { try fit.validate() } catch {
+            throw .invalidValue(path: path, detail: "fit of \(fit.family): \(error)")
+        }
+        return try write { db in
+            var record = FitRecord(fit)
+            record.id = nil
+            try record.insert(db)
+            return record.fit
+        }
+    }
+
+    /// Stored fits, newest first, optionally of one kind, metric and difficulty.
+    public func fits(kind: String? = nil, metric: MetricName? = nil, difficulty: String? = nil) throws(StoreError) -> [Fit] {
+        try read { db in
+            var request = FitRecord.all()
+            if let kind { request = request.filter(FitRecord.Columns.kind == kind) }
+            if let metric { request = request.filter(FitRecord.Columns.metric == metric.rawValue) }
+            if let difficulty { request = request.filter(FitRecord.Columns.difficulty == difficulty) }
+            return try request.order(FitRecord.Columns.id.desc).fetchAll(db).map(\.fit)
+        }
+    }
+
+    /// The newest fit for a metric and difficulty, as the planner looks it up.
+    public func latestFit(kind: String = "frontier", metric: MetricName, difficulty: String?) throws(StoreError) -> Fit? {
+        try fits(kind: kind, metric: metric, difficulty: difficulty).first
+    }
+}

@@ -1,0 +1,85 @@
+public import Domain
+import Foundation
+public import RunStore
+public import ScalingLaws
+
+/// `isoplan fit frontier`: the IsoCompute workflow on stored runs, stored as a fit.
+public struct FrontierRequest: Sendable {
+    public var filter: RunFilter
+    public var metric: MetricName = .validationReward
+    /// Use cumulative tokens instead of rollouts as compute (runs without tokens are left out).
+    public var computeInTokens = false
+    public var options = FrontierOptions()
+    public var workers: Int?
+
+    public init(filter: RunFilter) { self.filter = filter }
+}
+
+/// What `fit frontier` reports.
+public struct FrontierResult: Sendable, Codable {
+    public var analysis: FrontierAnalysis
+    public var runIDs: [Int64]
+    public var difficulty: String?
+    public var storedID: Int64?
+}
+
+public enum FrontierWorkflow {
+    /// Selects runs by the filter, builds each run's metric-vs-compute series from its stored
+    /// points, runs the frontier analysis and stores the law as a `frontier` fit with the filter,
+    /// metric, run ids and the runs' common difficulty. Nothing is stored when it fails.
+    public static func run(_ request: FrontierRequest, store: Store, progress: any ProgressReporter = SilentProgress())
+        throws(WorkflowError) -> FrontierResult
+    {
+        do {
+            let runs = try store.runs(matching: request.filter)
+            guard !runs.isEmpty else { throw WorkflowError.empty("no run matches the filter \"\(request.filter)\"") }
+            var series: [RunSeries] = []
+            progress.begin("reading runs", total: runs.count)
+            for run in runs {
+                let points = try store.points(ofRun: run.id!, metric: request.metric)
+                let usable = points.compactMap { point -> (step: Int, compute: Double, value: Double)? in
+                    let compute = request.computeInTokens ? point.tokens : point.rollouts
+                    return compute.map { (point.step, $0, point.value) }
+                }
+                if !usable.isEmpty {
+                    series.append(RunSeries(label: run.name, rolloutsPerProblem: run.rolloutsPerProblem,
+                                            problemsPerBatch: run.problemsPerBatch, points: usable))
+                }
+                progress.advance(by: 1)
+            }
+            progress.end()
+            guard !series.isEmpty else {
+                throw WorkflowError.empty("the \(runs.count) selected run(s) have no \(request.metric) points\(request.computeInTokens ? " with tokens" : "")")
+            }
+            let analysis = try FrontierAnalysis.analyze(series, options: request.options, workers: request.workers)
+            let difficulties = Set(runs.map(\.difficulty))
+            let difficulty = difficulties.count == 1 ? difficulties.first! : nil
+            var result = FrontierResult(analysis: analysis, runIDs: runs.compactMap(\.id), difficulty: difficulty, storedID: nil)
+            if let law = analysis.law {
+                let options = request.options
+                let stored = try store.insert(Fit(
+                    kind: "frontier", family: law.family, metric: request.metric, difficulty: difficulty,
+                    runFilter: request.filter.description, runIDs: result.runIDs,
+                    options: ["compute": request.computeInTokens ? "tokens" : "rollouts", "grouping": options.grouping.rawValue,
+                              "ema": options.emaCoefficient.map { "\($0)" } ?? "none",
+                              "bucket": options.bucketWidth.map { "\($0)" } ?? "none",
+                              "window": "\(options.runningAverageWindow)", "bootstrap": "\(options.bootstrapResamples)",
+                              "seed": "\(options.seed)", "fixedBatch": options.fixedBatch.map { "\($0)" } ?? "none"],
+                    parameterNames: law.parameterNames, parameters: law.parameters,
+                    lower95: analysis.lawBootstrap?.lower95, upper95: analysis.lawBootstrap?.upper95,
+                    standardErrors: analysis.lawBootstrap?.standardErrors, objective: law.objective, status: law.status.rawValue,
+                    parametersOnBound: law.parametersOnBound, detailsJSON: jsonText(analysis)))
+                result.storedID = stored.id
+            }
+            return result
+        } catch let error as WorkflowError {
+            throw error
+        } catch let error as StoreError {
+            throw .store(error)
+        } catch let error as FitError {
+            throw .fit(error)
+        } catch {
+            throw .empty("\(error)")
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import ScalingLaws
+import Workflows
+
+/// Human tables for fit results.
+enum FitRendering {
+    static func curveTable(_ result: FitCurveResult, format: OutputFormat) -> String {
+        let fit = result.fit
+        var rows: [[String]] = []
+        for (j, name) in fit.parameterNames.enumerated() {
+            var row = [name, formatNumber(fit.parameters[j])]
+            if let boot = result.bootstrap {
+                row += [formatNumber(boot.standardErrors[j]), "[\(formatNumber(boot.lower95[j])), \(formatNumber(boot.upper95[j]))]"]
+            } else {
+                row += [result.covarianceStandardErrors.map { formatNumber($0[j]) } ?? "–", "–"]
+            }
+            row.append(fit.onBound[j] ? "on bound" : "")
+            rows.append(row)
+        }
+        let header = ["parameter", "value", result.bootstrap == nil ? "SE (cov.)" : "SE (boot.)", "95% CI", ""]
+        var lines = [table(header: header, rows: rows, format: format), ""]
+        lines.append("family \(fit.family), loss \(fit.loss), \(result.points) points\(result.droppedPoints > 0 ? " (\(result.droppedPoints) dropped)" : ""), \(fit.starts) starts")
+        lines.append("objective \(formatNumber(fit.objective)), status \(fit.status.rawValue), gradient \(formatNumber(fit.gradientNorm)), \(fit.iterations) iterations")
+        if let boot = result.bootstrap {
+            lines.append("bootstrap: \(boot.resamples) resamples (seed \(boot.seed)), \(boot.notConverged) not converged")
+        }
+        if fit.family == "chinchilla" {
+            let p = fit.parameters
+            lines.append("A = e^a = \(formatNumber(exp(p[0]))), B = e^b = \(formatNumber(exp(p[1]))), E = e^e = \(formatNumber(exp(p[2]))), β/(α+β) = \(formatNumber(p[4] / (p[3] + p[4])))")
+        }
+        if let id = result.storedID { lines.append("stored as fit \(id)") }
+        return lines.joined(separator: "\n")
+    }
+
+    static func frontierTable(_ result: FrontierResult, format: OutputFormat) -> String {
+        let analysis = result.analysis
+        var lines: [String] = []
+        let curveRows = analysis.curves.map { curve in
+            [String(curve.rolloutsPerProblem), curve.problemsPerBatch.map(String.init) ?? "all", String(curve.runs.count),
+             String(curve.recordPoints.count)] + curve.fit.parameters.map(formatNumber)
+        }
+        lines.append(table(header: ["n", "B_p", "runs", "records", "R0", "A", "log10 C_mid", "B"], rows: curveRows, format: format))
+        lines.append("")
+        if let law = analysis.law {
+            var rows: [[String]] = []
+            for (j, name) in law.parameterNames.enumerated() {
+                var row = [name, formatNumber(law.parameters[j])]
+                if let boot = analysis.lawBootstrap {
+                    row += ["[\(formatNumber(boot.lower95[j])), \(formatNumber(boot.upper95[j]))]"]
+                } else { row += ["–"] }
+                row.append(law.onBound[j] ? "on bound" : "")
+                rows.append(row)
+            }
+            lines.append(table(header: ["law", "value", "95% CI", ""], rows: rows, format: format))
+            if analysis.lawIdentified, let floor = analysis.floorN, let saturation = analysis.saturationN {
+                lines.append("floor 2^b = \(formatNumber(floor)), saturation 2^(b+L) = \(formatNumber(saturation))")
+            }
+        }
+        let handovers = analysis.handovers.filter(\.isCrossing)
+        if !handovers.isEmpty {
+            lines.append("handovers: " + handovers.map { "n \($0.fromN)→\($0.toN) at \(analysis.axis == "steps" ? "M" : "C") = \(formatNumber($0.x))" }.joined(separator: ", "))
+        }
+        lines.append("best value per n: " + analysis.bestValuePerN.sorted { Int($0.key)! < Int($1.key)! }.map { "\($0.key): \(formatNumber($0.value))" }.joined(separator: ", "))
+        if let check = analysis.extrapolation {
+            lines.append("extrapolation above \(formatNumber(check.cut)): RMSE \(formatNumber(check.rmse)), max \(formatNumber(check.maxAbsoluteError)) (log2 n), \(check.pointsAbove) points")
+        }
+        for note in analysis.notes { lines.append("note: \(note)") }
+        if let id = result.storedID { lines.append("stored as fit \(id) (\(result.runIDs.count) runs\(result.difficulty.map { ", difficulty \($0)" } ?? ""))") }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Four significant digits, scientific outside [1e-3, 1e5).
+func formatNumber(_ value: Double) -> String {
+    if value == 0 || (abs(value) >= 1e-3 && abs(value) < 1e5) { return String(format: "%.4g", value) }
+    return String(format: "%.3e", value)
+}
+
+/// An aligned text table, or a Markdown table.
+func table(header: [String], rows: [[String]], format: OutputFormat) -> String {
+    switch format {
+    case .md, .markdown:
+        let escape = { (text: String) in text.replacingOccurrences(of: "|", with: "\\|") }
+        return ([header, header.map { _ in "---" }] + rows).map { "| " + $0.map(escape).joined(separator: " | ") + " |" }
+            .joined(separator: "\n")
+    case .table, .json:
+        let widths = header.indices.map { j in ([header] + rows).map { $0.indices.contains(j) ? $0[j].count : 0 }.max() ?? 0 }
+        return ([header] + rows).map { row in
+            row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")
+                .trimmingCharacters(in: .whitespaces)
+        }.joined(separator: "\n")
+    }
+}
