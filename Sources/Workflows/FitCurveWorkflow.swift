@@ -56,6 +56,18 @@ public enum WorkflowError: Error, CustomStringConvertible, Sendable {
     /// Nothing matched (no runs for a filter, no points of a metric).
     case empty(String)
 
+    /// Wraps an error from a module this workflow calls.
+    init(_ error: any Error) {
+        switch error {
+        case let error as WorkflowError: self = error
+        case let error as ImportError: self = .input(error)
+        case let error as FitError: self = .fit(error)
+        case let error as StoreError: self = .store(error)
+        case let error as DomainError: self = .domain(error)
+        default: self = .empty("\(error)")
+        }
+    }
+
     public var description: String {
         switch self {
         case let .input(error): "\(error)"
@@ -136,12 +148,8 @@ public enum FitCurveWorkflow {
                 result.storedID = stored.id
             }
             return result
-        } catch let error as FitError {
-            throw .fit(error)
-        } catch let error as StoreError {
-            throw .store(error)
         } catch {
-            throw .empty("\(error)")
+            throw WorkflowError(error)
         }
     }
 

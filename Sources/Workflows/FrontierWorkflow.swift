@@ -72,14 +72,8 @@ public enum FrontierWorkflow {
                 result.storedID = stored.id
             }
             return result
-        } catch let error as WorkflowError {
-            throw error
-        } catch let error as StoreError {
-            throw .store(error)
-        } catch let error as FitError {
-            throw .fit(error)
         } catch {
-            throw .empty("\(error)")
+            throw WorkflowError(error)
         }
     }
 }

@@ -10,7 +10,15 @@
 The two sides run interleaved: 7 rounds, each starting both processes (alternating which goes
 first) and timing one repetition after a warm-up, so a noisy neighbour on a shared machine hits
 both sides alike. Every figure is the median over the 7 rounds. Prints a table and writes
-experiments/bench/results/latest.json. Usage: python3 experiments/bench/run_bench.py [--quick]
+experiments/bench/results/latest.json (foundation) and results/fitting.json.
+
+  (c) Chinchilla Approach 3 on Epoch AI's 240 points, the 4,500-start Huber grid: our multi-start
+      Levenberg-Marquardt on 2 threads vs scipy L-BFGS-B with the analytic gradient over
+      multiprocessing.Pool(2) (and, once, with finite differences).
+  (d) 1,000 bootstrap fits of the ScaleRL sigmoid on 50 points, same data, resample indices and
+      bounds on both sides: ours on 2 threads and on 1 vs a scipy curve_fit loop.
+
+Usage: python3 experiments/bench/run_bench.py [--quick] [--suite foundation|fitting|all]
 """
 import argparse
 import json
@@ -104,15 +112,84 @@ print(json.dumps({"bench": "binomial", "side": "numpy", "draws": int(p.size), "m
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+    parser.add_argument("--suite", choices=["foundation", "fitting", "all"], default="all")
     args = parser.parse_args()
-    size = 512 if args.quick else 2048
-    draws = 10**5 if args.quick else 10**7
-
     binary = build_swift()
-    results = {"machine": {"platform": platform.platform(), "processor": platform.processor(),
-                           "cpus": os.cpu_count(), "python": sys.version.split()[0], "numpy": np.__version__,
-                           "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE")},
-               "repeats": REPEATS, "gemm": [], "binomial": []}
+    if args.suite in ("foundation", "all"):
+        foundation(binary, args.quick)
+    if args.suite in ("fitting", "all"):
+        fitting(binary, args.quick)
+
+
+def fitting(binary, quick):
+    peers = os.path.join(HERE, "peers", "fit_peers.py")
+    rounds = 2 if quick else REPEATS
+    with tempfile.TemporaryDirectory() as data:
+        subprocess.run([sys.executable, peers, "prepare", data], check=True, stdout=subprocess.DEVNULL)
+        results = {"machine": machine(), "rounds": rounds}
+
+        def alternate(ours_cmds, peer_cmd, key="median_s"):
+            runs = {name: [] for name in list(ours_cmds) + ["scipy"]}
+            for r in range(rounds):
+                order = list(ours_cmds.items()) + [("scipy", peer_cmd)]
+                if r % 2:
+                    order.reverse()
+                for name, cmd in order:
+                    runs[name].append(run_json(cmd, 1))
+            summary = {}
+            for name, records in runs.items():
+                record = dict(records[-1])
+                record["rounds"] = [x[key] for x in records]
+                record[key] = float(np.median(record["rounds"]))
+                summary[name] = record
+            return summary
+
+        chin = alternate({"isoplan-2": [binary, "chinchilla", data, "2", "1"]},
+                         [sys.executable, peers, "chinchilla", data, "--repeats", "1", "--processes", "2"])
+        fd = run_json([sys.executable, peers, "chinchilla", data, "--variant", "finite-difference", "--repeats", "1",
+                       "--processes", "2"], 1) if not quick else None
+        results["chinchilla"] = {"isoplan": chin["isoplan-2"], "scipy_analytic": chin["scipy"], "scipy_fd": fd,
+                                 "ratio_analytic": chin["scipy"]["median_s"] / chin["isoplan-2"]["median_s"],
+                                 "ratio_fd": fd["median_s"] / chin["isoplan-2"]["median_s"] if fd else None}
+        boot = alternate({"isoplan-2": [binary, "scalerl-bootstrap", data, "2", "1"],
+                          "isoplan-1": [binary, "scalerl-bootstrap", data, "1", "1"]},
+                         [sys.executable, peers, "scalerl", data, "--repeats", "1"])
+        ours_medians, peer_medians = boot["isoplan-2"]["medians"], boot["scipy"]["medians"]
+        results["scalerl"] = {"isoplan_2": boot["isoplan-2"], "isoplan_1": boot["isoplan-1"], "scipy": boot["scipy"],
+                              "ratio_2_threads": boot["scipy"]["median_s"] / boot["isoplan-2"]["median_s"],
+                              "ratio_1_thread": boot["scipy"]["median_s"] / boot["isoplan-1"]["median_s"],
+                              "median_relative_difference": [abs(a - b) / abs(b) for a, b in zip(ours_medians, peer_medians)]}
+
+    c = results["chinchilla"]
+    print(f"Chinchilla 4,500-start Huber fit (median of {rounds} interleaved rounds, 2 threads / 2 processes):")
+    print(f"  isoplan LM {c['isoplan']['median_s']:.3f} s   scipy L-BFGS-B analytic {c['scipy_analytic']['median_s']:.2f} s"
+          f"   ratio {c['ratio_analytic']:.1f}x")
+    if c["scipy_fd"]:
+        print(f"  scipy L-BFGS-B finite differences {c['scipy_fd']['median_s']:.1f} s (one run)   ratio {c['ratio_fd']:.1f}x")
+    for side in ("isoplan", "scipy_analytic"):
+        b = c[side]["best"]
+        print(f"  {side:>15}: A={b['A']:.2f} B={b['B']:.2f} E={b['E']:.5f} alpha={b['alpha']:.5f} beta={b['beta']:.5f}"
+              f" objective={b['objective']:.6e}")
+    b = results["scalerl"]
+    print(f"ScaleRL sigmoid, 1,000 bootstrap fits on 50 points (median of {rounds} interleaved rounds):")
+    print(f"  isoplan 2 threads {b['isoplan_2']['median_s'] * 1e3:.1f} ms, 1 thread {b['isoplan_1']['median_s'] * 1e3:.1f} ms;"
+          f" scipy curve_fit loop {b['scipy']['median_s']:.2f} s")
+    print(f"  ratio {b['ratio_2_threads']:.0f}x (2 threads), {b['ratio_1_thread']:.0f}x (1 thread); parameter medians"
+          f" differ by at most {max(b['median_relative_difference']):.1e} relative")
+    os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
+    with open(os.path.join(HERE, "results", "fitting.json"), "w") as f:
+        json.dump(results, f, indent=1)
+
+
+def machine():
+    return {"platform": platform.platform(), "cpus": os.cpu_count(), "python": sys.version.split()[0],
+            "numpy": np.__version__, "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE")}
+
+
+def foundation(binary, quick):
+    size = 512 if quick else 2048
+    draws = 10**5 if quick else 10**7
+    results = {"machine": machine(), "repeats": REPEATS, "gemm": [], "binomial": []}
 
     for threads in (1, 2):
         ours, peer = interleaved([binary, "gemm", str(size), "1"],
