@@ -106,7 +106,7 @@ let package = Package(
         ),
         .testTarget(
             name: "isoplanTests",
-            dependencies: ["isoplan", "Domain", "IsoplanTestSupport"],
+            dependencies: ["isoplan", "Domain", "RunStore", "IsoplanTestSupport"],
             swiftSettings: strictSettings
         ),
     ]

@@ -51,7 +51,7 @@ public enum FrontierWorkflow {
             guard !series.isEmpty else {
                 throw WorkflowError.empty("the \(runs.count) selected run(s) have no \(request.metric) points\(request.computeInTokens ? " with tokens" : "")")
             }
-            let analysis = try FrontierAnalysis.analyze(series, options: request.options, workers: request.workers)
+            let analysis = try FrontierAnalysis.analyze(series, options: request.options, workers: request.workers, progress: progress)
             let difficulties = Set(runs.map(\.difficulty))
             let difficulty = difficulties.count == 1 ? difficulties.first! : nil
             var result = FrontierResult(analysis: analysis, runIDs: runs.compactMap(\.id), difficulty: difficulty, storedID: nil)

@@ -1,5 +1,7 @@
+import Domain
 import Foundation
 import IsoplanTestSupport
+import RunStore
 import Testing
 
 @Suite("isoplan command line")
@@ -150,6 +152,43 @@ struct FitCLITests {
         #expect(usage.status == 64)
         let info = try CommandRunner.run(["db", "info", "--db", dir.path("f.sqlite"), "--json"])
         #expect(info.stdout.contains("\"fit\" : 0"))
+    }
+
+    @Test func fitFrontierOfStoredRunsPrintsTheLawAndStoresIt() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("runs.sqlite")
+        let store = try Store(path: path)
+        for n in SyntheticRuns.truth.keys.sorted() {
+            try store.insert(Run(name: "sim-n\(n)", source: "sim", rolloutsPerProblem: n,
+                                 problemsPerBatch: SyntheticRuns.problemsPerBatch, difficulty: "easy"),
+                             points: SyntheticRuns.points(n: n).map {
+                                 MetricPoint(step: $0.step, rollouts: $0.rollouts, metric: .validationReward, value: $0.value)
+                             })
+        }
+        let result = try CommandRunner.run(["fit", "frontier", "--db", path, "--run-filter", "source=sim n>=8",
+                                            "--bootstrap", "50", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        struct Output: Decodable {
+            struct Analysis: Decodable {
+                struct Handover: Decodable { let toN: Int; let isCrossing: Bool }
+                struct Law: Decodable { let parameterNames: [String]; let status: String }
+                let handovers: [Handover]
+                let law: Law?
+            }
+            let analysis: Analysis
+            let runIDs: [Int64]
+            let difficulty: String?
+            let storedID: Int64?
+        }
+        let output = try JSONDecoder().decode(Output.self, from: Data(result.stdout.utf8))
+        #expect(output.runIDs.count == 4)
+        #expect(output.difficulty == "easy")
+        #expect(output.analysis.handovers.filter(\.isCrossing).map(\.toN) == [32, 128, 512])
+        #expect(output.analysis.law?.parameterNames == ["L", "k", "log10_C0", "b"])
+        #expect(output.storedID == 1)
+        let table = try CommandRunner.run(["fit", "frontier", "--db", path, "--bootstrap", "0"])
+        #expect(table.stdout.contains("handovers: n 8→32"))
+        #expect(table.stdout.contains("stored as fit 2"))
     }
 
     @Test func fitFrontierRejectsABadFilter() throws {

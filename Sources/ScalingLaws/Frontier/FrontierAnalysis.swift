@@ -1,3 +1,4 @@
+public import Domain
 import Foundation
 import NumericCore
 
@@ -122,7 +123,7 @@ extension FrontierAnalysis {
     /// (each curve only over its own data range); n*(x) with a running average; the allocation
     /// law with bootstrap CIs; handovers located by bisection between the two curves.
     public static func analyze(_ runs: [RunSeries], options: FrontierOptions = FrontierOptions(),
-                               workers: Int? = nil) throws(FitError) -> FrontierAnalysis {
+                               workers: Int? = nil, progress: any ProgressReporter = SilentProgress()) throws(FitError) -> FrontierAnalysis {
         var notes: [String] = []
         // 1. Points per group.
         struct Key: Hashable { var n: Int; var bp: Int? }
@@ -205,7 +206,7 @@ extension FrontierAnalysis {
             law = fit
             if options.bootstrapResamples >= 2 {
                 lawBootstrap = try CurveFitter.bootstrap(family, data: lawData, fit: fit, resamples: options.bootstrapResamples,
-                                                         seed: options.seed, workers: workers)
+                                                         seed: options.seed, workers: workers, progress: progress)
             }
             if let fixed = options.fixedBatch {
                 let bpData = try FitData(x: grid.map(\.x), y: grid.map { log2(Double(fixed)) - $0.smoothedLog2N })
