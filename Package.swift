@@ -79,7 +79,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ScalingLawsTests",
-            dependencies: ["ScalingLaws", "NumericCore", "IsoplanTestSupport"],
+            dependencies: ["ScalingLaws", "NumericCore", "Domain", "IsoplanTestSupport"],
             resources: [.copy("Golden")],
             swiftSettings: strictSettings
         ),

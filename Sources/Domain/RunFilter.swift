@@ -13,9 +13,17 @@ public struct RunFilter: Sendable, Equatable, CustomStringConvertible {
 
     /// One `key OP value` term.
     public struct Term: Sendable, Equatable {
+        /// The field, lower-cased.
         public var key: String
         public var op: Operator
+        /// One value, or several for `=`/`!=` ("any of").
         public var values: [String]
+
+        public init(key: String, op: Operator, values: [String]) {
+            self.key = key
+            self.op = op
+            self.values = values
+        }
     }
 
     public static let textKeys = ["name", "source", "model", "dataset", "difficulty"]
@@ -30,9 +38,12 @@ public struct RunFilter: Sendable, Equatable, CustomStringConvertible {
     public init(_ expression: String) throws(DomainError) {
         var terms: [Term] = []
         for token in expression.split(whereSeparator: \.isWhitespace).map(String.init) {
-            // Longest operators first, so `>=` is not read as `>`.
-            let ordered = Operator.allCases.sorted { $0.rawValue.count > $1.rawValue.count }
-            guard let (op, range) = ordered.lazy.compactMap({ op in token.firstRange(of: op.rawValue).map { (op, $0) } }).first else {
+            // The earliest operator in the token, the longest one at that position (`>=`, not `>`),
+            // so a value may itself contain operator characters (`name~lr=1e-6`).
+            let found = Operator.allCases.compactMap { op in token.firstRange(of: op.rawValue).map { (op, $0) } }
+            guard let (op, range) = found.min(by: { a, b in
+                a.1.lowerBound != b.1.lowerBound ? a.1.lowerBound < b.1.lowerBound : a.0.rawValue.count > b.0.rawValue.count
+            }) else {
                 throw .invalid(field: "run filter", value: token, reason: "needs key OP value, e.g. n>=32 (operators: = != < <= > >= ~)")
             }
             let key = String(token[..<range.lowerBound]).lowercased()

@@ -28,8 +28,14 @@ extension Store {
         }
     }
 
-    /// The newest fit for a metric and difficulty, as the planner looks it up.
+    /// The newest fit for a metric and difficulty, as the planner looks it up; a `nil` difficulty
+    /// finds only fits of runs without one (mixed or unlabelled), never another difficulty's.
     public func latestFit(kind: String = "frontier", metric: MetricName, difficulty: String?) throws(StoreError) -> Fit? {
-        try fits(kind: kind, metric: metric, difficulty: difficulty).first
+        try read { db in
+            var request = FitRecord.filter(FitRecord.Columns.kind == kind).filter(FitRecord.Columns.metric == metric.rawValue)
+            request = difficulty.map { request.filter(FitRecord.Columns.difficulty == $0) }
+                ?? request.filter(FitRecord.Columns.difficulty == nil)
+            return try request.order(FitRecord.Columns.id.desc).fetchOne(db)?.fit
+        }
     }
 }

@@ -15,10 +15,12 @@ public final class Store: Sendable {
     private let pool: DatabasePool
 
     /// Opens the database at `path`, creating it (and migrating it to the latest schema) when it
-    /// does not exist or is empty.
+    /// does not exist or is empty — unless `createIfMissing` is false, for commands that only read
+    /// an existing store.
     /// - Throws: ``StoreError``.
-    public init(path: String) throws(StoreError) {
+    public init(path: String, createIfMissing: Bool = true) throws(StoreError) {
         self.path = path
+        if !createIfMissing && !FileManager.default.fileExists(atPath: path) { throw .missingDatabase(path: path) }
         try Store.inspectExistingFile(at: path)
         do {
             var configuration = Configuration()

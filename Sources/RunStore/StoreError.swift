@@ -6,6 +6,8 @@ public enum StoreError: Error, Equatable, Sendable {
     case foreignDatabase(path: String, detail: String)
     /// The file was written by a newer IsoPlan: it holds migrations this version does not know.
     case createdByNewerVersion(path: String, unknownMigrations: [String])
+    /// No database exists at the path, and the command reads one rather than creating it.
+    case missingDatabase(path: String)
     /// The file cannot be opened or created (missing folder, permissions).
     case cannotOpen(path: String, reason: String)
     /// A run with this name is already stored.
@@ -23,7 +25,7 @@ public enum StoreError: Error, Equatable, Sendable {
         switch self {
         case .notADatabase, .foreignDatabase, .createdByNewerVersion, .duplicateRunName, .runNotFound, .invalidValue:
             true
-        case .cannotOpen, .sqlite:
+        case .cannotOpen, .sqlite, .missingDatabase:
             false
         }
     }
@@ -38,6 +40,8 @@ extension StoreError: CustomStringConvertible {
             "\(path): an SQLite database of another application (\(detail)); choose another --db path"
         case let .createdByNewerVersion(path, unknown):
             "\(path): written by a newer IsoPlan (unknown migrations: \(unknown.joined(separator: ", "))); upgrade isoplan"
+        case let .missingDatabase(path):
+            "\(path): no such database (give --db the store your runs were imported into)"
         case let .cannotOpen(path, reason):
             "\(path): cannot open database (\(reason))"
         case let .duplicateRunName(path, name):

@@ -63,11 +63,16 @@ extension CurveFamily {
 }
 
 /// Builds a grid as the Cartesian product of per-parameter value lists, first list outermost.
-public func cartesianGrid(_ axes: [[Double]]) -> [[Double]] {
+package func cartesianGrid(_ axes: [[Double]]) -> [[Double]] {
     axes.reduce([[]]) { partial, axis in partial.flatMap { prefix in axis.map { prefix + [$0] } } }
 }
 
 /// `count` values evenly spaced from `a` to `b` inclusive.
-public func linearlySpaced(_ a: Double, _ b: Double, count: Int) -> [Double] {
+package func linearlySpaced(_ a: Double, _ b: Double, count: Int) -> [Double] {
     count == 1 ? [a] : (0..<count).map { a + (b - a) * Double($0) / Double(count - 1) }
+}
+
+/// Clamps each component into its bounds.
+func clamp(_ p: [Double], _ lower: [Double], _ upper: [Double]) -> [Double] {
+    zip(p, zip(lower, upper)).map { min(max($0, $1.0), $1.1) }
 }

@@ -81,8 +81,9 @@ public enum WorkflowError: Error, CustomStringConvertible, Sendable {
 
 public enum FitCurveWorkflow {
     /// Reads the file, builds the data (validated: finite values, the family's domain), fits,
-    /// bootstraps, and stores the fit in one transaction — nothing is written on any failure.
-    public static func run(_ request: FitCurveRequest, store: Store?, progress: any ProgressReporter = SilentProgress())
+    /// bootstraps, and stores the fit in one transaction in the database at `storePath` (opened,
+    /// and created if need be, only then) — nothing is written on any failure.
+    public static func run(_ request: FitCurveRequest, storePath: String?, progress: any ProgressReporter = SilentProgress())
         throws(WorkflowError) -> FitCurveResult
     {
         let table: CSVTable
@@ -124,8 +125,11 @@ public enum FitCurveWorkflow {
             let starts = request.starts.map { selectStarts(family.initialGrid(for: prepared), count: $0,
                                                            bounds: family.bounds(for: prepared), seed: request.seed) }
             progress.begin("fitting \(family.name)", total: nil)
-            let fit = try CurveFitter.fit(family, to: data, options: options, starts: starts, workers: request.workers)
-            progress.end()
+            let fit: CurveFit
+            do {
+                defer { progress.end() }
+                fit = try CurveFitter.fit(family, to: data, options: options, starts: starts, workers: request.workers)
+            }
             var bootstrap: BootstrapSummary?
             if request.bootstrapResamples >= 2 {
                 bootstrap = try CurveFitter.bootstrap(family, data: data, fit: fit, options: options,
@@ -135,12 +139,15 @@ public enum FitCurveWorkflow {
             let covariance = try CurveFitter.covarianceStandardErrors(family, data: data, fit: fit, options: options)
             var result = FitCurveResult(fit: fit, bootstrap: bootstrap, covarianceStandardErrors: covariance,
                                         points: data.count, droppedPoints: request.dropHighest, storedID: nil)
-            if let store {
-                let stored = try store.insert(Fit(
+            if let storePath {
+                let stored = try Store(path: storePath).insert(Fit(
                     kind: "curve", family: family.name, inputFile: request.file, inputHash: contentHash(request.file),
                     options: ["loss": "\(request.loss)", "x": request.xColumns.joined(separator: ","), "y": request.yColumn,
                               "dropHighest": "\(request.dropHighest)", "starts": "\(fit.starts)",
-                              "bootstrap": "\(request.bootstrapResamples)", "seed": "\(request.seed)"],
+                              "bootstrap": "\(request.bootstrapResamples)", "seed": "\(request.seed)",
+                              "fixedR0": request.fixedR0.map { "\($0)" } ?? "free",
+                              "weights": request.weightsColumn ?? "none",
+                              "tokensFromFlops": request.tokensFromFlopsColumn ?? "none"],
                     parameterNames: fit.parameterNames, parameters: fit.parameters, lower95: bootstrap?.lower95,
                     upper95: bootstrap?.upper95, standardErrors: bootstrap?.standardErrors ?? covariance,
                     objective: fit.objective, status: fit.status.rawValue, parametersOnBound: fit.parametersOnBound,

@@ -52,9 +52,11 @@ public enum FrontierWorkflow {
                 throw WorkflowError.empty("the \(runs.count) selected run(s) have no \(request.metric) points\(request.computeInTokens ? " with tokens" : "")")
             }
             let analysis = try FrontierAnalysis.analyze(series, options: request.options, workers: request.workers, progress: progress)
-            let difficulties = Set(runs.map(\.difficulty))
+            let used = Set(analysis.runsUsed)
+            let usedRuns = runs.filter { used.contains($0.name) }
+            let difficulties = Set(usedRuns.map(\.difficulty))
             let difficulty = difficulties.count == 1 ? difficulties.first! : nil
-            var result = FrontierResult(analysis: analysis, runIDs: runs.compactMap(\.id), difficulty: difficulty, storedID: nil)
+            var result = FrontierResult(analysis: analysis, runIDs: usedRuns.compactMap(\.id), difficulty: difficulty, storedID: nil)
             if let law = analysis.law {
                 let options = request.options
                 let stored = try store.insert(Fit(
@@ -64,7 +66,10 @@ public enum FrontierWorkflow {
                               "ema": options.emaCoefficient.map { "\($0)" } ?? "none",
                               "bucket": options.bucketWidth.map { "\($0)" } ?? "none",
                               "window": "\(options.runningAverageWindow)", "bootstrap": "\(options.bootstrapResamples)",
-                              "seed": "\(options.seed)", "fixedBatch": options.fixedBatch.map { "\($0)" } ?? "none"],
+                              "seed": "\(options.seed)", "fixedBatch": options.fixedBatch.map { "\($0)" } ?? "none",
+                              "minCompute": "\(options.minimumCompute)", "gridPerDecade": "\(options.gridPointsPerDecade)",
+                              "extrapolationCut": options.extrapolationCut.map { "\($0)" } ?? "none",
+                              "curveLoss": "\(options.curveLoss)"],
                     parameterNames: law.parameterNames, parameters: law.parameters,
                     lower95: analysis.lawBootstrap?.lower95, upper95: analysis.lawBootstrap?.upper95,
                     standardErrors: analysis.lawBootstrap?.standardErrors, objective: law.objective, status: law.status.rawValue,

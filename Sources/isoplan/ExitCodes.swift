@@ -20,16 +20,21 @@ enum ExitCodes {
 func reportFailure(_ error: any Error) -> ExitCode {
     if let storeError = error as? StoreError {
         printError("error: \(storeError)")
-        return storeError.isBadInput ? ExitCodes.dataError : .failure
+        return exitCode(for: storeError)
     }
     if let workflowError = error as? WorkflowError {
         printError("error: \(workflowError)")
         switch workflowError {
-        case let .store(storeError): return storeError.isBadInput ? ExitCodes.dataError : .failure
+        case let .store(storeError): return exitCode(for: storeError)
         case let .input(importError): return importError.isMissingFile ? ExitCodes.noInput : ExitCodes.dataError
         case .fit, .domain, .empty: return ExitCodes.dataError
         }
     }
     printError("error: \(error)")
     return .failure
+}
+
+private func exitCode(for error: StoreError) -> ExitCode {
+    if case .missingDatabase = error { return ExitCodes.noInput }
+    return error.isBadInput ? ExitCodes.dataError : .failure
 }

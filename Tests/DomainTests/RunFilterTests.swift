@@ -24,6 +24,8 @@ struct RunFilterTests {
         #expect(try Self.select("model!=Qwen2.5-7B") == [1, 2])
         #expect(try Self.select("id>1  id<3") == [2])
         #expect(try RunFilter("  n>=32   source=sim ").description == "n>=32 source=sim")
+        // The first operator splits key from value, so values may contain operator characters.
+        #expect(try RunFilter("name~lr=1e-6").terms == [RunFilter.Term(key: "name", op: .contains, values: ["lr=1e-6"])])
     }
 
     @Test func rejectsMalformedTermsNamingThem() {

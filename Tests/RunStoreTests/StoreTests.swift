@@ -143,10 +143,17 @@ struct StoreTests {
         #expect(try store.fits(kind: "frontier").last == expected)
         #expect(try store.latestFit(metric: .validationReward, difficulty: "easy")?.parameters[0] == 6.1)
         #expect(try store.latestFit(metric: .validationReward, difficulty: "hard") == nil)
+        // A fit of unlabelled runs is found only by asking for no difficulty, and vice versa.
+        #expect(try store.latestFit(metric: .validationReward, difficulty: nil) == nil)
+        var unlabelled = older
+        unlabelled.difficulty = nil
+        try store.insert(unlabelled)
+        #expect(try store.latestFit(metric: .validationReward, difficulty: nil)?.difficulty == nil)
+        #expect(try store.latestFit(metric: .validationReward, difficulty: "easy")?.parameters[0] == 6.1)
         var bad = older
         bad.parameters = [1, 2]
         #expect(throws: StoreError.self) { try store.insert(bad) }
-        #expect(try store.info().counts["fit"] == 2)
+        #expect(try store.info().counts["fit"] == 3)
     }
 
     @Test func missingFolderCannotBeOpened() throws {

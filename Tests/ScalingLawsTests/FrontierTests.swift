@@ -5,26 +5,19 @@ import Testing
 
 @Suite("IsoCompute frontier workflow")
 struct FrontierTests {
-    /// Known per-n curves [R0, A, log10 C_mid, B]: larger n starts later and climbs higher, so
-    /// the envelope hands over 8 → 32 → 128 → 512.
-    static let truth: [Int: [Double]] = [
-        8: [0.3, 0.50, 5.0, 1.5], 32: [0.3, 0.58, 5.6, 1.5], 128: [0.3, 0.65, 6.1, 1.5], 512: [0.3, 0.74, 6.4, 1.5],
-    ]
-    static let problemsPerBatch = 32
+    /// Known per-n curves (`SyntheticRuns`): larger n starts later and climbs higher, so the
+    /// envelope hands over 8 → 32 → 128 → 512.
+    static let truth = SyntheticRuns.truth
 
     /// Runs evaluated at ~80 log-spaced steps from compute 1e4 (or one step) up to 1e7.
     static func runs() -> [RunSeries] {
         truth.keys.sorted().map { n in
-            let batch = Double(n * problemsPerBatch)
-            let steps = Set((0..<80).map { i in max(1, Int((pow(10, 4 + 3 * Double(i) / 79) / batch).rounded())) }).sorted()
-            let points = steps.map { step in
-                (step: step, compute: Double(step) * batch, value: ScaleRLSigmoid().value(truth[n]!, at: [Double(step) * batch]))
-            }
-            return RunSeries(label: "n\(n)", rolloutsPerProblem: n, problemsPerBatch: problemsPerBatch, points: points)
+            RunSeries(label: "n\(n)", rolloutsPerProblem: n, problemsPerBatch: SyntheticRuns.problemsPerBatch,
+                      points: SyntheticRuns.points(n: n).map { ($0.step, $0.rollouts, $0.value) })
         }
     }
 
-    static func trueValue(_ n: Int, _ x: Double) -> Double { ScaleRLSigmoid().value(truth[n]!, at: [x]) }
+    static func trueValue(_ n: Int, _ x: Double) -> Double { SyntheticRuns.reward(n: n, compute: x) }
 
     /// The analytic crossing of two true curves (bisection in log10 C).
     static func crossing(_ a: Int, _ b: Int) -> Double {
@@ -107,11 +100,76 @@ struct FrontierTests {
         #expect(analysis.handovers.filter(\.isCrossing).map(\.toN) == [64, 256])
         let law = try #require(analysis.law), batchLaw = try #require(analysis.batchLaw)
         #expect(law.family == "law-linear")
-        // n*·B_p* = B along the grid: the two laws add up to log2 8192 = 13.
-        for x in [5.0, 50, 300] {
-            expectClose(AllocationLaw(input: .linear).value(law.parameters, at: [x])
-                        + AllocationLaw(input: .linear).value(batchLaw.parameters, at: [x]), 13, absolute: 0.05)
+        // The envelope: n = 16 up to the first crossing (M ≈ 106), n = 64 up to the second (≈ 330),
+        // then 256. The linear-M law follows the first rise (log2 16 = 4 → log2 64 = 6) and B_p*
+        // mirrors it from 512 (log2 = 9).
+        #expect(analysis.handovers.filter(\.isCrossing).map { ($0.fromN, $0.toN) }.elementsEqual([(16, 64), (64, 256)]) { $0 == $1 })
+        let linear = AllocationLaw(input: .linear)
+        expectClose(linear.value(law.parameters, at: [5]), 4, absolute: 0.3, "log2 n* early")
+        expectClose(linear.value(law.parameters, at: [250]), 6, absolute: 0.6, "log2 n* between the crossings")
+        expectClose(linear.value(batchLaw.parameters, at: [5]), 9, absolute: 0.3, "log2 B_p* early")
+        #expect(linear.value(batchLaw.parameters, at: [250]) < linear.value(batchLaw.parameters, at: [5]) - 1.5)
+    }
+
+    /// A single abrupt handover with no smoothing makes n* a step: the best sigmoid is infinitely
+    /// steep, k sits on its bound, and the analysis says the saturation is not identified.
+    @Test func unidentifiedLawIsSaidPlainly() throws {
+        let runs = [8, 32].map { n in
+            RunSeries(label: "n\(n)", rolloutsPerProblem: n, problemsPerBatch: SyntheticRuns.problemsPerBatch,
+                      points: SyntheticRuns.points(n: n).map { ($0.step, $0.rollouts, $0.value) })
         }
+        var options = FrontierOptions()
+        options.runningAverageWindow = 1
+        options.bootstrapResamples = 0
+        let analysis = try FrontierAnalysis.analyze(runs, options: options)
+        let law = try #require(analysis.law)
+        #expect(law.parametersOnBound.contains("k"))
+        #expect(!analysis.lawIdentified)
+        #expect(analysis.floorN == nil && analysis.saturationN == nil)
+        #expect(analysis.notes.contains { $0.contains("not identified") })
+        #expect(analysis.bestValuePerN.keys.sorted() == ["32", "8"])
+    }
+
+    /// EMA runs within each run: two runs of one n interleaved in compute must not be smoothed
+    /// into each other.
+    @Test func emaSmoothsEachRunSeparately() throws {
+        let flat = RunSeries(label: "flat", rolloutsPerProblem: 8, problemsPerBatch: 4,
+                             points: (1...6).map { ($0, Double($0 * 64), 0.15) })
+        let rising = RunSeries(label: "rising", rolloutsPerProblem: 8, problemsPerBatch: 2,
+                               points: (1...12).map { ($0, Double($0 * 32), 0.1 + 0.01 * Double($0)) })
+        var options = FrontierOptions()
+        options.emaCoefficient = 0.5
+        options.bootstrapResamples = 0
+        let analysis = try FrontierAnalysis.analyze([flat, rising], options: options)
+        // The flat run's first (and only) record is its own unsmoothed 0.15 at compute 64; pooled
+        // smoothing would have mixed in the rising run's values.
+        let records = try #require(analysis.curves.first).recordPoints
+        #expect(records.contains { $0[0] == 64 && abs($0[1] - 0.15) < 1e-15 })
+        #expect(analysis.runsUsed.sorted() == ["flat", "rising"])
+    }
+
+    @Test func resultsDoNotDependOnThreadCount() throws {
+        let data = try EpochData.chinchillaPoints()
+        let grid = Array(ChinchillaLoss().initialGrid(for: try ChinchillaLoss().prepare(data)).prefix(300))
+        let options = FitOptions(loss: .huber(delta: 1e-3))
+        let one = try CurveFitter.fit(ChinchillaLoss(), to: data, options: options, starts: grid, workers: 1)
+        let two = try CurveFitter.fit(ChinchillaLoss(), to: data, options: options, starts: grid, workers: 2)
+        #expect(one == two)
+        let bootOne = try CurveFitter.bootstrap(ChinchillaLoss(), data: data, fit: one, options: options, resamples: 20, seed: 5, workers: 1)
+        let bootTwo = try CurveFitter.bootstrap(ChinchillaLoss(), data: data, fit: one, options: options, resamples: 20, seed: 5, workers: 2)
+        #expect(bootOne == bootTwo)
+    }
+
+    @Test func boundsHoldAndTheActiveSetReportsThem() throws {
+        // Data rising to 0.9 with A capped at 0.8: A ends on its bound and the fit still converges.
+        let x = (0..<20).map { pow(10, 3 + 4 * Double($0) / 19) }
+        let truth = [0.2, 0.9, 5.0, 1.0]
+        let data = try FitData(x: x, y: x.map { ScaleRLSigmoid().value(truth, at: [$0]) })
+        let options = FitOptions(lowerBounds: [0, 0, 2, 0.05], upperBounds: [1, 0.8, 9, 20])
+        let fit = try CurveFitter.fit(ScaleRLSigmoid(), to: data, options: options)
+        #expect(fit.parametersOnBound == ["A"])
+        #expect(fit.parameters[1] == 0.8)
+        #expect(fit.status == .converged)
     }
 
     @Test func extrapolationCheckReportsErrorAboveTheCut() throws {

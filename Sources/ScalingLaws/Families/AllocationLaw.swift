@@ -17,6 +17,7 @@ public struct AllocationLaw: CurveFamily {
         case linear
     }
 
+    /// How the input enters the logistic.
     public var input: Input
 
     public init(input: Input = .log10) { self.input = input }
@@ -76,7 +77,7 @@ public struct AllocationLaw: CurveFamily {
         guard let xMin = x.min(), let xMax = x.max(), let yMin = y.min(), let yMax = y.max() else { return [] }
         let rise = max(yMax - yMin, 0.5)
         let span = max(xMax - xMin, 1e-6)
-        let ks = [0.5, 2, 8, 30].map { $0 / span * (input == .log10 ? 1 : 1) }
+        let ks = [0.5, 2, 8, 30].map { $0 / span }
         let (lower, upper) = bounds(for: prepared)
         return cartesianGrid([[rise, -rise], ks, linearlySpaced(xMin, xMax, count: 5), [yMin, yMax]])
             .map { clamp($0, lower, upper) }

@@ -90,8 +90,3 @@ public struct ScaleRLSigmoid: CurveFamily {
         return cartesianGrid(axes).map { clamp($0, lower, upper) }
     }
 }
-
-/// Clamps each component into its bounds.
-func clamp(_ p: [Double], _ lower: [Double], _ upper: [Double]) -> [Double] {
-    zip(p, zip(lower, upper)).map { min(max($0, $1.0), $1.1) }
-}

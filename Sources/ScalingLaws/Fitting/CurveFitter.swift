@@ -40,7 +40,7 @@ public enum CurveFitter {
     }
 
     /// Fits `family` to `data` from every start and keeps the lowest objective (ties: the earliest
-    /// start). Starts default to the family's data-driven grid; they run in parallel over
+    /// candidate in the exploration ranking). Starts default to the family's data-driven grid; they run in parallel over
     /// `workers` threads (default: the core count).
     ///
     /// With more than ``polishedCandidates`` starts the search runs in two stages: every start
@@ -108,12 +108,15 @@ public enum CurveFitter {
     ) throws(FitError) -> [Double]? {
         guard fit.loss == .l2, !fit.onBound.contains(true) else { return nil }
         let problem = try Problem(family, data, options)
-        let n = problem.prepared.count, p = family.parameterCount
+        // Points of zero weight carry no information: they do not count towards n.
+        let n = problem.prepared.weights.map { w in w.filter { $0 > 0 }.count } ?? problem.prepared.count
+        let p = family.parameterCount
         guard n > p else { return nil }
         let solver = problem.solver()
-        let jac = Matrix(rows: n, columns: p, columnMajor: solver.jacobianMatrix(at: fit.parameters))
-        let w = problem.prepared.weights ?? [Double](repeating: 1, count: n)
-        let scaled = Matrix(rows: n, columns: p) { i, j in jac[i, j] * w[i].squareRoot() }
+        let rows = problem.prepared.count
+        let jac = Matrix(rows: rows, columns: p, columnMajor: solver.jacobianMatrix(at: fit.parameters))
+        let w = problem.prepared.weights ?? [Double](repeating: 1, count: rows)
+        let scaled = Matrix(rows: rows, columns: p) { i, j in jac[i, j] * w[i].squareRoot() }
         let normal = scaled.gram()
         guard let eigen = try? normal.symmetricEigen(), let smallest = eigen.values.first, let largest = eigen.values.last,
               smallest > 0, largest / smallest <= 1e12 else { return nil }

@@ -30,6 +30,9 @@ final class LevenbergMarquardtSolver {
     private var trialJacobian: [Double]
     private let weights: [Double]
     private let targets: [Double]
+    /// The Gauss–Newton diagonal (before second-order terms), which scales the damping: the
+    /// second-order terms can make the diagonal small or negative.
+    private var dampingScale: [Double]
     /// `wᵢ·ψ(rᵢ)` at the current point, for the families' second-order terms.
     private var pulls: [Double]
     /// The rounding noise of an objective change at the current point: `8·ε·Σ wᵢ·|ψ(rᵢ)|·max(1, |fᵢ|)`.
@@ -49,6 +52,7 @@ final class LevenbergMarquardtSolver {
         jacobian = [Double](repeating: 0, count: n * p)
         trialJacobian = jacobian
         pulls = [Double](repeating: 0, count: n)
+        dampingScale = [Double](repeating: 0, count: p)
         weights = data.weights ?? [Double](repeating: 1, count: n)
         targets = data.targets
     }
@@ -119,6 +123,7 @@ final class LevenbergMarquardtSolver {
             }
         }
         changeNoise = 8 * Double.ulpOfOne * noise
+        for j in 0..<p { dampingScale[j] = curvature[j + j * p] }
         if options.secondOrder {
             jacobian.withUnsafeBufferPointer { jac in
                 curvature.withUnsafeMutableBufferPointer { h in
@@ -171,7 +176,7 @@ final class LevenbergMarquardtSolver {
 
             // Damped normal equations on the free set.
             var maxDiagonal = 0.0
-            for a in 0..<freeCount { maxDiagonal = max(maxDiagonal, curvature[free[a] + free[a] * p]) }
+            for a in 0..<freeCount { maxDiagonal = max(maxDiagonal, dampingScale[free[a]]) }
             // A parameter the model sees no curvature in (its term vanishes at this θ) still gets
             // damping, or its step would not shrink as λ grows.
             let floor = max(1e-12 * maxDiagonal, 1e-20)
@@ -186,7 +191,7 @@ final class LevenbergMarquardtSolver {
                             sys[a + b * freeCount] = value
                             sys[b + a * freeCount] = value
                         }
-                        sys[a + a * freeCount] += lambda * max(curvature[ja + ja * p], floor)
+                        sys[a + a * freeCount] += lambda * max(dampingScale[ja], floor)
                         rhs[a] = -gradient[ja]
                     }
                     solved = solveSmallPositiveDefinite(sys.baseAddress!, rhs.baseAddress!, freeCount)

@@ -20,9 +20,9 @@ public struct FrontierOptions: Sendable, Equatable {
     public var bucketWidth: Double?
     /// Points below this compute are ignored (rollouts or tokens, as stored).
     public var minimumCompute = 0.0
-    /// Grid density for n*(C), points per decade of compute (per 100 steps in fixed-batch mode).
+    /// Grid density for n*(C): points per decade of compute (of steps in fixed-batch mode).
     public var gridPointsPerDecade = 40
-    /// Centered running-average window over grid points for log2 n* (1: none).
+    /// Centered running-average window over grid points for log2 n* (odd; 1: none).
     public var runningAverageWindow = 5
     /// Bootstrap resamples for the allocation law (0: none).
     public var bootstrapResamples = 1000
@@ -31,7 +31,8 @@ public struct FrontierOptions: Sendable, Equatable {
     /// Fixed rollout batch B = B_p·n: the x-axis becomes update steps M and the laws are
     /// n*(M) and B_p*(M) (Q2). Runs with another batch are left out.
     public var fixedBatch: Int?
-    /// Fit the law only on grid points with compute ≤ this and report the error above it.
+    /// Fit the law only on grid points with x ≤ this (compute, or steps at a fixed batch) and
+    /// report its error above; the running average below the cut sees no point above it.
     public var extrapolationCut: Double?
     /// Loss of the per-group sigmoid fits.
     public var curveLoss: RobustLoss = .l2
@@ -115,6 +116,8 @@ public struct FrontierAnalysis: Sendable, Codable, Equatable {
     public var extrapolation: ExtrapolationCheck?
     /// Plain-language remarks: skipped runs or groups, unidentified parameters.
     public var notes: [String]
+    /// Labels of the runs that contributed points.
+    public var runsUsed: [String]
 }
 
 extension FrontierAnalysis {
@@ -125,6 +128,7 @@ extension FrontierAnalysis {
     public static func analyze(_ runs: [RunSeries], options: FrontierOptions = FrontierOptions(),
                                workers: Int? = nil, progress: any ProgressReporter = SilentProgress()) throws(FitError) -> FrontierAnalysis {
         var notes: [String] = []
+        var usedRuns: [String] = []
         // 1. Points per group.
         struct Key: Hashable { var n: Int; var bp: Int? }
         var pooled: [Key: (runs: [String], points: [(compute: Double, value: Double)])] = [:]
@@ -134,13 +138,16 @@ extension FrontierAnalysis {
                 notes.append("run \(run.label) left out: batch B_p·n = \(batch), not \(fixed)")
                 continue
             }
-            let points = run.cleaned().filter { $0.compute >= options.minimumCompute }.map { point in
+            let series = run.cleaned().filter { $0.compute >= options.minimumCompute }.map { point in
                 (compute: options.fixedBatch == nil ? point.compute : Double(point.step), value: point.value)
             }.filter { $0.compute > 0 }
-            guard !points.isEmpty else {
+            guard !series.isEmpty else {
                 notes.append("run \(run.label) left out: no points")
                 continue
             }
+            // EMA and record-breaking within the run; the group takes records again over its runs.
+            let points = recordBreakingPoints(series, emaCoefficient: options.emaCoefficient, bucketWidth: options.bucketWidth)
+            usedRuns.append(run.label)
             let key = Key(n: run.rolloutsPerProblem, bp: options.grouping == .n ? nil : run.problemsPerBatch)
             pooled[key, default: ([], [])].runs.append(run.label)
             pooled[key, default: ([], [])].points.append(contentsOf: points)
@@ -149,7 +156,7 @@ extension FrontierAnalysis {
         var curves: [GroupCurve] = []
         for (key, group) in pooled.sorted(by: { ($0.key.n, $0.key.bp ?? 0) < ($1.key.n, $1.key.bp ?? 0) }) {
             let ordered = group.points.sorted { $0.compute < $1.compute }
-            let records = recordBreakingPoints(ordered, emaCoefficient: options.emaCoefficient, bucketWidth: options.bucketWidth)
+            let records = recordBreakingPoints(ordered, bucketWidth: options.bucketWidth)
             guard records.count >= 4 else {
                 notes.append("n = \(key.n)\(key.bp.map { ", B_p = \($0)" } ?? ""): \(records.count) record-breaking points, need 4 for a sigmoid; left out")
                 continue
@@ -213,7 +220,17 @@ extension FrontierAnalysis {
                 batchLaw = try CurveFitter.fit(family, to: bpData, workers: workers)
             }
             if let cut = options.extrapolationCut {
-                extrapolation = try CurveFitter.extrapolationCheck(family, data: lawData, cut: cut, workers: workers)
+                // A true holdout: the running average below the cut sees no point above it.
+                let below = grid.indices.filter { grid[$0].x <= cut }
+                let smoothedBelow = runningAverage(below.map { rawLog2[$0] }, window: options.runningAverageWindow)
+                let above = grid.indices.filter { grid[$0].x > cut }
+                do {
+                    let split = try FitData(x: below.map { grid[$0].x } + above.map { grid[$0].x },
+                                            y: smoothedBelow + above.map { grid[$0].smoothedLog2N })
+                    extrapolation = try CurveFitter.extrapolationCheck(family, data: split, cut: cut, workers: workers)
+                } catch {
+                    notes.append("extrapolation check at \(cut) not possible: \(error)")
+                }
             }
         } else {
             notes.append("n* takes \(distinct) value(s) on the grid: no allocation law fitted; see the best value per n")
@@ -233,7 +250,7 @@ extension FrontierAnalysis {
         return FrontierAnalysis(
             axis: options.fixedBatch == nil ? "compute" : "steps", curves: curves, grid: grid, handovers: handovers,
             law: law, lawBootstrap: lawBootstrap, lawIdentified: identified, floorN: floorN, saturationN: saturationN,
-            bestValuePerN: bestPerN, batchLaw: batchLaw, extrapolation: extrapolation, notes: notes)
+            bestValuePerN: bestPerN, batchLaw: batchLaw, extrapolation: extrapolation, notes: notes, runsUsed: usedRuns)
     }
 
     /// The x in [lo, hi] where curve b overtakes curve a (bisection in log x on their difference),
@@ -253,8 +270,9 @@ extension FrontierAnalysis {
     }
 }
 
-/// Centered running mean over `window` points (shrinking at the ends); window 1 returns the input.
+/// Centered running mean over `window` points (odd; shrinking at the ends); 1 returns the input.
 func runningAverage(_ values: [Double], window: Int) -> [Double] {
+    precondition(window >= 1 && window % 2 == 1, "the running-average window must be odd")
     let half = max(0, window / 2)
     return values.indices.map { i in
         let slice = values[max(0, i - half)...min(values.count - 1, i + half)]

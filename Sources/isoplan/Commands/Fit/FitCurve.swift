@@ -65,7 +65,7 @@ extension FitCommand {
             guard bootstrap == 0 || bootstrap >= 2 else { throw ValidationError("--bootstrap needs 0 or at least 2 resamples") }
             if let starts, starts < 1 { throw ValidationError("--starts must be at least 1") }
             guard dropHighest >= 0 else { throw ValidationError("--drop-highest must be ≥ 0") }
-            if fixedR0 != nil && family != "scalerl" { throw ValidationError("--fixed-r0 applies to --family scalerl only") }
+            if fixedR0 != nil && family.lowercased() != "scalerl" { throw ValidationError("--fixed-r0 applies to --family scalerl only") }
         }
 
         func run() throws {
@@ -79,8 +79,7 @@ extension FitCommand {
             request.starts = starts
             request.seed = seed.seed
             do {
-                let store = try Store(path: global.databasePath)
-                let result = try FitCurveWorkflow.run(request, store: store, progress: TerminalProgressBar())
+                let result = try FitCurveWorkflow.run(request, storePath: global.databasePath, progress: TerminalProgressBar())
                 switch global.outputFormat {
                 case .json:
                     print(try jsonString(result))

@@ -58,7 +58,7 @@ extension FitCommand {
         var bootstrap = 1000
 
         @Option(name: .customLong("extrapolation-cut"),
-                help: ArgumentHelp("Fit the law below this compute and report its error above.", valueName: "C"))
+                help: ArgumentHelp("Fit the law below this compute (steps with --batch) and report its error above.", valueName: "C|M"))
         var extrapolationCut: Double?
 
         @OptionGroup var seed: SeedOptions
@@ -70,7 +70,7 @@ extension FitCommand {
             if let ema, !(ema >= 0 && ema < 1) { throw ValidationError("--ema must be in [0, 1), got \(ema)") }
             if let bucket, !(bucket > 0) { throw ValidationError("--bucket must be > 0") }
             if let batch, batch < 2 { throw ValidationError("--batch must be at least 2") }
-            guard window >= 1 else { throw ValidationError("--window must be ≥ 1") }
+            guard window >= 1, window % 2 == 1 else { throw ValidationError("--window must be an odd number of grid points ≥ 1, got \(window)") }
             guard gridPerDecade >= 2 else { throw ValidationError("--grid-per-decade must be ≥ 2") }
             guard bootstrap == 0 || bootstrap >= 2 else { throw ValidationError("--bootstrap needs 0 or at least 2 resamples") }
             do { _ = try RunFilter(runFilter) } catch { throw ValidationError("--run-filter: \(error)") }
@@ -91,7 +91,7 @@ extension FitCommand {
             request.options.extrapolationCut = extrapolationCut
             request.options.seed = seed.seed
             do {
-                let store = try Store(path: global.databasePath)
+                let store = try Store(path: global.databasePath, createIfMissing: false)
                 let result = try FrontierWorkflow.run(request, store: store, progress: TerminalProgressBar())
                 switch global.outputFormat {
                 case .json: print(try jsonString(result))

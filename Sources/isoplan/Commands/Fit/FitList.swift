@@ -14,7 +14,7 @@ extension FitCommand {
 
         func run() throws {
             do {
-                let fits = try Store(path: global.databasePath).fits(metric: metric.map(MetricName.init(rawValue:)))
+                let fits = try Store(path: global.databasePath, createIfMissing: false).fits(metric: metric.map(MetricName.init(rawValue:)))
                 switch global.outputFormat {
                 case .json: print(try jsonString(fits))
                 case .table, .md, .markdown:
