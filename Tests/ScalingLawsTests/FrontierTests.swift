@@ -1,5 +1,6 @@
 import Foundation
 import IsoplanTestSupport
+import NumericCore
 import ScalingLaws
 import Testing
 
@@ -170,6 +171,30 @@ struct FrontierTests {
         #expect(fit.parametersOnBound == ["A"])
         #expect(fit.parameters[1] == 0.8)
         #expect(fit.status == .converged)
+    }
+
+    /// The law's intervals come from the runs' noise, not from the grid: quadrupling the grid
+    /// density must not shrink them (a bootstrap of the grid points shrinks them roughly as one
+    /// over the square root of the density, as if neighbouring grid points were independent).
+    @Test func lawIntervalsDoNotShrinkWithGridDensity() throws {
+        var rng = Xoshiro256StarStar(seed: 11)
+        let runs = SyntheticRuns.truth.keys.sorted().map { n in
+            RunSeries(label: "n\(n)", rolloutsPerProblem: n, problemsPerBatch: SyntheticRuns.problemsPerBatch,
+                      points: SyntheticRuns.points(n: n).map { ($0.step, $0.rollouts, $0.value + 0.004 * Normal.standard(using: &rng)) })
+        }
+        func widths(gridPerDecade: Int) throws -> [Double] {
+            var options = FrontierOptions()
+            options.gridPointsPerDecade = gridPerDecade
+            options.runningAverageWindow = gridPerDecade / 8 * 2 + 1  // the same ≈ 0.25 decade at both densities
+            options.bootstrapResamples = 100
+            let boot = try #require(try FrontierAnalysis.analyze(runs, options: options).lawBootstrap)
+            return zip(boot.upper95, boot.lower95).map { $0 - $1 }
+        }
+        let coarse = try widths(gridPerDecade: 20), fine = try widths(gridPerDecade: 80)
+        // log10 C0 and b are the well-identified parameters; their widths stay within a factor 1.6.
+        for j in [2, 3] {
+            #expect(coarse[j] > 0 && fine[j] > coarse[j] / 1.6, "parameter \(j): coarse \(coarse[j]), fine \(fine[j])")
+        }
     }
 
     @Test func extrapolationCheckReportsErrorAboveTheCut() throws {

@@ -61,16 +61,19 @@ extension CurveFitter {
                                                   lower: problem.lower, upper: problem.upper, options: problem.options)
             return solver.run(from: start)
         }
-        let p = family.parameterCount
-        let columns = (0..<p).map { j in fits.map { $0.parameters[j] }.sorted() }
-        return BootstrapSummary(
-            resamples: resamples, seed: seed,
-            standardErrors: columns.map(standardDeviation),
-            lower95: columns.map { quantile(sorted: $0, 0.025) },
-            upper95: columns.map { quantile(sorted: $0, 0.975) },
-            medians: columns.map { quantile(sorted: $0, 0.5) },
-            notConverged: fits.filter { $0.status != .converged }.count,
-            samples: fits.map(\.parameters))
+        return BootstrapSummary(samples: fits.map(\.parameters), seed: seed,
+                                notConverged: fits.filter { $0.status != .converged }.count)
+    }
+}
+
+extension BootstrapSummary {
+    /// Summarises resampled parameter vectors (one row per resample).
+    init(samples: [[Double]], seed: UInt64, notConverged: Int) {
+        let p = samples.first?.count ?? 0
+        let columns = (0..<p).map { j in samples.map { $0[j] }.sorted() }
+        self.init(resamples: samples.count, seed: seed, standardErrors: columns.map(standardDeviation),
+                  lower95: columns.map { quantile(sorted: $0, 0.025) }, upper95: columns.map { quantile(sorted: $0, 0.975) },
+                  medians: columns.map { quantile(sorted: $0, 0.5) }, notConverged: notConverged, samples: samples)
     }
 }
 

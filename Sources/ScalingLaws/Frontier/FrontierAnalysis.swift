@@ -24,7 +24,8 @@ public struct FrontierOptions: Sendable, Equatable {
     public var gridPointsPerDecade = 40
     /// Centered running-average window over grid points for log2 n* (odd; 1: none).
     public var runningAverageWindow = 5
-    /// Bootstrap resamples for the allocation law (0: none).
+    /// Bootstrap resamples for the allocation law (0: none): each resample redraws every group's
+    /// record-breaking points and refits curves, envelope and law.
     public var bootstrapResamples = 1000
     /// Seed of the law's bootstrap.
     public var seed: UInt64 = 0
@@ -102,6 +103,8 @@ public struct FrontierAnalysis: Sendable, Codable, Equatable {
     public var handovers: [Handover]
     /// The allocation law fitted to (x, smoothed log2 n*), or `nil` when n* never varies enough.
     public var law: CurveFit?
+    /// The law's bootstrap over the groups' record-breaking points (the whole pipeline refitted
+    /// per resample; see ``FrontierOptions/bootstrapResamples``).
     public var lawBootstrap: BootstrapSummary?
     /// Whether L and k are off their bounds, so floor and saturation are identified.
     public var lawIdentified: Bool
@@ -212,8 +215,8 @@ extension FrontierAnalysis {
             let fit = try CurveFitter.fit(family, to: lawData, workers: workers)
             law = fit
             if options.bootstrapResamples >= 2 {
-                lawBootstrap = try CurveFitter.bootstrap(family, data: lawData, fit: fit, resamples: options.bootstrapResamples,
-                                                         seed: options.seed, workers: workers, progress: progress)
+                lawBootstrap = pipelineBootstrap(curves: curves, gridX: grid.map(\.x), law: fit, family: family,
+                                                 options: options, workers: workers, progress: progress)
             }
             if let fixed = options.fixedBatch {
                 let bpData = try FitData(x: grid.map(\.x), y: grid.map { log2(Double(fixed)) - $0.smoothedLog2N })
@@ -251,6 +254,47 @@ extension FrontierAnalysis {
             axis: options.fixedBatch == nil ? "compute" : "steps", curves: curves, grid: grid, handovers: handovers,
             law: law, lawBootstrap: lawBootstrap, lawIdentified: identified, floorN: floorN, saturationN: saturationN,
             bestValuePerN: bestPerN, batchLaw: batchLaw, extrapolation: extrapolation, notes: notes, runsUsed: usedRuns)
+    }
+
+    /// The law's uncertainty from the data, not from the grid: each resample draws every group's
+    /// record-breaking points with replacement, refits the group's sigmoid (one descent from its
+    /// full-data fit), re-derives the envelope and the smoothed n* on the same grid, and refits
+    /// the law from its full-data fit. Bootstrapping the grid points themselves instead would give
+    /// intervals that narrow as the grid gets denser, since neighbouring grid points are not
+    /// independent observations.
+    static func pipelineBootstrap(curves: [GroupCurve], gridX: [Double], law: CurveFit, family: AllocationLaw,
+                                  options: FrontierOptions, workers: Int?, progress: any ProgressReporter) -> BootstrapSummary {
+        let threads = max(1, workers ?? ProcessInfo.processInfo.activeProcessorCount)
+        progress.begin("law bootstrap", total: options.bootstrapResamples)
+        defer { progress.end() }
+        let sigmoid = ScaleRLSigmoid()
+        let fits = parallelMap(count: options.bootstrapResamples, workers: threads, makeState: { () }) { _, i -> CurveFit? in
+            defer { progress.advance(by: 1) }
+            var rng = Xoshiro256StarStar(seed: options.seed, stream: UInt64(i))
+            let parameters = curves.map { curve -> [Double] in
+                let records = curve.recordPoints
+                let rows = (0..<records.count).map { _ in Int(rng.next() % UInt64(records.count)) }
+                guard Set(rows).count >= 4,
+                      let data = try? FitData(x: rows.map { records[$0][0] }, y: rows.map { records[$0][1] }),
+                      let refit = try? CurveFitter.fit(sigmoid, to: data, options: FitOptions(loss: options.curveLoss),
+                                                       starts: [curve.fit.parameters], workers: 1)
+                else { return curve.fit.parameters }
+                return refit.parameters
+            }
+            let log2N = gridX.map { x -> Double in
+                var best: (value: Double, n: Int)?
+                for (c, curve) in curves.enumerated() where x >= curve.xMin * (1 - 1e-12) && x <= curve.xMax * (1 + 1e-12) {
+                    let v = sigmoid.value(parameters[c], at: [x])
+                    if best == nil || v > best!.value { best = (v, curve.rolloutsPerProblem) }
+                }
+                return log2(Double(best?.n ?? curves[0].rolloutsPerProblem))
+            }
+            guard let data = try? FitData(x: gridX, y: runningAverage(log2N, window: options.runningAverageWindow)) else { return nil }
+            return try? CurveFitter.fit(family, to: data, starts: [law.parameters], workers: 1)
+        }
+        let usable = fits.compactMap { $0 }
+        return BootstrapSummary(samples: usable.map(\.parameters), seed: options.seed,
+                                notConverged: usable.filter { $0.status != .converged }.count + (fits.count - usable.count))
     }
 
     /// The x in [lo, hi] where curve b overtakes curve a (bisection in log x on their difference),
