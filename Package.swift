@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "Domain", targets: ["Domain"]),
         .library(name: "RunStore", targets: ["RunStore"]),
         .library(name: "ScalingLaws", targets: ["ScalingLaws"]),
+        .library(name: "Planner", targets: ["Planner"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -48,10 +49,13 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Floor 3 — planning: solve-rate models (test-time sizing grows here).
+        .target(name: "Planner", dependencies: ["Domain", "NumericCore"], swiftSettings: strictSettings),
+
         // Floor 4 — pipelines that span modules.
         .target(
             name: "Workflows",
-            dependencies: ["Domain", "NumericCore", "ScalingLaws", "RunStore", "Ingest"],
+            dependencies: ["Domain", "NumericCore", "ScalingLaws", "RunStore", "Ingest", "Planner"],
             swiftSettings: strictSettings
         ),
 
@@ -59,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "isoplan",
             dependencies: [
-                "NumericCore", "Domain", "RunStore", "ScalingLaws", "Ingest", "Workflows",
+                "NumericCore", "Domain", "RunStore", "ScalingLaws", "Ingest", "Planner", "Workflows",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -81,6 +85,12 @@ let package = Package(
             name: "ScalingLawsTests",
             dependencies: ["ScalingLaws", "NumericCore", "Domain", "IsoplanTestSupport"],
             resources: [.copy("Golden")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "PlannerTests",
+            dependencies: ["Planner", "Ingest", "Domain", "IsoplanTestSupport"],
+            resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -205,3 +205,28 @@ struct FitCLITests {
         #expect(none.stderr.contains("no run matches"))
     }
 }
+
+@Suite("isoplan fit solve-rates")
+struct SolveRatesCLITests {
+    @Test func holdoutCheckPrintsPredictedAndMeasuredPerSystem() throws {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("PlannerTests/Fixtures/tbench_core011_task_success.csv").path
+        let result = try CommandRunner.run(["fit", "solve-rates", file, "--holdout-check", "3", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        struct Report: Decodable {
+            struct Holdout: Decodable { let predicted: Double; let measured: Double; let keptTrials: Int }
+            let system: String?
+            let holdout: Holdout?
+        }
+        let reports = try JSONDecoder().decode([Report].self, from: Data(result.stdout.utf8))
+        #expect(reports.count == 7)
+        for report in reports {
+            let holdout = try #require(report.holdout)
+            #expect(holdout.keptTrials == 3)
+            #expect(abs(holdout.predicted - holdout.measured) <= 0.03, "\(report.system ?? "")")
+        }
+        let one = try CommandRunner.run(["fit", "solve-rates", file, "--system", "nobody"])
+        #expect(one.status == 65)
+        #expect(one.stderr.contains("no system named"))
+    }
+}

@@ -1,0 +1,59 @@
+public import Domain
+import Foundation
+
+/// Reads per-task counts files: `task_id,trials,successes`, with the aliases public data uses
+/// (`n_trials`/`n_resolved`, `attempts`/`resolved`, …) and an optional `system` column that
+/// splits one file into several systems.
+///
+/// A task listed twice for the same system has its counts added (several evaluation rounds).
+public enum SolveRateCounts {
+    static let taskAliases = ["task_id", "task", "instance_id", "id", "problem"]
+    static let trialAliases = ["trials", "n_trials", "attempts", "n", "samples"]
+    static let successAliases = ["successes", "n_resolved", "resolved", "n_correct", "correct", "c"]
+    static let systemAliases = ["system", "agent", "model"]
+
+    /// The systems in the file, in order of first appearance.
+    /// - Throws: ``ImportError`` naming the file, line and field.
+    public static func read(_ path: String) throws(ImportError) -> [SolveRates] {
+        try parse(CSVTable(contentsOf: path))
+    }
+
+    public static func parse(_ table: CSVTable) throws(ImportError) -> [SolveRates] {
+        func column(_ aliases: [String], required: Bool) throws(ImportError) -> Int? {
+            for alias in aliases { if let index = try? table.columnIndex(alias) { return index } }
+            if required { throw .missingColumn(file: table.file, column: aliases.joined(separator: "|"), available: table.header) }
+            return nil
+        }
+        let taskColumn = try column(taskAliases, required: true)!
+        let trialColumn = try column(trialAliases, required: true)!
+        let successColumn = try column(successAliases, required: true)!
+        let systemColumn = try column(systemAliases, required: false)
+        var order: [String?] = []
+        var counts: [String?: [String: (trials: Int, successes: Int)]] = [:]
+        var taskOrder: [String?: [String]] = [:]
+        for row in table.rows {
+            let field = { (i: Int) in row.fields[i].trimmingCharacters(in: .whitespaces) }
+            guard let trials = Int(field(trialColumn)), let successes = Int(field(successColumn)) else {
+                throw .malformed(file: table.file, line: row.line,
+                                 reason: "trials and successes must be whole numbers (found \"\(field(trialColumn))\", \"\(field(successColumn))\")")
+            }
+            guard trials >= 1, successes >= 0, successes <= trials else {
+                throw .malformed(file: table.file, line: row.line, reason: "need 0 ≤ successes ≤ trials and trials ≥ 1 (found \(successes) of \(trials))")
+            }
+            let task = field(taskColumn)
+            guard !task.isEmpty else { throw .malformed(file: table.file, line: row.line, reason: "empty task id") }
+            let system = systemColumn.map(field)
+            if counts[system] == nil { order.append(system); counts[system] = [:]; taskOrder[system] = [] }
+            if counts[system]![task] == nil { taskOrder[system]!.append(task) }
+            let previous = counts[system]![task] ?? (0, 0)
+            counts[system]![task] = (previous.trials + trials, previous.successes + successes)
+        }
+        guard !order.isEmpty else { throw .malformed(file: table.file, line: 2, reason: "no tasks") }
+        return order.map { system in
+            SolveRates(system: system, tasks: taskOrder[system]!.map { task in
+                let c = counts[system]![task]!
+                return TaskOutcome(taskID: task, trials: c.trials, successes: c.successes)
+            })
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import ArgumentParser
+import Planner
+import Workflows
+
+extension FitCommand {
+    /// `isoplan fit solve-rates`: per-task solve-rate models of a counts file.
+    struct SolveRatesCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "solve-rates",
+            abstract: "Fit the per-task solve-rate distribution of a counts file (Beta-binomial or with point masses).",
+            discussion: """
+                The file has one row per task: task_id,trials,successes (aliases n_trials, n_resolved,
+                attempts, resolved, … accepted) and optionally a system column. For each system:
+                unbiased empirical pass@k, the maximum-likelihood model, E[pass@k] beyond the observed
+                trials, task-bootstrap intervals, and a holdout check that fits on fewer trials.
+
+                  isoplan fit solve-rates tbench_core011_task_success.csv --holdout-check 3 --json
+                """)
+
+        @OptionGroup var global: GlobalOptions
+
+        @Argument(help: ArgumentHelp("Counts file (CSV).", valueName: "file"))
+        var file: String
+
+        @Option(help: ArgumentHelp("Only this system of a multi-system file.", valueName: "name"))
+        var system: String?
+
+        @Option(help: ArgumentHelp("Model: beta-binomial, or mixture (with point masses at 0 and 1).", valueName: "model"))
+        var model = SolveRateModel.Kind.betaBinomial.rawValue
+
+        @Option(help: ArgumentHelp("k values for E[pass@k], comma-separated (default 1, trials, 16, 64).", valueName: "k[,k]"))
+        var k: String?
+
+        @Option(help: ArgumentHelp("Task-level bootstrap resamples for intervals (0: none).", valueName: "n"))
+        var bootstrap = 0
+
+        @Option(name: .customLong("holdout-check"),
+                help: ArgumentHelp("Fit on this many trials per task and compare with the full pass@k.", valueName: "trials"))
+        var holdoutCheck = 0
+
+        @Option(help: ArgumentHelp("Seeds of the holdout thinning.", valueName: "n"))
+        var seeds = 40
+
+        @OptionGroup var seed: SeedOptions
+
+        func validate() throws {
+            guard SolveRateModel.Kind(rawValue: model) != nil else {
+                throw ValidationError("--model must be beta-binomial or mixture, got \"\(model)\"")
+            }
+            if let k, k.split(separator: ",").contains(where: { Int($0).map { $0 < 1 } ?? true }) {
+                throw ValidationError("--k needs whole numbers ≥ 1, got \"\(k)\"")
+            }
+            guard bootstrap == 0 || bootstrap >= 2 else { throw ValidationError("--bootstrap needs 0 or at least 2 resamples") }
+            guard holdoutCheck >= 0, seeds >= 1 else { throw ValidationError("--holdout-check must be ≥ 0 and --seeds ≥ 1") }
+        }
+
+        func run() throws {
+            var request = SolveRatesRequest(file: file)
+            request.system = system
+            request.kind = SolveRateModel.Kind(rawValue: model)!
+            request.ks = k.map { $0.split(separator: ",").compactMap { Int($0) } }
+            request.bootstrapResamples = bootstrap
+            request.holdoutKeep = holdoutCheck
+            request.holdoutSeeds = seeds
+            request.seed = seed.seed
+            do {
+                let reports = try SolveRatesWorkflow.run(request)
+                switch global.outputFormat {
+                case .json: print(try jsonString(reports))
+                case .table, .md, .markdown:
+                    let ks = reports.first.map { $0.predictedPassAtK.keys.compactMap { Int($0) }.sorted() } ?? []
+                    let rows = reports.map { r in
+                        [r.system ?? "-", String(r.tasks), String(r.trials), formatNumber(r.empiricalPassAt1),
+                         formatNumber(r.empiricalPassAtTrials), formatNumber(r.model.alpha), formatNumber(r.model.beta)]
+                            + (r.model.kind == .mixture ? [formatNumber(r.model.pointMassZero), formatNumber(r.model.pointMassOne)] : [])
+                            + ks.map { formatNumber(r.predictedPassAtK["\($0)"] ?? .nan) }
+                            + (r.holdout.map { ["\(formatNumber($0.predicted)) vs \(formatNumber($0.measured))"] } ?? [])
+                    }
+                    let trials = reports.first?.trials ?? 0
+                    let header = ["system", "tasks", "trials", "pass@1", "pass@\(trials)", "alpha", "beta"]
+                        + (request.kind == .mixture ? ["w0", "w1"] : [])
+                        + ks.map { "E[pass@\($0)]" }
+                        + (holdoutCheck > 0 ? ["holdout pass@\(trials) (pred vs meas)"] : [])
+                    print(table(header: header, rows: rows, format: global.outputFormat))
+                }
+            } catch {
+                throw reportFailure(error)
+            }
+        }
+    }
+}
