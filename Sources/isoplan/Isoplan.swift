@@ -9,8 +9,8 @@ struct Isoplan: AsyncParsableCommand {
         commandName: "isoplan",
         abstract: "Plan the compute of LLM RL post-training and coding-agent test-time scaling.",
         discussion: """
-            Fits IsoCompute scaling laws from logged runs, simulates on-policy RL budgets, plans
-            (n, B_p, M) allocations and sizes test-time rollout populations. Everything is kept in
+            Fits IsoCompute scaling laws from logged runs, simulates on-policy RL budgets, plans \
+            (n, B_p, M) allocations and sizes test-time rollout populations. Everything is kept in \
             one SQLite file (--db, default ./isoplan.sqlite, or ISOPLAN_DB).
 
             Global options (--db, --json) may come before or after the subcommand:

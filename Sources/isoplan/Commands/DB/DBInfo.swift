@@ -7,8 +7,8 @@ extension DB {
         static let configuration = CommandConfiguration(
             abstract: "Show the store's schema version and row counts.",
             discussion: """
-                Opens the database (creating and migrating it when the file does not exist) and
-                prints its schema version, applied migrations, journal mode and the number of rows
+                Opens the database (creating and migrating it when the file does not exist) and \
+                prints its schema version, applied migrations, journal mode and the number of rows \
                 in each table. A file that is not an IsoPlan database exits with status 65.
 
                   isoplan --db runs.sqlite db info --json

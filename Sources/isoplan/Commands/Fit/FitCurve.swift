@@ -10,8 +10,8 @@ extension FitCommand {
         static let configuration = CommandConfiguration(
             abstract: "Fit a curve family to columns of a CSV file, with bootstrap CIs; the fit is stored.",
             discussion: """
-                Families: scalerl (R(C) = R0 + (A − R0)/(1 + (C_mid/C)^B)), law (log2 n*(C) sigmoid in
-                log10 C), law-linear (the same in linear M), power (y = E + A·x^−α), chinchilla
+                Families: scalerl (R(C) = R0 + (A − R0)/(1 + (C_mid/C)^B)), law (log2 n*(C) sigmoid in \
+                log10 C), law-linear (the same in linear M), power (y = E + A·x^−α), chinchilla \
                 (L(N, D) = E + A/N^α + B/D^β, fitted in log space).
 
                 Epoch AI's Chinchilla refit:

@@ -10,13 +10,13 @@ extension FitCommand {
         static let configuration = CommandConfiguration(
             abstract: "Fit the compute-optimal frontier and the n*(C) allocation law of stored runs; the fit is stored.",
             discussion: """
-                Per run: record-breaking points (optional EMA and reward buckets); per n (or per
-                (B_p, n)): a monotone sigmoid; the frontier is their upper envelope; n*(C) on a log grid
-                with a running average; the law log2 n*(C) = L/(1 + exp(−k(log10 C − log10 C0))) + b
+                Per run: record-breaking points (optional EMA and reward buckets); per n (or per \
+                (B_p, n)): a monotone sigmoid; the frontier is their upper envelope; n*(C) on a log grid \
+                with a running average; the law log2 n*(C) = L/(1 + exp(−k(log10 C − log10 C0))) + b \
                 with bootstrap CIs. --batch B switches to fixed-batch mode: n*(M) and B_p*(M).
 
-                Run filter: space-separated key OP value terms, all must hold; keys id, name, source,
-                n, bp, lr, model, dataset, difficulty; operators = != < <= > >= ~ (contains); a
+                Run filter: space-separated key OP value terms, all must hold; keys id, name, source, \
+                n, bp, lr, model, dataset, difficulty; operators = != < <= > >= ~ (contains); a \
                 comma list means any of: "source=sim difficulty=easy n>=32", "n=8,32,128".
 
                   isoplan fit frontier --run-filter "source=sim difficulty=easy" --json

@@ -9,9 +9,9 @@ extension FitCommand {
             commandName: "solve-rates",
             abstract: "Fit the per-task solve-rate distribution of a counts file (Beta-binomial or with point masses).",
             discussion: """
-                The file has one row per task: task_id,trials,successes (aliases n_trials, n_resolved,
-                attempts, resolved, … accepted) and optionally a system column. For each system:
-                unbiased empirical pass@k, the maximum-likelihood model, E[pass@k] beyond the observed
+                The file has one row per task: task_id,trials,successes (aliases n_trials, n_resolved, \
+                attempts, resolved, … accepted) and optionally a system column. For each system: \
+                unbiased empirical pass@k, the maximum-likelihood model, E[pass@k] beyond the observed \
                 trials, task-bootstrap intervals, and a holdout check that fits on fewer trials.
 
                   isoplan fit solve-rates tbench_core011_task_success.csv --holdout-check 3 --json
