@@ -26,22 +26,23 @@ public struct TournamentConfiguration: Sendable, Hashable, Codable {
 
     /// Judge calls to bring N candidates down to one: `V·(N − 1)/(G − 1)` when every group is
     /// full; in general V per judged group (byes cost nothing).
-    public var judgeCalls: Int {
-        var (m, calls) = (candidates, 0)
-        while m > 1 {
-            let sizes = Self.groups(of: m, size: groupSize)
-            calls += votes * sizes.filter { $0 > 1 }.count
-            m = sizes.count
+    public var judgeCalls: Int { Self.shrink(candidates, to: 1, groupSize: groupSize).groups * votes }
+
+    /// Judged groups and rounds to shrink `n` candidates to at most `m` survivors (select-K when
+    /// m > 1), playing whole rounds.
+    static func shrink(_ n: Int, to m: Int, groupSize g: Int) -> (groups: Int, rounds: Int) {
+        var (alive, judged, rounds) = (n, 0, 0)
+        while alive > m {
+            let sizes = groups(of: alive, size: g)
+            judged += sizes.filter { $0 > 1 }.count
+            alive = sizes.count
+            rounds += 1
         }
-        return calls
+        return (judged, rounds)
     }
 
     /// Sequential judge rounds (latency): ⌈log_G N⌉ for full groups.
-    public var rounds: Int {
-        var (m, r) = (candidates, 0)
-        while m > 1 { m = Self.groups(of: m, size: groupSize).count; r += 1 }
-        return r
-    }
+    public var rounds: Int { Self.shrink(candidates, to: 1, groupSize: groupSize).rounds }
 }
 
 /// RTV's probability of ending on a passing rollout, analytically and by Monte Carlo.
