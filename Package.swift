@@ -95,7 +95,8 @@ let package = Package(
         ),
         .testTarget(
             name: "IngestTests",
-            dependencies: ["Ingest", "IsoplanTestSupport"],
+            dependencies: ["Ingest", "Domain", "IsoplanTestSupport"],
+            resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -28,9 +28,7 @@ public enum SolveRateCounts {
         let trialColumn = try column(trialAliases, required: true)!
         let successColumn = try column(successAliases, required: true)!
         let systemColumn = try column(systemAliases, required: false)
-        var order: [String?] = []
-        var counts: [String?: [String: (trials: Int, successes: Int)]] = [:]
-        var taskOrder: [String?: [String]] = [:]
+        var tally = OutcomeTally()
         for row in table.rows {
             let field = { (i: Int) in row.fields[i].trimmingCharacters(in: .whitespaces) }
             guard let trials = Int(field(trialColumn)), let successes = Int(field(successColumn)) else {
@@ -42,18 +40,9 @@ public enum SolveRateCounts {
             }
             let task = field(taskColumn)
             guard !task.isEmpty else { throw .malformed(file: table.file, line: row.line, reason: "empty task id") }
-            let system = systemColumn.map(field)
-            if counts[system] == nil { order.append(system); counts[system] = [:]; taskOrder[system] = [] }
-            if counts[system]![task] == nil { taskOrder[system]!.append(task) }
-            let previous = counts[system]![task] ?? (0, 0)
-            counts[system]![task] = (previous.trials + trials, previous.successes + successes)
+            tally.add(system: systemColumn.map(field), task: task, trials: trials, successes: successes)
         }
-        guard !order.isEmpty else { throw .malformed(file: table.file, line: 2, reason: "no tasks") }
-        return order.map { system in
-            SolveRates(system: system, tasks: taskOrder[system]!.map { task in
-                let c = counts[system]![task]!
-                return TaskOutcome(taskID: task, trials: c.trials, successes: c.successes)
-            })
-        }
+        guard !tally.isEmpty else { throw .malformed(file: table.file, line: 2, reason: "no tasks") }
+        return tally.solveRates
     }
 }

@@ -18,6 +18,19 @@ public struct JudgeModel: Sendable, Hashable, Codable {
         self.voteAccuracy = voteAccuracy
     }
 
+    /// The vote accuracy whose pairwise group accuracy after `votes` votes is `pairAccuracy`
+    /// (the conversion the other way from ``groupAccuracy(size:passing:votes:)`` with G = 2,
+    /// which is increasing in a), by bisection to 1e-12.
+    public init(pairAccuracy: Double, votes: Int) {
+        precondition(pairAccuracy >= 0 && pairAccuracy <= 1 && votes >= 1, "need a pair accuracy in [0, 1] and votes ≥ 1")
+        var (low, high) = (0.0, 1.0)
+        while high - low > 1e-12 {
+            let mid = (low + high) / 2
+            if JudgeModel(voteAccuracy: mid).groupAccuracy(size: 2, passing: 1, votes: votes) < pairAccuracy { low = mid } else { high = mid }
+        }
+        self.init(voteAccuracy: (low + high) / 2)
+    }
+
     /// P(the group's winner is passing) for a group of `size` candidates of which `passing` pass,
     /// with `votes` votes, plurality and a uniform tie-break.
     ///
@@ -33,8 +46,7 @@ public struct JudgeModel: Sendable, Hashable, Codable {
         let a = voteAccuracy
         var total = 0.0
         for s in 0...v {
-            let pSplit = exp(logChoose(Double(v), Double(s)) + (s > 0 ? Double(s) * log(a) : 0)
-                             + (v - s > 0 ? Double(v - s) * log(1 - a) : 0))
+            let pSplit = binomialProbability(trials: v, successes: s, probability: a)
             if !(pSplit > 0) { continue }
             // Within each side votes are uniform over its candidates: distribution of the side's
             // maximum count and how many candidates reach it.

@@ -25,6 +25,31 @@ public struct SolveRateModel: Codable, Hashable, Sendable {
     /// The maximised log-likelihood of the counts.
     public var logLikelihood: Double
 
+    public init(kind: Kind, alpha: Double, beta: Double, pointMassZero: Double = 0, pointMassOne: Double = 0,
+                logLikelihood: Double = 0) {
+        self.kind = kind
+        self.alpha = alpha
+        self.beta = beta
+        self.pointMassZero = pointMassZero
+        self.pointMassOne = pointMassOne
+        self.logLikelihood = logLikelihood
+    }
+
+    /// A Beta shape with mean `passAt1` and concentration `α + β` — for when only a population
+    /// pass@1 (a leaderboard number) is known.
+    public static func assumedShape(passAt1: Double, concentration: Double = defaultConcentration) -> SolveRateModel {
+        precondition(passAt1 > 0 && passAt1 < 1 && concentration > 0, "need 0 < pass@1 < 1 and a positive concentration")
+        return SolveRateModel(kind: .betaBinomial, alpha: passAt1 * concentration, beta: (1 - passAt1) * concentration)
+    }
+
+    /// The median concentration α + β of the seven Terminal-Bench core 0.1.1 Beta-binomial fits
+    /// (0.27–0.87): strongly U-shaped.
+    public static let defaultConcentration = 0.41
+
+    /// The range of shapes a sizing shows its sensitivity over: the Terminal-Bench extremes, the
+    /// default, and a milder benchmark (α + β = 2).
+    public static let plausibleConcentrations = [0.27, 0.41, 0.87, 2.0]
+
     /// `E[pass@k]` over tasks: `w₁ + (1 − w₀ − w₁)·(1 − B(α, β + k)/B(α, β))`. Any k ≥ 1, also
     /// beyond the observed trials (the extrapolation is the model's).
     public func expectedPassAtK(_ k: Int) -> Double {
@@ -36,6 +61,20 @@ public struct SolveRateModel: Codable, Hashable, Sendable {
     /// `E[p]`, the population pass@1.
     public var meanSolveRate: Double {
         pointMassOne + (1 - pointMassZero - pointMassOne) * alpha / (alpha + beta)
+    }
+
+    /// `P(j of N rollouts pass)` for j = 0…N: the model's predictive distribution of one task's
+    /// passing count (Beta-binomial plus the point masses).
+    public func passingDistribution(rollouts n: Int) -> [Double] {
+        (0...n).map { exp(logProbability(trials: n, successes: $0)) }
+    }
+
+    /// Draws one task's solve rate p.
+    public func sampleSolveRate(using rng: inout some RandomNumberGenerator) -> Double {
+        let u = rng.nextUniform()
+        if u < pointMassZero { return 0 }
+        if u < pointMassZero + pointMassOne { return 1 }
+        return Beta(alpha: alpha, beta: beta).sample(using: &rng)
     }
 
     /// `log P(c successes in n trials)` under the model.
@@ -86,6 +125,20 @@ public enum SolveRateFitter {
         var fitted = model(best!.x)
         fitted.logLikelihood = -best!.value
         return fitted
+    }
+
+    /// Task-level bootstrap: `resamples` fits, each to the tasks drawn with replacement
+    /// (seeded, reproducible).
+    public static func bootstrap(_ rates: SolveRates, kind: SolveRateModel.Kind = .betaBinomial, resamples: Int,
+                                 seed: UInt64) throws(DomainError) -> [SolveRateModel] {
+        try rates.validate()
+        var rng = Xoshiro256StarStar(seed: seed, stream: 0x626F_6F74)
+        var models: [SolveRateModel] = []
+        for _ in 0..<resamples {
+            let tasks = rates.tasks.indices.map { _ in rates.tasks[Int(rng.next() % UInt64(rates.tasks.count))] }
+            models.append(try fit(SolveRates(system: rates.system, tasks: tasks), kind: kind))
+        }
+        return models
     }
 
     /// Predicted vs measured pass@k when each task keeps only `keep` of its trials: for every seed,

@@ -121,7 +121,8 @@ extension Store {
             let applied = try Migrations.migrator.appliedIdentifiers(db)
             let ordered = Migrations.knownIdentifiers.filter { applied.contains($0) }
             var counts: [String: Int] = [:]
-            for table in [RunRecord.databaseTableName, PointRecord.databaseTableName, FitRecord.databaseTableName] {
+            for table in [RunRecord.databaseTableName, PointRecord.databaseTableName, FitRecord.databaseTableName,
+                          JudgeTallyRecord.databaseTableName] {
                 counts[table] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
             }
             let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "unknown"

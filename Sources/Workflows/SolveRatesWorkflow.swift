@@ -62,11 +62,9 @@ public enum SolveRatesWorkflow {
         }
         var intervals: [String: [Double]]?
         if request.bootstrapResamples >= 2 {
-            var rng = Xoshiro256StarStar(seed: request.seed)
             var samples: [String: [Double]] = [:]
-            for _ in 0..<request.bootstrapResamples {
-                let tasks = rates.tasks.indices.map { _ in rates.tasks[Int(rng.next() % UInt64(rates.tasks.count))] }
-                let refit = try SolveRateFitter.fit(SolveRates(system: rates.system, tasks: tasks), kind: request.kind)
+            for refit in try SolveRateFitter.bootstrap(rates, kind: request.kind, resamples: request.bootstrapResamples,
+                                                       seed: request.seed) {
                 samples["alpha", default: []].append(refit.alpha)
                 samples["beta", default: []].append(refit.beta)
                 for k in ks { samples["pass@\(k)", default: []].append(refit.expectedPassAtK(k)) }

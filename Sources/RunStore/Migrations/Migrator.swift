@@ -10,6 +10,7 @@ enum Migrations {
         var migrator = DatabaseMigrator()
         migrator.registerMigration(V1RunsAndPoints.identifier, migrate: V1RunsAndPoints.migrate)
         migrator.registerMigration(V2Fits.identifier, migrate: V2Fits.migrate)
+        migrator.registerMigration(V3JudgeTallies.identifier, migrate: V3JudgeTallies.migrate)
         return migrator
     }
 

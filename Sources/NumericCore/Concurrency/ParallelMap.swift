@@ -1,0 +1,37 @@
+import Dispatch
+
+/// Maps `0..<count` through `body` on `workers` threads, each with its own state from `makeState`
+/// (a solver with its buffers); results come back in index order, so scheduling cannot change them.
+public func parallelMap<State, T: Sendable>(
+    count: Int, workers: Int, makeState: @escaping @Sendable () -> State, _ body: @escaping @Sendable (State, Int) -> T
+) -> [T] {
+    let box = ResultBox<T>(count: count)
+    let threads = max(1, min(workers, count))
+    DispatchQueue.concurrentPerform(iterations: threads) { worker in
+        let state = makeState()
+        var i = worker
+        while i < count {
+            box.store(body(state, i), at: i)
+            i += threads
+        }
+    }
+    return box.values()
+}
+
+/// Write-once slots filled from several threads at distinct indices.
+private final class ResultBox<T>: @unchecked Sendable {
+    // Safe: each index is written by exactly one worker, through a fixed buffer (no array
+    // copy-on-write or exclusivity bookkeeping shared between threads), and values are read only
+    // after concurrentPerform has returned, which orders every write before the read.
+    private let slots: UnsafeMutableBufferPointer<T?>
+    init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil)
+    }
+    func store(_ value: T, at index: Int) { slots[index] = value }
+    func values() -> [T] { slots.map { $0! } }
+    deinit {
+        slots.deinitialize()
+        slots.deallocate()
+    }
+}

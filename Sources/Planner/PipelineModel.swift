@@ -1,0 +1,248 @@
+import Foundation
+import NumericCore
+
+/// How the K prior summaries of a refined rollout are chosen.
+public enum PriorSelection: String, Codable, Sendable, CaseIterable {
+    /// The K survivors of RTV over the previous iteration's N summaries, shared by every refined
+    /// rollout of the iteration (the reference's method).
+    case select
+    /// A fresh uniformly random K-subset of the previous iteration's N for each refined rollout.
+    case random
+}
+
+/// Success of a refined rollout as a logistic in the fraction of passing priors in its context:
+/// `f(i) = logistic(intercept + slope·i/K)`.
+///
+/// The reference's Table 2 shows that prior quality nearly decides a refined rollout (0/4
+/// passing priors → 0.1–0.6 %, 4/4 → 99 %); the model keeps exactly that dependence and nothing
+/// else — a refined rollout's success does not depend on the task's own solve rate, only on
+/// which priors the selection found (documented in `docs/TEST_TIME.md`).
+public struct RefinementModel: Codable, Hashable, Sendable {
+    public var intercept: Double
+    public var slope: Double
+
+    public init(intercept: Double, slope: Double) {
+        self.intercept = intercept
+        self.slope = slope
+    }
+
+    /// P(a refined rollout passes | `i` of its `k` priors come from passing rollouts).
+    public func successProbability(passingPriors i: Int, of k: Int) -> Double {
+        precondition(k >= 1 && i >= 0 && i <= k, "need 0 ≤ i ≤ k, k ≥ 1")
+        return logistic(intercept + slope * Double(i) / Double(k))
+    }
+
+    /// Least squares on the logit scale through a lookup table `table[i]` = success with i of
+    /// `table.count − 1` priors passing (values clamped to [1e-6, 1 − 1e-6]). The logit scale
+    /// weighs the rare-success end by relative error, which is what decides P(≥ 1 of N passes)
+    /// on hard tasks.
+    public static func fit(table: [Double]) -> RefinementModel {
+        precondition(table.count >= 2 && table.allSatisfy { $0 >= 0 && $0 <= 1 }, "need ≥ 2 probabilities in [0, 1]")
+        let k = Double(table.count - 1)
+        let xs = table.indices.map { Double($0) / k }
+        let ys = table.map { logit(min(max($0, 1e-6), 1 - 1e-6)) }
+        let (mx, my) = (xs.reduce(0, +) / Double(xs.count), ys.reduce(0, +) / Double(ys.count))
+        let sxy = zip(xs, ys).reduce(0) { $0 + ($1.0 - mx) * ($1.1 - my) }
+        let sxx = xs.reduce(0) { $0 + ($1 - mx) * ($1 - mx) }
+        let slope = sxy / sxx
+        return RefinementModel(intercept: my - slope * mx, slope: slope)
+    }
+
+    /// The reference's Table 2 (SWE, K = 4), averaged over its two models (Claude-4.5-Opus and
+    /// Gemini-3.1-Pro): success with 0…4 passing priors.
+    public static let referenceTable = [0.0035, 0.3515, 0.4695, 0.862, 0.995]
+
+    /// ``fit(table:)`` of ``referenceTable``: intercept −4.719, slope 9.734 (f = 0.009, 0.092, 0.537, 0.930, 0.993 for 0…4 of 4).
+    public static let reference = fit(table: referenceTable)
+}
+
+/// A test-time pipeline to score: the configuration and how priors are chosen.
+public struct TestTimePipeline: Codable, Hashable, Sendable {
+    public var configuration: PipelineConfiguration
+    public var selection: PriorSelection
+
+    public init(configuration: PipelineConfiguration, selection: PriorSelection = .select) {
+        self.configuration = configuration
+        self.selection = selection
+    }
+}
+
+/// Coverage of one iteration's N rollouts.
+public struct IterationQuality: Codable, Hashable, Sendable {
+    /// Expected fraction of passing rollouts.
+    public var passAt1: Double
+    /// P(at least one of the N passes) — the ceiling of any selection from this iteration.
+    public var passAtN: Double
+}
+
+/// The model's prediction for one pipeline over a task population.
+public struct PipelinePrediction: Codable, Hashable, Sendable {
+    /// P(the final answer passes), averaged over tasks.
+    public var accuracy: Double
+    /// Iteration 0 first.
+    public var iterations: [IterationQuality]
+}
+
+/// Select-K then PDR then a final RTV, analytically: a Markov chain on the number j of passing
+/// rollouts among an iteration's N.
+///
+/// - Iteration 0: j ~ the solve-rate model's passing distribution (Beta-binomial per task).
+/// - Refinement step: select-K plays whole RTV rounds down to K' ≤ K survivors (the exact
+///   survivor distribution of ``TournamentTransitions``), and every refined rollout, sharing that
+///   context, passes with f(i) given i passing priors: j' ~ Binomial(N, f(i)). Random-K gives each
+///   refined rollout its own hypergeometric context: j' ~ Binomial(N, Σᵢ Hyp(i; N, j, K)·f(i)).
+/// - Final RTV over the last iteration's N only (the reference's pipeline).
+///
+/// Since f does not depend on the task's rate, the chain after iteration 0 is the same for every
+/// task; `successByInitialPassing` is therefore independent of the population and a bootstrap or
+/// a sweep over shapes costs one dot product each. Memoised; not thread-safe.
+public final class PipelineModel {
+    public let judge: JudgeModel
+    public let refinement: RefinementModel
+    private var tournaments: [[Int]: TournamentTransitions] = [:]
+    private var steps: [[Int]: [[Double]]] = [:]
+    private var outcomes: [TestTimePipeline: [Double]] = [:]
+
+    public init(judge: JudgeModel, refinement: RefinementModel = .reference) {
+        self.judge = judge
+        self.refinement = refinement
+    }
+
+    /// The memoised RTV transitions for G and V.
+    public func tournament(groupSize: Int, votes: Int) -> TournamentTransitions {
+        if let hit = tournaments[[groupSize, votes]] { return hit }
+        let value = TournamentTransitions(groupSize: groupSize, votes: votes, judge: judge)
+        tournaments[[groupSize, votes]] = value
+        return value
+    }
+
+    /// One refinement step: row j (passing among N in iteration t) is the distribution of passing
+    /// rollouts in iteration t + 1.
+    public func refinementStep(_ pipeline: TestTimePipeline) -> [[Double]] {
+        let c = pipeline.configuration
+        let n = c.rollouts
+        let key = [n, c.groupSize, c.votes, c.priors, pipeline.selection == .select ? 0 : 1]
+        if let hit = steps[key] { return hit }
+        let matrix: [[Double]]
+        switch pipeline.selection {
+        case .select:
+            let (k, survivors) = tournament(groupSize: c.groupSize, votes: c.votes).survivors(of: n, stopAt: c.priors)
+            let refined = (0...k).map { i in
+                let f = refinement.successProbability(passingPriors: i, of: k)
+                return (0...n).map { binomialProbability(trials: n, successes: $0, probability: f) }
+            }
+            matrix = survivors.map { row in
+                var next = [Double](repeating: 0, count: n + 1)
+                for (i, pi) in row.enumerated() where pi > 0 { for j in 0...n { next[j] += pi * refined[i][j] } }
+                return next
+            }
+        case .random:
+            let k = c.priors
+            matrix = (0...n).map { j in
+                let f = (0...k).reduce(0.0) { total, i in
+                    total + hypergeometricProbability(population: n, successes: j, draws: k, observed: i)
+                        * refinement.successProbability(passingPriors: i, of: k)
+                }
+                return (0...n).map { binomialProbability(trials: n, successes: $0, probability: min(max(f, 0), 1)) }
+            }
+        }
+        steps[key] = matrix
+        return matrix
+    }
+
+    /// `w[j]` = P(the final answer passes | j of the N iteration-0 rollouts pass), for j = 0…N.
+    public func successByInitialPassing(_ pipeline: TestTimePipeline) -> [Double] {
+        if let hit = outcomes[pipeline] { return hit }
+        let c = pipeline.configuration
+        let rtv = tournament(groupSize: c.groupSize, votes: c.votes)
+        var w = (0...c.rollouts).map { rtv.accuracy(passing: $0, candidates: c.rollouts) }
+        if c.iterations > 1 {
+            let step = refinementStep(pipeline)
+            for _ in 1..<c.iterations { w = step.map { row in zip(row, w).reduce(0) { $0 + $1.0 * $1.1 } } }
+        }
+        outcomes[pipeline] = w
+        return w
+    }
+
+    /// Expected accuracy and per-iteration coverage over tasks whose rates follow `model`.
+    public func predict(model: SolveRateModel, pipeline: TestTimePipeline) -> PipelinePrediction {
+        let c = pipeline.configuration
+        var distribution = model.passingDistribution(rollouts: c.rollouts)
+        func quality() -> IterationQuality {
+            let mean = distribution.enumerated().reduce(0) { $0 + Double($1.offset) * $1.element }
+            return IterationQuality(passAt1: mean / Double(c.rollouts), passAtN: 1 - distribution[0])
+        }
+        var iterations = [quality()]
+        if c.iterations > 1 {
+            let step = refinementStep(pipeline)
+            for _ in 1..<c.iterations {
+                var next = [Double](repeating: 0, count: c.rollouts + 1)
+                for (j, pj) in distribution.enumerated() where pj > 0 { for k in 0...c.rollouts { next[k] += pj * step[j][k] } }
+                distribution = next
+                iterations.append(quality())
+            }
+        }
+        let rtv = tournament(groupSize: c.groupSize, votes: c.votes)
+        let accuracy = distribution.enumerated().reduce(0) { $0 + $1.element * rtv.accuracy(passing: $1.offset, candidates: c.rollouts) }
+        return PipelinePrediction(accuracy: accuracy, iterations: iterations)
+    }
+
+    /// Expected accuracy over `model`: the population's iteration-0 distribution dotted with
+    /// ``successByInitialPassing(_:)``.
+    public func expectedAccuracy(model: SolveRateModel, pipeline: TestTimePipeline) -> Double {
+        zip(model.passingDistribution(rollouts: pipeline.configuration.rollouts), successByInitialPassing(pipeline))
+            .reduce(0) { $0 + $1.0 * $1.1 }
+    }
+}
+
+/// Whole pipelines simulated task by task: the task's rate, every rollout's outcome, RTV vote by
+/// vote (select-K and final), refined rollouts from their actual contexts.
+public struct PipelineSimulator: Sendable {
+    public var judge: JudgeModel
+    public var refinement: RefinementModel
+
+    public init(judge: JudgeModel, refinement: RefinementModel = .reference) {
+        self.judge = judge
+        self.refinement = refinement
+    }
+
+    /// The fraction of `tasks` simulated tasks whose final answer passes, and its standard error.
+    public func simulate(model: SolveRateModel, pipeline: TestTimePipeline, tasks: Int,
+                         seed: UInt64) -> (mean: Double, standardError: Double) {
+        let c = pipeline.configuration
+        let n = c.rollouts
+        var rng = Xoshiro256StarStar(seed: seed)
+        var player = TournamentPlayer(groupSize: c.groupSize, votes: c.votes, judge: judge)
+        var population = [Bool](repeating: false, count: n)
+        var scratch = population
+        var indices = Array(0..<n)
+        var wins = 0
+        for _ in 0..<tasks {
+            let p = model.sampleSolveRate(using: &rng)
+            for i in 0..<n { population[i] = rng.nextUniform() < p }
+            for _ in 1..<max(c.iterations, 1) {
+                scratch = population
+                switch pipeline.selection {
+                case .select:
+                    let k = player.play(&scratch, count: n, stopAt: c.priors, using: &rng)
+                    let passing = scratch[0..<k].reduce(0) { $0 + ($1 ? 1 : 0) }
+                    let f = refinement.successProbability(passingPriors: passing, of: k)
+                    for i in 0..<n { population[i] = rng.nextUniform() < f }
+                case .random:
+                    for i in 0..<n {
+                        var passing = 0
+                        for d in 0..<c.priors {  // partial Fisher–Yates: a K-subset without replacement
+                            indices.swapAt(d, d + Int(rng.next() % UInt64(n - d)))
+                            if scratch[indices[d]] { passing += 1 }
+                        }
+                        population[i] = rng.nextUniform() < refinement.successProbability(passingPriors: passing, of: c.priors)
+                    }
+                }
+            }
+            _ = player.play(&population, count: n, stopAt: 1, using: &rng)
+            if population[0] { wins += 1 }
+        }
+        let mean = Double(wins) / Double(tasks)
+        return (mean, (mean * (1 - mean) / Double(tasks)).squareRoot())
+    }
+}
