@@ -1,3 +1,4 @@
+public import Domain
 import Foundation
 import NumericCore
 
@@ -244,5 +245,46 @@ public struct PipelineSimulator: Sendable {
         }
         let mean = Double(wins) / Double(tasks)
         return (mean, (mean * (1 - mean) / Double(tasks)).squareRoot())
+    }
+}
+
+extension TestTimePipeline {
+    /// Parses `N=16,G=2,V=8[,K=4,T=2,S=select|random]` (keys in any order, case-insensitive;
+    /// defaults G = 2, V = 8, K = 4, T = 1, S = select).
+    public init(specification: String) throws(DomainError) {
+        var values: [String: String] = [:]
+        for part in specification.split(separator: ",") {
+            let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard pair.count == 2, ["N", "G", "V", "K", "T", "S"].contains(pair[0].uppercased()) else {
+                throw .invalid(field: "configuration", value: String(part), reason: "expected KEY=VALUE with KEY one of N, G, V, K, T, S")
+            }
+            values[pair[0].uppercased()] = pair[1]
+        }
+        func integer(_ key: String, _ fallback: Int?, minimum: Int) throws(DomainError) -> Int {
+            guard let text = values[key] else {
+                if let fallback { return fallback }
+                throw .invalid(field: "configuration", value: specification, reason: "\(key) is required")
+            }
+            guard let value = Int(text), value >= minimum else {
+                throw .invalid(field: key, value: text, reason: "must be a whole number ≥ \(minimum)")
+            }
+            return value
+        }
+        let n = try integer("N", nil, minimum: 1), t = try integer("T", 1, minimum: 1)
+        let k = try integer("K", min(4, n), minimum: 1)
+        if t > 1 && k > n { throw .invalid(field: "K", value: String(k), reason: "must not exceed N = \(n)") }
+        guard let selection = PriorSelection(rawValue: (values["S"] ?? "select").lowercased()) else {
+            throw .invalid(field: "S", value: values["S"]!, reason: "must be select or random")
+        }
+        self.init(configuration: PipelineConfiguration(rollouts: n, groupSize: try integer("G", 2, minimum: 2),
+                                                       votes: try integer("V", 8, minimum: 1), priors: k, iterations: t),
+                  selection: selection)
+    }
+
+    /// `N=16,G=2,V=8` for RTV alone, `N=16,G=2,V=8,K=4,T=2,S=select` with refinement.
+    public var specification: String {
+        let c = configuration
+        let base = "N=\(c.rollouts),G=\(c.groupSize),V=\(c.votes)"
+        return c.iterations > 1 ? base + ",K=\(c.priors),T=\(c.iterations),S=\(selection.rawValue)" : base
     }
 }

@@ -54,6 +54,13 @@ public struct ScoredPipeline: Codable, Hashable, Sendable {
     public var cost: CostBreakdown
     /// The cost in the planner's unit.
     public var costValue: Double
+
+    public init(pipeline: TestTimePipeline, accuracy: Double, cost: CostBreakdown, costValue: Double) {
+        self.pipeline = pipeline
+        self.accuracy = accuracy
+        self.cost = cost
+        self.costValue = costValue
+    }
 }
 
 /// A two-sided predictive interval.

@@ -1,14 +1,16 @@
 public import Domain
 import Foundation
-import Ingest
+public import Ingest
 import NumericCore
 public import Planner
 
-/// `isoplan fit solve-rates`: per-system solve-rate models from a counts file.
+/// `isoplan fit solve-rates`: per-system solve-rate models from evaluation outputs.
 public struct SolveRatesRequest: Sendable {
-    public var file: String
-    /// Only this system (the file's `system` column), or all.
+    /// Inputs, each `PATH` or `NAME=PATH` (see ``SolveRateSources``).
+    public var files: [String]
+    /// Only this system, or all.
     public var system: String?
+    public var importOptions = SolveRateImportOptions()
     public var kind: SolveRateModel.Kind = .betaBinomial
     /// The k at which to report E[pass@k] (defaults: 1, the observed trial count, 16, 64).
     public var ks: [Int]?
@@ -19,7 +21,7 @@ public struct SolveRatesRequest: Sendable {
     public var holdoutSeeds = 40
     public var seed: UInt64 = 0
 
-    public init(file: String) { self.file = file }
+    public init(files: [String]) { self.files = files }
 }
 
 /// One system's report.
@@ -42,12 +44,26 @@ public struct SolveRatesReport: Codable, Sendable {
 public enum SolveRatesWorkflow {
     public static func run(_ request: SolveRatesRequest) throws(WorkflowError) -> [SolveRatesReport] {
         do {
-            var systems = try SolveRateCounts.read(request.file)
-            if let wanted = request.system {
-                systems = systems.filter { $0.system == wanted }
-                guard !systems.isEmpty else { throw WorkflowError.empty("\(request.file): no system named \"\(wanted)\"") }
-            }
+            let systems = try load(request.files, system: request.system, options: request.importOptions)
             return try systems.map { rates in try report(rates, request) }
+        } catch {
+            throw WorkflowError(error)
+        }
+    }
+
+    /// Reads `files` and keeps `system` (all when nil).
+    public static func load(_ files: [String], system: String?,
+                            options: SolveRateImportOptions) throws(WorkflowError) -> [SolveRates] {
+        do {
+            var systems = try SolveRateSources.read(files, options: options)
+            if let wanted = system {
+                let names = systems.map { $0.system ?? "(unnamed)" }
+                systems = systems.filter { $0.system == wanted }
+                guard !systems.isEmpty else {
+                    throw WorkflowError.empty("no system named \"\(wanted)\" in the inputs (systems: \(names.joined(separator: ", ")))")
+                }
+            }
+            return systems
         } catch {
             throw WorkflowError(error)
         }

@@ -230,3 +230,111 @@ struct SolveRatesCLITests {
         #expect(one.stderr.contains("no system named"))
     }
 }
+
+@Suite("isoplan plan tts")
+struct PlanTTSCLITests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    static let counts = fixtures.appendingPathComponent("PlannerTests/Fixtures/tbench_core011_task_success.csv").path
+
+    struct Plan: Decodable {
+        struct Choice: Decodable {
+            struct Pipeline: Decodable {
+                struct Configuration: Decodable { let rollouts, groupSize, votes, priors, iterations: Int }
+                let configuration: Configuration
+                let selection: String
+            }
+            struct Prediction: Decodable { let accuracy: Double }
+            struct Interval: Decodable { let lower, upper: Double }
+            struct Cost: Decodable { let rollouts, summaries, judgeCalls, sequentialRounds: Int }
+            let pipeline: Pipeline
+            let prediction: Prediction
+            let interval: Interval
+            let cost: Cost
+            let totalCost, dollarsPerTask: Double
+        }
+        struct Judge: Decodable { let voteAccuracy: Double; let source: String }
+        struct Point: Decodable { let budget, accuracy: Double }
+        struct Sensitivity: Decodable { let concentration, recommendedAccuracy: Double }
+        let mode: String
+        let tasks: Int
+        let recommendation: Choice
+        let judge: Judge
+        let curve: [Point]
+        let sensitivity: [Sensitivity]
+        let notes: [String]
+    }
+
+    @Test func budgetRecommendationFitsTheBudget() throws {
+        let result = try CommandRunner.run(["plan", "tts", "--solve-rates", Self.counts, "--system", "20250711_openhands_claude-4-sonnet",
+                                            "--judge-vote-accuracy", "0.66", "--budget", "500", "--unit", "usd", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let plan = try JSONDecoder().decode(Plan.self, from: Data(result.stdout.utf8))
+        #expect(plan.mode == "budget" && plan.tasks == 80)
+        let r = plan.recommendation
+        #expect(r.totalCost <= 500 && r.totalCost > 250)
+        expectClose(r.dollarsPerTask * 80, r.totalCost, relative: 1e-12)
+        #expect(r.interval.lower < r.prediction.accuracy && r.prediction.accuracy < r.interval.upper)
+        // Better than one rollout (the population's pass@1 is 0.42) and never above the curve.
+        #expect(r.prediction.accuracy > 0.42)
+        #expect(zip(plan.curve, plan.curve.dropFirst()).allSatisfy { $0.accuracy <= $1.accuracy && $0.budget < $1.budget })
+        let table = try CommandRunner.run(["plan", "tts", "--solve-rates", Self.counts, "--system", "20250711_openhands_claude-4-sonnet",
+                                           "--judge-vote-accuracy", "0.66", "--budget", "500"])
+        #expect(table.status == 0)
+        for heading in ["Recommendation for a budget of $500.00 over 80 tasks", "Cost per task", "judge calls", "Accuracy vs budget"] {
+            #expect(table.stdout.contains(heading), "\(heading)")
+        }
+    }
+
+    @Test func passAt1AloneAssumesAShapeAndShowsSensitivity() throws {
+        let result = try CommandRunner.run(["plan", "tts", "--pass-at-1", "0.45", "--judge-vote-accuracy", "0.8",
+                                            "--target-accuracy", "0.55", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let plan = try JSONDecoder().decode(Plan.self, from: Data(result.stdout.utf8))
+        #expect(plan.mode == "target" && plan.tasks == 100)
+        #expect(plan.recommendation.prediction.accuracy >= 0.55)
+        #expect(plan.sensitivity.map(\.concentration) == [0.27, 0.41, 0.87, 2.0])
+        #expect(plan.notes.contains { $0.contains("assumed") })
+    }
+
+    @Test func fixedConfigurationPredictsTheReferenceDefault() throws {
+        let result = try CommandRunner.run(["plan", "tts", "--solve-rates", Self.counts, "--system", "20250829_goose_claude-4-opus",
+                                            "--judge-pair-accuracy", "0.8", "--config", "N=16,G=2,V=8,K=4,T=2", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let plan = try JSONDecoder().decode(Plan.self, from: Data(result.stdout.utf8))
+        let c = plan.recommendation
+        #expect(plan.mode == "fixed" && c.pipeline.configuration.priors == 4 && c.pipeline.selection == "select")
+        #expect(c.cost.rollouts == 32 && c.cost.summaries == 32 && c.cost.judgeCalls == 216 && c.cost.sequentialRounds == 10)
+        #expect(plan.judge.source.contains("pairwise"))
+    }
+
+    @Test func judgeFromStoreUsesTheMeasuredAccuracy() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("judge.sqlite")
+        let store = try Store(path: path)
+        try store.insert([JudgeTally(label: "exec-1", taskID: "t1", groupSize: 2, passing: 1, votes: 100, correctVotes: 70)])
+        let result = try CommandRunner.run(["plan", "tts", "--db", path, "--pass-at-1", "0.4", "--judge-from-store",
+                                            "--config", "N=8,G=2,V=8", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let plan = try JSONDecoder().decode(Plan.self, from: Data(result.stdout.utf8))
+        expectClose(plan.judge.voteAccuracy, 0.7, absolute: 1e-12)
+        let empty = try CommandRunner.run(["plan", "tts", "--db", path, "--judge-label", "other", "--pass-at-1", "0.4",
+                                           "--judge-from-store", "--config", "N=8"])
+        #expect(empty.status == 65 && empty.stderr.contains("no judge votes"))
+        let missing = try CommandRunner.run(["plan", "tts", "--db", dir.path("none.sqlite"), "--pass-at-1", "0.4",
+                                             "--judge-from-store", "--config", "N=8"])
+        #expect(missing.status == 66)
+    }
+
+    @Test func badRequestsExplainThemselves() throws {
+        let both = try CommandRunner.run(["plan", "tts", "--pass-at-1", "0.4", "--judge-vote-accuracy", "0.7", "--budget", "10",
+                                          "--config", "N=4"])
+        #expect(both.status == 64 && both.stderr.contains("exactly one of --budget"))
+        let noJudge = try CommandRunner.run(["plan", "tts", "--pass-at-1", "0.4", "--budget", "10"])
+        #expect(noJudge.status == 64 && noJudge.stderr.contains("judge"))
+        let poor = try CommandRunner.run(["plan", "tts", "--pass-at-1", "0.4", "--judge-vote-accuracy", "0.7", "--budget", "1"])
+        #expect(poor.status == 65 && poor.stderr.contains("cheapest configuration costs"))
+        let missing = try CommandRunner.run(["plan", "tts", "--solve-rates", "/nonexistent.csv", "--judge-vote-accuracy", "0.7",
+                                             "--budget", "10"])
+        #expect(missing.status == 66)
+    }
+}

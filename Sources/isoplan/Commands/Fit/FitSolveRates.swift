@@ -7,26 +7,30 @@ extension FitCommand {
     struct SolveRatesCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "solve-rates",
-            abstract: "Fit the per-task solve-rate distribution of a counts file (Beta-binomial or with point masses).",
+            abstract: "Fit the per-task solve-rate distribution of evaluation outputs (Beta-binomial or with point masses).",
             discussion: """
-                The file has one row per task: task_id,trials,successes (aliases n_trials, n_resolved, \
-                attempts, resolved, … accepted) and optionally a system column. For each system: \
-                unbiased empirical pass@k, the maximum-likelihood model, E[pass@k] beyond the observed \
-                trials, task-bootstrap intervals, and a holdout check that fits on fewer trials.
+                Inputs (format detected from the content; several are merged, each one run): counts \
+                files with one row per task, task_id,trials,successes (aliases n_trials, n_resolved, \
+                attempts, resolved, … accepted) and optionally a system column; Terminal-Bench \
+                results.json (run or trial level, trials de-duplicated by id); SWE-bench reports \
+                (classic status lists or schema_version 2); mini-SWE-agent runs (preds.json, \
+                .traj.json or a run directory) labelled with --labels REPORT. Prefix an input with \
+                NAME= to name its system.
+
+                For each system: unbiased empirical pass@k, the maximum-likelihood model, E[pass@k] \
+                beyond the observed trials, task-bootstrap intervals, and a holdout check that fits \
+                on fewer trials.
 
                   isoplan fit solve-rates tbench_core011_task_success.csv --holdout-check 3 --json
+                  isoplan fit solve-rates oh=run1/results.json oh=run2/results.json --null-resolved drop
                 """)
 
         @OptionGroup var global: GlobalOptions
 
-        @Argument(help: ArgumentHelp("Counts file (CSV).", valueName: "file"))
-        var file: String
+        @Argument(help: ArgumentHelp("Evaluation outputs, each PATH or NAME=PATH.", valueName: "input"))
+        var inputs: [String]
 
-        @Option(help: ArgumentHelp("Only this system of a multi-system file.", valueName: "name"))
-        var system: String?
-
-        @Option(help: ArgumentHelp("Model: beta-binomial, or mixture (with point masses at 0 and 1).", valueName: "model"))
-        var model = SolveRateModel.Kind.betaBinomial.rawValue
+        @OptionGroup var solveRates: SolveRateInputOptions
 
         @Option(help: ArgumentHelp("k values for E[pass@k], comma-separated (default 1, trials, 16, 64).", valueName: "k[,k]"))
         var k: String?
@@ -44,9 +48,7 @@ extension FitCommand {
         @OptionGroup var seed: SeedOptions
 
         func validate() throws {
-            guard SolveRateModel.Kind(rawValue: model) != nil else {
-                throw ValidationError("--model must be beta-binomial or mixture, got \"\(model)\"")
-            }
+            guard !inputs.isEmpty else { throw ValidationError("give at least one input file") }
             if let k, k.split(separator: ",").contains(where: { Int($0).map { $0 < 1 } ?? true }) {
                 throw ValidationError("--k needs whole numbers ≥ 1, got \"\(k)\"")
             }
@@ -55,9 +57,10 @@ extension FitCommand {
         }
 
         func run() throws {
-            var request = SolveRatesRequest(file: file)
-            request.system = system
-            request.kind = SolveRateModel.Kind(rawValue: model)!
+            var request = SolveRatesRequest(files: inputs)
+            request.system = solveRates.system
+            request.importOptions = solveRates.importOptions
+            request.kind = solveRates.kind
             request.ks = k.map { $0.split(separator: ",").compactMap { Int($0) } }
             request.bootstrapResamples = bootstrap
             request.holdoutKeep = holdoutCheck
@@ -69,16 +72,17 @@ extension FitCommand {
                 case .json: print(try jsonString(reports))
                 case .table, .md, .markdown:
                     let ks = reports.first.map { $0.predictedPassAtK.keys.compactMap { Int($0) }.sorted() } ?? []
-                    let rows = reports.map { r in
-                        [r.system ?? "-", String(r.tasks), String(r.trials), formatNumber(r.empiricalPassAt1),
-                         formatNumber(r.empiricalPassAtTrials), formatNumber(r.model.alpha), formatNumber(r.model.beta)]
-                            + (r.model.kind == .mixture ? [formatNumber(r.model.pointMassZero), formatNumber(r.model.pointMassOne)] : [])
-                            + ks.map { formatNumber(r.predictedPassAtK["\($0)"] ?? .nan) }
-                            + (r.holdout.map { ["\(formatNumber($0.predicted)) vs \(formatNumber($0.measured))"] } ?? [])
+                    let rows = reports.map { r -> [String] in
+                        var row = [r.system ?? "-", String(r.tasks), String(r.trials), formatNumber(r.empiricalPassAt1),
+                                   formatNumber(r.empiricalPassAtTrials), formatNumber(r.model.alpha), formatNumber(r.model.beta)]
+                        if r.model.kind == .mixture { row += [formatNumber(r.model.pointMassZero), formatNumber(r.model.pointMassOne)] }
+                        row += ks.map { formatNumber(r.predictedPassAtK["\($0)"] ?? .nan) }
+                        if let h = r.holdout { row.append("\(formatNumber(h.predicted)) vs \(formatNumber(h.measured))") }
+                        return row
                     }
                     let trials = reports.first?.trials ?? 0
                     let header = ["system", "tasks", "trials", "pass@1", "pass@\(trials)", "alpha", "beta"]
-                        + (request.kind == .mixture ? ["w0", "w1"] : [])
+                        + (request.kind == SolveRateModel.Kind.mixture ? ["w0", "w1"] : [])
                         + ks.map { "E[pass@\($0)]" }
                         + (holdoutCheck > 0 ? ["holdout pass@\(trials) (pred vs meas)"] : [])
                     print(table(header: header, rows: rows, format: global.outputFormat))
