@@ -2,12 +2,13 @@
 #   make demo   build and run the main job on the default store (./isoplan.sqlite)
 #   make test   run the whole test suite
 #   make bench  benchmarks side by side with numpy (results in docs/PERFORMANCE.md)
+#   make tts-grid  the full analytic-vs-Monte-Carlo grid of the test-time models (docs/TEST_TIME.md)
 
 SWIFT ?= swift
 APT_PACKAGES = libopenblas-dev liblapacke-dev libsqlite3-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build demo test bench clean
+.PHONY: deps build demo test bench tts-grid clean
 
 # Installs the Debian packages that are missing (apt-get update once, first).
 deps:
@@ -24,6 +25,7 @@ build: deps
 demo: build
 	./.build/release/isoplan version
 	./.build/release/isoplan db info
+	./.build/release/isoplan plan tts --pass-at-1 0.45 --judge-vote-accuracy 0.66 --budget 500 --tasks 80
 
 # Tests parallelise at the Swift level, so BLAS runs one thread per test.
 test: deps
@@ -32,5 +34,10 @@ test: deps
 bench: deps
 	python3 experiments/bench/run_bench.py
 
+tts-grid: deps
+	cd experiments/tts-grid && $(SWIFT) build -c release && \
+	  ./.build/release/tts-grid ../../Tests/PlannerTests/Fixtures/tbench_core011_task_success.csv ../../notebooks-data \
+	  | tee ../../notebooks-data/tts-grid-summary.md
+
 clean:
-	rm -rf .build experiments/bench/.build
+	rm -rf .build experiments/bench/.build experiments/tts-grid/.build

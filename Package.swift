@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "RunStore", targets: ["RunStore"]),
         .library(name: "ScalingLaws", targets: ["ScalingLaws"]),
         .library(name: "Planner", targets: ["Planner"]),
+        .library(name: "Ingest", targets: ["Ingest"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

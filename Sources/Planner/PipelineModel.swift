@@ -281,9 +281,11 @@ extension TestTimePipeline {
                   selection: selection)
     }
 
-    /// `N=16,G=2,V=8` for RTV alone, `N=16,G=2,V=8,K=4,T=2,S=select` with refinement.
+    /// `N=16,G=2,V=8` for RTV alone, `N=16,G=2,V=8,K=4,T=2,S=select` with refinement, `N=1`
+    /// for a single rollout.
     public var specification: String {
         let c = configuration
+        if c.rollouts == 1 && c.iterations == 1 { return "N=1" }
         let base = "N=\(c.rollouts),G=\(c.groupSize),V=\(c.votes)"
         return c.iterations > 1 ? base + ",K=\(c.priors),T=\(c.iterations),S=\(selection.rawValue)" : base
     }
