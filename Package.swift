@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "ScalingLaws", targets: ["ScalingLaws"]),
         .library(name: "Planner", targets: ["Planner"]),
         .library(name: "Ingest", targets: ["Ingest"]),
+        .library(name: "RLSim", targets: ["RLSim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -50,13 +51,17 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Floor 2 — the on-policy RL simulator (one committed parameter file as a resource).
+        .target(name: "RLSim", dependencies: ["Domain", "NumericCore"], resources: [.copy("Resources/parameters.json")],
+                swiftSettings: strictSettings),
+
         // Floor 3 — planning: solve-rate models (test-time sizing grows here).
         .target(name: "Planner", dependencies: ["Domain", "NumericCore"], swiftSettings: strictSettings),
 
         // Floor 4 — pipelines that span modules.
         .target(
             name: "Workflows",
-            dependencies: ["Domain", "NumericCore", "ScalingLaws", "RunStore", "Ingest", "Planner"],
+            dependencies: ["Domain", "NumericCore", "ScalingLaws", "RunStore", "Ingest", "Planner", "RLSim"],
             swiftSettings: strictSettings
         ),
 
@@ -64,7 +69,7 @@ let package = Package(
         .executableTarget(
             name: "isoplan",
             dependencies: [
-                "NumericCore", "Domain", "RunStore", "ScalingLaws", "Ingest", "Planner", "Workflows",
+                "NumericCore", "Domain", "RunStore", "ScalingLaws", "Ingest", "Planner", "RLSim", "Workflows",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -98,6 +103,11 @@ let package = Package(
             name: "IngestTests",
             dependencies: ["Ingest", "Domain", "IsoplanTestSupport"],
             resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "RLSimTests",
+            dependencies: ["RLSim", "Domain", "NumericCore", "ScalingLaws", "IsoplanTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -22,9 +22,17 @@ public struct Run: Codable, Hashable, Sendable {
     public var dataset: String?
     /// The difficulty label of the data set (`easy`, `hard`, …), when known.
     public var difficulty: String?
+    /// The seed of a simulated run.
+    public var seed: UInt64?
+    /// The sweep a run was made in, and the sweep's preset.
+    public var sweepID: String?
+    public var preset: String?
+    /// The fixed batch `B = B_p·n` of a fixed-batch sweep.
+    public var fixedBatch: Int?
 
     public init(id: Int64? = nil, name: String, source: String, rolloutsPerProblem: Int, problemsPerBatch: Int,
-                learningRate: Double? = nil, model: String? = nil, dataset: String? = nil, difficulty: String? = nil) {
+                learningRate: Double? = nil, model: String? = nil, dataset: String? = nil, difficulty: String? = nil,
+                seed: UInt64? = nil, sweepID: String? = nil, preset: String? = nil, fixedBatch: Int? = nil) {
         self.id = id
         self.name = name
         self.source = source
@@ -34,6 +42,10 @@ public struct Run: Codable, Hashable, Sendable {
         self.model = model
         self.dataset = dataset
         self.difficulty = difficulty
+        self.seed = seed
+        self.sweepID = sweepID
+        self.preset = preset
+        self.fixedBatch = fixedBatch
     }
 
     /// Rollouts per update step, `B = B_p·n` (as `Double`: budget arithmetic never wraps).
@@ -54,6 +66,9 @@ public struct Run: Codable, Hashable, Sendable {
         }
         if problemsPerBatch < 1 {
             throw .invalid(field: "problemsPerBatch (B_p)", value: String(problemsPerBatch), reason: "must be ≥ 1")
+        }
+        if let fixedBatch, fixedBatch != problemsPerBatch * rolloutsPerProblem {
+            throw .invalid(field: "fixedBatch (B)", value: String(fixedBatch), reason: "must equal B_p·n = \(problemsPerBatch * rolloutsPerProblem)")
         }
         if let learningRate, !(learningRate.isFinite && learningRate > 0) {
             throw .invalid(field: "learningRate", value: String(learningRate), reason: "must be finite and > 0")

@@ -1,9 +1,10 @@
 /// Selects runs: whitespace-separated terms `key OP value`, all of which must hold.
 ///
 /// Keys: `id`, `name`, `source`, `n` (rollouts per problem), `bp` (problems per batch), `lr`,
-/// `model`, `dataset`, `difficulty`. Operators: `=` and `!=` for every key (a comma-separated
-/// value list means "any of": `n=8,32,128`); `<`, `<=`, `>`, `>=` for the numeric keys `id`, `n`,
-/// `bp`, `lr`; `~` for "contains" on text keys. Example: `source=sim difficulty=easy n>=32`.
+/// `seed`, `batch` (a fixed-batch sweep's B), `model`, `dataset`, `difficulty`, `sweep`, `preset`.
+/// Operators: `=` and `!=` for every key (a comma-separated value list means "any of":
+/// `n=8,32,128`); `<`, `<=`, `>`, `>=` for the numeric keys `id`, `n`, `bp`, `lr`, `seed`,
+/// `batch`; `~` for "contains" on text keys. Example: `source=sim difficulty=easy n>=32`.
 /// The empty filter selects every run.
 public struct RunFilter: Sendable, Equatable, CustomStringConvertible {
     /// A comparison operator.
@@ -26,8 +27,8 @@ public struct RunFilter: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    public static let textKeys = ["name", "source", "model", "dataset", "difficulty"]
-    public static let numericKeys = ["id", "n", "bp", "lr"]
+    public static let textKeys = ["name", "source", "model", "dataset", "difficulty", "sweep", "preset"]
+    public static let numericKeys = ["id", "n", "bp", "lr", "seed", "batch"]
 
     public let terms: [Term]
     /// The filter as written.
@@ -81,6 +82,8 @@ public struct RunFilter: Sendable, Equatable, CustomStringConvertible {
                 case "id": run.id.map(Double.init)
                 case "n": Double(run.rolloutsPerProblem)
                 case "bp": Double(run.problemsPerBatch)
+                case "seed": run.seed.map(Double.init)
+                case "batch": run.fixedBatch.map(Double.init)
                 default: run.learningRate
                 }
                 let targets = term.values.compactMap(Double.init)
@@ -100,6 +103,8 @@ public struct RunFilter: Sendable, Equatable, CustomStringConvertible {
             case "source": run.source
             case "model": run.model
             case "dataset": run.dataset
+            case "sweep": run.sweepID
+            case "preset": run.preset
             default: run.difficulty
             }
             guard let field else { return term.op == .notEqual }

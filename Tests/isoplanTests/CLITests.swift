@@ -19,7 +19,7 @@ struct CLITests {
         let result = try CommandRunner.run(["--db", path, "db", "info", "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         let info = try JSONDecoder().decode(Info.self, from: Data(result.stdout.utf8))
-        #expect(info.schemaVersion == 3)
+        #expect(info.schemaVersion == 4)
         #expect(info.counts == ["run": 0, "point": 0, "fit": 0, "judgeTally": 0])
         #expect(info.journalMode == "wal")
         #expect(FileManager.default.fileExists(atPath: path))
@@ -48,7 +48,7 @@ struct CLITests {
         #expect(result.status == 0)
         #expect(result.stdout.contains("schema"))
         #expect(result.stdout.contains("run rows"))
-        #expect(result.stdout.contains("2 (v1-runs-and-points, v2-fits)"))
+        #expect(result.stdout.contains("4 (v1-runs-and-points, v2-fits, v3-judge-tallies, v4-run-sweeps)"))
     }
 
     @Test func randomBytesExit65WithOneLineNamingTheFile() throws {
@@ -68,7 +68,7 @@ struct CLITests {
         let result = try CommandRunner.run(["db", "info", "--db", dir.path("m.sqlite"), "--format", "markdown"])
         #expect(result.status == 0)
         #expect(result.stdout.hasPrefix("| field | value |\n|---|---|\n"))
-        #expect(result.stdout.contains("| schema | 2 (v1-runs-and-points, v2-fits) |"))
+        #expect(result.stdout.contains("| schema | 4 (v1-runs-and-points, v2-fits, v3-judge-tallies, v4-run-sweeps) |"))
     }
 
     @Test func emptyDatabasePathIsAUsageError() throws {
@@ -336,5 +336,54 @@ struct PlanTTSCLITests {
         let missing = try CommandRunner.run(["plan", "tts", "--solve-rates", "/nonexistent.csv", "--judge-vote-accuracy", "0.7",
                                              "--budget", "10"])
         #expect(missing.status == 66)
+    }
+}
+
+@Suite("isoplan simulate")
+struct SimulateCLITests {
+    struct Result: Decodable {
+        struct RunSummary: Decodable { let name: String; let alreadyStored: Bool; let bestValidationReward: Double? }
+        let runs: [RunSummary]
+        let dropped: [String]
+    }
+
+    @Test func sweepStoresRunsAndResumes() throws {
+        let dir = try TemporaryDirectory()
+        let db = dir.path("sim.sqlite")
+        let arguments = ["simulate", "sweep", "--preset", "isocompute-q1-hard", "--problems", "300", "--seeds", "1",
+                         "--budget", "2e5", "--db", db, "--json"]
+        let first = try CommandRunner.run(arguments)
+        #expect(first.status == 0, "\(first.stderr)")
+        let result = try JSONDecoder().decode(Result.self, from: Data(first.stdout.utf8))
+        // B_p ∈ {512, 1024} exceed 300 problems: 3 + 2 configurations dropped, 22 simulated.
+        #expect(result.runs.count == 22 && result.dropped.count == 5 && result.runs.allSatisfy { !$0.alreadyStored })
+        #expect(first.stderr.contains("dropped"))
+        let again = try JSONDecoder().decode(Result.self, from: Data(try CommandRunner.run(arguments).stdout.utf8))
+        #expect(again.runs.allSatisfy { $0.alreadyStored })
+        let store = try Store(path: db)
+        let runs = try store.runs(matching: try RunFilter("preset=isocompute-q1-hard n=32"))
+        #expect(runs.count == 4 && runs.allSatisfy { $0.seed == 0 && $0.difficulty == "hard" && $0.source == "sim" })
+        let points = try store.points(ofRun: runs[0].id!, metric: .validationReward)
+        #expect(points.first?.step == 0 && points.count >= 20)
+        // The stored runs feed the frontier workflow like imported logs.
+        let frontier = try CommandRunner.run(["fit", "frontier", "--db", db, "--run-filter", "preset=isocompute-q1-hard", "--bootstrap", "0"])
+        #expect(frontier.status == 0, "\(frontier.stderr)")
+    }
+
+    @Test func badConfigurationsAreUsageErrors() throws {
+        let dir = try TemporaryDirectory()
+        let db = dir.path("sim.sqlite")
+        for (arguments, fragment) in [
+            (["simulate", "run", "--difficulty", "easy", "-n", "1", "--bp", "32"], "-n must be ≥ 2"),
+            (["simulate", "run", "--difficulty", "easy", "-n", "8", "--bp", "64", "--problems", "50"], "exceeds the 50 train problems"),
+            (["simulate", "run", "--difficulty", "easy", "-n", "8", "--bp", "32", "--budget=-1"], "positive"),
+            (["simulate", "sweep", "--preset", "isocompute-q7"], "unknown --preset"),
+            (["simulate", "run", "--difficulty", "medium", "-n", "8", "--bp", "32"], "unknown --difficulty"),
+        ] {
+            let result = try CommandRunner.run(arguments + ["--db", db])
+            #expect(result.status == 64, "\(arguments)")
+            #expect(result.stderr.contains(fragment), "\(result.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: db))  // refused before any work, nothing created
     }
 }

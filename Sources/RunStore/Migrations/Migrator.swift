@@ -11,6 +11,7 @@ enum Migrations {
         migrator.registerMigration(V1RunsAndPoints.identifier, migrate: V1RunsAndPoints.migrate)
         migrator.registerMigration(V2Fits.identifier, migrate: V2Fits.migrate)
         migrator.registerMigration(V3JudgeTallies.identifier, migrate: V3JudgeTallies.migrate)
+        migrator.registerMigration(V4RunSweeps.identifier, migrate: V4RunSweeps.migrate)
         return migrator
     }
 

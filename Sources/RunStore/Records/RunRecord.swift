@@ -14,6 +14,10 @@ struct RunRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var model: String?
     var dataset: String?
     var difficulty: String?
+    var seed: Int64?
+    var sweepID: String?
+    var preset: String?
+    var fixedBatch: Int?
 
     enum Columns {
         static let id = Column(CodingKeys.id)
@@ -30,12 +34,17 @@ struct RunRecord: Codable, FetchableRecord, MutablePersistableRecord {
         model = run.model
         dataset = run.dataset
         difficulty = run.difficulty
+        seed = run.seed.map { Int64(bitPattern: $0) }
+        sweepID = run.sweepID
+        preset = run.preset
+        fixedBatch = run.fixedBatch
     }
 
     var run: Run {
         Run(id: id, name: name, source: source, rolloutsPerProblem: rolloutsPerProblem,
             problemsPerBatch: problemsPerBatch, learningRate: learningRate, model: model, dataset: dataset,
-            difficulty: difficulty)
+            difficulty: difficulty, seed: seed.map { UInt64(bitPattern: $0) }, sweepID: sweepID, preset: preset,
+            fixedBatch: fixedBatch)
     }
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }

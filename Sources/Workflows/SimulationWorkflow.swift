@@ -1,0 +1,108 @@
+public import Domain
+import Foundation
+public import RLSim
+public import RunStore
+
+/// `isoplan simulate run|sweep`: simulated runs, each stored with its points in one transaction.
+public struct SimulationRequest: Sendable {
+    public var source: PopulationSource
+    public var configurations: [SimulationConfiguration]
+    public var trainSize: Int
+    public var validationSize = 300
+    public var parameters = SimulationParameters.standard
+    /// The sweep id and preset recorded on every run (nil for a single run).
+    public var sweepID: String?
+    public var preset: String?
+    /// Configurations the request already dropped (B_p above the train set), reported back.
+    public var dropped: [SimulationConfiguration] = []
+    public var workers: Int?
+
+    public init(source: PopulationSource, configurations: [SimulationConfiguration], trainSize: Int) {
+        self.source = source
+        self.configurations = configurations
+        self.trainSize = trainSize
+    }
+
+    /// The stored name of a configuration's run: the sweep id (else `sim-<population>-D<D>-C<C>`),
+    /// then the allocation and seed — so the same request names the same runs.
+    public func runName(_ c: SimulationConfiguration) -> String {
+        c.runName(prefix: sweepID ?? "sim-\(source.name)-D\(trainSize)-C\(String(format: "%g", c.budget))")
+    }
+}
+
+/// One stored (or skipped) run of a simulation.
+public struct SimulationRunSummary: Codable, Sendable {
+    public var name: String
+    public var id: Int64?
+    public var rolloutsPerProblem: Int
+    public var problemsPerBatch: Int
+    public var seed: UInt64
+    public var fixedBatch: Int?
+    public var steps: Int
+    public var learningRate: Double?
+    /// Best and final exact validation reward.
+    public var bestValidationReward: Double?
+    public var finalValidationReward: Double?
+    /// True when a run of this name was already stored (same request): not simulated again.
+    public var alreadyStored: Bool
+}
+
+public struct SimulationResult: Codable, Sendable {
+    public var sweepID: String?
+    public var preset: String?
+    public var population: String
+    public var trainSize: Int
+    public var runs: [SimulationRunSummary]
+    /// Configurations dropped before any work (B_p above the train set), as `n<n>-bp<B_p>` labels.
+    public var dropped: [String]
+    public var seconds: Double
+}
+
+public enum SimulationWorkflow {
+    /// Simulates the configurations not yet stored under their names and stores each run with its
+    /// points in one transaction. Bad configurations fail before any work starts.
+    public static func run(_ request: SimulationRequest, store: Store,
+                           progress: any ProgressReporter = SilentProgress()) throws(WorkflowError) -> SimulationResult {
+        do {
+            let start = Date()
+            for c in request.configurations { try c.validate(trainSize: request.trainSize) }
+            var existing: [String: Run] = [:]
+            for c in request.configurations {
+                let name = request.runName(c)
+                if let run = try store.run(named: name) { existing[name] = run }
+            }
+            let todo = request.configurations.filter { existing[request.runName($0)] == nil }
+            let simulator = Simulator(source: request.source, trainSize: request.trainSize, validationSize: request.validationSize,
+                                      parameters: request.parameters, workers: request.workers)
+            let difficulty: String? = if case let .difficulty(d) = request.source { d.rawValue } else { nil }
+            let simulated = try simulator.run(todo, runName: { c in
+                Run(name: request.runName(c), source: "sim", rolloutsPerProblem: c.rolloutsPerProblem,
+                    problemsPerBatch: c.problemsPerBatch, model: "rlsim", dataset: "\(request.source.name)-D\(request.trainSize)",
+                    difficulty: difficulty, seed: c.seed, sweepID: request.sweepID, preset: request.preset, fixedBatch: c.fixedBatch)
+            }, progress: progress)
+            var summaries: [SimulationRunSummary] = []
+            for result in simulated {
+                let stored = try store.insert(result.run, points: result.points)
+                let rewards = result.points.filter { $0.metric == .validationReward }.map(\.value)
+                summaries.append(summary(stored, result.configuration, rewards: rewards, alreadyStored: false))
+            }
+            for c in request.configurations where existing[request.runName(c)] != nil {
+                let run = existing[request.runName(c)]!
+                let rewards = try store.points(ofRun: run.id!, metric: .validationReward).map(\.value)
+                summaries.append(summary(run, c, rewards: rewards, alreadyStored: true))
+            }
+            return SimulationResult(sweepID: request.sweepID, preset: request.preset, population: request.source.name,
+                                    trainSize: request.trainSize, runs: summaries,
+                                    dropped: request.dropped.map { "n\($0.rolloutsPerProblem)-bp\($0.problemsPerBatch)-s\($0.seed)" },
+                                    seconds: Date().timeIntervalSince(start))
+        } catch {
+            throw WorkflowError(error)
+        }
+    }
+
+    static func summary(_ run: Run, _ c: SimulationConfiguration, rewards: [Double], alreadyStored: Bool) -> SimulationRunSummary {
+        SimulationRunSummary(name: run.name, id: run.id, rolloutsPerProblem: c.rolloutsPerProblem, problemsPerBatch: c.problemsPerBatch,
+                             seed: c.seed, fixedBatch: c.fixedBatch, steps: c.steps, learningRate: run.learningRate,
+                             bestValidationReward: rewards.max(), finalValidationReward: rewards.last, alreadyStored: alreadyStored)
+    }
+}

@@ -1,0 +1,215 @@
+import ArgumentParser
+import Domain
+import Foundation
+import Ingest
+import RLSim
+import RunStore
+import Workflows
+
+/// `isoplan simulate …`: simulated GRPO runs stored like imported logs.
+struct SimulateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Simulate on-policy GRPO runs over a problem population and store them (model: docs/SIMULATOR.md).",
+        subcommands: [RunCommand.self, SweepCommand.self])
+}
+
+/// Where the simulated problems come from, and the model's parameter file.
+struct PopulationOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Population: easy, hard, extremely-hard, hetero-dual or hetero-tri.", valueName: "name"))
+    var difficulty: String?
+
+    @Option(help: ArgumentHelp("Population p ~ Beta(α, β) instead of a named one.", valueName: "α,β"))
+    var beta: String?
+
+    @Option(help: ArgumentHelp("Population from a counts file (task_id,trials,successes): each problem draws a task's Jeffreys posterior.",
+                               valueName: "file"))
+    var counts: String?
+
+    @Option(help: ArgumentHelp("The counts file's system.", valueName: "name"))
+    var system: String?
+
+    @Option(help: ArgumentHelp("Train problems D (default: 6,000 easy, 5,000 otherwise).", valueName: "D"))
+    var problems: Int?
+
+    @Option(name: .customLong("validation-problems"), help: ArgumentHelp("Validation problems.", valueName: "V"))
+    var validationProblems = 300
+
+    @Option(help: ArgumentHelp("A parameter file replacing the committed one (every field; see docs/SIMULATOR.md).", valueName: "file"))
+    var parameters: String?
+
+    func validate(defaultDifficulty: Difficulty?) throws {
+        let given = [difficulty != nil, beta != nil, counts != nil].filter { $0 }.count
+        guard given <= 1 else { throw ValidationError("give one population: --difficulty, --beta or --counts") }
+        guard given == 1 || defaultDifficulty != nil else { throw ValidationError("give a population: --difficulty, --beta or --counts") }
+        if let difficulty, Difficulty(rawValue: difficulty) == nil {
+            throw ValidationError("unknown --difficulty \"\(difficulty)\"; one of \(Difficulty.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if let beta {
+            let parts = beta.split(separator: ",").compactMap { Double($0) }
+            guard parts.count == 2, parts.allSatisfy({ $0 > 0 }) else { throw ValidationError("--beta needs two positive numbers, e.g. 0.5,2") }
+        }
+        if let problems, problems < 1 { throw ValidationError("--problems must be ≥ 1") }
+        guard validationProblems >= 1 else { throw ValidationError("--validation-problems must be ≥ 1") }
+    }
+
+    func source(defaultDifficulty: Difficulty?) throws -> PopulationSource {
+        if let beta {
+            let parts = beta.split(separator: ",").compactMap { Double($0) }
+            return .beta(alpha: parts[0], beta: parts[1])
+        }
+        if let counts {
+            var systems = try SolveRateCounts.read(counts)
+            if let system { systems = systems.filter { $0.system == system } }
+            guard systems.count == 1 else {
+                throw ValidationError("--counts holds \(systems.count) systems matching; choose one with --system")
+            }
+            return .counts(systems[0])
+        }
+        return .difficulty(difficulty.flatMap(Difficulty.init(rawValue:)) ?? defaultDifficulty!)
+    }
+
+    func trainSize(for source: PopulationSource) -> Int {
+        if let problems { return problems }
+        if case .difficulty(.easy) = source { return 6000 }
+        return 5000
+    }
+
+    func loadParameters() throws -> SimulationParameters {
+        guard let parameters else { return .standard }
+        do { return try SimulationParameters.load(parameters) } catch {
+            throw ValidationError("--parameters \(parameters): \(error)")
+        }
+    }
+}
+
+extension SimulateCommand {
+    struct RunCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "run",
+            abstract: "Simulate one configuration (n, B_p) to a budget and store it.",
+            discussion: """
+                The run is named from its population, train-set size, budget, allocation and seed, so \
+                running the same request again finds it stored and does not simulate it twice.
+
+                  isoplan simulate run --difficulty easy -n 64 --bp 32 --budget 1e7 --seed 0
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var population: PopulationOptions
+
+        @Option(name: [.customShort("n"), .customLong("rollouts-per-problem")], help: ArgumentHelp("Rollouts per problem n (≥ 2).", valueName: "n"))
+        var rolloutsPerProblem: Int
+
+        @Option(name: [.customLong("bp"), .customLong("problems-per-batch")], help: ArgumentHelp("Problems per batch B_p.", valueName: "B_p"))
+        var problemsPerBatch: Int
+
+        @Option(help: ArgumentHelp("Budget C in rollouts.", valueName: "C"))
+        var budget = 1e7
+
+        @OptionGroup var seed: SeedOptions
+
+        func validate() throws {
+            try population.validate(defaultDifficulty: nil)
+            try validateAllocation(n: rolloutsPerProblem, bp: problemsPerBatch, budget: budget, problems: population.problems)
+        }
+
+        func run() throws {
+            let source = try population.source(defaultDifficulty: nil)
+            let trainSize = population.trainSize(for: source)
+            let configuration = SimulationConfiguration(rolloutsPerProblem: rolloutsPerProblem, problemsPerBatch: problemsPerBatch,
+                                                        budget: budget, seed: seed.seed)
+            var request = SimulationRequest(source: source, configurations: [configuration], trainSize: trainSize)
+            request.validationSize = population.validationProblems
+            request.parameters = try population.loadParameters()
+            try simulate(request, global: global)
+        }
+    }
+
+    struct SweepCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "sweep",
+            abstract: "Simulate a preset grid of (n, B_p) configurations over seeds and store every run.",
+            discussion: """
+                Presets: \(SweepPreset.all.map { "\($0.name) (\($0.grid.count) configurations, \($0.difficulty.rawValue), D = \($0.trainSize), C = 1e7)" }.joined(separator: "; ")). \
+                Configurations with B_p above the train set are dropped and reported. The sweep id \
+                is derived from the request, so rerunning it resumes: stored runs are not simulated again.
+
+                  isoplan simulate sweep --preset isocompute-q1-easy --seeds 3
+                  isoplan simulate sweep --preset isocompute-q1-easy --problems 500 --budget 1e6
+                """)
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(help: ArgumentHelp("Preset grid.", valueName: "name"))
+        var preset: String
+
+        @OptionGroup var population: PopulationOptions
+
+        @Option(help: ArgumentHelp("Seeds per configuration (0…S−1).", valueName: "S"))
+        var seeds = 3
+
+        @Option(help: ArgumentHelp("Budget C in rollouts (default: the preset's 1e7).", valueName: "C"))
+        var budget: Double?
+
+        func validate() throws {
+            guard let preset = SweepPreset.named(preset) else {
+                throw ValidationError("unknown --preset \"\(self.preset)\"; one of \(SweepPreset.all.map(\.name).joined(separator: ", "))")
+            }
+            try population.validate(defaultDifficulty: preset.difficulty)
+            guard seeds >= 1 else { throw ValidationError("--seeds must be ≥ 1") }
+            if let budget, !(budget > 0) { throw ValidationError("--budget must be a positive number of rollouts") }
+        }
+
+        func run() throws {
+            let preset = SweepPreset.named(preset)!
+            let source = try population.source(defaultDifficulty: preset.difficulty)
+            let trainSize = population.problems ?? (population.difficulty == nil && population.beta == nil && population.counts == nil
+                ? preset.trainSize : population.trainSize(for: source))
+            let (kept, dropped) = preset.configurations(seeds: seeds, budget: budget, trainSize: trainSize)
+            var request = SimulationRequest(source: source, configurations: kept, trainSize: trainSize)
+            request.validationSize = population.validationProblems
+            request.parameters = try population.loadParameters()
+            request.preset = preset.name
+            request.sweepID = "\(preset.name)-\(source.name)-D\(trainSize)-C\(String(format: "%g", budget ?? preset.budget))"
+            request.dropped = dropped
+            if !dropped.isEmpty {
+                printError("note: \(dropped.count) configuration(s) dropped: B_p above the \(trainSize) train problems")
+            }
+            try simulate(request, global: global)
+        }
+    }
+}
+
+/// Usage checks shared by `simulate run`: n ≥ 2, B_p ≥ 1 and within the train set, a positive budget.
+func validateAllocation(n: Int, bp: Int, budget: Double, problems: Int?) throws {
+    guard n >= 2 else { throw ValidationError("-n must be ≥ 2: GRPO needs two outcomes per group (got \(n))") }
+    guard bp >= 1 else { throw ValidationError("--bp must be ≥ 1 (got \(bp))") }
+    if let problems, bp > problems { throw ValidationError("--bp \(bp) exceeds the \(problems) train problems (--problems)") }
+    guard budget > 0, budget.isFinite else { throw ValidationError("--budget must be a positive number of rollouts (got \(budget))") }
+    guard budget >= Double(n * bp) else { throw ValidationError("--budget \(budget) buys no step of B_p·n = \(n * bp) rollouts") }
+}
+
+/// Runs a simulation request against the store and prints its summary.
+func simulate(_ request: SimulationRequest, global: GlobalOptions) throws {
+    do {
+        let store = try Store(path: global.databasePath)
+        let result = try SimulationWorkflow.run(request, store: store, progress: TerminalProgressBar())
+        switch global.outputFormat {
+        case .json: print(try jsonString(result))
+        case .table, .md, .markdown:
+            let rows = result.runs.map { r in
+                [r.name, String(r.rolloutsPerProblem), String(r.problemsPerBatch), String(r.seed), String(r.steps),
+                 r.learningRate.map(formatNumber) ?? "-", r.bestValidationReward.map(formatNumber) ?? "-",
+                 r.finalValidationReward.map(formatNumber) ?? "-", r.alreadyStored ? "already stored" : "stored"]
+            }
+            print(table(header: ["run", "n", "B_p", "seed", "steps", "lr", "best val", "final val", ""], rows: rows,
+                        format: global.outputFormat))
+            print("\n\(result.runs.filter { !$0.alreadyStored }.count) simulated, \(result.runs.filter(\.alreadyStored).count) already stored, \(result.dropped.count) dropped; \(String(format: "%.1f", result.seconds)) s")
+        }
+    } catch let error as ValidationError {
+        throw error
+    } catch {
+        throw reportFailure(error)
+    }
+}
