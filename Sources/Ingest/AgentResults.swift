@@ -83,7 +83,11 @@ public enum SolveRateSources {
             let (system, path) = splitSystem(input)
             switch try detect(path) {
             case .counts:
-                for rates in try SolveRateCounts.read(path) {
+                let systems = try SolveRateCounts.read(path)
+                if system != nil && systems.count > 1 {
+                    throw .malformed(file: path, line: 1, reason: "the file holds \(systems.count) systems (its system column); a NAME= prefix would merge them — drop the prefix and choose with --system")
+                }
+                for rates in systems {
                     for task in rates.tasks {
                         tally.add(system: system ?? rates.system, task: task.taskID, trials: task.trials, successes: task.successes)
                     }
@@ -102,7 +106,13 @@ public enum SolveRateSources {
                 }
                 let report = try SWEBenchReport(options.labels[options.labels.count == 1 ? 0 : miniRuns])
                 miniRuns += 1
-                for id in try miniSWEAgentInstances(path) {
+                let instances = try miniSWEAgentInstances(path)
+                let listed = Set(report.attempted)
+                let unlisted = instances.filter { !listed.contains($0) }
+                guard unlisted.isEmpty else {
+                    throw .malformed(file: path, line: 1, reason: "\(unlisted.count) of its \(instances.count) instances are not in the --labels report (e.g. \(unlisted[0])): is it the report of this run?")
+                }
+                for id in instances {
                     tally.add(system: system, task: id, successes: report.resolved.contains(id) ? 1 : 0)
                 }
             }

@@ -34,6 +34,9 @@ public struct CostInputs: Sendable, Hashable, Codable {
     /// A summary call reads the trajectory (default: the rollout's tokens) and writes a summary.
     public var summaryTokensIn: Double?
     public var summaryTokensOut = 1_000.0
+    /// Steps of an iteration-0 rollout: a refined rollout re-reads its K prior summaries at each
+    /// of its `refinedRolloutFraction × stepsPerRollout` steps (reference Table 4: 16–51 steps).
+    public var stepsPerRollout = 40.0
     /// A judge call reads the task plus each candidate's summary and writes a short verdict.
     public var judgeTokensBase = 2_000.0
     public var judgeTokensPerCandidate = 1_000.0
@@ -58,7 +61,8 @@ public struct CostBreakdown: Sendable, Hashable, Codable {
     public var rolloutTokensIn: Double, rolloutTokensOut: Double
     public var summaryTokensIn: Double, summaryTokensOut: Double
     public var judgeTokensIn: Double, judgeTokensOut: Double
-    /// Sequential steps: a rollout wave and a summary wave per iteration, plus every judge round.
+    /// Sequential steps: a rollout wave per iteration, a summary wave per summarised iteration,
+    /// plus every judge round.
     public var sequentialRounds: Int
 
     public var tokensIn: Double { rolloutTokensIn + summaryTokensIn + judgeTokensIn }
@@ -70,26 +74,39 @@ public struct CostBreakdown: Sendable, Hashable, Codable {
 
 public enum CostModel {
     /// The per-task cost of a pipeline (reference §9.6, generalised to T iterations):
-    /// rollouts `N·T` (iterations ≥ 1 scaled by the refined fraction), one summary per rollout,
-    /// judge calls `V` per judged group — select-K shrinks N to K between iterations, the final
-    /// RTV N to 1; `V·(N − 1)/(G − 1)` and `V·(N − K)/(G − 1)` with full groups.
-    public static func cost(_ c: PipelineConfiguration, _ inputs: CostInputs) -> CostBreakdown {
+    /// rollouts `N·T` (iterations ≥ 1 scaled by the refined fraction, plus re-reading their K′
+    /// prior summaries at every step), one summary per rollout that a tournament or a refinement
+    /// reads, judge calls `V` per judged group — select-K shrinks N to K′ between iterations
+    /// (random-K needs no judge), the final RTV N to 1; `V·(N − 1)/(G − 1)` and
+    /// `V·(N − K)/(G − 1)` with full groups.
+    public static func cost(_ c: PipelineConfiguration, _ inputs: CostInputs, selection: PriorSelection = .select) -> CostBreakdown {
         let n = Double(c.rollouts)
         let refinedIterations = Double(c.iterations - 1)
         let scale = 1 + refinedIterations * inputs.refinedRolloutFraction  // in units of one iteration-0 wave
-        let select = TournamentConfiguration.shrink(c.rollouts, to: c.priors, groupSize: c.groupSize)
+        let select = selection == .select
+            ? TournamentConfiguration.shrink(c.rollouts, to: c.priors, groupSize: c.groupSize)
+            : (groups: 0, rounds: 0, survivors: c.priors)
+        let priorsRead = c.iterations > 1 ? Double(select.survivors) : 0
         let final = TournamentConfiguration.shrink(c.rollouts, to: 1, groupSize: c.groupSize)
-        let selectGroups = (c.iterations - 1) * select.groups
-        let judgeCalls = c.votes * (selectGroups + final.groups)
+        let judgeCalls = c.votes * ((c.iterations - 1) * select.groups + final.groups)
         // Judge input: the task plus the summaries in the group; groups are size G except
         // remainders, which the average over a round approximates by G.
         let judgeIn = Double(judgeCalls) * (inputs.judgeTokensBase + Double(c.groupSize) * inputs.judgeTokensPerCandidate)
-        let summaryIn = (inputs.summaryTokensIn ?? (inputs.rolloutTokensIn + inputs.rolloutTokensOut)) * n * scale
+        // Every iteration but the last is summarised for the next one's priors; the last only
+        // when its final RTV has something to judge (N ≥ 2). A refined trajectory is shorter, so
+        // its summary reads the refined fraction of an iteration-0 trajectory.
+        let summarisedIterations = (0..<c.iterations).filter { $0 < c.iterations - 1 || c.rollouts >= 2 }
+        let summaryReadWeight = summarisedIterations.reduce(0.0) { $0 + ($1 == 0 ? 1 : inputs.refinedRolloutFraction) }
+        let summaryInPerRollout = inputs.summaryTokensIn ?? (inputs.rolloutTokensIn + inputs.rolloutTokensOut)
+        let refinedPriorTokens = refinedIterations * n * priorsRead * inputs.summaryTokensOut
+            * inputs.stepsPerRollout * inputs.refinedRolloutFraction
         return CostBreakdown(
-            rollouts: c.rollouts * c.iterations, summaries: c.rollouts * c.iterations, judgeCalls: judgeCalls,
-            rolloutTokensIn: n * scale * inputs.rolloutTokensIn, rolloutTokensOut: n * scale * inputs.rolloutTokensOut,
-            summaryTokensIn: summaryIn, summaryTokensOut: n * Double(c.iterations) * inputs.summaryTokensOut,
+            rollouts: c.rollouts * c.iterations, summaries: c.rollouts * summarisedIterations.count, judgeCalls: judgeCalls,
+            rolloutTokensIn: n * scale * inputs.rolloutTokensIn + refinedPriorTokens,
+            rolloutTokensOut: n * scale * inputs.rolloutTokensOut,
+            summaryTokensIn: n * summaryReadWeight * summaryInPerRollout,
+            summaryTokensOut: n * Double(summarisedIterations.count) * inputs.summaryTokensOut,
             judgeTokensIn: judgeIn, judgeTokensOut: Double(judgeCalls) * inputs.judgeTokensOut,
-            sequentialRounds: 2 * c.iterations + (c.iterations - 1) * select.rounds + final.rounds)
+            sequentialRounds: c.iterations + summarisedIterations.count + (c.iterations - 1) * select.rounds + final.rounds)
     }
 }

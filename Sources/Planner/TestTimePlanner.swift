@@ -32,16 +32,22 @@ public struct SearchSpace: Codable, Hashable, Sendable {
 
     public init() {}
 
-    /// Every pipeline of the space, RTV-only ones (T = 1) once per (N, G, V).
+    /// Every pipeline of the space, RTV-only ones (T = 1) once per (N, G, V). Select-K plays whole
+    /// rounds, so a K it cannot stop at exactly is replaced by the K′ < K it keeps (duplicates dropped).
     public var pipelines: [TestTimePipeline] {
         var result: [TestTimePipeline] = []
         for g in groupSizes { for v in votes { for n in rollouts {
             result.append(TestTimePipeline(configuration: PipelineConfiguration(rollouts: n, groupSize: g, votes: v)))
             guard maxIterations > 1 else { continue }
-            for t in 2...maxIterations { for k in priors where k <= n { for s in selections {
-                result.append(TestTimePipeline(configuration: PipelineConfiguration(rollouts: n, groupSize: g, votes: v, priors: k,
-                                                                                    iterations: t), selection: s))
-            } } }
+            for t in 2...maxIterations { for s in selections {
+                var seen = Set<Int>()
+                for k in priors where k <= n {
+                    let kept = s == .select ? TournamentConfiguration.shrink(n, to: k, groupSize: g).survivors : k
+                    guard seen.insert(kept).inserted else { continue }
+                    result.append(TestTimePipeline(configuration: PipelineConfiguration(rollouts: n, groupSize: g, votes: v, priors: kept,
+                                                                                        iterations: t), selection: s))
+                }
+            } }
         } } }
         return result
     }
@@ -86,7 +92,7 @@ public enum TestTimePlanner {
             let planner = PipelineModel(judge: judge, refinement: refinement)
             var scored: [ScoredPipeline] = []
             for pipeline in pipelines where pipeline.configuration.groupSize == g && pipeline.configuration.votes == v {
-                let cost = CostModel.cost(pipeline.configuration, inputs)
+                let cost = CostModel.cost(pipeline.configuration, inputs, selection: pipeline.selection)
                 if let maxRounds, cost.sequentialRounds > maxRounds { continue }
                 scored.append(ScoredPipeline(pipeline: pipeline, accuracy: planner.expectedAccuracy(model: model, pipeline: pipeline),
                                              cost: cost, costValue: cost.value(in: unit, prices: inputs)))
@@ -121,6 +127,7 @@ public enum TestTimePlanner {
     /// `(1/B)·Σ_b Binomial(tasks, μ_b)/tasks`, whose quantiles are returned.
     public static func predictiveInterval(accuracies: [Double], tasks: Int, level: Double = 0.95) -> PredictiveInterval {
         precondition(!accuracies.isEmpty && tasks >= 1 && level > 0 && level < 1, "need accuracies, tasks ≥ 1, 0 < level < 1")
+        precondition(accuracies.allSatisfy { $0.isFinite }, "accuracies must be finite")
         var pmf = [Double](repeating: 0, count: tasks + 1)
         for mu in accuracies {
             let p = min(max(mu, 0), 1)

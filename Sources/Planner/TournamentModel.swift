@@ -28,9 +28,9 @@ public struct TournamentConfiguration: Sendable, Hashable, Codable {
     /// full; in general V per judged group (byes cost nothing).
     public var judgeCalls: Int { Self.shrink(candidates, to: 1, groupSize: groupSize).groups * votes }
 
-    /// Judged groups and rounds to shrink `n` candidates to at most `m` survivors (select-K when
-    /// m > 1), playing whole rounds.
-    static func shrink(_ n: Int, to m: Int, groupSize g: Int) -> (groups: Int, rounds: Int) {
+    /// Judged groups, rounds and survivors when `n` candidates are shrunk to at most `m` by whole
+    /// rounds (select-K when m > 1; the survivors K′ ≤ K when a round overshoots).
+    public static func shrink(_ n: Int, to m: Int, groupSize g: Int) -> (groups: Int, rounds: Int, survivors: Int) {
         var (alive, judged, rounds) = (n, 0, 0)
         while alive > m {
             let sizes = groups(of: alive, size: g)
@@ -38,7 +38,7 @@ public struct TournamentConfiguration: Sendable, Hashable, Codable {
             alive = sizes.count
             rounds += 1
         }
-        return (judged, rounds)
+        return (judged, rounds, alive)
     }
 
     /// Sequential judge rounds (latency): ⌈log_G N⌉ for full groups.

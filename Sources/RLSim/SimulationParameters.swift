@@ -20,9 +20,11 @@ public struct SimulationParameters: Codable, Hashable, Sendable {
     public var exposureMemorisation: Double
     /// σ_th: policy-gradient noise on θ, (σ_th/B_p)·√(informative groups/group size)·ξ.
     public var gradientNoise: Double
-    /// η₀: the learning rate at `referenceBatch` rollouts per step; η = η₀·√(B_p·n/referenceBatch).
+    /// η₀: the learning rate at `referenceBatch` rollouts per step; η = η₀·(B_p·n/referenceBatch)^e
+    /// with e = `learningRateExponent` (½: the paper's square-root rule; 0: a constant rate).
     public var baseLearningRate: Double
     public var referenceBatch: Double
+    public var learningRateExponent: Double
     /// GRPO advantages divided by the group's standard deviation (signal √(μ(1−μ)) per group);
     /// false: mean-centred only (signal μ(1−μ)).
     public var standardiseAdvantages: Bool

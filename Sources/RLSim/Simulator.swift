@@ -47,79 +47,63 @@ public struct Simulator: Sendable {
             Population(source: source, trainSize: trainSize, validationSize: validationSize, parameters: parameters, seed: seeds[i])
         }
         let populationIndex = Dictionary(uniqueKeysWithValues: seeds.enumerated().map { ($0.element, $0.offset) })
-        let states = configurations.map { c in
-            RunState(configuration: c, population: populations[populationIndex[c.seed]!], parameters: parameters)
-        }
-        let totalSteps = configurations.reduce(0) { $0 + $1.steps }
-        progress.begin("simulate", total: totalSteps)
-        // Evaluation rounds: in round k every run advances to its k-th evaluation step (runs have
-        // different step counts, so a run with fewer points than k is done).
-        let rounds = states.map(\.evaluationSteps.count).max() ?? 0
-        let box = StateBox(states)
-        for round in 0..<rounds {
-            let active = states.indices.filter { round < states[$0].evaluationSteps.count }
-            _ = parallelMap(count: active.count, workers: workers, makeState: { () }) { _, i -> Int in
-                let state = box.states[active[i]]
+        progress.begin("simulate", total: configurations.reduce(0) { $0 + $1.steps })
+        // Parallel at the run level: BLAS products stay on their caller's thread meanwhile.
+        let blasThreads = BLASConfiguration.threadCount
+        if workers > 1 { BLASConfiguration.setThreadCount(1) }
+        defer { if workers > 1 { BLASConfiguration.setThreadCount(blasThreads) } }
+        // Runs are independent: each advances to its evaluation steps and evaluates itself (two
+        // BLAS products per point); the threads take runs as they free up.
+        let finished = parallelMap(count: configurations.count, workers: workers, makeState: { () }) { [parameters] _, r in
+            let configuration = configurations[r]
+            let state = RunState(configuration: configuration, population: populations[populationIndex[configuration.seed]!],
+                                 parameters: parameters)
+            for step in state.evaluationSteps {
                 let before = state.step
-                state.advance(to: state.evaluationSteps[round])
-                return state.step - before
-            }.reduce(0, +).advance(progress)
-            for p in populations.indices {
-                let group = active.filter { populationIndex[states[$0].configuration.seed] == p }
-                if !group.isEmpty { evaluate(group.map { states[$0] }, population: populations[p]) }
+                state.advance(to: step)
+                if state.step > before { progress.advance(by: state.step - before) }
+                state.evaluate()
             }
+            return FinishedRun(configuration: configuration, learningRate: state.learningRate, points: state.points,
+                               initial: state.initialTrainPassRates, final: state.trainPassRates)
         }
         progress.end()
-        return states.map { state in
-            var run = runName(state.configuration)
-            run.learningRate = state.learningRate
-            return SimulatedRun(configuration: state.configuration, run: run, points: state.points,
-                                initialTrainPassRates: state.initialTrainPassRates, finalTrainPassRates: state.trainPassRates)
-        }
-    }
-
-    /// Metrics of every run in `group` (one population): logits by two `dgemm`s, then exact
-    /// expectations, a sampled avg@4, and quantiles of the train pass rates.
-    func evaluate(_ group: [RunState], population: Population) {
-        let d = parameters.featureDimension
-        let theta = Matrix(rows: d, columns: group.count, columnMajor: group.flatMap(\.theta))
-        let validation = population.validationFeatures.multiplied(.transposed, by: theta)
-        let train = population.trainFeatures.multiplied(.transposed, by: theta)
-        for (r, state) in group.enumerated() {
-            let offset = -parameters.curvature * state.theta.reduce(0) { $0 + $1 * $1 } - state.damage
-            var rewards = [Double](repeating: 0, count: population.validationSize)
-            for j in 0..<population.validationSize {
-                rewards[j] = logistic(population.validationLogits[j] + validation[j, r] + offset)
-            }
-            var passRates = [Double](repeating: 0, count: population.trainSize)
-            for i in 0..<population.trainSize {
-                passRates[i] = logistic(population.trainLogits[i] + train[i, r] + state.memorisation[i] + offset)
-            }
-            state.record(validationRewards: rewards, trainPassRates: passRates)
+        return finished.map { result in
+            var run = runName(result.configuration)
+            run.learningRate = result.learningRate
+            return SimulatedRun(configuration: result.configuration, run: run, points: result.points,
+                                initialTrainPassRates: result.initial, finalTrainPassRates: result.final)
         }
     }
 }
 
-private extension Int {
-    func advance(_ progress: any ProgressReporter) { if self > 0 { progress.advance(by: self) } }
-}
-
-/// The run states, shared with the worker threads; each worker touches only its own indices.
-private final class StateBox: @unchecked Sendable {
-    let states: [RunState]
-    init(_ states: [RunState]) { self.states = states }
+/// A run's results, handed back from its worker.
+private struct FinishedRun: Sendable {
+    var configuration: SimulationConfiguration
+    var learningRate: Double
+    var points: [MetricPoint]
+    var initial: [Double]
+    var final: [Double]
 }
 
 /// One run's mutable state and its GRPO step.
+///
+/// The hot state lives in buffers the run owns (no array copy-on-write or exclusivity checks in
+/// the step loop); the generator and counters are copied to locals for the duration of a step.
 final class RunState {
     let configuration: SimulationConfiguration
     let population: Population
     let parameters: SimulationParameters
     let evaluationSteps: [Int]
     let learningRate: Double
-    private(set) var theta: [Double]
+    /// θ, the shared parameters.
+    private let thetaBuffer: UnsafeMutableBufferPointer<Double>
     /// τ_i: each train problem's own (memorised) logit offset.
-    private(set) var memorisation: [Double]
+    private let memorisationBuffer: UnsafeMutableBufferPointer<Double>
+    private let order: UnsafeMutableBufferPointer<Int>
+    private let gradient: UnsafeMutableBufferPointer<Double>
+    private let visited: UnsafeMutableBufferPointer<Int>
+    private let signals: UnsafeMutableBufferPointer<Double>
     /// h: accumulated damage subtracted from every logit.
     private(set) var damage = 0.0
     private(set) var step = 0
@@ -129,14 +113,11 @@ final class RunState {
 
     private var rng: Xoshiro256StarStar
     private var evaluationRNG: Xoshiro256StarStar
-    private var order: [Int]
     private var cursor: Int
     // Since the last evaluation: groups, all-0 and all-1 groups, summed rewards.
     private var groups = 0, allZero = 0, allOne = 0, rewardSum = 0
-    // Step buffers.
-    private var gradient: [Double]
-    private var visited: [Int] = []
-    private var signals: [Double] = []
+
+    var theta: [Double] { Array(thetaBuffer) }
 
     init(configuration: SimulationConfiguration, population: Population, parameters: SimulationParameters) {
         self.configuration = configuration
@@ -144,62 +125,92 @@ final class RunState {
         self.parameters = parameters
         evaluationSteps = EvaluationGrid.steps(rolloutsPerStep: configuration.rolloutsPerStep, budget: configuration.budget)
         learningRate = parameters.baseLearningRate
-            * (Double(configuration.rolloutsPerStep) / parameters.referenceBatch).squareRoot()
-        theta = [Double](repeating: 0, count: parameters.featureDimension)
-        memorisation = [Double](repeating: 0, count: population.trainSize)
-        gradient = theta
+            * pow(Double(configuration.rolloutsPerStep) / parameters.referenceBatch, parameters.learningRateExponent)
+        func zeros<T: Numeric>(_ count: Int, _: T.Type) -> UnsafeMutableBufferPointer<T> {
+            let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: count)
+            buffer.initialize(repeating: 0)
+            return buffer
+        }
+        thetaBuffer = zeros(parameters.featureDimension, Double.self)
+        gradient = zeros(parameters.featureDimension, Double.self)
+        memorisationBuffer = zeros(population.trainSize, Double.self)
+        order = zeros(population.trainSize, Int.self)
+        for i in 0..<population.trainSize { order[i] = i }
+        visited = zeros(configuration.problemsPerBatch, Int.self)
+        signals = zeros(configuration.problemsPerBatch, Double.self)
         let stream = UInt64(configuration.rolloutsPerProblem) &* 0x9E37_79B9_7F4A_7C15
             ^ UInt64(configuration.problemsPerBatch) &* 0xBF58_476D_1CE4_E5B9 ^ UInt64(configuration.fixedBatch ?? 0)
         rng = Xoshiro256StarStar(seed: configuration.seed, stream: stream)
         evaluationRNG = Xoshiro256StarStar(seed: configuration.seed, stream: ~stream)
-        order = Array(0..<population.trainSize)
         cursor = population.trainSize  // shuffle before the first step
+    }
+
+    deinit {
+        for buffer in [thetaBuffer, gradient, memorisationBuffer, signals] { buffer.deallocate() }
+        order.deallocate()
+        visited.deallocate()
     }
 
     /// Advances to `target` steps.
     func advance(to target: Int) {
-        while step < target { takeStep() }
+        var rng = self.rng
+        var counts = (groups: groups, allZero: allZero, allOne: allOne, rewardSum: rewardSum)
+        population.trainFeatures.storage.withUnsafeBufferPointer { features in
+            population.trainLogits.withUnsafeBufferPointer { logits in
+                while step < target {
+                    takeStep(features: features, logits: logits, rng: &rng, counts: &counts)
+                    step &+= 1
+                }
+            }
+        }
+        self.rng = rng
+        (groups, allZero, allOne, rewardSum) = counts
     }
 
     /// One GRPO step: B_p problems from the epoch's shuffled order, exact binomial successes per
     /// group, group-relative signals, the shared update with gradient noise, memorisation of each
     /// visited problem, and step-size damage.
-    private func takeStep() {
+    @inline(__always)
+    private func takeStep(features: UnsafeBufferPointer<Double>, logits: UnsafeBufferPointer<Double>,
+                          rng: inout Xoshiro256StarStar,
+                          counts: inout (groups: Int, allZero: Int, allOne: Int, rewardSum: Int)) {
         let p = parameters
         let d = p.featureDimension
         let n = configuration.rolloutsPerProblem
-        let features = population.trainFeatures.storage
-        let shift = -p.curvature * theta.reduce(0) { $0 + $1 * $1 } - damage
-        visited.removeAll(keepingCapacity: true)
-        signals.removeAll(keepingCapacity: true)
-        for b in 0..<configuration.problemsPerBatch {
-            _ = b
-            if cursor == order.count {
-                for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
+        let size = order.count
+        let theta = thetaBuffer, memorisation = memorisationBuffer
+        var norm = 0.0
+        for k in 0..<d { norm += theta[k] * theta[k] }
+        let shift = -p.curvature * norm - damage
+        var informative = 0
+        for _ in 0..<configuration.problemsPerBatch {
+            if cursor == size {
+                for i in stride(from: size - 1, to: 0, by: -1) { order.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
                 cursor = 0
             }
             let i = order[cursor]
             cursor &+= 1
-            var z = population.trainLogits[i] + memorisation[i] + shift
+            var z = logits[i] + memorisation[i] + shift
             let base = i &* d
             for k in 0..<d { z += features[base &+ k] * theta[k] }
             let successes = Binomial.sample(trials: n, probability: logistic(z), using: &rng)
-            groups &+= 1
-            rewardSum &+= successes
-            if successes == 0 { allZero &+= 1; continue }
-            if successes == n { allOne &+= 1; continue }
+            counts.groups &+= 1
+            counts.rewardSum &+= successes
+            if successes == 0 { counts.allZero &+= 1; continue }
+            if successes == n { counts.allOne &+= 1; continue }
             let mu = Double(successes) / Double(n)
-            visited.append(i)
-            signals.append(p.standardiseAdvantages ? (mu * (1 - mu)).squareRoot() : mu * (1 - mu))
+            visited[informative] = i
+            signals[informative] = p.standardiseAdvantages ? (mu * (1 - mu)).squareRoot() : mu * (1 - mu)
+            informative &+= 1
         }
-        let informative = visited.count
         let denominator = Double(p.filterZeroVariance ? max(informative, 1) : configuration.problemsPerBatch)
         let scale = learningRate / denominator
         for k in 0..<d { gradient[k] = 0 }
         var signalSum = 0.0
         let ownRate = scale * (p.coherentMemorisation + p.exposureMemorisation / Double(n).squareRoot())
         var stepDamage = 0.0
-        for (i, g) in zip(visited, signals) {
+        for j in 0..<informative {
+            let i = visited[j], g = signals[j]
             let base = i &* d
             for k in 0..<d { gradient[k] += g * features[base &+ k] }
             signalSum += g
@@ -207,14 +218,25 @@ final class RunState {
             memorisation[i] += own
             if own > p.stepThreshold { stepDamage += p.stepDamage * (own - p.stepThreshold) * (own - p.stepThreshold) }
         }
-        let noise = p.gradientNoise / denominator * (Double(informative) / Double(n)).squareRoot()
+        let noise = learningRate * p.gradientNoise / denominator * (Double(informative) / Double(n)).squareRoot()
         let pull = 2 * p.curvature * signalSum
         for k in 0..<d {
-            let g = gradient[k] - pull * theta[k]
-            theta[k] += scale * g + (noise > 0 ? learningRate * noise * Normal.standard(using: &rng) : 0)
+            theta[k] += scale * (gradient[k] - pull * theta[k]) + (noise > 0 ? noise * Normal.standard(using: &rng) : 0)
         }
         damage += stepDamage
-        step &+= 1
+    }
+
+    /// Metrics of the current step: the logits of every validation and train problem by two
+    /// BLAS products (Φᵀθ), exact expectations, a sampled avg@4, train pass-rate quantiles.
+    func evaluate() {
+        let theta = self.theta
+        let offset = -parameters.curvature * theta.reduce(0) { $0 + $1 * $1 } - damage
+        let validation = population.validationFeatures.multiplied(.transposed, by: theta)
+        let train = population.trainFeatures.multiplied(.transposed, by: theta)
+        let rewards = (0..<population.validationSize).map { j in logistic(population.validationLogits[j] + validation[j] + offset) }
+        let memorisation = memorisationBuffer
+        let rates = (0..<population.trainSize).map { i in logistic(population.trainLogits[i] + train[i] + memorisation[i] + offset) }
+        record(validationRewards: rewards, trainPassRates: rates)
     }
 
     /// Stores the metrics of the current step.
@@ -241,11 +263,9 @@ final class RunState {
             add(SimulationMetrics.fractionAllOne, Double(allOne) / Double(groups))
             add(.fractionZeroStd, Double(allZero + allOne) / Double(groups))
         }
-        let sorted = rates.sorted()
-        for (metric, q) in SimulationMetrics.trainPassRateQuantiles {
-            let position = q * Double(sorted.count - 1)
-            let low = Int(position.rounded(.down)), high = min(low + 1, sorted.count - 1)
-            add(metric, sorted[low] + (position - Double(low)) * (sorted[high] - sorted[low]))
+        for (metric, value) in zip(SimulationMetrics.trainPassRateQuantiles.map(\.0),
+                                   quantiles(rates, SimulationMetrics.trainPassRateQuantiles.map(\.1))) {
+            add(metric, value)
         }
         (groups, allZero, allOne, rewardSum) = (0, 0, 0, 0)
     }

@@ -167,6 +167,8 @@ public enum TestTimePlanWorkflow {
             judge = .init(voteAccuracy: JudgeModel(pairAccuracy: accuracy, votes: votes).voteAccuracy,
                           source: "converted from a pairwise accuracy \(accuracy) after \(votes) votes", measuredVotes: nil)
         case let .fromStore(path, label):
+            // For G > 2 the tallies pool groups with different passing fractions; the model's vote
+            // accuracy (a vote picks a passing candidate with probability a) is their pooled rate.
             let totals = try Store(path: path, createIfMissing: false).judgeVoteTotals(label: label)
             guard let measured = totals.voteAccuracy else {
                 throw WorkflowError.empty("\(path): no judge votes on mixed groups recorded\(label.map { " for \"\($0)\"" } ?? "") — run the executor first, or give --judge-vote-accuracy")
@@ -176,7 +178,7 @@ public enum TestTimePlanWorkflow {
             // Its sampling uncertainty, a Jeffreys posterior, joins the interval.
             var rng = Xoshiro256StarStar(seed: request.seed, stream: 0x6A75_6467)
             let posterior = Beta(alpha: Double(totals.correctVotes) + 0.5, beta: Double(totals.votes - totals.correctVotes) + 0.5)
-            judgeDraws = (0..<max(request.bootstrapResamples, 2)).map { _ in posterior.sample(using: &rng) }
+            judgeDraws = (0..<request.bootstrapResamples).map { _ in posterior.sample(using: &rng) }
         }
         let judgeModel = JudgeModel(voteAccuracy: judge.voteAccuracy)
 
@@ -190,7 +192,14 @@ public enum TestTimePlanWorkflow {
         let planner = PipelineModel(judge: judgeModel, refinement: request.refinement)
         if let fixed = request.fixed {
             mode = "fixed"
-            let cost = CostModel.cost(fixed.configuration, request.inputs)
+            let c = fixed.configuration
+            if fixed.selection == .select && c.iterations > 1 {
+                let kept = TournamentConfiguration.shrink(c.rollouts, to: c.priors, groupSize: c.groupSize).survivors
+                if kept != c.priors {
+                    notes.append("Select-K plays whole RTV rounds: with N = \(c.rollouts) and G = \(c.groupSize) it stops at K′ = \(kept) priors, not \(c.priors); the prediction and cost use \(kept).")
+                }
+            }
+            let cost = CostModel.cost(fixed.configuration, request.inputs, selection: fixed.selection)
             chosen = ScoredPipeline(pipeline: fixed, accuracy: planner.expectedAccuracy(model: population.model, pipeline: fixed),
                                     cost: cost, costValue: cost.value(in: request.unit, prices: request.inputs))
         } else {

@@ -79,5 +79,15 @@ struct AgentResultsTests {
         try Data(#"{"results": [{"task_id": "t", "is_resolved": "yes"}]}"#.utf8).write(to: URL(fileURLWithPath: badTrial))
         #expect(throws: ImportError.self) { try SolveRateSources.read([badTrial]) }
         #expect { try SolveRateSources.read([dir.path("missing.json")]) } throws: { ($0 as? ImportError)?.isMissingFile == true }
+        // A NAME= prefix cannot merge the systems of a multi-system counts file.
+        let counts = dir.path("two.csv")
+        try Data("system,task_id,trials,successes\na,t1,2,1\nb,t1,2,2\n".utf8).write(to: URL(fileURLWithPath: counts))
+        #expect { try SolveRateSources.read(["x=\(counts)"]) } throws: { "\($0)".contains("would merge them") }
+        #expect(try SolveRateSources.read([counts]).count == 2)
+        // Labels from another run's report are refused.
+        var options = SolveRateImportOptions()
+        options.labels = [try Self.fixture("auto-code-rover_acr-run-1_report.json")]
+        #expect { try SolveRateSources.read([try Self.fixture("deepseek_chat_dev_preds.json")], options: options) }
+            throws: { "\($0)".contains("not in the --labels report") }
     }
 }

@@ -65,3 +65,27 @@ struct SpecialFunctionTests {
         #expect(KolmogorovSmirnovTest(sample: (0..<1000).map { pow(Double($0) / 1000, 2) }, cdf: { $0 }).pValue < 1e-6)
     }
 }
+
+@Suite("Quantiles")
+struct QuantileTests {
+    /// Selection gives the same interpolated quantiles as a full sort (numpy's linear rule), on
+    /// random data with ties and on tiny inputs.
+    @Test func selectionMatchesSortedInterpolation() {
+        var rng = Xoshiro256StarStar(seed: 5)
+        for count in [1, 2, 3, 10, 101, 6000] {
+            for ties in [false, true] {
+                let values = (0..<count).map { _ in ties ? Double(Int(rng.nextUniform() * 7)) : rng.nextUniform() }
+                let qs = [0, 0.1, 0.25, 0.5, 0.75, 0.9, 1]
+                let sorted = values.sorted()
+                let expected = qs.map { q -> Double in
+                    let p = q * Double(count - 1), low = Int(p.rounded(.down)), high = min(low + 1, count - 1)
+                    return sorted[low] + (p - Double(low)) * (sorted[high] - sorted[low])
+                }
+                #expect(quantiles(values, qs) == expected, "count \(count) ties \(ties)")
+            }
+        }
+        // numpy.quantile([1, 2, 3, 4], [0.1, 0.5, 0.9]) = [1.3, 2.5, 3.7]
+        let q = quantiles([4, 1, 3, 2], [0.1, 0.5, 0.9])
+        for (a, b) in zip(q, [1.3, 2.5, 3.7]) { #expect(abs(a - b) < 1e-12) }
+    }
+}

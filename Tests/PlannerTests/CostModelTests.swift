@@ -18,8 +18,9 @@ struct CostModelTests {
         #expect(cost.rollouts == 32 && cost.summaries == 32)
         #expect(cost.judgeCalls == 216)
         #expect(cost.sequentialRounds == 4 + 2 + 4)
-        // Rollout tokens: 16 at full length plus 16 at 0.35 of it.
-        expectClose(cost.rolloutTokensIn, 16 * 400_000 * 1.35, relative: 1e-12)
+        // Rollout tokens: 16 at full length plus 16 at 0.35 of it, which also re-read their 4 priors
+        // (800 tokens each) at each of their 0.35 × 40 steps.
+        expectClose(cost.rolloutTokensIn, 16 * 400_000 * 1.35 + 16 * 4 * 800 * 40 * 0.35, relative: 1e-12)
         expectClose(cost.judgeTokensIn, 216 * (2_000 + 2 * 1_000), relative: 1e-12)
         expectClose(cost.summaryTokensOut, 32 * 800, relative: 1e-12)
         expectClose(cost.dollars(priceIn: 3e-6, priceOut: 15e-6), cost.tokensIn * 3e-6 + cost.tokensOut * 15e-6, relative: 1e-12)
@@ -33,6 +34,21 @@ struct CostModelTests {
             #expect(cost.sequentialRounds == 2 + tournament.rounds)
             #expect(cost.rollouts == n)
         }
+    }
+
+    /// Random-K judges nothing between iterations; a single rollout needs no summary and no judge.
+    @Test func randomKAndSingleRolloutsPayOnlyForWhatTheyUse() {
+        let c = PipelineConfiguration(rollouts: 16, groupSize: 2, votes: 8, priors: 4, iterations: 2)
+        let random = CostModel.cost(c, Self.inputs, selection: .random)
+        #expect(random.judgeCalls == 120 && random.sequentialRounds == 2 + 2 + 4)
+        let single = CostModel.cost(PipelineConfiguration(rollouts: 1), Self.inputs)
+        #expect(single.summaries == 0 && single.judgeCalls == 0 && single.sequentialRounds == 1)
+        #expect(single.summaryTokensIn == 0 && single.summaryTokensOut == 0)
+        // Select-K that cannot stop at K reads the K′ it keeps: N = 12, G = 2 stops at 3 for K = 4.
+        #expect(TournamentConfiguration.shrink(12, to: 4, groupSize: 2).survivors == 3)
+        let overshoot = CostModel.cost(PipelineConfiguration(rollouts: 12, groupSize: 2, votes: 1, priors: 4, iterations: 2), Self.inputs)
+        let exact = CostModel.cost(PipelineConfiguration(rollouts: 12, groupSize: 2, votes: 1, priors: 3, iterations: 2), Self.inputs)
+        #expect(overshoot == exact)
     }
 
     @Test func moreOfAnythingNeverCostsLess() {

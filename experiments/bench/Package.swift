@@ -13,6 +13,8 @@ let package = Package(
             dependencies: [
                 .product(name: "NumericCore", package: "IsoPlan"),
                 .product(name: "ScalingLaws", package: "IsoPlan"),
+                .product(name: "RLSim", package: "IsoPlan"),
+                .product(name: "Domain", package: "IsoPlan"),
             ]
         )
     ]

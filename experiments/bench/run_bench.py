@@ -18,7 +18,11 @@ experiments/bench/results/latest.json (foundation) and results/fitting.json.
   (d) 1,000 bootstrap fits of the ScaleRL sigmoid on 50 points, same data, resample indices and
       bounds on both sides: ours on 2 threads and on 1 vs a scipy curve_fit loop.
 
-Usage: python3 experiments/bench/run_bench.py [--quick] [--suite foundation|fitting|all]
+  (e) The isocompute-q1-easy sweep of the RL simulator (39 configurations, D = 6,000, V = 300,
+      3 seeds, C_max = 1e7): isoplan's RLSim on 2 threads vs the numpy reference
+      (experiments/reference/rlsim_reference.py, vectorised over seeds); 3 interleaved rounds.
+
+Usage: python3 experiments/bench/run_bench.py [--quick] [--suite foundation|fitting|rlsim|all]
 """
 import argparse
 import json
@@ -112,13 +116,45 @@ print(json.dumps({"bench": "binomial", "side": "numpy", "draws": int(p.size), "m
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
-    parser.add_argument("--suite", choices=["foundation", "fitting", "all"], default="all")
+    parser.add_argument("--suite", choices=["foundation", "fitting", "rlsim", "all"], default="all")
     args = parser.parse_args()
     binary = build_swift()
     if args.suite in ("foundation", "all"):
         foundation(binary, args.quick)
     if args.suite in ("fitting", "all"):
         fitting(binary, args.quick)
+    if args.suite in ("rlsim", "all"):
+        rlsim(binary, args.quick)
+
+
+def rlsim(binary, quick):
+    """The q1-easy sweep, both sides interleaved; isoplan on 2 threads, numpy single-process."""
+    grid = ",".join(f"{1 << e}:{bp}" for bp in (32, 64, 128, 256, 512, 1024) for e in range(3, 12) if bp * (1 << e) <= 65536)
+    budget = "1e6" if quick else "1e7"
+    args = ["easy", "6000", "300", budget, "3", grid]
+    reference = os.path.join(os.path.dirname(HERE), "reference", "rlsim_reference.py")
+    params = os.path.join(os.path.dirname(os.path.dirname(HERE)), "Sources", "RLSim", "Resources", "parameters.json")
+    rounds = 1 if quick else 3
+    runs = {"isoplan": [], "numpy": []}
+    for r in range(rounds):
+        order = [("isoplan", [binary, "rlsim-sweep"] + args),
+                 ("numpy", [sys.executable, reference, "sweep", params] + args + ["--summary"])]
+        if r % 2:
+            order.reverse()
+        for side, cmd in order:
+            runs[side].append(run_json(cmd, 1))
+    ours = float(np.median([x["median_s"] for x in runs["isoplan"]]))
+    peer = float(np.median([x["median_s"] for x in runs["numpy"]]))
+    results = {"machine": machine(), "rounds": rounds, "grid": grid, "budget": budget, "isoplan_s": [x["median_s"] for x in runs["isoplan"]],
+               "numpy_s": [x["median_s"] for x in runs["numpy"]], "median_isoplan_s": ours, "median_numpy_s": peer,
+               "ratio": peer / ours, "mean_best_val": {"isoplan": runs["isoplan"][-1]["mean_best_val"],
+                                                       "numpy": runs["numpy"][-1]["mean_best_val"]}}
+    print(f"rlsim isocompute-q1-easy sweep (39 configs x 3 seeds, C_max {budget}; median of {rounds} interleaved rounds):")
+    print(f"  isoplan {ours:.2f} s (2 threads)   numpy {peer:.2f} s   ratio {peer / ours:.1f}x   "
+          f"mean best val {results['mean_best_val']['isoplan']:.4f} / {results['mean_best_val']['numpy']:.4f}")
+    os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
+    with open(os.path.join(HERE, "results", "rlsim.json"), "w") as f:
+        json.dump(results, f, indent=1)
 
 
 def fitting(binary, quick):

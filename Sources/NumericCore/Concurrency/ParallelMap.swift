@@ -1,18 +1,21 @@
 import Dispatch
+import Synchronization
 
 /// Maps `0..<count` through `body` on `workers` threads, each with its own state from `makeState`
-/// (a solver with its buffers); results come back in index order, so scheduling cannot change them.
+/// (a solver with its buffers). Indices are handed out dynamically (an atomic counter), so uneven
+/// items balance across threads; results come back in index order, so scheduling cannot change them.
 public func parallelMap<State, T: Sendable>(
     count: Int, workers: Int, makeState: @escaping @Sendable () -> State, _ body: @escaping @Sendable (State, Int) -> T
 ) -> [T] {
     let box = ResultBox<T>(count: count)
     let threads = max(1, min(workers, count))
-    DispatchQueue.concurrentPerform(iterations: threads) { worker in
+    let next = Atomic<Int>(0)
+    DispatchQueue.concurrentPerform(iterations: threads) { _ in
         let state = makeState()
-        var i = worker
-        while i < count {
+        while true {
+            let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
+            guard i < count else { break }
             box.store(body(state, i), at: i)
-            i += threads
         }
     }
     return box.values()

@@ -101,6 +101,11 @@ extension PlanCommand {
                                    valueName: "f"))
         var refinedFraction = 0.5
 
+        @Option(name: .customLong("steps-per-rollout"),
+                help: ArgumentHelp("Agent steps of an iteration-0 rollout: refined rollouts re-read their priors at each step.",
+                                   valueName: "n"))
+        var stepsPerRollout = 40.0
+
         @Option(name: .customLong("trajectory-tokens"), help: ArgumentHelp("Tokens a summary call reads (the trajectory).", valueName: "n"))
         var trajectoryTokens = 40_000.0
 
@@ -116,14 +121,14 @@ extension PlanCommand {
         var judgeTokensOut = 300.0
 
         // Search and models.
-        @Option(name: .customLong("max-rollouts"), help: ArgumentHelp("Largest N searched.", valueName: "n"))
-        var maxRollouts = 64
+        @Option(name: .customLong("max-rollouts"), help: ArgumentHelp("Largest N searched (default 64, at most 256).", valueName: "n"))
+        var maxRollouts: Int?
 
-        @Option(name: .customLong("max-iterations"), help: ArgumentHelp("Largest T searched (1: RTV only).", valueName: "n"))
-        var maxIterations = 3
+        @Option(name: .customLong("max-iterations"), help: ArgumentHelp("Largest T searched (default 3; 1: RTV only).", valueName: "n"))
+        var maxIterations: Int?
 
-        @Option(help: ArgumentHelp("Prior selection searched: select, random or both.", valueName: "mode"))
-        var selection = "select"
+        @Option(help: ArgumentHelp("Prior selection searched: select (default), random or both.", valueName: "mode"))
+        var selection: String?
 
         @Option(name: .customLong("refinement-table"),
                 help: ArgumentHelp("Refined-rollout success with 0…K passing priors, comma-separated; fits the logistic (default: the reference's Table 2).",
@@ -143,7 +148,9 @@ extension PlanCommand {
                 throw ValidationError("give the population with --solve-rates FILE or --pass-at-1 P (one of them)")
             }
             if let passAt1, !(passAt1 > 0 && passAt1 < 1) { throw ValidationError("--pass-at-1 must lie in (0, 1)") }
-            if let concentration, !(concentration > 0) { throw ValidationError("--concentration must be positive") }
+            if let concentration, !(concentration > 0 && concentration <= 1e6) {
+                throw ValidationError("--concentration must lie in (0, 1e6]")
+            }
             if concentration != nil && passAt1 == nil { throw ValidationError("--concentration goes with --pass-at-1") }
             let judges = [judgeVoteAccuracy != nil, judgePairAccuracy != nil, judgeFromStore].filter { $0 }.count
             guard judges == 1 else {
@@ -152,29 +159,45 @@ extension PlanCommand {
             for (name, value) in [("--judge-vote-accuracy", judgeVoteAccuracy), ("--judge-pair-accuracy", judgePairAccuracy)] {
                 if let value, !(value >= 0 && value <= 1) { throw ValidationError("\(name) must lie in [0, 1]") }
             }
-            guard judgePairVotes >= 1 else { throw ValidationError("--judge-pair-votes must be ≥ 1") }
+            guard judgePairVotes >= 1 && judgePairVotes <= 64 else { throw ValidationError("--judge-pair-votes must lie in 1…64") }
+            if judgeLabel != nil && !judgeFromStore { throw ValidationError("--judge-label goes with --judge-from-store") }
             guard CostUnit(rawValue: unit) != nil else { throw ValidationError("--unit must be usd or tokens, got \"\(unit)\"") }
             let modes = [budget != nil, targetAccuracy != nil, config != nil].filter { $0 }.count
             guard modes == 1 else { throw ValidationError("give exactly one of --budget, --target-accuracy, --config") }
-            if let budget, !(budget > 0) { throw ValidationError("--budget must be positive") }
+            if let budget, !(budget > 0 && budget.isFinite) { throw ValidationError("--budget must be a positive number") }
             if let targetAccuracy, !(targetAccuracy > 0 && targetAccuracy < 1) { throw ValidationError("--target-accuracy must lie in (0, 1)") }
             if let maxRounds, maxRounds < 2 { throw ValidationError("--max-rounds must be ≥ 2 (a rollout and a summary wave)") }
-            if let config { do { _ = try TestTimePipeline(specification: config) } catch { throw ValidationError("--config: \(error)") } }
+            if let config {
+                let pipeline: TestTimePipeline
+                do { pipeline = try TestTimePipeline(specification: config) } catch { throw ValidationError("--config: \(error)") }
+                guard pipeline.configuration.rollouts <= 512 && pipeline.configuration.groupSize <= 16 && pipeline.configuration.votes <= 64
+                    && pipeline.configuration.iterations <= 8 else {
+                    throw ValidationError("--config: N ≤ 512, G ≤ 16, V ≤ 64 and T ≤ 8 are supported")
+                }
+                if maxRounds != nil || selection != nil || maxRollouts != nil || maxIterations != nil {
+                    throw ValidationError("--config predicts one configuration: --max-rounds, --selection, --max-rollouts and --max-iterations shape a search")
+                }
+            }
             for (name, value) in [("--price-in", priceIn), ("--price-out", priceOut), ("--tokens-in-per-rollout", tokensInPerRollout),
                                   ("--tokens-out-per-rollout", tokensOutPerRollout), ("--trajectory-tokens", trajectoryTokens),
                                   ("--summary-tokens", summaryTokens), ("--judge-tokens", judgeTokens), ("--judge-tokens-out", judgeTokensOut)]
             where !(value >= 0) { throw ValidationError("\(name) must be ≥ 0") }
-            guard refinedFraction > 0 else { throw ValidationError("--refined-fraction must be positive") }
-            guard maxRollouts >= 1, maxIterations >= 1 else { throw ValidationError("--max-rollouts and --max-iterations must be ≥ 1") }
-            guard ["select", "random", "both"].contains(selection) else { throw ValidationError("--selection must be select, random or both") }
+            guard refinedFraction > 0 && stepsPerRollout >= 0 else {
+                throw ValidationError("--refined-fraction must be positive and --steps-per-rollout ≥ 0")
+            }
+            if let maxRollouts, !(1...256).contains(maxRollouts) { throw ValidationError("--max-rollouts must lie in 1…256") }
+            if let maxIterations, !(1...5).contains(maxIterations) { throw ValidationError("--max-iterations must lie in 1…5") }
+            if let selection, !["select", "random", "both"].contains(selection) {
+                throw ValidationError("--selection must be select, random or both")
+            }
             if let refinementTable {
                 let values = refinementTable.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
                 guard values.count >= 2, values.allSatisfy({ $0.map { $0 >= 0 && $0 <= 1 } ?? false }) else {
                     throw ValidationError("--refinement-table needs two or more probabilities in [0, 1]")
                 }
             }
-            if let tasks, tasks < 1 { throw ValidationError("--tasks must be ≥ 1") }
-            guard bootstrap == 0 || bootstrap >= 2 else { throw ValidationError("--bootstrap needs 0 or at least 2 refits") }
+            if let tasks, !(1...100_000).contains(tasks) { throw ValidationError("--tasks must lie in 1…100000") }
+            guard bootstrap == 0 || (2...2000).contains(bootstrap) else { throw ValidationError("--bootstrap needs 0 or 2…2000 refits") }
         }
 
         var request: TestTimePlanRequest {
@@ -187,6 +210,7 @@ extension PlanCommand {
             var inputs = CostInputs(rolloutTokensIn: tokensInPerRollout, rolloutTokensOut: tokensOutPerRollout,
                                     priceIn: priceIn / 1e6, priceOut: priceOut / 1e6)
             inputs.refinedRolloutFraction = refinedFraction
+            inputs.stepsPerRollout = stepsPerRollout
             inputs.summaryTokensIn = trajectoryTokens
             inputs.summaryTokensOut = summaryTokens
             inputs.judgeTokensBase = judgeTokens
@@ -199,10 +223,12 @@ extension PlanCommand {
             request.targetAccuracy = targetAccuracy
             request.maxRounds = maxRounds
             request.fixed = config.map { try! TestTimePipeline(specification: $0) }
-            request.space.rollouts = request.space.rollouts.filter { $0 <= maxRollouts }
-            if maxRollouts > 64 { request.space.rollouts += stride(from: 80, through: maxRollouts, by: 16) }
-            request.space.maxIterations = maxIterations
-            request.space.selections = selection == "both" ? [.select, .random] : [PriorSelection(rawValue: selection)!]
+            let largest = maxRollouts ?? 64
+            request.space.rollouts = request.space.rollouts.filter { $0 < largest }
+                + stride(from: 80, to: largest, by: 16).filter { $0 > 64 } + [largest]
+            request.space.maxIterations = maxIterations ?? 3
+            let mode = selection ?? "select"
+            request.space.selections = mode == "both" ? [.select, .random] : [PriorSelection(rawValue: mode)!]
             if let refinementTable {
                 request.refinement = .fit(table: refinementTable.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces))! })
             }

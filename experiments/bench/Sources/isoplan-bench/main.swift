@@ -4,12 +4,15 @@
 //   isoplan-bench binomial <trials> <p-file (float64 little-endian)> <repeats> <seed>
 //   isoplan-bench chinchilla <datadir> <workers> <repeats>
 //   isoplan-bench scalerl-bootstrap <datadir> <workers> <repeats>
+//   isoplan-bench rlsim-sweep <difficulty> <D> <V> <budget> <seeds> <grid n:bp,…>
 //
 // The fitting benchmarks read the files `peers/fit_peers.py prepare <datadir>` writes.
 //
 // Thread count comes from OPENBLAS_NUM_THREADS, set by the driver (run_bench.py).
+import Domain
 import Foundation
 import NumericCore
+import RLSim
 import ScalingLaws
 
 func seconds(_ body: () -> Void) -> Double {
@@ -42,6 +45,24 @@ guard args.count >= 2 else {
 }
 
 switch args[1] {
+case "rlsim-sweep":
+    // One whole sweep (every configuration × seed, C_max each), both cores, runs in memory.
+    let difficulty = Difficulty(rawValue: args[2])!, problems = Int(args[3])!, validation = Int(args[4])!
+    let budget = Double(args[5])!, seeds = Int(args[6])!
+    let configs = args[7].split(separator: ",").flatMap { item -> [SimulationConfiguration] in
+        let parts = item.split(separator: ":").map { Int($0)! }
+        return (0..<seeds).map { SimulationConfiguration(rolloutsPerProblem: parts[0], problemsPerBatch: parts[1], budget: budget, seed: UInt64($0)) }
+    }
+    let simulator = Simulator(source: .difficulty(difficulty), trainSize: problems, validationSize: validation)
+    var runs: [SimulatedRun] = []
+    let elapsed = seconds {
+        runs = try! simulator.run(configs) { Run(name: $0.runName(prefix: "b"), source: "sim", rolloutsPerProblem: $0.rolloutsPerProblem,
+                                                 problemsPerBatch: $0.problemsPerBatch) }
+    }
+    let best = runs.map { $0.points.filter { $0.metric == .validationReward }.map(\.value).max()! }
+    emit(["bench": "rlsim", "side": "isoplan", "median_s": elapsed, "runs": runs.count, "workers": simulator.workers,
+          "mean_best_val": best.reduce(0, +) / Double(best.count)])
+
 case "gemm":
     let n = Int(args[2])!, repeats = Int(args[3])!
     var rng = Xoshiro256StarStar(seed: 1)
