@@ -144,17 +144,23 @@ extension Store {
         try validate(run, points)
         let path = self.path
         return try write { db in
-            var record = RunRecord(run)
-            record.id = nil
-            do {
-                try record.insert(db)
-            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
-                throw StoreError.duplicateRunName(path: path, name: run.name)
-            }
-            guard let runID = record.id else { throw StoreError.sqlite(path: path, message: "no row id after insert") }
-            try Store.insertPoints(points, runID: runID, db: db)
-            return record.run
+            let stored = try Store.insertRun(run, db: db, path: path)
+            try Store.insertPoints(points, runID: stored.id!, db: db)
+            return stored
         }
+    }
+
+    /// Inserts a run row (inside a caller's transaction); a taken name is `duplicateRunName`.
+    static func insertRun(_ run: Run, db: Database, path: String) throws -> Run {
+        var record = RunRecord(run)
+        record.id = nil
+        do {
+            try record.insert(db)
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw StoreError.duplicateRunName(path: path, name: run.name)
+        }
+        guard record.id != nil else { throw StoreError.sqlite(path: path, message: "no row id after insert") }
+        return record.run
     }
 
     /// Appends points to a stored run in one transaction.
@@ -172,14 +178,14 @@ extension Store {
         }
     }
 
-    private static func insertPoints(_ points: [MetricPoint], runID: Int64, db: Database) throws {
+    static func insertPoints(_ points: [MetricPoint], runID: Int64, db: Database) throws {
         for point in points {
             var record = PointRecord(point, runId: runID)
             try record.insert(db)
         }
     }
 
-    private func validate(_ run: Run, _ points: [MetricPoint]) throws(StoreError) {
+    func validate(_ run: Run, _ points: [MetricPoint]) throws(StoreError) {
         do throws(DomainError) { try run.validate() } catch {
             throw .invalidValue(path: path, detail: "run \"\(run.name)\": \(error)")
         }

@@ -19,7 +19,7 @@ struct CLITests {
         let result = try CommandRunner.run(["--db", path, "db", "info", "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         let info = try JSONDecoder().decode(Info.self, from: Data(result.stdout.utf8))
-        #expect(info.schemaVersion == 4)
+        #expect(info.schemaVersion == 5)
         #expect(info.counts == ["run": 0, "point": 0, "fit": 0, "judgeTally": 0])
         #expect(info.journalMode == "wal")
         #expect(FileManager.default.fileExists(atPath: path))
@@ -48,7 +48,7 @@ struct CLITests {
         #expect(result.status == 0)
         #expect(result.stdout.contains("schema"))
         #expect(result.stdout.contains("run rows"))
-        #expect(result.stdout.contains("4 (v1-runs-and-points, v2-fits, v3-judge-tallies, v4-run-sweeps)"))
+        #expect(result.stdout.contains("5 (v1-runs-and-points, v2-fits, v3-judge-tallies, v4-run-sweeps, v5-imported-files)"))
     }
 
     @Test func randomBytesExit65WithOneLineNamingTheFile() throws {
@@ -68,7 +68,7 @@ struct CLITests {
         let result = try CommandRunner.run(["db", "info", "--db", dir.path("m.sqlite"), "--format", "markdown"])
         #expect(result.status == 0)
         #expect(result.stdout.hasPrefix("| field | value |\n|---|---|\n"))
-        #expect(result.stdout.contains("| schema | 4 (v1-runs-and-points, v2-fits, v3-judge-tallies, v4-run-sweeps) |"))
+        #expect(result.stdout.contains("| schema | 5 (v1-runs-and-points, v2-fits, v3-judge-tallies, v4-run-sweeps, v5-imported-files) |"))
     }
 
     @Test func emptyDatabasePathIsAUsageError() throws {
@@ -385,5 +385,30 @@ struct SimulateCLITests {
             #expect(result.stderr.contains(fragment), "\(result.stderr)")
         }
         #expect(!FileManager.default.fileExists(atPath: db))  // refused before any work, nothing created
+    }
+}
+
+@Suite("isoplan import")
+struct ImportCLITests {
+    @Test func importsAndExplainsBadInput() throws {
+        let dir = try TemporaryDirectory()
+        let db = dir.path("i.sqlite")
+        let log = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("IngestTests/Fixtures/verl-data_gemma-2-2b-it-ppo_gsm8k_2024-12.log").path
+        let missing = try CommandRunner.run(["import", "verl", log, "--bp", "512", "--db", db])
+        #expect(missing.status == 64 && missing.stderr.contains("missing --n"))
+        let manifest = dir.path("manifest.csv")
+        try Data("file,n,bp,name\n\(log),4,512,gemma-ppo\n".utf8).write(to: URL(fileURLWithPath: manifest))
+        let ok = try CommandRunner.run(["import", "verl", "--manifest", manifest, "--db", db, "--json"])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        struct Result: Decodable { let run: String; let action: String; let canonical: [String: String] }
+        let results = try JSONDecoder().decode([Result].self, from: Data(ok.stdout.utf8))
+        #expect(results.count == 1 && results[0].run == "gemma-ppo" && results[0].canonical["val_reward"] == "test_score/openai/gsm8k")
+        let bad = dir.path("bad.log")
+        try Data("(x) step:1 - a:1\n(x) step:2 - broken\n".utf8).write(to: URL(fileURLWithPath: bad))
+        let malformed = try CommandRunner.run(["import", "verl", bad, "--n", "4", "--bp", "8", "--db", db])
+        #expect(malformed.status == 65 && malformed.stderr.contains("bad.log:2"))
+        let none = try CommandRunner.run(["import", "trl", dir.path("nope.json"), "--n", "4", "--bp", "8", "--db", db])
+        #expect(none.status == 66)
     }
 }

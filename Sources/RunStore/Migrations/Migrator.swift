@@ -12,6 +12,7 @@ enum Migrations {
         migrator.registerMigration(V2Fits.identifier, migrate: V2Fits.migrate)
         migrator.registerMigration(V3JudgeTallies.identifier, migrate: V3JudgeTallies.migrate)
         migrator.registerMigration(V4RunSweeps.identifier, migrate: V4RunSweeps.migrate)
+        migrator.registerMigration(V5ImportedFiles.identifier, migrate: V5ImportedFiles.migrate)
         return migrator
     }
 

@@ -1,0 +1,156 @@
+import ArgumentParser
+import Foundation
+import Ingest
+import RunStore
+import Workflows
+
+/// `isoplan import …`: training logs into stored runs.
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import training logs (verl, TRL, CSV / W&B) as runs: one run per file, points under canonical metric names.",
+        discussion: """
+            Each file becomes a run with its allocation (--n, --bp, or a --manifest). Cumulative \
+            rollouts are step·B_p·n; tokens come from the log's token count or response length, \
+            else --tokens-per-rollout. Framework metric names map onto canonical ones (val_reward, \
+            val_best@k, val_worst@k, train_reward, frac_zero_std, response_length) and every raw \
+            name is kept. Re-importing the same content does nothing; a log that has grown updates \
+            its run; --run NAME appends a resumed run's log to an existing run. A malformed line \
+            fails as file:line: reason and nothing of that file is written.
+            """,
+        subcommands: [Verl.self, TRL.self, CSV.self])
+}
+
+/// What every import subcommand takes: files or a manifest, and the allocation.
+struct ImportOptions: ParsableArguments {
+    @Argument(help: ArgumentHelp("Log files (or use --manifest).", valueName: "file"))
+    var files: [String] = []
+
+    @Option(name: .customLong("n"), help: ArgumentHelp("Rollouts per problem n of the run(s).", valueName: "n"))
+    var rolloutsPerProblem: Int?
+
+    @Option(name: .customLong("bp"), help: ArgumentHelp("Problems per batch B_p of the run(s).", valueName: "B_p"))
+    var problemsPerBatch: Int?
+
+    @Option(name: .customLong("tokens-per-rollout"), help: ArgumentHelp("Tokens per rollout, when the log has no length metric.", valueName: "T"))
+    var tokensPerRollout: Double?
+
+    @Option(help: ArgumentHelp("CSV with one row per file: file,n,bp[,tokens_per_rollout,name].", valueName: "file"))
+    var manifest: String?
+
+    @Option(help: ArgumentHelp("Name of the run (one file only; default: the file name).", valueName: "name"))
+    var name: String?
+
+    @Option(name: .customLong("run"), help: ArgumentHelp("Append to this existing run instead.", valueName: "name"))
+    var appendTo: String?
+
+    func validate() throws {
+        if manifest != nil {
+            guard files.isEmpty, rolloutsPerProblem == nil, problemsPerBatch == nil, name == nil else {
+                throw ValidationError("--manifest lists the files and their allocations: give no files, --n, --bp or --name with it")
+            }
+            return
+        }
+        guard !files.isEmpty else { throw ValidationError("give log files or --manifest FILE") }
+        guard let n = rolloutsPerProblem else { throw ValidationError("missing --n (rollouts per problem of the run)") }
+        guard let bp = problemsPerBatch else { throw ValidationError("missing --bp (problems per batch of the run)") }
+        guard n >= 1, bp >= 1 else { throw ValidationError("--n and --bp must be ≥ 1") }
+        if name != nil && files.count > 1 { throw ValidationError("--name names one run: give one file") }
+        if let tokensPerRollout, !(tokensPerRollout > 0) { throw ValidationError("--tokens-per-rollout must be positive") }
+    }
+
+    /// One request per file, from the arguments or the manifest.
+    func requests(_ format: ImportRequest.Format) throws -> [ImportRequest] {
+        guard let manifest else {
+            return files.map { file in
+                var request = ImportRequest(format: format, file: file, rolloutsPerProblem: rolloutsPerProblem!, problemsPerBatch: problemsPerBatch!)
+                request.tokensPerRollout = tokensPerRollout
+                request.name = name
+                request.appendTo = appendTo
+                return request
+            }
+        }
+        let table = try CSVTable(contentsOf: manifest)
+        let (fileColumn, nColumn, bpColumn) = (try table.columnIndex("file"), try table.columnIndex("n"), try table.columnIndex("bp"))
+        let tokensColumn = try? table.columnIndex("tokens_per_rollout"), nameColumn = try? table.columnIndex("name")
+        let base = URL(fileURLWithPath: manifest).deletingLastPathComponent()
+        return try table.rows.map { row in
+            let field = { (i: Int) in row.fields[i].trimmingCharacters(in: .whitespaces) }
+            guard let n = Int(field(nColumn)), let bp = Int(field(bpColumn)), n >= 1, bp >= 1 else {
+                throw ImportError.malformed(file: manifest, line: row.line, reason: "n and bp must be whole numbers ≥ 1")
+            }
+            let path = field(fileColumn).hasPrefix("/") ? field(fileColumn) : base.appendingPathComponent(field(fileColumn)).path
+            var request = ImportRequest(format: format, file: path, rolloutsPerProblem: n, problemsPerBatch: bp)
+            request.tokensPerRollout = tokensColumn.flatMap { Double(field($0)) } ?? tokensPerRollout
+            request.name = nameColumn.map(field).flatMap { $0.isEmpty ? nil : $0 }
+            request.appendTo = appendTo
+            return request
+        }
+    }
+}
+
+extension ImportCommand {
+    struct Verl: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import verl logs: the file logger's JSONL or console logs (ANSI codes, resumed runs, old and new keys).")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var options: ImportOptions
+        func run() throws { try runImports(options, format: .verl, global: global) }
+    }
+
+    struct TRL: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "trl", abstract: "Import TRL trainer_state.json files (log_history; old and new GRPO key sets).")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var options: ImportOptions
+        func run() throws { try runImports(options, format: .trl, global: global) }
+    }
+
+    struct CSV: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "csv", abstract: "Import a metrics CSV or W&B history export with a column mapping.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var options: ImportOptions
+
+        @Option(name: .customLong("step-col"), help: ArgumentHelp("The step column.", valueName: "column"))
+        var stepColumn = "_step"
+
+        @Option(name: .customLong("metric-col"),
+                help: ArgumentHelp("A metric and its column, NAME=COLUMN (repeat; default: every column under its own name).",
+                                   valueName: "name=column"))
+        var metricColumns: [String] = []
+
+        func validate() throws {
+            for item in metricColumns where !item.contains("=") {
+                throw ValidationError("--metric-col takes NAME=COLUMN, got \"\(item)\"")
+            }
+        }
+
+        func run() throws {
+            let metrics = metricColumns.isEmpty ? nil : metricColumns.map { item -> (name: String, column: String) in
+                let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+                return (parts[0], parts[1])
+            }
+            try runImports(options, format: .csv(stepColumn: stepColumn, metrics: metrics), global: global)
+        }
+    }
+}
+
+/// Imports every requested file (each its own transaction) and prints what happened.
+func runImports(_ options: ImportOptions, format: ImportRequest.Format, global: GlobalOptions) throws {
+    do {
+        let store = try Store(path: global.databasePath)
+        var results: [ImportResult] = []
+        for request in try options.requests(format) { results.append(try ImportWorkflow.run(request, store: store)) }
+        switch global.outputFormat {
+        case .json: print(try jsonString(results))
+        case .table, .md, .markdown:
+            print(table(header: ["file", "run", "action", "steps", "points", "canonical metrics"], rows: results.map { r in
+                [(r.file as NSString).lastPathComponent, r.run, r.action.rawValue, String(r.steps), String(r.points),
+                 r.canonical.keys.sorted().joined(separator: ", ")]
+            }, format: global.outputFormat))
+        }
+    } catch {
+        throw reportFailure(error)
+    }
+}
