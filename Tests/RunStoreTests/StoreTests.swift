@@ -23,8 +23,8 @@ struct StoreTests {
         let dir = try TemporaryDirectory()
         let store = try Store(path: dir.path("new.sqlite"))
         let info = try store.info()
-        #expect(info.schemaVersion == 5)
-        #expect(info.migrations == ["v1-runs-and-points", "v2-fits", "v3-judge-tallies", "v4-run-sweeps", "v5-imported-files"])
+        #expect(info.schemaVersion == 6)
+        #expect(info.migrations == ["v1-runs-and-points", "v2-fits", "v3-judge-tallies", "v4-run-sweeps", "v5-imported-files", "v6-plans"])
         #expect(info.counts == ["run": 0, "point": 0, "fit": 0, "judgeTally": 0])
         #expect(info.journalMode == "wal")
     }
@@ -173,7 +173,7 @@ struct StoreTests {
         try FileManager.default.copyItem(atPath: fixture.path, toPath: path)
         let store = try Store(path: path)
         // Opening migrates the version-1 file to the latest schema and keeps its rows.
-        #expect(try store.info().schemaVersion == 5)
+        #expect(try store.info().schemaVersion == 6)
         let runs = try store.runs()
         #expect(runs.map(\.name) == ["fixture-n8-bp32"])
         let points = try store.points(ofRun: runs[0].id!)

@@ -19,7 +19,7 @@ struct CLITests {
         let result = try CommandRunner.run(["--db", path, "db", "info", "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         let info = try JSONDecoder().decode(Info.self, from: Data(result.stdout.utf8))
-        #expect(info.schemaVersion == 5)
+        #expect(info.schemaVersion == 6)
         #expect(info.counts == ["run": 0, "point": 0, "fit": 0, "judgeTally": 0])
         #expect(info.journalMode == "wal")
         #expect(FileManager.default.fileExists(atPath: path))
@@ -48,7 +48,7 @@ struct CLITests {
         #expect(result.status == 0)
         #expect(result.stdout.contains("schema"))
         #expect(result.stdout.contains("run rows"))
-        #expect(result.stdout.contains("5 (v1-runs-and-points, v2-fits, v3-judge-tallies, v4-run-sweeps, v5-imported-files)"))
+        #expect(result.stdout.contains("6 (v1-runs-and-points, v2-fits, v3-judge-tallies, v4-run-sweeps, v5-imported-files, v6-plans)"))
     }
 
     @Test func randomBytesExit65WithOneLineNamingTheFile() throws {
@@ -68,7 +68,7 @@ struct CLITests {
         let result = try CommandRunner.run(["db", "info", "--db", dir.path("m.sqlite"), "--format", "markdown"])
         #expect(result.status == 0)
         #expect(result.stdout.hasPrefix("| field | value |\n|---|---|\n"))
-        #expect(result.stdout.contains("| schema | 5 (v1-runs-and-points, v2-fits, v3-judge-tallies, v4-run-sweeps, v5-imported-files) |"))
+        #expect(result.stdout.contains("| schema | 6 (v1-runs-and-points, v2-fits, v3-judge-tallies, v4-run-sweeps, v5-imported-files, v6-plans) |"))
     }
 
     @Test func emptyDatabasePathIsAUsageError() throws {
@@ -410,5 +410,32 @@ struct ImportCLITests {
         #expect(malformed.status == 65 && malformed.stderr.contains("bad.log:2"))
         let none = try CommandRunner.run(["import", "trl", dir.path("nope.json"), "--n", "4", "--bp", "8", "--db", db])
         #expect(none.status == 66)
+    }
+}
+
+@Suite("isoplan plan train")
+struct PlanTrainCLITests {
+    struct Plan: Decodable { let rolloutsPerProblem, problemsPerBatch, steps: Int; let lawSource: String; let id: Int64? }
+
+    @Test func presetLawThenAStoredFitWins() throws {
+        let dir = try TemporaryDirectory()
+        let db = dir.path("p.sqlite")
+        let preset = try CommandRunner.run(["plan", "train", "--budget", "1e6", "--difficulty", "easy", "--db", db, "--json"])
+        #expect(preset.status == 0, "\(preset.stderr)")
+        let plan = try JSONDecoder().decode(Plan.self, from: Data(preset.stdout.utf8))
+        #expect(plan.rolloutsPerProblem == 128 && plan.lawSource == "preset:q1-easy" && plan.id != nil)
+        let verl = try CommandRunner.run(["plan", "train", "--budget", "2e6", "--db", db, "--export", "verl"])
+        #expect(verl.stdout.contains("actor_rollout_ref.rollout.n=256"))
+        // A simulated sweep and its frontier fit become the law of later plans (without --law).
+        _ = try CommandRunner.run(["simulate", "sweep", "--preset", "isocompute-q1-easy", "--problems", "500", "--seeds", "1",
+                                   "--budget", "2e5", "--db", db])
+        let fit = try CommandRunner.run(["fit", "frontier", "--db", db, "--run-filter", "preset=isocompute-q1-easy", "--bootstrap", "0"])
+        #expect(fit.status == 0, "\(fit.stderr)")
+        let fromFit = try CommandRunner.run(["plan", "train", "--budget", "1e6", "--difficulty", "easy", "--db", db, "--json"])
+        #expect(try JSONDecoder().decode(Plan.self, from: Data(fromFit.stdout.utf8)).lawSource.hasPrefix("fit:"))
+        let bad = try CommandRunner.run(["plan", "train", "--budget", "1e6", "--difficulty", "medium", "--db", db])
+        #expect(bad.status == 64)
+        let noFit = try CommandRunner.run(["plan", "train", "--budget", "1e6", "--difficulty", "hard", "--law", "fit", "--db", db])
+        #expect(noFit.status == 65 && noFit.stderr.contains("no stored frontier fit"))
     }
 }

@@ -13,6 +13,7 @@ enum Migrations {
         migrator.registerMigration(V3JudgeTallies.identifier, migrate: V3JudgeTallies.migrate)
         migrator.registerMigration(V4RunSweeps.identifier, migrate: V4RunSweeps.migrate)
         migrator.registerMigration(V5ImportedFiles.identifier, migrate: V5ImportedFiles.migrate)
+        migrator.registerMigration(V6Plans.identifier, migrate: V6Plans.migrate)
         return migrator
     }
 

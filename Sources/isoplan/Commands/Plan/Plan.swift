@@ -4,6 +4,6 @@ import ArgumentParser
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
-        abstract: "Plan allocations for a budget: test-time rollout populations (tts).",
-        subcommands: [TestTimeScaling.self])
+        abstract: "Plan allocations for a budget: RL training (train) and test-time rollout populations (tts).",
+        subcommands: [Train.self, TestTimeScaling.self])
 }

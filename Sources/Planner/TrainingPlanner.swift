@@ -1,0 +1,194 @@
+public import Domain
+import Foundation
+
+/// A compute-optimal allocation law `log2 n*(x) = L/(1 + e^(−k(u(x) − u0))) + b`, with
+/// u = log10 C for budgets (or u = M for the fixed-batch law), and the saturation to cap at.
+public struct AllocationLawSpec: Codable, Hashable, Sendable {
+    public var name: String
+    /// [L, k, log10 C0 (or M0), b].
+    public var parameters: [Double]
+    /// Whether the law's input is log10 of the budget (true) or update steps M (false).
+    public var logInput: Bool
+    /// The empirical saturation n to cap at.
+    public var cap: Int
+    public var source: String
+
+    public init(name: String, parameters: [Double], logInput: Bool = true, cap: Int, source: String) {
+        self.name = name
+        self.parameters = parameters
+        self.logInput = logInput
+        self.cap = cap
+        self.source = source
+    }
+
+    /// n*(x), unrounded.
+    public func optimalRollouts(_ x: Double) -> Double {
+        let (l, k, u0, b) = (parameters[0], parameters[1], parameters[2], parameters[3])
+        let u = logInput ? log10(x) : x
+        return pow(2, b + l / (1 + exp(-k * (u - u0))))
+    }
+}
+
+/// The published IsoCompute laws (Qwen2.5-7B-Instruct, Guru-Math) as built-in presets.
+public enum PublishedLaws {
+    /// `--law q1` (Fig. 6, B_p = 32) and `--law q3-joint` (Fig. 10), by difficulty; the token
+    /// budget law exists for easy only (Fig. 23). Caps: the text's empirical saturation, easy 512,
+    /// hard 128.
+    public static func law(_ name: String, difficulty: Difficulty, unit: String) -> AllocationLawSpec? {
+        switch (name, difficulty, unit) {
+        case ("q1", .easy, "rollouts"): AllocationLawSpec(name: "q1-easy", parameters: [6.09, 4.75, 5.84, 2.73], cap: 512,
+                                                          source: "IsoCompute Fig. 6 (easy, B_p = 32, rollouts)")
+        case ("q1", .hard, "rollouts"): AllocationLawSpec(name: "q1-hard", parameters: [4.47, 7.23, 5.84, 2.79], cap: 128,
+                                                          source: "IsoCompute Fig. 6 (hard, B_p = 32, rollouts)")
+        case ("q3-joint", .easy, "rollouts"): AllocationLawSpec(name: "q3-joint-easy", parameters: [5.67, 8.84, 6.08, 3.08], cap: 512,
+                                                                source: "IsoCompute Fig. 10 (easy, joint over B_p)")
+        case ("q3-joint", .hard, "rollouts"): AllocationLawSpec(name: "q3-joint-hard", parameters: [3.97, 50, 6.13, 3.04], cap: 128,
+                                                                source: "IsoCompute Fig. 10 (hard, joint over B_p)")
+        case ("q1", .easy, "tokens"), ("q3-joint", .easy, "tokens"):
+            AllocationLawSpec(name: "q1-easy-tokens", parameters: [6.62, 3.47, 9.18, 2.64], cap: 512,
+                              source: "IsoCompute Fig. 23 (easy, B_p = 32, tokens)")
+        default: nil
+        }
+    }
+
+    /// The fixed-batch law n*(M) (Fig. 8; easy, B = 8,192; linear in M).
+    public static let fixedBatchEasy = AllocationLawSpec(name: "q2-easy-B8192", parameters: [7.10, 0.01, 91.7, 2.00], logInput: false,
+                                                         cap: 512, source: "IsoCompute Fig. 8 (easy, B = 8,192, n*(M))")
+}
+
+/// Turns a budget and a law into (n, B_p, M, η) and a recipe (the playbook's §10 rules).
+public enum TrainingPlanner {
+    /// - Parameters:
+    ///   - budget: C in rollouts (or tokens with `unit` "tokens" and `tokensPerRollout`).
+    ///   - difficulty: the plan's population word: easy, hard, or mixed (planned as hard, warned).
+    ///   - batch: a fixed B = B_p·n (fixed-batch mode, n*(M) with M = C/B).
+    ///   - problems: the train-set size D (B_p ≤ D; small sets warn that saturation is lower).
+    ///   - interval: the law's bootstrap 95% bounds on n* at this budget, when known.
+    public static func plan(budget: Double, unit: String = "rollouts", tokensPerRollout: Double? = nil, difficulty word: String,
+                            law: AllocationLawSpec, lawSource: String, batch: Int? = nil, problems: Int? = nil,
+                            problemsPerBatch preferred: Int = 32, interval: [Double]? = nil) throws(DomainError) -> Plan {
+        guard budget > 0, budget.isFinite else { throw .invalid(field: "budget", value: String(budget), reason: "must be positive") }
+        var warnings: [String] = []
+        let hardRecipe = word != "easy"
+        if word == "mixed" { warnings.append("mixed sets are planned with the hard recipe (no KL, no entropy bonus)") }
+        let rollouts = unit == "tokens" ? budget / (tokensPerRollout ?? 1) : budget
+        if unit == "tokens" && tokensPerRollout == nil && !law.name.hasSuffix("tokens") {
+            throw .invalid(field: "tokens-per-rollout", value: "-", reason: "a token budget needs tokens per rollout (only easy has a published token law)")
+        }
+        let minimumBatch = hardRecipe ? 32 : 1
+        var n: Int, bp: Int, optimal: Double
+        var rationale: String
+        if let batch {
+            guard batch >= 2 else { throw .invalid(field: "batch", value: String(batch), reason: "must be ≥ 2") }
+            let m = rollouts / Double(batch)
+            let fixedLaw = law.logInput ? PublishedLaws.fixedBatchEasy : law
+            optimal = fixedLaw.optimalRollouts(m)
+            n = clampPowerOfTwo(optimal, cap: min(fixedLaw.cap, batch / minimumBatch))
+            bp = max(batch / n, 1)
+            rationale = "Fixed batch B = \(batch): M = C/B = \(Int(m)) steps; the n*(M) law (\(fixedLaw.source)) gives n* = \(String(format: "%.1f", optimal)), rounded to the power of two \(n); B_p = B/n = \(bp)."
+        } else {
+            let x = law.name.hasSuffix("tokens") ? budget : rollouts
+            optimal = law.optimalRollouts(x)
+            n = clampPowerOfTwo(optimal, cap: law.cap)
+            let capped = clampPowerOfTwo(optimal, cap: Int.max) > law.cap
+            bp = preferred
+            rationale = "The law \(law.name) (\(law.source)) gives n*(\(String(format: "%g", x))) = \(String(format: "%.1f", optimal)); rounded to a power of two\(capped ? " and capped at the saturation \(law.cap)" : ""): n = \(n). B_p = \(bp) (the frontier's range is 32–128; B_p is a stability knob), and M takes the rest."
+        }
+        if let problems {
+            if bp > problems { bp = problems; warnings.append("B_p lowered to the \(problems) train problems") }
+            if problems < 1000 { warnings.append("a small train set (D = \(problems)) saturates at a smaller n than the law's (the paper: D = 500 → 256); consider a lower n") }
+        }
+        if hardRecipe && bp < 32 { bp = 32; warnings.append("B_p raised to 32, the minimum for hard or skewed sets") }
+        // M ≥ 1: shrink n if the budget cannot pay one step.
+        while n > 2 && rollouts < Double(bp * n) { n /= 2; warnings.append("n halved to \(n) so the budget buys at least one step") }
+        let steps = Int(rollouts / Double(bp * n))
+        guard steps >= 1 else { throw .invalid(field: "budget", value: String(budget), reason: "buys no step of B_p·n = \(bp * n) rollouts") }
+        let learningRate = 1e-6 * (Double(bp * n) / 1024).squareRoot()
+        let recipe: [String: String] = hardRecipe
+            ? ["kl": "off", "entropy_bonus": "off", "zero_variance_filter": "off", "policy": "on-policy GRPO with TIS",
+               "temperature": "0.6", "optimizer": "AdamW, 10 warm-up steps"]
+            : ["kl": "on", "entropy_bonus": "on", "zero_variance_filter": "off", "policy": "on-policy GRPO with TIS",
+               "temperature": "0.6", "optimizer": "AdamW, 10 warm-up steps"]
+        rationale += " M = C/(B_p·n) = \(steps); η = 1e-6·√(B_p·n/1024) = \(String(format: "%.3g", learningRate)) (the square-root rule)."
+        var plan = Plan(budget: budget, unit: unit, difficulty: word, rolloutsPerProblem: n, problemsPerBatch: bp, steps: steps,
+                        learningRate: learningRate, optimalRollouts: optimal, lawSource: lawSource, lawParameters: law.parameters,
+                        recipe: recipe, rationale: rationale, warnings: warnings)
+        plan.fixedBatch = batch
+        plan.optimalRolloutsInterval = interval
+        return plan
+    }
+
+    /// 2^round(log2 x), at least 2 and at most `cap`.
+    static func clampPowerOfTwo(_ x: Double, cap: Int) -> Int {
+        let rounded = Int(pow(2, log2(max(x, 2)).rounded()))
+        return max(2, min(rounded, cap))
+    }
+}
+
+/// Ready-to-paste settings for a plan.
+public enum PlanExport {
+    /// verl command-line overrides.
+    public static func verl(_ p: Plan) -> String {
+        ["data.train_batch_size=\(p.problemsPerBatch)", "actor_rollout_ref.rollout.n=\(p.rolloutsPerProblem)",
+         "trainer.total_training_steps=\(p.steps)", "actor_rollout_ref.actor.optim.lr=\(String(format: "%.3g", p.learningRate))",
+         "algorithm.adv_estimator=grpo", "actor_rollout_ref.actor.use_kl_loss=\(p.recipe["kl"] == "on" ? "True" : "False")",
+         "actor_rollout_ref.actor.entropy_coeff=\(p.recipe["entropy_bonus"] == "on" ? "0.001" : "0")",
+         "actor_rollout_ref.rollout.temperature=0.6"].joined(separator: " \\\n  ")
+    }
+
+    /// TRL `GRPOConfig` fields for `processes` processes with `perDeviceBatch` completions each:
+    /// the generation batch (processes × per-device × accumulation) must equal B_p·n and be
+    /// divisible by `num_generations` = n.
+    public static func trl(_ p: Plan, processes: Int, perDeviceBatch: Int) throws(DomainError) -> String {
+        let perStep = processes * perDeviceBatch
+        guard perStep > 0, p.batch % perStep == 0 else {
+            throw .invalid(field: "per-device-batch", value: String(perDeviceBatch),
+                           reason: "processes × per-device batch = \(perStep) must divide B_p·n = \(p.batch)")
+        }
+        guard perStep % p.rolloutsPerProblem == 0 else {
+            throw .invalid(field: "num_generations", value: String(p.rolloutsPerProblem),
+                           reason: "must divide processes × per-device batch = \(perStep) (TRL's rule)")
+        }
+        return """
+            GRPOConfig(
+                num_generations=\(p.rolloutsPerProblem),
+                per_device_train_batch_size=\(perDeviceBatch),
+                gradient_accumulation_steps=\(p.batch / perStep),
+                max_steps=\(p.steps),
+                learning_rate=\(String(format: "%.3g", p.learningRate)),
+                beta=\(p.recipe["kl"] == "on" ? "0.001" : "0.0"),
+                temperature=0.6,
+            )
+            """
+    }
+
+    /// OpenRLHF flags.
+    public static func openrlhf(_ p: Plan) -> String {
+        ["--rollout_batch_size \(p.problemsPerBatch)", "--n_samples_per_prompt \(p.rolloutsPerProblem)",
+         "--train_batch_size \(p.batch)", "--num_episodes 1", "--max_samples \(p.problemsPerBatch * p.steps)",
+         "--actor_learning_rate \(String(format: "%.3g", p.learningRate))", "--advantage_estimator group_norm",
+         p.recipe["kl"] == "on" ? "--init_kl_coef 0.001" : "--init_kl_coef 0"].joined(separator: " ")
+    }
+}
+
+/// The paper's difficulty bins applied to measured per-task counts (`--difficulty auto`).
+public enum DifficultyClassifier {
+    /// Each task's avg = successes/trials goes to easy ([0.3, 0.6]) or hard ([0, 0.0625]) — to the
+    /// nearer bin when outside both, with a warning; a set with at least 80 % of its tasks in one
+    /// bin is that bin, otherwise `mixed`.
+    public static func classify(_ rates: SolveRates) -> (difficulty: String, easy: Int, hard: Int, outside: Int, warnings: [String]) {
+        var (easy, hard, outside) = (0, 0, 0)
+        for task in rates.tasks {
+            let avg = Double(task.successes) / Double(task.trials)
+            if avg >= 0.3 && avg <= 0.6 { easy += 1 } else if avg <= 0.0625 { hard += 1 } else {
+                outside += 1
+                if abs(avg - 0.0625) < (avg > 0.6 ? avg - 0.6 : 0.3 - avg) { hard += 1 } else { easy += 1 }
+            }
+        }
+        var warnings: [String] = []
+        if outside > 0 { warnings.append("\(outside) of \(rates.tasks.count) tasks lie outside the paper's avg@16 bins and were put in the nearer one") }
+        let total = Double(rates.tasks.count)
+        let word = Double(easy) >= 0.8 * total ? "easy" : (Double(hard) >= 0.8 * total ? "hard" : "mixed")
+        return (word, easy, hard, outside, warnings)
+    }
+}

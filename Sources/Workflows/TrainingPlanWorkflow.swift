@@ -1,0 +1,67 @@
+public import Domain
+import Foundation
+public import Planner
+public import RunStore
+
+/// `isoplan plan train`: a (n, B_p, M, η) recipe for a budget, stored.
+public struct TrainingPlanRequest: Sendable {
+    public var budget: Double
+    public var unit = "rollouts"
+    public var tokensPerRollout: Double?
+    /// easy, hard or mixed (auto is resolved by the caller from solve rates).
+    public var difficulty: String
+    /// `q1` (default) or `q3-joint`; `fit` uses only the latest stored frontier fit.
+    public var law = "q1"
+    /// Prefer the latest stored frontier fit of the difficulty over the preset (when one exists).
+    public var preferStoredFit = true
+    public var batch: Int?
+    public var problems: Int?
+    public var problemsPerBatch = 32
+
+    public init(budget: Double, difficulty: String) {
+        self.budget = budget
+        self.difficulty = difficulty
+    }
+}
+
+public enum TrainingPlanWorkflow {
+    /// Picks the law (the newest stored frontier fit for the difficulty's `val_reward`, else the
+    /// preset), plans, and stores the plan.
+    public static func run(_ request: TrainingPlanRequest, store: Store) throws(WorkflowError) -> Plan {
+        do {
+            guard let population = Difficulty.forPlanner(request.difficulty) else {
+                throw WorkflowError.empty("difficulty must be easy, hard or mixed (auto is resolved from --solve-rates)")
+            }
+            let lawDifficulty: Difficulty = population == .easy ? .easy : .hard
+            var law: AllocationLawSpec?
+            var lawSource = ""
+            if request.preferStoredFit || request.law == "fit",
+               let fit = try store.latestFit(kind: "frontier", metric: .validationReward, difficulty: lawDifficulty.rawValue),
+               fit.family == "law", fit.parameters.count == 4, request.unit == "rollouts" {
+                let saturation = Int(pow(2, (fit.parameters[0] + fit.parameters[3]).rounded(.down)))
+                law = AllocationLawSpec(name: "fit-\(fit.id ?? 0)", parameters: fit.parameters, cap: max(2, min(saturation, 2048)),
+                                        source: "stored frontier fit \(fit.id ?? 0) of \(fit.runIDs.count) runs (\(fit.runFilter ?? "all runs"))")
+                lawSource = "fit:\(fit.id ?? 0)"
+            }
+            if law == nil {
+                guard request.law != "fit" else {
+                    throw WorkflowError.empty("no stored frontier fit for \(lawDifficulty.rawValue); run `isoplan fit frontier` or use --law q1")
+                }
+                guard let preset = PublishedLaws.law(request.law, difficulty: lawDifficulty, unit: request.unit) else {
+                    throw WorkflowError.empty("no published \(request.law) law for \(lawDifficulty.rawValue) in \(request.unit) (token budgets have a published law for easy only)")
+                }
+                law = preset
+                lawSource = "preset:\(preset.name)"
+            }
+            var plan = try TrainingPlanner.plan(budget: request.budget, unit: request.unit, tokensPerRollout: request.tokensPerRollout,
+                                                difficulty: request.difficulty, law: law!, lawSource: lawSource, batch: request.batch,
+                                                problems: request.problems, problemsPerBatch: request.problemsPerBatch)
+            if request.unit == "tokens" && lawDifficulty == .easy && law!.name.hasSuffix("tokens") {
+                plan.warnings.append("token budgets have a published law for easy only (Fig. 23)")
+            }
+            return try store.insert(plan)
+        } catch {
+            throw WorkflowError(error)
+        }
+    }
+}
