@@ -3,12 +3,13 @@
 #   make test   run the whole test suite
 #   make bench  benchmarks side by side with numpy (results in docs/PERFORMANCE.md)
 #   make tts-grid  the full analytic-vs-Monte-Carlo grid of the test-time models (docs/TEST_TIME.md)
+#   make closed-loop  the training planner's closed loop (docs/TRAINING_PLANNER.md)
 
 SWIFT ?= swift
 APT_PACKAGES = libopenblas-dev liblapacke-dev libsqlite3-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build demo test bench tts-grid clean
+.PHONY: deps build demo test bench tts-grid closed-loop clean
 
 # Installs the Debian packages that are missing (apt-get update once, first).
 deps:
@@ -24,8 +25,7 @@ build: deps
 
 demo: build
 	./.build/release/isoplan version
-	./.build/release/isoplan db info
-	./.build/release/isoplan plan tts --pass-at-1 0.45 --judge-vote-accuracy 0.66 --budget 500 --tasks 80
+	./.build/release/isoplan demo -o isoplan-demo.md
 
 # Tests parallelise at the Swift level, so BLAS runs one thread per test.
 test: deps
@@ -39,5 +39,9 @@ tts-grid: deps
 	  ./.build/release/tts-grid ../../Tests/PlannerTests/Fixtures/tbench_core011_task_success.csv ../../notebooks-data \
 	  | tee ../../notebooks-data/tts-grid-summary.md
 
+closed-loop: deps
+	cd experiments/closed_loop && $(SWIFT) build -c release && \
+	  OPENBLAS_NUM_THREADS=1 ./.build/release/closed-loop ../../notebooks-data/closed-loop.md
+
 clean:
-	rm -rf .build experiments/bench/.build experiments/tts-grid/.build
+	rm -rf .build experiments/bench/.build experiments/tts-grid/.build experiments/closed_loop/.build experiments/rlsim/.build

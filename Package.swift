@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "Planner", targets: ["Planner"]),
         .library(name: "Ingest", targets: ["Ingest"]),
         .library(name: "RLSim", targets: ["RLSim"]),
+        .library(name: "Workflows", targets: ["Workflows"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -38,7 +38,7 @@ public enum TrainingPlanWorkflow {
             if request.preferStoredFit || request.law == "fit",
                let fit = try store.latestFit(kind: "frontier", metric: .validationReward, difficulty: lawDifficulty.rawValue),
                fit.family == "law", fit.parameters.count == 4, request.unit == "rollouts" {
-                let saturation = Int(pow(2, (fit.parameters[0] + fit.parameters[3]).rounded(.down)))
+                let saturation = Int(pow(2, (fit.parameters[0] + fit.parameters[3]).rounded()))
                 law = AllocationLawSpec(name: "fit-\(fit.id ?? 0)", parameters: fit.parameters, cap: max(2, min(saturation, 2048)),
                                         source: "stored frontier fit \(fit.id ?? 0) of \(fit.runIDs.count) runs (\(fit.runFilter ?? "all runs"))")
                 lawSource = "fit:\(fit.id ?? 0)"

@@ -1,0 +1,119 @@
+public import Domain
+import Foundation
+public import Planner
+public import RLSim
+public import RunStore
+public import ScalingLaws
+
+/// The closed loop of issue 5: simulate a sweep → fit the frontier law → plan at a budget beyond
+/// the fitted range → simulate the plan and its neighbours → regret.
+public struct ClosedLoopRequest: Sendable {
+    public var difficulty: Difficulty = .easy
+    public var trainSize = 6000
+    /// The sweep: the Q1 row at B_p = 32 (n ∈ 8…2048) to `sweepBudget`, `sweepSeeds` seeds.
+    public var sweepBudget = 1e7
+    public var sweepSeeds = 3
+    /// The plan's budget as a multiple of the sweep's.
+    public var extrapolation = 4.0
+    /// Seeds of the plan and every alternative.
+    public var seeds = 5
+    public var parameters = SimulationParameters.standard
+    public var workers: Int?
+
+    public init() {}
+}
+
+public struct ClosedLoopResult: Codable, Sendable {
+    public struct Alternative: Codable, Sendable {
+        public var rolloutsPerProblem: Int
+        public var problemsPerBatch: Int
+        /// Seed mean of the best exact val_reward within the budget.
+        public var bestValidationReward: Double
+        public var isPlan: Bool
+    }
+
+    public var lawParameters: [Double]
+    public var planBudget: Double
+    public var plan: Plan
+    public var alternatives: [Alternative]
+    /// Configurations dropped as infeasible (B_p above the train set, or no step), as `n/B_p`.
+    public var infeasible: [String]
+    /// Best over plan and alternatives minus the plan's, absolute and relative to the best.
+    public var regret: Double
+    public var relativeRegret: Double
+    /// max − min of the alternatives' values, relative to the max.
+    public var spread: Double
+    public var seconds: Double
+}
+
+public enum ClosedLoopWorkflow {
+    public static func run(_ request: ClosedLoopRequest, store: Store,
+                           progress: any ProgressReporter = SilentProgress()) throws(WorkflowError) -> ClosedLoopResult {
+        do {
+            let start = Date()
+            // 1. The sweep, stored like any other, and the project's frontier fit of it.
+            let source = PopulationSource.difficulty(request.difficulty)
+            let grid = (3...11).map { 1 << $0 }
+            var sweep = SimulationRequest(source: source, configurations: grid.flatMap { n in
+                (0..<request.sweepSeeds).map { SimulationConfiguration(rolloutsPerProblem: n, problemsPerBatch: 32, budget: request.sweepBudget,
+                                                                       seed: UInt64($0)) }
+            }, trainSize: request.trainSize)
+            sweep.parameters = request.parameters
+            sweep.workers = request.workers
+            sweep.preset = "closed-loop"
+            sweep.sweepID = "closed-loop-\(request.difficulty.rawValue)-D\(request.trainSize)-C\(String(format: "%g", request.sweepBudget))"
+            _ = try SimulationWorkflow.run(sweep, store: store, progress: progress)
+            var frontier = FrontierRequest(filter: try RunFilter("sweep=\(sweep.sweepID!)"))
+            frontier.options.bootstrapResamples = 0
+            frontier.options.minimumCompute = 1e5  // the paper's fitting range
+            frontier.workers = request.workers
+            let fitted = try FrontierWorkflow.run(frontier, store: store)
+            guard let law = fitted.analysis.law else { throw WorkflowError.empty("the sweep's frontier has no law fit") }
+
+            // 2. The plan at the extrapolated budget, from that law.
+            let budget = request.sweepBudget * request.extrapolation
+            // Cap at the law's saturation, or — when the law does not identify one — at the n
+            // with the best value in the sweep.
+            let empirical = fitted.analysis.bestValuePerN.max { $0.value < $1.value }.flatMap { Int($0.key) } ?? 2048
+            let saturation = fitted.analysis.lawIdentified && law.parameters[0] > 0
+                ? Int(pow(2, (law.parameters[0] + law.parameters[3]).rounded())) : empirical
+            let spec = AllocationLawSpec(name: "closed-loop-fit", parameters: law.parameters, cap: max(2, min(saturation, 2048)),
+                                         source: "frontier fit of sweep \(sweep.sweepID!)")
+            let plan = try TrainingPlanner.plan(budget: budget, difficulty: request.difficulty == .easy ? "easy" : "hard", law: spec,
+                                                lawSource: "fit:\(fitted.storedID ?? 0)", problems: request.trainSize)
+
+            // 3. The plan and its neighbours at that budget, `seeds` seeds each.
+            let n = plan.rolloutsPerProblem, bp = plan.problemsPerBatch
+            var candidates: [(n: Int, bp: Int)] = []
+            var infeasible: [String] = []
+            for nn in [n / 4, n / 2, n, 2 * n, 4 * n] where nn >= 2 {
+                for b in [bp / 4, bp, 4 * bp] where b >= 1 {
+                    if b > request.trainSize || Double(nn * b) > budget { infeasible.append("\(nn)/\(b)"); continue }
+                    candidates.append((nn, b))
+                }
+            }
+            let configurations = candidates.flatMap { c in
+                (0..<request.seeds).map { SimulationConfiguration(rolloutsPerProblem: c.n, problemsPerBatch: c.bp, budget: budget,
+                                                                  seed: UInt64(100 + $0)) }
+            }
+            let runs = try Simulator(source: source, trainSize: request.trainSize, parameters: request.parameters, workers: request.workers)
+                .run(configurations, runName: { Run(name: $0.runName(prefix: "closed-loop"), source: "sim",
+                                                    rolloutsPerProblem: $0.rolloutsPerProblem, problemsPerBatch: $0.problemsPerBatch) },
+                     progress: progress)
+            let best = SweepSummary(runs).best
+            let alternatives = candidates.map { c in
+                ClosedLoopResult.Alternative(rolloutsPerProblem: c.n, problemsPerBatch: c.bp,
+                                             bestValidationReward: best[.init(rolloutsPerProblem: c.n, problemsPerBatch: c.bp)]!,
+                                             isPlan: c.n == n && c.bp == bp)
+            }
+            let values = alternatives.map(\.bestValidationReward)
+            let planValue = alternatives.first { $0.isPlan }!.bestValidationReward
+            let top = values.max()!, bottom = values.min()!
+            return ClosedLoopResult(lawParameters: law.parameters, planBudget: budget, plan: plan, alternatives: alternatives,
+                                    infeasible: infeasible, regret: top - planValue, relativeRegret: (top - planValue) / top,
+                                    spread: (top - bottom) / top, seconds: Date().timeIntervalSince(start))
+        } catch {
+            throw WorkflowError(error)
+        }
+    }
+}
