@@ -14,6 +14,10 @@ public struct Plan: Codable, Hashable, Sendable {
     /// The law's unrounded n*(C) (or n*(M)) and, when the law has a bootstrap, its 95% interval.
     public var optimalRollouts: Double
     public var optimalRolloutsInterval: [Double]?
+    /// The validation reward the law's fitted curve for this n predicts at the budget (nil without
+    /// a fitted curve for n), and whether that extrapolates beyond the curve's data.
+    public var expectedReward: Double?
+    public var expectedRewardExtrapolated: Bool?
     /// The fixed batch B of a fixed-batch plan.
     public var fixedBatch: Int?
     /// Which law: a stored fit's id, or a built-in preset's name, and where it comes from.

@@ -2,6 +2,7 @@ public import Domain
 import Foundation
 public import Planner
 public import RunStore
+import ScalingLaws
 
 /// `isoplan plan train`: a (n, B_p, M, η) recipe for a budget, stored.
 public struct TrainingPlanRequest: Sendable {
@@ -35,6 +36,7 @@ public enum TrainingPlanWorkflow {
             let lawDifficulty: Difficulty = population == .easy ? .easy : .hard
             var law: AllocationLawSpec?
             var lawSource = ""
+            var analysis: FrontierAnalysis?
             if request.preferStoredFit || request.law == "fit",
                let fit = try store.latestFit(kind: "frontier", metric: .validationReward, difficulty: lawDifficulty.rawValue),
                fit.family == "law", fit.parameters.count == 4, request.unit == "rollouts" {
@@ -42,6 +44,7 @@ public enum TrainingPlanWorkflow {
                 law = AllocationLawSpec(name: "fit-\(fit.id ?? 0)", parameters: fit.parameters, cap: max(2, min(saturation, 2048)),
                                         source: "stored frontier fit \(fit.id ?? 0) of \(fit.runIDs.count) runs (\(fit.runFilter ?? "all runs"))")
                 lawSource = "fit:\(fit.id ?? 0)"
+                analysis = try? JSONDecoder().decode(FrontierAnalysis.self, from: Data(fit.detailsJSON.utf8))
             }
             if law == nil {
                 guard request.law != "fit" else {
@@ -56,6 +59,20 @@ public enum TrainingPlanWorkflow {
             var plan = try TrainingPlanner.plan(budget: request.budget, unit: request.unit, tokensPerRollout: request.tokensPerRollout,
                                                 difficulty: request.difficulty, law: law!, lawSource: lawSource, batch: request.batch,
                                                 problems: request.problems, problemsPerBatch: request.problemsPerBatch)
+            if let analysis, request.batch == nil {
+                // The n* interval from the law's bootstrap, and the reward the plan's n curve predicts.
+                let x = request.budget
+                let draws = (analysis.lawBootstrap?.samples ?? []).map {
+                    AllocationLawSpec(name: "", parameters: $0, cap: law!.cap, source: "").optimalRollouts(x)
+                }.filter(\.isFinite).sorted()
+                if draws.count >= 20 {
+                    plan.optimalRolloutsInterval = [draws[Int(0.025 * Double(draws.count - 1))], draws[Int(0.975 * Double(draws.count - 1))]]
+                }
+                if let curve = analysis.curves.first(where: { $0.rolloutsPerProblem == plan.rolloutsPerProblem }) {
+                    plan.expectedReward = curve.value(at: x)
+                    plan.expectedRewardExtrapolated = x > curve.xMax
+                }
+            }
             if request.unit == "tokens" && lawDifficulty == .easy && law!.name.hasSuffix("tokens") {
                 plan.warnings.append("token budgets have a published law for easy only (Fig. 23)")
             }

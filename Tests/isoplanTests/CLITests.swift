@@ -456,7 +456,12 @@ struct DemoCLITests {
         let store = try Store(path: db)
         #expect(try store.runs().count == 78)
         #expect(try store.fits(kind: "frontier").count == 1)
-        #expect(try store.plans().first?.lawSource.hasPrefix("fit:") == true)
+        let plan = try #require(try store.plans().first)
+        #expect(plan.lawSource.hasPrefix("fit:"))
+        // The fit's bootstrap brackets n*, and the plan's n has a fitted reward curve.
+        let interval = try #require(plan.optimalRolloutsInterval)
+        #expect(interval[0] <= plan.optimalRollouts && plan.optimalRollouts <= interval[1])
+        #expect((plan.expectedReward ?? 0) > 0.4)
         // Rerunning resumes: nothing simulated again.
         let again = try CommandRunner.run(["demo", "--db", db, "-o", report, "--json"])
         struct Demo: Decodable { let simulatedRuns: Int; let storedRuns: Int }

@@ -111,7 +111,11 @@ extension PlanCommand {
                         ("n (rollouts per problem)", String(plan.rolloutsPerProblem)), ("B_p (problems per batch)", String(plan.problemsPerBatch)),
                         ("M (steps)", String(plan.steps)), ("batch B = B_p·n", String(plan.batch)),
                         ("learning rate", String(format: "%.3g", plan.learningRate)),
-                        ("n* (unrounded)", formatNumber(plan.optimalRollouts)), ("law", plan.lawSource),
+                        ("n* (unrounded)", formatNumber(plan.optimalRollouts)
+                            + (plan.optimalRolloutsInterval.map { " (95% bootstrap interval \(formatNumber($0[0]))–\(formatNumber($0[1])))" } ?? "")),
+                        ("expected val_reward", plan.expectedReward.map { formatNumber($0) + (plan.expectedRewardExtrapolated == true ? " (extrapolated beyond the curve's data)" : "") }
+                            ?? "no fitted curve for this n"),
+                        ("law", plan.lawSource),
                         ("recipe", plan.recipe.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")),
                         ("stored as plan", plan.id.map(String.init) ?? "-"),
                     ], format: global.outputFormat))
