@@ -234,3 +234,59 @@ public enum MetricAliases {
         return nil
     }
 }
+
+/// The allocation (n, B_p) a training configuration states, where it can be read.
+public struct ConfiguredAllocation: Sendable, Equatable {
+    public var rolloutsPerProblem: Int?
+    public var problemsPerBatch: Int?
+    /// Where each came from, for the user.
+    public var source: String
+
+    public init(rolloutsPerProblem: Int?, problemsPerBatch: Int?, source: String) {
+        self.rolloutsPerProblem = rolloutsPerProblem
+        self.problemsPerBatch = problemsPerBatch
+        self.source = source
+    }
+}
+
+extension VerlLog {
+    /// n and B_p from a verl log's own configuration: the Hydra overrides on its command line
+    /// (`actor_rollout_ref.rollout.n=…`, `data.train_batch_size=…`) or the printed config
+    /// (`'train_batch_size': …`, and `'n': …` inside the `'rollout'` section).
+    public static func configuredAllocation(_ path: String) throws(ImportError) -> ConfiguredAllocation {
+        let text = try contents(path)
+        func firstInt(after marker: String, in body: Substring) -> Int? {
+            guard let range = body.range(of: marker) else { return nil }
+            return Int(body[range.upperBound...].prefix { $0.isNumber })
+        }
+        let all = text[...]
+        var n = firstInt(after: "actor_rollout_ref.rollout.n=", in: all)
+        var bp = firstInt(after: "data.train_batch_size=", in: all)
+        if bp == nil { bp = firstInt(after: "'train_batch_size': ", in: all) }
+        if n == nil, let rollout = all.range(of: "'rollout': {") {
+            n = firstInt(after: "'n': ", in: all[rollout.upperBound...])
+        }
+        return ConfiguredAllocation(rolloutsPerProblem: n, problemsPerBatch: bp, source: "the log's verl configuration")
+    }
+}
+
+extension TRLTrainerState {
+    /// n and B_p from a TRL `GRPOConfig` saved as JSON (`training_args.to_json_string()`):
+    /// n = `num_generations`; the generation batch `per_device_train_batch_size ×
+    /// gradient_accumulation_steps × processes` (`--processes`, else `world_size` in the file,
+    /// else 1) holds B_p·n completions.
+    public static func configuredAllocation(configPath: String, processes: Int? = nil) throws(ImportError) -> ConfiguredAllocation {
+        let object = try SolveRateSources.json(configPath)
+        guard let n = (object["num_generations"] as? NSNumber)?.intValue, n >= 1 else {
+            throw .malformed(file: configPath, line: 1, reason: "no num_generations (is this a GRPOConfig JSON?)")
+        }
+        let perDevice = (object["per_device_train_batch_size"] as? NSNumber)?.intValue ?? 8
+        let accumulation = (object["gradient_accumulation_steps"] as? NSNumber)?.intValue ?? 1
+        let world = processes ?? (object["world_size"] as? NSNumber)?.intValue ?? 1
+        let completions = perDevice * accumulation * world
+        guard completions % n == 0 else {
+            throw .malformed(file: configPath, line: 1, reason: "\(completions) completions per step are not a multiple of num_generations = \(n)")
+        }
+        return ConfiguredAllocation(rolloutsPerProblem: n, problemsPerBatch: completions / n, source: configPath)
+    }
+}

@@ -61,6 +61,24 @@ struct TrainingLogTests {
         #expect(throws: ImportError.self) { try MetricCSV.read(path, metrics: [("x", "no-such-column")]) }
     }
 
+    @Test func allocationsFromConfigurations() throws {
+        let early = try VerlLog.configuredAllocation(try Self.fixture("verl-data_gemma-2-2b-it-ppo_gsm8k_2024-12.log"))
+        #expect(early.rolloutsPerProblem == 1 && early.problemsPerBatch == 512)
+        let resumed = try VerlLog.configuredAllocation(try Self.fixture("dstack-configs_verl_demo_ppo_first1000lines.log"))
+        #expect(resumed.rolloutsPerProblem == 1 && resumed.problemsPerBatch == 256)
+        let excerpt = try VerlLog.configuredAllocation(try Self.fixture("verl-data_qwen2-7b-fsdp2_grpo_gsm8k_excerpt.log"))
+        #expect(excerpt.rolloutsPerProblem == nil && excerpt.problemsPerBatch == nil)
+        let dir = try TemporaryDirectory()
+        let config = dir.path("args.json")
+        try Data(#"{"num_generations": 8, "per_device_train_batch_size": 16, "gradient_accumulation_steps": 4, "world_size": 2}"#.utf8)
+            .write(to: URL(fileURLWithPath: config))
+        let trl = try TRLTrainerState.configuredAllocation(configPath: config)
+        #expect(trl.rolloutsPerProblem == 8 && trl.problemsPerBatch == 16)  // 16 × 4 × 2 = 128 completions = 16 prompts × 8
+        #expect(try TRLTrainerState.configuredAllocation(configPath: config, processes: 1).problemsPerBatch == 8)
+        try Data(#"{"num_generations": 3, "per_device_train_batch_size": 16}"#.utf8).write(to: URL(fileURLWithPath: config))
+        #expect(throws: ImportError.self) { try TRLTrainerState.configuredAllocation(configPath: config) }
+    }
+
     @Test func aliasesAndValues() {
         #expect(MetricAliases.canonical("val-core/openai/gsm8k/reward/mean@4") == .validationReward)
         #expect(MetricAliases.canonical("val-core/openai/gsm8k/reward/best@4/mean") == .validationBest(at: 4))

@@ -395,8 +395,15 @@ struct ImportCLITests {
         let db = dir.path("i.sqlite")
         let log = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("IngestTests/Fixtures/verl-data_gemma-2-2b-it-ppo_gsm8k_2024-12.log").path
-        let missing = try CommandRunner.run(["import", "verl", log, "--bp", "512", "--db", db])
+        let excerpt = URL(fileURLWithPath: log).deletingLastPathComponent().appendingPathComponent("verl-data_qwen2-7b-fsdp2_grpo_gsm8k_excerpt.log").path
+        let missing = try CommandRunner.run(["import", "verl", excerpt, "--bp", "512", "--db", db])
         #expect(missing.status == 64 && missing.stderr.contains("missing --n"))
+        // A log that prints its configuration gives n and B_p itself (PPO: n = 1, B_p = 512).
+        let other = dir.path("other.sqlite")
+        let configured = try CommandRunner.run(["import", "verl", log, "--name", "gemma-from-config", "--db", other])
+        #expect(configured.status == 0, "\(configured.stderr)")
+        let run = try #require(try Store(path: other).run(named: "gemma-from-config"))
+        #expect(run.rolloutsPerProblem == 1 && run.problemsPerBatch == 512)
         let manifest = dir.path("manifest.csv")
         try Data("file,n,bp,name\n\(log),4,512,gemma-ppo\n".utf8).write(to: URL(fileURLWithPath: manifest))
         let ok = try CommandRunner.run(["import", "verl", "--manifest", manifest, "--db", db, "--json"])

@@ -38,6 +38,12 @@ struct ImportOptions: ParsableArguments {
     @Option(help: ArgumentHelp("CSV with one row per file: file,n,bp[,tokens_per_rollout,name].", valueName: "file"))
     var manifest: String?
 
+    @Option(help: ArgumentHelp("TRL only: a GRPOConfig JSON giving n (num_generations) and B_p when --n/--bp are not given.", valueName: "file"))
+    var config: String?
+
+    @Option(help: ArgumentHelp("TRL only: processes behind the config's per-device batch (default: its world_size, else 1).", valueName: "n"))
+    var processes: Int?
+
     @Option(help: ArgumentHelp("Name of the run (one file only; default: the file name).", valueName: "name"))
     var name: String?
 
@@ -52,9 +58,9 @@ struct ImportOptions: ParsableArguments {
             return
         }
         guard !files.isEmpty else { throw ValidationError("give log files or --manifest FILE") }
-        guard let n = rolloutsPerProblem else { throw ValidationError("missing --n (rollouts per problem of the run)") }
-        guard let bp = problemsPerBatch else { throw ValidationError("missing --bp (problems per batch of the run)") }
-        guard n >= 1, bp >= 1 else { throw ValidationError("--n and --bp must be ≥ 1") }
+        if let n = rolloutsPerProblem, n < 1 { throw ValidationError("--n must be ≥ 1") }
+        if let bp = problemsPerBatch, bp < 1 { throw ValidationError("--bp must be ≥ 1") }
+        if let processes, processes < 1 { throw ValidationError("--processes must be ≥ 1") }
         if name != nil && files.count > 1 { throw ValidationError("--name names one run: give one file") }
         if let tokensPerRollout, !(tokensPerRollout > 0) { throw ValidationError("--tokens-per-rollout must be positive") }
     }
@@ -62,8 +68,9 @@ struct ImportOptions: ParsableArguments {
     /// One request per file, from the arguments or the manifest.
     func requests(_ format: ImportRequest.Format) throws -> [ImportRequest] {
         guard let manifest else {
-            return files.map { file in
-                var request = ImportRequest(format: format, file: file, rolloutsPerProblem: rolloutsPerProblem!, problemsPerBatch: problemsPerBatch!)
+            return try files.map { file in
+                let (n, bp) = try allocation(for: file, format: format)
+                var request = ImportRequest(format: format, file: file, rolloutsPerProblem: n, problemsPerBatch: bp)
                 request.tokensPerRollout = tokensPerRollout
                 request.name = name
                 request.appendTo = appendTo
@@ -86,6 +93,31 @@ struct ImportOptions: ParsableArguments {
             request.appendTo = appendTo
             return request
         }
+    }
+}
+
+extension ImportOptions {
+    /// --n and --bp, else what the run's own configuration says (verl: the log; TRL: --config);
+    /// a value found nowhere is a usage error naming the flag.
+    func allocation(for file: String, format: ImportRequest.Format) throws -> (Int, Int) {
+        var n = rolloutsPerProblem, bp = problemsPerBatch
+        var looked = "not given"
+        if n == nil || bp == nil {
+            var configured: ConfiguredAllocation?
+            switch format {
+            case .verl: configured = try? VerlLog.configuredAllocation(file)
+            case .trl: if let config { configured = try TRLTrainerState.configuredAllocation(configPath: config, processes: processes) }
+            case .csv: configured = nil
+            }
+            if let configured {
+                n = n ?? configured.rolloutsPerProblem
+                bp = bp ?? configured.problemsPerBatch
+                looked = "not given and not in \(configured.source)"
+            }
+        }
+        guard let n else { throw ValidationError("missing --n (rollouts per problem of the run in \(file)): \(looked)") }
+        guard let bp else { throw ValidationError("missing --bp (problems per batch of the run in \(file)): \(looked)") }
+        return (n, bp)
     }
 }
 
@@ -141,7 +173,9 @@ func runImports(_ options: ImportOptions, format: ImportRequest.Format, global: 
     do {
         let store = try Store(path: global.databasePath)
         var results: [ImportResult] = []
-        for request in try options.requests(format) { results.append(try ImportWorkflow.run(request, store: store)) }
+        let requests: [ImportRequest]
+        do { requests = try options.requests(format) } catch let error as ValidationError { throw error }
+        for request in requests { results.append(try ImportWorkflow.run(request, store: store)) }
         switch global.outputFormat {
         case .json: print(try jsonString(results))
         case .table, .md, .markdown:
@@ -150,6 +184,8 @@ func runImports(_ options: ImportOptions, format: ImportRequest.Format, global: 
                  r.canonical.keys.sorted().joined(separator: ", ")]
             }, format: global.outputFormat))
         }
+    } catch let error as ValidationError {
+        throw error
     } catch {
         throw reportFailure(error)
     }
