@@ -431,7 +431,7 @@ struct PlanTrainCLITests {
         #expect(preset.status == 0, "\(preset.stderr)")
         let plan = try JSONDecoder().decode(Plan.self, from: Data(preset.stdout.utf8))
         #expect(plan.rolloutsPerProblem == 128 && plan.lawSource == "preset:q1-easy" && plan.id != nil)
-        let verl = try CommandRunner.run(["plan", "train", "--budget", "2e6", "--db", db, "--export", "verl"])
+        let verl = try CommandRunner.run(["plan", "train", "--budget", "2e6", "--db", db, "--format", "verl"])
         #expect(verl.stdout.contains("actor_rollout_ref.rollout.n=256"))
         // A simulated sweep and its frontier fit become the law of later plans (without --law).
         _ = try CommandRunner.run(["simulate", "sweep", "--preset", "isocompute-q1-easy", "--problems", "500", "--seeds", "1",

@@ -28,7 +28,7 @@ struct DemoCommand: ParsableCommand {
             let result = try DemoWorkflow.run(DemoRequest(reportPath: output), store: store, progress: TerminalProgressBar())
             switch global.outputFormat {
             case .json: print(try jsonString(result))
-            case .table, .md, .markdown:
+            case .table, .md, .markdown, .verl, .trl, .openrlhf:
                 print("simulated \(result.simulatedRuns) runs (\(result.storedRuns) in the sweep), fitted the frontier (fit \(result.frontierFitID.map(String.init) ?? "-")),")
                 print("planned n = \(result.plan.rolloutsPerProblem), B_p = \(result.plan.problemsPerBatch), M = \(result.plan.steps) for \(String(format: "%g", result.plan.budget)) rollouts,")
                 print("sized test time: \(result.testTime.recommendation.pipeline.specification), accuracy \(formatNumber(result.testTime.recommendation.prediction.accuracy))")

@@ -28,7 +28,7 @@ struct VersionCommand: ParsableCommand {
         switch global.outputFormat {
         case .json:
             print(try jsonString(report))
-        case .table, .md, .markdown:
+        case .table, .md, .markdown, .verl, .trl, .openrlhf:
             print(keyValueTable([
                 ("isoplan", report.isoplan),
                 ("openblas", report.openblas.configuration),

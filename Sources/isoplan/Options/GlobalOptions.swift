@@ -20,8 +20,16 @@ struct GlobalOptions: ParsableArguments {
         return "isoplan.sqlite"
     }
 
-    /// The chosen output format (`--json` wins).
-    var outputFormat: OutputFormat { json ? .json : (format ?? .table) }
+    /// The chosen output format (`--json` wins); a framework format (`verl`, `trl`, `openrlhf`)
+    /// is for `plan train` only, and other commands print their table.
+    var outputFormat: OutputFormat {
+        if json { return .json }
+        guard let format, !format.isFramework else { return .table }
+        return format
+    }
+
+    /// `verl`, `trl` or `openrlhf` when `--format` names a training framework.
+    var frameworkFormat: OutputFormat? { format.flatMap { $0.isFramework ? $0 : nil } }
 
     func validate() throws {
         if let db, db.allSatisfy(\.isWhitespace) {
@@ -33,9 +41,12 @@ struct GlobalOptions: ParsableArguments {
     }
 }
 
-/// How results are printed on stdout.
+/// How results are printed on stdout. `verl`, `trl` and `openrlhf` print a training plan as
+/// ready-to-paste settings (`plan train`).
 enum OutputFormat: String, CaseIterable, ExpressibleByArgument {
-    case table, json, md, markdown
+    case table, json, md, markdown, verl, trl, openrlhf
+
+    var isFramework: Bool { self == .verl || self == .trl || self == .openrlhf }
 
     init?(argument: String) {
         self.init(rawValue: argument.lowercased())

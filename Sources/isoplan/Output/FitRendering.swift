@@ -83,7 +83,7 @@ func table(header: [String], rows: [[String]], format: OutputFormat) -> String {
         let escape = { (text: String) in text.replacingOccurrences(of: "|", with: "\\|") }
         return ([header, header.map { _ in "---" }] + rows).map { "| " + $0.map(escape).joined(separator: " | ") + " |" }
             .joined(separator: "\n")
-    case .table, .json:
+    case .table, .json, .verl, .trl, .openrlhf:
         let widths = header.indices.map { j in ([header] + rows).map { $0.indices.contains(j) ? $0[j].count : 0 }.max() ?? 0 }
         return ([header] + rows).map { row in
             row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")

@@ -19,7 +19,7 @@ func keyValueTable(_ rows: [(String, String)], format: OutputFormat = .table) ->
         let escape = { (text: String) in text.replacingOccurrences(of: "|", with: "\\|") }
         return (["| field | value |", "|---|---|"] + rows.map { "| \(escape($0.0)) | \(escape($0.1)) |" })
             .joined(separator: "\n")
-    case .table, .json:
+    case .table, .json, .verl, .trl, .openrlhf:
         let width = rows.map(\.0.count).max() ?? 0
         return rows.map { key, value in key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value }
             .joined(separator: "\n")

@@ -23,7 +23,7 @@ extension DB {
                 switch global.outputFormat {
                 case .json:
                     print(try jsonString(info))
-                case .table, .md, .markdown:
+                case .table, .md, .markdown, .verl, .trl, .openrlhf:
                     var rows = [
                         ("database", info.path),
                         ("schema", "\(info.schemaVersion) (\(info.migrations.joined(separator: ", ")))"),

@@ -83,7 +83,7 @@ extension FitCommand {
                 switch global.outputFormat {
                 case .json:
                     print(try jsonString(result))
-                case .table, .md, .markdown:
+                case .table, .md, .markdown, .verl, .trl, .openrlhf:
                     print(FitRendering.curveTable(result, format: global.outputFormat))
                 }
             } catch {

@@ -95,7 +95,7 @@ extension FitCommand {
                 let result = try FrontierWorkflow.run(request, store: store, progress: TerminalProgressBar())
                 switch global.outputFormat {
                 case .json: print(try jsonString(result))
-                case .table, .md, .markdown: print(FitRendering.frontierTable(result, format: global.outputFormat))
+                case .table, .md, .markdown, .verl, .trl, .openrlhf: print(FitRendering.frontierTable(result, format: global.outputFormat))
                 }
             } catch {
                 throw reportFailure(error)

@@ -17,7 +17,7 @@ extension FitCommand {
                 let fits = try Store(path: global.databasePath, createIfMissing: false).fits(metric: metric.map(MetricName.init(rawValue:)))
                 switch global.outputFormat {
                 case .json: print(try jsonString(fits))
-                case .table, .md, .markdown:
+                case .table, .md, .markdown, .verl, .trl, .openrlhf:
                     let rows = fits.map { fit in
                         [String(fit.id ?? 0), fit.kind, fit.family, fit.metric?.rawValue ?? fit.inputFile ?? "",
                          fit.difficulty ?? "", fit.status,

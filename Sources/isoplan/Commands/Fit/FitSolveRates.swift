@@ -70,7 +70,7 @@ extension FitCommand {
                 let reports = try SolveRatesWorkflow.run(request)
                 switch global.outputFormat {
                 case .json: print(try jsonString(reports))
-                case .table, .md, .markdown:
+                case .table, .md, .markdown, .verl, .trl, .openrlhf:
                     let ks = reports.first.map { $0.predictedPassAtK.keys.compactMap { Int($0) }.sorted() } ?? []
                     let rows = reports.map { r -> [String] in
                         var row = [r.system ?? "-", String(r.tasks), String(r.trials), formatNumber(r.empiricalPassAt1),

@@ -20,7 +20,10 @@ extension PlanCommand {
                 With --batch B the fixed-batch law n*(M) is used. The plan is stored.
 
                   isoplan plan train --budget 4e6 --difficulty easy
-                  isoplan plan train --budget 1e7 --difficulty auto --solve-rates counts.csv --export verl
+                  isoplan plan train --budget 1e7 --difficulty auto --solve-rates counts.csv --format verl
+
+                --format verl|trl|openrlhf prints ready-to-paste settings (TRL: with --processes and \
+                --per-device-batch); json and md as everywhere.
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -53,13 +56,10 @@ extension PlanCommand {
         @Option(name: .customLong("bp"), help: ArgumentHelp("Problems per batch B_p.", valueName: "B_p"))
         var problemsPerBatch = 32
 
-        @Option(help: ArgumentHelp("Print ready-to-paste settings: verl, trl or openrlhf.", valueName: "framework"))
-        var export: String?
-
-        @Option(help: ArgumentHelp("TRL processes (with --export trl).", valueName: "n"))
+        @Option(help: ArgumentHelp("TRL processes (with --format trl).", valueName: "n"))
         var processes = 1
 
-        @Option(name: .customLong("per-device-batch"), help: ArgumentHelp("TRL per-device train batch (with --export trl).", valueName: "n"))
+        @Option(name: .customLong("per-device-batch"), help: ArgumentHelp("TRL per-device train batch (with --format trl).", valueName: "n"))
         var perDeviceBatch = 8
 
         func validate() throws {
@@ -68,7 +68,6 @@ extension PlanCommand {
             guard ["easy", "hard", "mixed", "auto"].contains(difficulty) else { throw ValidationError("--difficulty must be easy, hard, mixed or auto") }
             if difficulty == "auto" && solveRates == nil { throw ValidationError("--difficulty auto needs --solve-rates FILE") }
             if let law, !["q1", "q3-joint", "fit"].contains(law) { throw ValidationError("--law must be q1, q3-joint or fit") }
-            if let export, !["verl", "trl", "openrlhf"].contains(export) { throw ValidationError("--export must be verl, trl or openrlhf") }
             if let batch, batch < 2 { throw ValidationError("--batch must be ≥ 2") }
             guard problemsPerBatch >= 1, processes >= 1, perDeviceBatch >= 1 else { throw ValidationError("--bp, --processes and --per-device-batch must be ≥ 1") }
             if let tokensPerRollout, !(tokensPerRollout > 0) { throw ValidationError("--tokens-per-rollout must be positive") }
@@ -96,17 +95,17 @@ extension PlanCommand {
                 let store = try Store(path: global.databasePath)
                 var plan = try TrainingPlanWorkflow.run(request, store: store)
                 plan.warnings = notes + plan.warnings
-                if let export {
-                    switch export {
-                    case "verl": print(PlanExport.verl(plan))
-                    case "trl": print(try PlanExport.trl(plan, processes: processes, perDeviceBatch: perDeviceBatch))
+                if let framework = global.frameworkFormat {
+                    switch framework {
+                    case .verl: print(PlanExport.verl(plan))
+                    case .trl: print(try PlanExport.trl(plan, processes: processes, perDeviceBatch: perDeviceBatch))
                     default: print(PlanExport.openrlhf(plan))
                     }
                     return
                 }
                 switch global.outputFormat {
                 case .json: print(try jsonString(plan))
-                case .table, .md, .markdown:
+                case .table, .md, .markdown, .verl, .trl, .openrlhf:
                     print(keyValueTable([
                         ("n (rollouts per problem)", String(plan.rolloutsPerProblem)), ("B_p (problems per batch)", String(plan.problemsPerBatch)),
                         ("M (steps)", String(plan.steps)), ("batch B = B_p·n", String(plan.batch)),
