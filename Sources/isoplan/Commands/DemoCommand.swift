@@ -12,7 +12,7 @@ struct DemoCommand: ParsableCommand {
         abstract: "Run the main job on the built-in defaults: a small simulated sweep, its frontier and law, a training plan and a test-time sizing, with a Markdown report.",
         discussion: """
             Uses the store (--db, default ./isoplan.sqlite); rerunning resumes the sweep instead of \
-            simulating it again. About half a minute on two cores.
+            simulating it again. A few seconds in a release build on two cores.
 
               isoplan demo -o isoplan-demo.md
             """)
