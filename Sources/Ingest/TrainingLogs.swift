@@ -55,6 +55,12 @@ func jsonNumber(_ value: Any) -> Double? {
     return number.doubleValue.isFinite ? number.doubleValue : nil
 }
 
+/// A step number from JSON: a whole number in 0…10^15 (larger or fractional values are not steps).
+func jsonStep(_ value: Any?) -> Int? {
+    guard let value, let number = jsonNumber(value), number >= 0, number <= 1e15, number == number.rounded() else { return nil }
+    return Int(number)
+}
+
 /// verl's two log formats: the `file` logger's JSONL (`{"step": N, "data": {...}}`) and console
 /// lines (`step:N - key:value - …`, with Ray's ANSI colour codes and `(TaskRunner pid=…)`
 /// prefixes; resumed runs start mid-way; early logs use `test_score/<source>`).
@@ -80,8 +86,8 @@ public enum VerlLog {
             guard let object = try? JSONSerialization.jsonObject(with: Data(trimmed.utf8)) as? [String: Any] else {
                 throw .malformed(file: path, line: index + 1, reason: "not a JSON object")
             }
-            guard let step = (object["step"] as? NSNumber)?.intValue, step >= 0 else {
-                throw .malformed(file: path, line: index + 1, reason: "no non-negative \"step\"")
+            guard let step = jsonStep(object["step"]) else {
+                throw .malformed(file: path, line: index + 1, reason: "no whole-number \"step\" in 0…10^15")
             }
             guard let data = object["data"] as? [String: Any] else {
                 throw .malformed(file: path, line: index + 1, reason: "no \"data\" object")
@@ -108,7 +114,7 @@ public enum VerlLog {
             var body = line[range.upperBound...]
             if let repeated = body.range(of: " [repeated") { body = body[..<repeated.lowerBound] }
             let segments = body.components(separatedBy: " - ")
-            guard let step = Int(segments[0].trimmingCharacters(in: .whitespaces)), step >= 0 else {
+            guard let step = Int(segments[0].trimmingCharacters(in: .whitespaces)), step >= 0, step <= 1_000_000_000_000_000 else {
                 throw .malformed(file: path, line: index + 1, reason: "step:\(segments[0]) is not a step number")
             }
             var values: [String: Double] = [:]
@@ -164,7 +170,7 @@ public enum TRLTrainerState {
         }
         var records: [LoggedStep] = []
         for (index, entry) in history.enumerated() {
-            guard let step = (entry["step"] as? NSNumber)?.intValue, step >= 0 else {
+            guard let step = jsonStep(entry["step"]) else {
                 throw .malformed(file: path, line: 1, reason: "log_history[\(index)] has no step")
             }
             var values: [String: Double] = [:]
@@ -194,7 +200,7 @@ public enum MetricCSV {
         var records: [LoggedStep] = []
         for row in table.rows {
             let stepText = row.fields[stepIndex].trimmingCharacters(in: .whitespaces)
-            guard let stepValue = Double(stepText), stepValue >= 0, stepValue == stepValue.rounded() else {
+            guard let stepValue = Double(stepText), stepValue >= 0, stepValue <= 1e15, stepValue == stepValue.rounded() else {
                 throw .malformed(file: path, line: row.line, reason: "step \"\(stepText)\" is not a whole number ≥ 0")
             }
             var values: [String: Double] = [:]
@@ -277,12 +283,13 @@ extension TRLTrainerState {
     /// else 1) holds B_p·n completions.
     public static func configuredAllocation(configPath: String, processes: Int? = nil) throws(ImportError) -> ConfiguredAllocation {
         let object = try SolveRateSources.json(configPath)
-        guard let n = (object["num_generations"] as? NSNumber)?.intValue, n >= 1 else {
-            throw .malformed(file: configPath, line: 1, reason: "no num_generations (is this a GRPOConfig JSON?)")
+        func count(_ key: String) -> Int? { jsonStep(object[key]).flatMap { $0 >= 1 && $0 <= 1 << 20 ? $0 : nil } }
+        guard let n = count("num_generations") else {
+            throw .malformed(file: configPath, line: 1, reason: "no num_generations in 1…2^20 (is this a GRPOConfig JSON?)")
         }
-        let perDevice = (object["per_device_train_batch_size"] as? NSNumber)?.intValue ?? 8
-        let accumulation = (object["gradient_accumulation_steps"] as? NSNumber)?.intValue ?? 1
-        let world = processes ?? (object["world_size"] as? NSNumber)?.intValue ?? 1
+        let perDevice = count("per_device_train_batch_size") ?? 8
+        let accumulation = count("gradient_accumulation_steps") ?? 1
+        let world = processes ?? count("world_size") ?? 1
         let completions = perDevice * accumulation * world
         guard completions % n == 0 else {
             throw .malformed(file: configPath, line: 1, reason: "\(completions) completions per step are not a multiple of num_generations = \(n)")

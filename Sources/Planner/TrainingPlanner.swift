@@ -67,7 +67,10 @@ public enum TrainingPlanner {
     public static func plan(budget: Double, unit: String = "rollouts", tokensPerRollout: Double? = nil, difficulty word: String,
                             law: AllocationLawSpec, lawSource: String, batch: Int? = nil, problems: Int? = nil,
                             problemsPerBatch preferred: Int = 32, interval: [Double]? = nil) throws(DomainError) -> Plan {
-        guard budget > 0, budget.isFinite else { throw .invalid(field: "budget", value: String(budget), reason: "must be positive") }
+        guard budget > 0, budget <= 1e18 else { throw .invalid(field: "budget", value: String(budget), reason: "must lie in (0, 1e18]") }
+        guard preferred >= 1, preferred <= 1 << 24, (batch ?? 2) <= 1 << 30 else {
+            throw .invalid(field: "B_p or batch", value: "\(preferred), \(batch ?? 0)", reason: "B_p ≤ 2^24 and B ≤ 2^30 are supported")
+        }
         var warnings: [String] = []
         let hardRecipe = word != "easy"
         if word == "mixed" { warnings.append("mixed sets are planned with the hard recipe (no KL, no entropy bonus)") }

@@ -72,8 +72,9 @@ public enum ImportWorkflow {
     }
 
     static func importFile(_ request: ImportRequest, store: Store) throws -> ImportResult {
-        guard request.rolloutsPerProblem >= 1, request.problemsPerBatch >= 1 else {
-            throw DomainError.invalid(field: "n/B_p", value: "\(request.rolloutsPerProblem)/\(request.problemsPerBatch)", reason: "must be ≥ 1")
+        guard (1...(1 << 20)).contains(request.rolloutsPerProblem), (1...(1 << 24)).contains(request.problemsPerBatch) else {
+            throw DomainError.invalid(field: "n/B_p", value: "\(request.rolloutsPerProblem)/\(request.problemsPerBatch)",
+                                      reason: "n must lie in 1…2^20 and B_p in 1…2^24")
         }
         guard let data = FileManager.default.contents(atPath: request.file) else {
             throw ImportError.unreadable(file: request.file, reason: FileManager.default.fileExists(atPath: request.file)

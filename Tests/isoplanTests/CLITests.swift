@@ -379,6 +379,10 @@ struct SimulateCLITests {
             (["simulate", "run", "--difficulty", "easy", "-n", "8", "--bp", "32", "--budget=-1"], "positive"),
             (["simulate", "sweep", "--preset", "isocompute-q7"], "unknown --preset"),
             (["simulate", "run", "--difficulty", "medium", "-n", "8", "--bp", "32"], "unknown --difficulty"),
+            (["simulate", "run", "--difficulty", "easy", "-n", "8", "--bp", "32", "--budget", "1e30"], "at most 1e13"),
+            (["simulate", "run", "--difficulty", "easy", "-n", "9223372036854775807", "--bp", "2"], "2^20"),
+            (["plan", "train", "--budget", "1e30"], "1e18"),
+            (["import", "verl", "x.log", "--n", "99999999999", "--bp", "8"], "2^20"),
         ] {
             let result = try CommandRunner.run(arguments + ["--db", db])
             #expect(result.status == 64, "\(arguments)")

@@ -58,8 +58,8 @@ struct ImportOptions: ParsableArguments {
             return
         }
         guard !files.isEmpty else { throw ValidationError("give log files or --manifest FILE") }
-        if let n = rolloutsPerProblem, n < 1 { throw ValidationError("--n must be ≥ 1") }
-        if let bp = problemsPerBatch, bp < 1 { throw ValidationError("--bp must be ≥ 1") }
+        if let n = rolloutsPerProblem, !(1...(1 << 20)).contains(n) { throw ValidationError("--n must lie in 1…2^20") }
+        if let bp = problemsPerBatch, !(1...(1 << 24)).contains(bp) { throw ValidationError("--bp must lie in 1…2^24") }
         if let processes, processes < 1 { throw ValidationError("--processes must be ≥ 1") }
         if name != nil && files.count > 1 { throw ValidationError("--name names one run: give one file") }
         if let tokensPerRollout, !(tokensPerRollout > 0) { throw ValidationError("--tokens-per-rollout must be positive") }

@@ -63,13 +63,15 @@ extension PlanCommand {
         var perDeviceBatch = 8
 
         func validate() throws {
-            guard budget > 0, budget.isFinite else { throw ValidationError("--budget must be positive") }
+            guard budget > 0, budget <= 1e18 else { throw ValidationError("--budget must lie in (0, 1e18]") }
             guard ["rollouts", "tokens"].contains(unit) else { throw ValidationError("--unit must be rollouts or tokens") }
             guard ["easy", "hard", "mixed", "auto"].contains(difficulty) else { throw ValidationError("--difficulty must be easy, hard, mixed or auto") }
             if difficulty == "auto" && solveRates == nil { throw ValidationError("--difficulty auto needs --solve-rates FILE") }
             if let law, !["q1", "q3-joint", "fit"].contains(law) { throw ValidationError("--law must be q1, q3-joint or fit") }
-            if let batch, batch < 2 { throw ValidationError("--batch must be ≥ 2") }
-            guard problemsPerBatch >= 1, processes >= 1, perDeviceBatch >= 1 else { throw ValidationError("--bp, --processes and --per-device-batch must be ≥ 1") }
+            if let batch, !(2...(1 << 30)).contains(batch) { throw ValidationError("--batch must lie in 2…2^30") }
+            guard (1...(1 << 24)).contains(problemsPerBatch), (1...(1 << 20)).contains(processes), (1...(1 << 20)).contains(perDeviceBatch) else {
+                throw ValidationError("--bp (≤ 2^24), --processes and --per-device-batch (≤ 2^20) must be ≥ 1")
+            }
             if let tokensPerRollout, !(tokensPerRollout > 0) { throw ValidationError("--tokens-per-rollout must be positive") }
         }
 

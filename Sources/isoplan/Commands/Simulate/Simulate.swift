@@ -158,7 +158,7 @@ extension SimulateCommand {
             }
             try population.validate(defaultDifficulty: preset.difficulty)
             guard seeds >= 1 else { throw ValidationError("--seeds must be ≥ 1") }
-            if let budget, !(budget > 0) { throw ValidationError("--budget must be a positive number of rollouts") }
+            if let budget, !(budget > 0 && budget <= 1e13) { throw ValidationError("--budget must be a positive number of rollouts, at most 1e13") }
         }
 
         func run() throws {
@@ -185,6 +185,8 @@ extension SimulateCommand {
 func validateAllocation(n: Int, bp: Int, budget: Double, problems: Int?) throws {
     guard n >= 2 else { throw ValidationError("-n must be ≥ 2: GRPO needs two outcomes per group (got \(n))") }
     guard bp >= 1 else { throw ValidationError("--bp must be ≥ 1 (got \(bp))") }
+    guard n <= 1 << 20, bp <= 1 << 24 else { throw ValidationError("-n ≤ 2^20 and --bp ≤ 2^24 are supported") }
+    guard budget <= 1e13 else { throw ValidationError("--budget: at most 1e13 rollouts can be simulated") }
     if let problems, bp > problems { throw ValidationError("--bp \(bp) exceeds the \(problems) train problems (--problems)") }
     guard budget > 0, budget.isFinite else { throw ValidationError("--budget must be a positive number of rollouts (got \(budget))") }
     guard budget >= Double(n * bp) else { throw ValidationError("--budget \(budget) buys no step of B_p·n = \(n * bp) rollouts") }
