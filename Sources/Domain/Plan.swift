@@ -18,6 +18,8 @@ public struct Plan: Codable, Hashable, Sendable {
     /// a fitted curve for n), and whether that extrapolates beyond the curve's data.
     public var expectedReward: Double?
     public var expectedRewardExtrapolated: Bool?
+    /// The train-set size the plan was made for, when given.
+    public var problems: Int?
     /// The fixed batch B of a fixed-batch plan.
     public var fixedBatch: Int?
     /// Which law: a stored fit's id, or a built-in preset's name, and where it comes from.

@@ -74,19 +74,38 @@ public enum TrainingPlanner {
         var warnings: [String] = []
         let hardRecipe = word != "easy"
         if word == "mixed" { warnings.append("mixed sets are planned with the hard recipe (no KL, no entropy bonus)") }
-        let rollouts = unit == "tokens" ? budget / (tokensPerRollout ?? 1) : budget
-        if unit == "tokens" && tokensPerRollout == nil && !law.name.hasSuffix("tokens") {
-            throw .invalid(field: "tokens-per-rollout", value: "-", reason: "a token budget needs tokens per rollout (only easy has a published token law)")
+        if unit == "tokens" {
+            guard let tokensPerRollout, tokensPerRollout >= 1 else {
+                throw .invalid(field: "tokens-per-rollout", value: "-", reason: "a token budget needs tokens per rollout (≥ 1) to count steps")
+            }
+            if !law.name.hasSuffix("tokens") {
+                warnings.append("no published token law for this difficulty: n comes from the rollouts law at C/T = \(String(format: "%g", budget / tokensPerRollout)) rollouts")
+            }
         }
+        let rollouts = unit == "tokens" ? budget / tokensPerRollout! : budget
+        guard rollouts <= 1e18 else { throw .invalid(field: "budget", value: String(budget), reason: "more than 1e18 rollouts") }
         let minimumBatch = hardRecipe ? 32 : 1
         var n: Int, bp: Int, optimal: Double
         var rationale: String
         if let batch {
             guard batch >= 2 else { throw .invalid(field: "batch", value: String(batch), reason: "must be ≥ 2") }
+            guard rollouts >= Double(batch) else {
+                throw .invalid(field: "budget", value: String(budget), reason: "buys no step of B = \(batch) rollouts")
+            }
             let m = rollouts / Double(batch)
             let fixedLaw = law.logInput ? PublishedLaws.fixedBatchEasy : law
+            if law.logInput && hardRecipe { warnings.append("the fixed-batch law n*(M) is the paper's easy fit; capped at this difficulty's saturation \(law.cap)") }
             optimal = fixedLaw.optimalRollouts(m)
-            n = clampPowerOfTwo(optimal, cap: min(fixedLaw.cap, batch / minimumBatch))
+            // n divides B, keeps B_p ≥ the floor and ≤ D, and stays under the saturation.
+            var limit = min(fixedLaw.cap, law.cap, batch / minimumBatch)
+            if let problems { n = 1; while n * problems < batch { n *= 2 }; if n > limit { limit = n } }
+            n = clampPowerOfTwo(optimal, cap: max(limit, 2))
+            if let problems, batch / n > problems {
+                var m2 = n
+                while batch / m2 > problems { m2 *= 2 }
+                n = m2
+                warnings.append("n raised to \(n) so that B_p = B/n fits the \(problems) train problems")
+            }
             bp = max(batch / n, 1)
             rationale = "Fixed batch B = \(batch): M = C/B = \(Int(m)) steps; the n*(M) law (\(fixedLaw.source)) gives n* = \(String(format: "%.1f", optimal)), rounded to the power of two \(n); B_p = B/n = \(bp)."
         } else {
@@ -97,13 +116,15 @@ public enum TrainingPlanner {
             bp = preferred
             rationale = "The law \(law.name) (\(law.source)) gives n*(\(String(format: "%g", x))) = \(String(format: "%.1f", optimal)); rounded to a power of two\(capped ? " and capped at the saturation \(law.cap)" : ""): n = \(n). B_p = \(bp) (the frontier's range is 32–128; B_p is a stability knob), and M takes the rest."
         }
-        if let problems {
-            if bp > problems { bp = problems; warnings.append("B_p lowered to the \(problems) train problems") }
-            if problems < 1000 { warnings.append("a small train set (D = \(problems)) saturates at a smaller n than the law's (the paper: D = 500 → 256); consider a lower n") }
+        if let problems, problems < 1000 {
+            warnings.append("a small train set (D = \(problems)) saturates at a smaller n than the law's (the paper: D = 500 → 256); consider a lower n")
         }
-        if hardRecipe && bp < 32 { bp = 32; warnings.append("B_p raised to 32, the minimum for hard or skewed sets") }
-        // M ≥ 1: shrink n if the budget cannot pay one step.
-        while n > 2 && rollouts < Double(bp * n) { n /= 2; warnings.append("n halved to \(n) so the budget buys at least one step") }
+        if batch == nil {
+            if let problems, bp > problems { bp = problems; warnings.append("B_p lowered to the \(problems) train problems") }
+            if hardRecipe && bp < 32 { bp = 32; warnings.append("B_p raised to 32, the minimum for hard or skewed sets") }
+            // M ≥ 1: shrink n if the budget cannot pay one step.
+            while n > 2 && rollouts < Double(bp * n) { n /= 2; warnings.append("n halved to \(n) so the budget buys at least one step") }
+        }
         let steps = Int(rollouts / Double(bp * n))
         guard steps >= 1 else { throw .invalid(field: "budget", value: String(budget), reason: "buys no step of B_p·n = \(bp * n) rollouts") }
         let learningRate = 1e-6 * (Double(bp * n) / 1024).squareRoot()
@@ -117,6 +138,7 @@ public enum TrainingPlanner {
                         learningRate: learningRate, optimalRollouts: optimal, lawSource: lawSource, lawParameters: law.parameters,
                         recipe: recipe, rationale: rationale, warnings: warnings)
         plan.fixedBatch = batch
+        plan.problems = problems
         plan.optimalRolloutsInterval = interval
         return plan
     }
@@ -133,24 +155,23 @@ public enum PlanExport {
     /// verl command-line overrides.
     public static func verl(_ p: Plan) -> String {
         ["data.train_batch_size=\(p.problemsPerBatch)", "actor_rollout_ref.rollout.n=\(p.rolloutsPerProblem)",
-         "trainer.total_training_steps=\(p.steps)", "actor_rollout_ref.actor.optim.lr=\(String(format: "%.3g", p.learningRate))",
+         "actor_rollout_ref.actor.ppo_mini_batch_size=\(p.problemsPerBatch)",  // one update per step: on-policy
+         "trainer.total_training_steps=\(p.steps)",
+         "trainer.total_epochs=\(p.problems.map { max(1, (p.steps * p.problemsPerBatch + $0 - 1) / $0) } ?? p.steps)", "actor_rollout_ref.actor.optim.lr=\(String(format: "%.3g", p.learningRate))",
          "algorithm.adv_estimator=grpo", "actor_rollout_ref.actor.use_kl_loss=\(p.recipe["kl"] == "on" ? "True" : "False")",
          "actor_rollout_ref.actor.entropy_coeff=\(p.recipe["entropy_bonus"] == "on" ? "0.001" : "0")",
          "actor_rollout_ref.rollout.temperature=0.6"].joined(separator: " \\\n  ")
     }
 
     /// TRL `GRPOConfig` fields for `processes` processes with `perDeviceBatch` completions each:
-    /// the generation batch (processes × per-device × accumulation) must equal B_p·n and be
-    /// divisible by `num_generations` = n.
+    /// the generation batch (processes × per-device × accumulation) must equal B_p·n, which
+    /// `num_generations` = n divides (TRL's rule since its generation-batch API; older versions
+    /// also required processes × per-device to be a multiple of n).
     public static func trl(_ p: Plan, processes: Int, perDeviceBatch: Int) throws(DomainError) -> String {
         let perStep = processes * perDeviceBatch
         guard perStep > 0, p.batch % perStep == 0 else {
             throw .invalid(field: "per-device-batch", value: String(perDeviceBatch),
                            reason: "processes × per-device batch = \(perStep) must divide B_p·n = \(p.batch)")
-        }
-        guard perStep % p.rolloutsPerProblem == 0 else {
-            throw .invalid(field: "num_generations", value: String(p.rolloutsPerProblem),
-                           reason: "must divide processes × per-device batch = \(perStep) (TRL's rule)")
         }
         return """
             GRPOConfig(
@@ -168,7 +189,10 @@ public enum PlanExport {
     /// OpenRLHF flags.
     public static func openrlhf(_ p: Plan) -> String {
         ["--rollout_batch_size \(p.problemsPerBatch)", "--n_samples_per_prompt \(p.rolloutsPerProblem)",
-         "--train_batch_size \(p.batch)", "--num_episodes 1", "--max_samples \(p.problemsPerBatch * p.steps)",
+         "--train_batch_size \(p.batch)",
+         // M steps: as many episodes over the D prompts as M·B_p needs (D unknown: M·B_p prompts once).
+         "--num_episodes \(p.problems.map { max(1, (p.steps * p.problemsPerBatch + $0 - 1) / $0) } ?? 1)",
+         "--max_samples \(p.problems ?? p.problemsPerBatch * p.steps)",
          "--actor_learning_rate \(String(format: "%.3g", p.learningRate))", "--advantage_estimator group_norm",
          p.recipe["kl"] == "on" ? "--init_kl_coef 0.001" : "--init_kl_coef 0"].joined(separator: " ")
     }

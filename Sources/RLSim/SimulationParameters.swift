@@ -1,3 +1,4 @@
+public import Domain
 import Foundation
 
 /// Every constant of the simulated policy, from one committed file (`Resources/parameters.json`,
@@ -47,8 +48,27 @@ public struct SimulationParameters: Codable, Hashable, Sendable {
         return parameters
     }()
 
-    /// Reads a parameter file (every field required).
+    /// Reads a parameter file (every field required) and checks it.
     public static func load(_ path: String) throws -> SimulationParameters {
-        try JSONDecoder().decode(SimulationParameters.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        let parameters = try JSONDecoder().decode(SimulationParameters.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        try parameters.validate()
+        return parameters
+    }
+
+    /// d in 1…4096, every constant finite and non-negative, positive η₀ and reference batch.
+    public func validate() throws(DomainError) {
+        guard (1...4096).contains(featureDimension) else {
+            throw .invalid(field: "featureDimension", value: String(featureDimension), reason: "must lie in 1…4096")
+        }
+        let values: [(String, Double)] = [("sharedStrength", sharedStrength), ("interference", interference), ("curvature", curvature),
+                                          ("coherentMemorisation", coherentMemorisation), ("exposureMemorisation", exposureMemorisation),
+                                          ("gradientNoise", gradientNoise), ("learningRateExponent", learningRateExponent),
+                                          ("stepThreshold", stepThreshold), ("stepDamage", stepDamage), ("tokensPerRollout", tokensPerRollout)]
+        for (name, value) in values where !(value.isFinite && value >= 0) {
+            throw .invalid(field: name, value: String(value), reason: "must be finite and ≥ 0")
+        }
+        guard baseLearningRate > 0, baseLearningRate.isFinite, referenceBatch > 0, referenceBatch.isFinite else {
+            throw .invalid(field: "baseLearningRate/referenceBatch", value: "\(baseLearningRate)/\(referenceBatch)", reason: "must be positive")
+        }
     }
 }

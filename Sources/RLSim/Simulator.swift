@@ -1,6 +1,7 @@
 public import Domain
 import Foundation
 import NumericCore
+import Synchronization
 
 /// A simulated run: the ``Domain/Run``, its metric points, and per-problem train pass rates at
 /// the start and the end (kept in memory for uniformity analyses, not stored).
@@ -35,12 +36,15 @@ public struct Simulator: Sendable {
         self.workers = workers ?? ProcessInfo.processInfo.activeProcessorCount
     }
 
-    /// Runs `configurations` (validated first; nothing runs if one is bad).
-    public func run(_ configurations: [SimulationConfiguration], runName: (SimulationConfiguration) -> Run,
-                    progress: any ProgressReporter = SilentProgress()) throws(DomainError) -> [SimulatedRun] {
+    /// Runs `configurations` (validated first; nothing runs if one is bad). `finished` is called
+    /// on the worker thread as each run completes (to store it at once); after it fails once, no
+    /// further run starts and the first error is rethrown.
+    public func run(_ configurations: [SimulationConfiguration], runName: @escaping @Sendable (SimulationConfiguration) -> Run,
+                    progress: any ProgressReporter = SilentProgress(),
+                    finished: (@Sendable (SimulatedRun) throws -> Void)? = nil) throws -> [SimulatedRun] {
         for configuration in configurations { try configuration.validate(trainSize: trainSize) }
         guard trainSize >= 1, validationSize >= 1 else {
-            throw .invalid(field: "problems", value: String(trainSize), reason: "need at least one train and one validation problem")
+            throw DomainError.invalid(field: "problems", value: String(trainSize), reason: "need at least one train and one validation problem")
         }
         let seeds = Array(Set(configurations.map(\.seed))).sorted()
         let populations = parallelMap(count: seeds.count, workers: workers, makeState: { () }) { [self] _, i in
@@ -54,7 +58,9 @@ public struct Simulator: Sendable {
         defer { if workers > 1 { BLASConfiguration.setThreadCount(blasThreads) } }
         // Runs are independent: each advances to its evaluation steps and evaluates itself (two
         // BLAS products per point); the threads take runs as they free up.
-        let finished = parallelMap(count: configurations.count, workers: workers, makeState: { () }) { [parameters] _, r in
+        let failure = Mutex<(any Error)?>(nil)
+        let results = parallelMap(count: configurations.count, workers: workers, makeState: { () }) { [parameters] _, r -> SimulatedRun? in
+            if failure.withLock({ $0 != nil }) { return nil }
             let configuration = configurations[r]
             let state = RunState(configuration: configuration, population: populations[populationIndex[configuration.seed]!],
                                  parameters: parameters)
@@ -64,26 +70,17 @@ public struct Simulator: Sendable {
                 if state.step > before { progress.advance(by: state.step - before) }
                 state.evaluate()
             }
-            return FinishedRun(configuration: configuration, learningRate: state.learningRate, points: state.points,
-                               initial: state.initialTrainPassRates, final: state.trainPassRates)
+            var run = runName(configuration)
+            run.learningRate = state.learningRate
+            let result = SimulatedRun(configuration: configuration, run: run, points: state.points,
+                                      initialTrainPassRates: state.initialTrainPassRates, finalTrainPassRates: state.trainPassRates)
+            do { try finished?(result) } catch { failure.withLock { if $0 == nil { $0 = error } } }
+            return result
         }
         progress.end()
-        return finished.map { result in
-            var run = runName(result.configuration)
-            run.learningRate = result.learningRate
-            return SimulatedRun(configuration: result.configuration, run: run, points: result.points,
-                                initialTrainPassRates: result.initial, finalTrainPassRates: result.final)
-        }
+        if let error = failure.withLock({ $0 }) { throw error }
+        return results.compactMap { $0 }
     }
-}
-
-/// A run's results, handed back from its worker.
-private struct FinishedRun: Sendable {
-    var configuration: SimulationConfiguration
-    var learningRate: Double
-    var points: [MetricPoint]
-    var initial: [Double]
-    var final: [Double]
 }
 
 /// One run's mutable state and its GRPO step.

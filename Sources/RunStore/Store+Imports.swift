@@ -43,6 +43,11 @@ extension Store {
         try read { db in try ImportedFileRecord.filter(Column("contentHash") == hash).fetchOne(db)?.file }
     }
 
+    /// The import records of a file path, oldest first.
+    public func importedFiles(path: String) throws(StoreError) -> [ImportedFile] {
+        try read { db in try ImportedFileRecord.filter(Column("path") == path).order(Column("id")).fetchAll(db).map(\.file) }
+    }
+
     /// The import records of a run, oldest first.
     public func importedFiles(ofRun runID: Int64) throws(StoreError) -> [ImportedFile] {
         try read { db in try ImportedFileRecord.filter(Column("runId") == runID).order(Column("id")).fetchAll(db).map(\.file) }

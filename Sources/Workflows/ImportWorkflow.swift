@@ -102,20 +102,20 @@ public enum ImportWorkflow {
             return ImportResult(file: request.file, run: run.name, runID: run.id, action: .appended,
                                 steps: Set(fresh.map(\.step)).count, points: fresh.count, canonical: canonical)
         }
+        // A log that has grown: an earlier import of this path is a prefix of this content.
+        let grownFrom = try store.importedFiles(path: request.file).last { file in
+            file.bytes < data.count && contentHash(data.prefix(file.bytes)) == file.contentHash
+        }
         let name = request.name ?? ((request.file as NSString).lastPathComponent as NSString).deletingPathExtension
-        if let run = try store.run(named: name) {
-            // A log that has grown: its earlier import is a prefix of this content.
-            let grownFrom = try store.importedFiles(ofRun: run.id!).last { file in
-                file.bytes < data.count && contentHash(data.prefix(file.bytes)) == file.contentHash
-            }
-            guard let grownFrom else {
-                throw WorkflowError.empty("a run named \"\(name)\" exists and did not come from an earlier version of \(request.file); give --name for a new run or --run \(name) to append")
-            }
+        if let grownFrom, let run = try store.runs().first(where: { $0.id == grownFrom.runID }) {
             let fresh = points.filter { $0.step > grownFrom.lastStep }
             try store.appendImported(fresh, toRun: run.id!, path: request.file, contentHash: hash, bytes: data.count,
                                      lastStep: lastStep, replacing: grownFrom.contentHash)
-            return ImportResult(file: request.file, run: name, runID: run.id, action: .updated,
+            return ImportResult(file: request.file, run: run.name, runID: run.id, action: .updated,
                                 steps: Set(fresh.map(\.step)).count, points: fresh.count, canonical: canonical)
+        }
+        if try store.run(named: name) != nil {
+            throw WorkflowError.empty("a run named \"\(name)\" exists and did not come from an earlier version of \(request.file); give --name for a new run or --run \(name) to append")
         }
         let run = Run(name: name, source: request.format.source, rolloutsPerProblem: request.rolloutsPerProblem,
                       problemsPerBatch: request.problemsPerBatch)
@@ -127,8 +127,9 @@ public enum ImportWorkflow {
 
     /// Points of every logged metric: canonical names where the alias table knows the raw name
     /// (one raw name per canonical metric: a `reward` variable before others, then the first
-    /// in order), raw names otherwise. Rollouts = step·B_p·n; tokens from the logged token count
-    /// (cumulative), else the mean response length (summed over steps), else tokens per rollout.
+    /// in order; the others keep their raw names), raw names otherwise. Rollouts = step·B_p·n;
+    /// tokens from TRL's running `num_tokens`, else verl's per-step `perf/total_num_tokens` times
+    /// the step gap, else the mean response length × B_p·n per step, else tokens per rollout.
     static func metricPoints(_ log: TrainingLog, _ request: ImportRequest) -> ([MetricPoint], [String: String]) {
         let perStep = Double(request.rolloutsPerProblem * request.problemsPerBatch)
         var chosen: [MetricName: String] = [:]
@@ -144,8 +145,10 @@ public enum ImportWorkflow {
         var points: [MetricPoint] = []
         for step in log.steps {
             let rollouts = Double(step.step) * perStep
-            if let total = step.values["perf/total_num_tokens"] ?? step.values["num_tokens"] {
-                tokens += total
+            if let runningTotal = step.values["num_tokens"] {
+                tokens = runningTotal  // TRL logs a running total
+            } else if let perStepTokens = step.values["perf/total_num_tokens"] {
+                tokens += perStepTokens * Double(max(step.step - previousStep, 1))  // verl logs each step's tokens
             } else if let length = step.values["response_length/mean"] ?? step.values["completions/mean_length"]
                         ?? step.values["completion_length"] {
                 tokens += length * perStep * Double(max(step.step - previousStep, 1))
@@ -153,7 +156,7 @@ public enum ImportWorkflow {
             previousStep = step.step
             let tokenCount: Double? = tokens > 0 ? tokens : request.tokensPerRollout.map { $0 * rollouts }
             for (raw, value) in step.values.sorted(by: { $0.key < $1.key }) {
-                if MetricAliases.canonical(raw) != nil && canonicalFor[raw] == nil { continue }  // a second raw name of a canonical metric
+                // A second raw name of a canonical metric (another data source) keeps its raw name.
                 let metric = canonicalFor[raw] ?? MetricName(rawValue: raw)
                 points.append(MetricPoint(step: step.step, rollouts: rollouts, tokens: tokenCount, metric: metric, rawName: raw, value: value))
             }

@@ -1,5 +1,6 @@
 public import Domain
 import Foundation
+import Synchronization
 public import RLSim
 public import RunStore
 
@@ -23,10 +24,29 @@ public struct SimulationRequest: Sendable {
         self.trainSize = trainSize
     }
 
-    /// The stored name of a configuration's run: the sweep id (else `sim-<population>-D<D>-C<C>`),
-    /// then the allocation and seed — so the same request names the same runs.
+    /// The stored name of a configuration's run: the sweep id (else `sim-<population>-D<D>-C<C>`)
+    /// and a tag of everything else that shapes a run (parameter file, validation size, the
+    /// population's data), then the allocation and seed — so the same request names the same runs
+    /// and a changed setting never reuses them.
     public func runName(_ c: SimulationConfiguration) -> String {
-        c.runName(prefix: sweepID ?? "sim-\(source.name)-D\(trainSize)-C\(String(format: "%g", c.budget))")
+        c.runName(prefix: (sweepID ?? "sim-\(source.name)-D\(trainSize)-C\(String(format: "%g", c.budget))") + "-" + settingsTag)
+    }
+
+    /// 8 hex digits identifying the parameters, the validation size and the population source.
+    public var settingsTag: String {
+        struct Settings: Encodable {
+            var parameters: SimulationParameters
+            var validationSize: Int
+            var source: String
+            var counts: [TaskOutcome]?
+        }
+        var counts: [TaskOutcome]?
+        if case let .counts(rates) = source { counts = rates.tasks }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let data = (try? encoder.encode(Settings(parameters: parameters, validationSize: validationSize, source: source.name,
+                                                 counts: counts))) ?? Data()
+        return String(ImportWorkflow.contentHash(data).prefix(8))
     }
 }
 
@@ -75,17 +95,19 @@ public enum SimulationWorkflow {
             let simulator = Simulator(source: request.source, trainSize: request.trainSize, validationSize: request.validationSize,
                                       parameters: request.parameters, workers: request.workers)
             let difficulty: String? = if case let .difficulty(d) = request.source { d.rawValue } else { nil }
-            let simulated = try simulator.run(todo, runName: { c in
+            // Each run is stored (one transaction) as soon as its worker finishes it, so an
+            // interrupted sweep keeps what it completed and a rerun resumes from there.
+            let stored = Mutex<[SimulationRunSummary]>([])
+            _ = try simulator.run(todo, runName: { c in
                 Run(name: request.runName(c), source: "sim", rolloutsPerProblem: c.rolloutsPerProblem,
                     problemsPerBatch: c.problemsPerBatch, model: "rlsim", dataset: "\(request.source.name)-D\(request.trainSize)",
                     difficulty: difficulty, seed: c.seed, sweepID: request.sweepID, preset: request.preset, fixedBatch: c.fixedBatch)
-            }, progress: progress)
-            var summaries: [SimulationRunSummary] = []
-            for result in simulated {
-                let stored = try store.insert(result.run, points: result.points)
+            }, progress: progress, finished: { result in
+                let run = try store.insert(result.run, points: result.points)
                 let rewards = result.points.filter { $0.metric == .validationReward }.map(\.value)
-                summaries.append(summary(stored, result.configuration, rewards: rewards, alreadyStored: false))
-            }
+                stored.withLock { $0.append(summary(run, result.configuration, rewards: rewards, alreadyStored: false)) }
+            })
+            var summaries = stored.withLock { $0 }.sorted { $0.name < $1.name }
             for c in request.configurations where existing[request.runName(c)] != nil {
                 let run = existing[request.runName(c)]!
                 let rewards = try store.points(ofRun: run.id!, metric: .validationReward).map(\.value)

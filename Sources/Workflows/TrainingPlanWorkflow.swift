@@ -18,6 +18,8 @@ public struct TrainingPlanRequest: Sendable {
     public var batch: Int?
     public var problems: Int?
     public var problemsPerBatch = 32
+    /// Notes to keep with the stored plan (e.g. how `auto` classified the tasks).
+    public var notes: [String] = []
 
     public init(budget: Double, difficulty: String) {
         self.budget = budget
@@ -50,7 +52,8 @@ public enum TrainingPlanWorkflow {
                 guard request.law != "fit" else {
                     throw WorkflowError.empty("no stored frontier fit for \(lawDifficulty.rawValue); run `isoplan fit frontier` or use --law q1")
                 }
-                guard let preset = PublishedLaws.law(request.law, difficulty: lawDifficulty, unit: request.unit) else {
+                guard let preset = PublishedLaws.law(request.law, difficulty: lawDifficulty, unit: request.unit)
+                        ?? PublishedLaws.law(request.law, difficulty: lawDifficulty, unit: "rollouts") else {
                     throw WorkflowError.empty("no published \(request.law) law for \(lawDifficulty.rawValue) in \(request.unit) (token budgets have a published law for easy only)")
                 }
                 law = preset
@@ -73,9 +76,7 @@ public enum TrainingPlanWorkflow {
                     plan.expectedRewardExtrapolated = x > curve.xMax
                 }
             }
-            if request.unit == "tokens" && lawDifficulty == .easy && law!.name.hasSuffix("tokens") {
-                plan.warnings.append("token budgets have a published law for easy only (Fig. 23)")
-            }
+            plan.warnings = request.notes + plan.warnings
             return try store.insert(plan)
         } catch {
             throw WorkflowError(error)

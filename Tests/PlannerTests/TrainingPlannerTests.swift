@@ -56,6 +56,14 @@ struct TrainingPlannerTests {
         #expect(p.batch == 8192 && p.fixedBatch == 8192)
         // M = 488: log2 n* = 2 + 7.1/(1 + e^(−0.01·(488 − 91.7))) ≈ 8.97 → 512.
         #expect(p.rolloutsPerProblem == 512 && p.problemsPerBatch == 16 && p.steps == 488)
+        // Hard: the easy fit capped at hard's saturation, B_p·n still exactly B.
+        let hard = try Self.plan(4e6, "hard", batch: 8192)
+        #expect(hard.rolloutsPerProblem == 128 && hard.batch == 8192 && hard.problemsPerBatch >= 32)
+        #expect(hard.warnings.contains { $0.contains("easy fit") })
+        // A small train set keeps B_p within it without breaking B.
+        let spec = PublishedLaws.law("q1", difficulty: .easy, unit: "rollouts")!
+        let small = try TrainingPlanner.plan(budget: 1e6, difficulty: "easy", law: spec, lawSource: "preset", batch: 8192, problems: 100)
+        #expect(small.batch == 8192 && small.problemsPerBatch <= 100)
     }
 
     @Test func autoDifficultyUsesThePapersBins() {

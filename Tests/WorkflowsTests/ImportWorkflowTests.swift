@@ -53,6 +53,24 @@ struct ImportWorkflowTests {
         #expect(try store.points(ofRun: run.id!, metric: .trainReward).map(\.step) == [1, 2])
         #expect(try store.runs().count == 1)
 
+        // A log imported under another name is still recognised by its path when it grows.
+        let named = dir.path("named.log")
+        try Data("(x) step:1 - a:1\n".utf8).write(to: URL(fileURLWithPath: named))
+        var namedRequest = ImportRequest(format: .verl, file: named, rolloutsPerProblem: 8, problemsPerBatch: 32)
+        namedRequest.name = "custom"
+        #expect(try ImportWorkflow.run(namedRequest, store: store).action == .created)
+        try Data("(x) step:1 - a:1\n(x) step:2 - a:2\n".utf8).write(to: URL(fileURLWithPath: named))
+        let grownNamed = try ImportWorkflow.run(ImportRequest(format: .verl, file: named, rolloutsPerProblem: 8, problemsPerBatch: 32), store: store)
+        #expect(grownNamed.action == .updated && grownNamed.run == "custom")
+
+        // A second validation source keeps its raw name beside the canonical one.
+        let two = dir.path("two.log")
+        try Data("(x) step:1 - val-core/a/reward/mean@1:0.5 - val-core/b/reward/mean@1:0.25\n".utf8).write(to: URL(fileURLWithPath: two))
+        let both = try ImportWorkflow.run(ImportRequest(format: .verl, file: two, rolloutsPerProblem: 8, problemsPerBatch: 32), store: store)
+        let twoRun = try #require(both.runID)
+        #expect(try store.points(ofRun: twoRun, metric: .validationReward).map(\.value) == [0.5])
+        #expect(try store.points(ofRun: twoRun, metric: MetricName(rawValue: "val-core/b/reward/mean@1")).map(\.value) == [0.25])
+
         let resumed = dir.path("resumed.log")
         try Data("(x) step:2 - critic/score/mean:0.9\n(x) step:3 - critic/score/mean:0.4\n".utf8).write(to: URL(fileURLWithPath: resumed))
         var append = ImportRequest(format: .verl, file: resumed, rolloutsPerProblem: 8, problemsPerBatch: 32)
@@ -86,6 +104,9 @@ struct ImportWorkflowTests {
         let run = try #require(try store.run(named: "minesweeper"))
         let zeroStd = try store.points(ofRun: run.id!, metric: .fractionZeroStd)
         #expect(zeroStd.count == 50 && zeroStd[0].rollouts == 10 * 32)
+        // TRL's num_tokens is a running total: the last point carries it as is (4,154,653 in the file's state).
+        let last = try #require(zeroStd.last?.tokens)
+        #expect(last > 3e6 && last < 5e6, "\(last)")
         var csv = ImportRequest(format: .csv(stepColumn: "_step", metrics: [("val_reward", "eval/orchestrator/reward/episode_reward_mean")]),
                                 file: Self.fixture("ds-marl-air-cargo_wandb_results.csv"), rolloutsPerProblem: 1, problemsPerBatch: 1)
         csv.tokensPerRollout = 100

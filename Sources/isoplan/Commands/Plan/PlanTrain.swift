@@ -94,9 +94,9 @@ extension PlanCommand {
                 request.batch = batch
                 request.problems = problems
                 request.problemsPerBatch = problemsPerBatch
+                request.notes = notes
                 let store = try Store(path: global.databasePath)
-                var plan = try TrainingPlanWorkflow.run(request, store: store)
-                plan.warnings = notes + plan.warnings
+                let plan = try TrainingPlanWorkflow.run(request, store: store)
                 if let framework = global.frameworkFormat {
                     switch framework {
                     case .verl: print(PlanExport.verl(plan))
