@@ -129,7 +129,7 @@ let package = Package(
         ),
         .testTarget(
             name: "isoplanTests",
-            dependencies: ["isoplan", "Domain", "RunStore", "IsoplanTestSupport"],
+            dependencies: ["isoplan", "Domain", "RunStore", "Ingest", "IsoplanTestSupport"],
             swiftSettings: strictSettings
         ),
     ]

@@ -104,3 +104,17 @@ public struct CSVTable: Sendable {
         return values
     }
 }
+
+/// Writes RFC 4180 CSV: fields with a comma, quote, CR or LF are quoted, quotes doubled;
+/// records end with CRLF-free `\n` (what CSVTable and pandas read).
+public enum CSVWriter {
+    public static func field(_ value: String) -> String {
+        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// A whole table: the header, then each row.
+    public static func table(header: [String], rows: [[String]]) -> String {
+        ([header] + rows).map { $0.map(field).joined(separator: ",") }.joined(separator: "\n") + "\n"
+    }
+}

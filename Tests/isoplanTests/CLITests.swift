@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import IsoplanTestSupport
+import Ingest
 import RunStore
 import Testing
 
@@ -478,5 +479,33 @@ struct DemoCLITests {
         struct Demo: Decodable { let simulatedRuns: Int; let storedRuns: Int }
         let demo = try JSONDecoder().decode(Demo.self, from: Data(again.stdout.utf8))
         #expect(demo.simulatedRuns == 0 && demo.storedRuns == 78)
+    }
+}
+
+@Suite("isoplan export")
+struct ExportCLITests {
+    @Test func tidyCSVRoundTrips() throws {
+        let dir = try TemporaryDirectory()
+        let db = dir.path("e.sqlite")
+        _ = try CommandRunner.run(["simulate", "sweep", "--preset", "isocompute-q1-hard", "--problems", "300", "--seeds", "1",
+                                   "--budget", "1e5", "--db", db])
+        _ = try CommandRunner.run(["plan", "train", "--budget", "1e6", "--difficulty", "hard", "--law", "q1", "--db", db])
+        let out = dir.path("csv")
+        let result = try CommandRunner.run(["export", "--csv", out, "--run-filter", "n<=16", "--db", db, "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let store = try Store(path: db)
+        let runs = try store.runs(matching: try RunFilter("n<=16"))
+        let runTable = try CSVTable(contentsOf: out + "/runs.csv")
+        #expect(runTable.rows.count == runs.count && runTable.header.first == "run_id")
+        let points = try CSVTable(contentsOf: out + "/points.csv")
+        let stored = try runs.reduce(0) { $0 + (try store.points(ofRun: $1.id!).count) }
+        #expect(points.rows.count == stored)
+        let values = try points.numbers("value")
+        #expect(values.allSatisfy { $0.isFinite })
+        #expect(try CSVTable(contentsOf: out + "/plans.csv").rows.count == 1)
+        // The CSV writer quotes what needs quoting.
+        #expect(CSVWriter.field("a,\"b\"") == "\"a,\"\"b\"\"\"")
+        let missing = try CommandRunner.run(["export", "--csv", out, "--db", dir.path("none.sqlite")])
+        #expect(missing.status == 66)
     }
 }
