@@ -56,8 +56,8 @@ let package = Package(
         .target(name: "RLSim", dependencies: ["Domain", "NumericCore"], resources: [.copy("Resources/parameters.json")],
                 swiftSettings: strictSettings),
 
-        // Floor 3 — planning: solve-rate models (test-time sizing grows here).
-        .target(name: "Planner", dependencies: ["Domain", "NumericCore"], swiftSettings: strictSettings),
+        // Floor 3 — planning: training allocation (evaluating ScalingLaws' laws) and test-time sizing.
+        .target(name: "Planner", dependencies: ["Domain", "NumericCore", "ScalingLaws"], swiftSettings: strictSettings),
 
         // Floor 4 — pipelines that span modules.
         .target(

@@ -5,13 +5,10 @@ import Foundation
 public struct LoggedStep: Sendable, Equatable {
     public var step: Int
     public var values: [String: Double]
-    /// 1-based line of the input where the step (first) appeared.
-    public var line: Int
 
-    public init(step: Int, values: [String: Double], line: Int) {
+    public init(step: Int, values: [String: Double]) {
         self.step = step
         self.values = values
-        self.line = line
     }
 }
 
@@ -100,7 +97,7 @@ public enum VerlLog {
                     values[key] = number
                 }
             }
-            records.append(LoggedStep(step: step, values: values, line: index + 1))
+            records.append(LoggedStep(step: step, values: values))
         }
         guard !records.isEmpty else { throw .malformed(file: path, line: 1, reason: "no steps") }
         return TrainingLog(file: path, format: "verl-jsonl", records: records)
@@ -126,7 +123,7 @@ public enum VerlLog {
                     values[segment[..<colon].trimmingCharacters(in: .whitespaces)] = number
                 }
             }
-            records.append(LoggedStep(step: step, values: values, line: index + 1))
+            records.append(LoggedStep(step: step, values: values))
         }
         guard !records.isEmpty else { throw .malformed(file: path, line: 1, reason: "no `step:N - key:value` lines") }
         return TrainingLog(file: path, format: "verl-console", records: records)
@@ -177,7 +174,7 @@ public enum TRLTrainerState {
             for (key, value) in entry where key != "step" {
                 if let number = jsonNumber(value) { values[key] = number }
             }
-            records.append(LoggedStep(step: step, values: values, line: 1))
+            records.append(LoggedStep(step: step, values: values))
         }
         guard !records.isEmpty else { throw .malformed(file: path, line: 1, reason: "log_history is empty") }
         return TrainingLog(file: path, format: "trl", records: records)
@@ -205,7 +202,7 @@ public enum MetricCSV {
             }
             var values: [String: Double] = [:]
             for (name, index) in columns { if let number = loggedNumber(row.fields[index][...]) { values[name] = number } }
-            records.append(LoggedStep(step: Int(stepValue), values: values, line: row.line))
+            records.append(LoggedStep(step: Int(stepValue), values: values))
         }
         guard !records.isEmpty else { throw .malformed(file: path, line: 2, reason: "no rows") }
         return TrainingLog(file: path, format: "csv", records: records)

@@ -84,21 +84,34 @@ public enum TestTimePlanner {
     public static func score(space: SearchSpace, model: SolveRateModel, judge: JudgeModel,
                              refinement: RefinementModel = .reference, inputs: CostInputs, unit: CostUnit,
                              maxRounds: Int? = nil) -> [ScoredPipeline] {
+        score(space: space, models: [model], judge: judge, refinement: refinement, inputs: inputs, unit: unit,
+              maxRounds: maxRounds)[0]
+    }
+
+    /// The same for several populations at once (one list per model, in order): a pipeline's
+    /// success by initial passing count does not depend on the population, so the tournament
+    /// and refinement work is done once and each model costs a dot product per pipeline.
+    public static func score(space: SearchSpace, models: [SolveRateModel], judge: JudgeModel,
+                             refinement: RefinementModel = .reference, inputs: CostInputs, unit: CostUnit,
+                             maxRounds: Int? = nil) -> [[ScoredPipeline]] {
         let splits = space.groupSizes.flatMap { g in space.votes.map { (g, $0) } }
         let pipelines = space.pipelines
-        return parallelMap(count: splits.count, workers: ProcessInfo.processInfo.activeProcessorCount,
-                           makeState: { () }) { _, s -> [ScoredPipeline] in
+        let perSplit = parallelMap(count: splits.count, workers: ProcessInfo.processInfo.activeProcessorCount,
+                                   makeState: { () }) { _, s -> [[ScoredPipeline]] in
             let (g, v) = splits[s]
             let planner = PipelineModel(judge: judge, refinement: refinement)
-            var scored: [ScoredPipeline] = []
+            var scored = [[ScoredPipeline]](repeating: [], count: models.count)
             for pipeline in pipelines where pipeline.configuration.groupSize == g && pipeline.configuration.votes == v {
                 let cost = CostModel.cost(pipeline.configuration, inputs, selection: pipeline.selection)
                 if let maxRounds, cost.sequentialRounds > maxRounds { continue }
-                scored.append(ScoredPipeline(pipeline: pipeline, accuracy: planner.expectedAccuracy(model: model, pipeline: pipeline),
-                                             cost: cost, costValue: cost.value(in: unit, prices: inputs)))
+                for (m, model) in models.enumerated() {
+                    scored[m].append(ScoredPipeline(pipeline: pipeline, accuracy: planner.expectedAccuracy(model: model, pipeline: pipeline),
+                                                    cost: cost, costValue: cost.value(in: unit, prices: inputs)))
+                }
             }
             return scored
-        }.flatMap { $0 }
+        }
+        return models.indices.map { m in perSplit.flatMap { $0[m] } }
     }
 
     /// The cost–accuracy frontier: cheapest first, each entry strictly more accurate than every

@@ -1,5 +1,6 @@
 public import Domain
 import Foundation
+import ScalingLaws
 
 /// A compute-optimal allocation law `log2 n*(x) = L/(1 + e^(−k(u(x) − u0))) + b`, with
 /// u = log10 C for budgets (or u = M for the fixed-batch law), and the saturation to cap at.
@@ -21,11 +22,19 @@ public struct AllocationLawSpec: Codable, Hashable, Sendable {
         self.source = source
     }
 
-    /// n*(x), unrounded.
-    public func optimalRollouts(_ x: Double) -> Double {
-        let (l, k, u0, b) = (parameters[0], parameters[1], parameters[2], parameters[3])
-        let u = logInput ? log10(x) : x
-        return pow(2, b + l / (1 + exp(-k * (u - u0))))
+    /// A law fitted to a frontier, capped at its own saturation 2^round(b + L) (within 2…2048)
+    /// unless `cap` says otherwise.
+    public static func fitted(name: String, parameters: [Double], cap: Int? = nil, source: String) -> AllocationLawSpec {
+        let saturation = cap ?? Int(pow(2, (parameters[0] + parameters[3]).rounded()))
+        return AllocationLawSpec(name: name, parameters: parameters, cap: max(2, min(saturation, 2048)), source: source)
+    }
+
+    /// n*(x), unrounded: 2 to the ``ScalingLaws/AllocationLaw`` value.
+    public func optimalRollouts(_ x: Double) -> Double { optimalRollouts(x, parameters: parameters) }
+
+    /// n*(x) under other parameters of the same law (a bootstrap draw).
+    public func optimalRollouts(_ x: Double, parameters p: [Double]) -> Double {
+        pow(2, AllocationLaw(input: logInput ? .log10 : .linear).value(p, at: [x]))
     }
 }
 
@@ -97,13 +106,9 @@ public enum TrainingPlanner {
             if law.logInput && hardRecipe { warnings.append("the fixed-batch law n*(M) is the paper's easy fit; capped at this difficulty's saturation \(law.cap)") }
             optimal = fixedLaw.optimalRollouts(m)
             // n divides B, keeps B_p ≥ the floor and ≤ D, and stays under the saturation.
-            var limit = min(fixedLaw.cap, law.cap, batch / minimumBatch)
-            if let problems { n = 1; while n * problems < batch { n *= 2 }; if n > limit { limit = n } }
-            n = clampPowerOfTwo(optimal, cap: max(limit, 2))
+            n = clampPowerOfTwo(optimal, cap: max(min(fixedLaw.cap, law.cap, batch / minimumBatch), 2))
             if let problems, batch / n > problems {
-                var m2 = n
-                while batch / m2 > problems { m2 *= 2 }
-                n = m2
+                while batch / n > problems { n *= 2 }
                 warnings.append("n raised to \(n) so that B_p = B/n fits the \(problems) train problems")
             }
             bp = max(batch / n, 1)

@@ -75,10 +75,9 @@ public enum ClosedLoopWorkflow {
             // Cap at the law's saturation, or — when the law does not identify one — at the n
             // with the best value in the sweep.
             let empirical = fitted.analysis.bestValuePerN.max { $0.value < $1.value }.flatMap { Int($0.key) } ?? 2048
-            let saturation = fitted.analysis.lawIdentified && law.parameters[0] > 0
-                ? Int(pow(2, (law.parameters[0] + law.parameters[3]).rounded())) : empirical
-            let spec = AllocationLawSpec(name: "closed-loop-fit", parameters: law.parameters, cap: max(2, min(saturation, 2048)),
-                                         source: "frontier fit of sweep \(sweep.sweepID!)")
+            let identified = fitted.analysis.lawIdentified && law.parameters[0] > 0
+            let spec = AllocationLawSpec.fitted(name: "closed-loop-fit", parameters: law.parameters, cap: identified ? nil : empirical,
+                                                source: "frontier fit of sweep \(sweep.sweepID!)")
             let plan = try TrainingPlanner.plan(budget: budget, difficulty: request.difficulty == .easy ? "easy" : "hard", law: spec,
                                                 lawSource: "fit:\(fitted.storedID ?? 0)", problems: request.trainSize)
 

@@ -203,9 +203,15 @@ public enum TestTimePlanWorkflow {
             chosen = ScoredPipeline(pipeline: fixed, accuracy: planner.expectedAccuracy(model: population.model, pipeline: fixed),
                                     cost: cost, costValue: cost.value(in: request.unit, prices: request.inputs))
         } else {
-            let scored = TestTimePlanner.score(space: request.space, model: population.model, judge: judgeModel,
-                                               refinement: request.refinement, inputs: request.inputs, unit: request.unit,
-                                               maxRounds: request.maxRounds)
+            // The population, and the sensitivity shapes when the shape is assumed, scored in one pass.
+            var shapes: [SolveRateModel] = []
+            if case let .passAt1(mean, nil) = request.population {
+                shapes = SolveRateModel.plausibleConcentrations.map { SolveRateModel.assumedShape(passAt1: mean, concentration: $0) }
+            }
+            let scoredAll = TestTimePlanner.score(space: request.space, models: [population.model] + shapes, judge: judgeModel,
+                                                  refinement: request.refinement, inputs: request.inputs, unit: request.unit,
+                                                  maxRounds: request.maxRounds)
+            let scored = scoredAll[0]
             scoredCount = scored.count
             let frontier = TestTimePlanner.frontier(scored)
             guard let cheapest = frontier.first else {
@@ -233,12 +239,9 @@ public enum TestTimePlanWorkflow {
                     curve.append(.init(budget: perTask * Double(tasks), accuracy: best.accuracy, pipeline: best.pipeline))
                 }
             }
-            if case let .passAt1(mean, concentration) = request.population, concentration == nil {
-                for kappa in SolveRateModel.plausibleConcentrations {
-                    let shape = SolveRateModel.assumedShape(passAt1: mean, concentration: kappa)
-                    let rescored = TestTimePlanner.frontier(
-                        TestTimePlanner.score(space: request.space, model: shape, judge: judgeModel, refinement: request.refinement,
-                                              inputs: request.inputs, unit: request.unit, maxRounds: request.maxRounds))
+            if !shapes.isEmpty {
+                for (kappa, (shape, scoredShape)) in zip(SolveRateModel.plausibleConcentrations, zip(shapes, scoredAll.dropFirst())) {
+                    let rescored = TestTimePlanner.frontier(scoredShape)
                     let best = mode == "target"
                         ? TestTimePlanner.cheapest(reaching: request.targetAccuracy!, frontier: rescored)
                         : TestTimePlanner.best(within: perTaskBudget!, frontier: rescored)

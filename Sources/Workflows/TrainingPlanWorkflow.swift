@@ -42,8 +42,7 @@ public enum TrainingPlanWorkflow {
             if request.preferStoredFit || request.law == "fit",
                let fit = try store.latestFit(kind: "frontier", metric: .validationReward, difficulty: lawDifficulty.rawValue),
                fit.family == "law", fit.parameters.count == 4, request.unit == "rollouts" {
-                let saturation = Int(pow(2, (fit.parameters[0] + fit.parameters[3]).rounded()))
-                law = AllocationLawSpec(name: "fit-\(fit.id ?? 0)", parameters: fit.parameters, cap: max(2, min(saturation, 2048)),
+                law = AllocationLawSpec.fitted(name: "fit-\(fit.id ?? 0)", parameters: fit.parameters,
                                         source: "stored frontier fit \(fit.id ?? 0) of \(fit.runIDs.count) runs (\(fit.runFilter ?? "all runs"))")
                 lawSource = "fit:\(fit.id ?? 0)"
                 analysis = try? JSONDecoder().decode(FrontierAnalysis.self, from: Data(fit.detailsJSON.utf8))
@@ -66,7 +65,7 @@ public enum TrainingPlanWorkflow {
                 // The n* interval from the law's bootstrap, and the reward the plan's n curve predicts.
                 let x = request.budget
                 let draws = (analysis.lawBootstrap?.samples ?? []).map {
-                    AllocationLawSpec(name: "", parameters: $0, cap: law!.cap, source: "").optimalRollouts(x)
+                    law!.optimalRollouts(x, parameters: $0)
                 }.filter(\.isFinite).sorted()
                 if draws.count >= 20 {
                     plan.optimalRolloutsInterval = [draws[Int(0.025 * Double(draws.count - 1))], draws[Int(0.975 * Double(draws.count - 1))]]
