@@ -1,12 +1,13 @@
 # IsoPlan — set-up and everyday commands for a fresh Debian machine (run as root, or with sudo).
-#   make demo   build and run the main job on the default store (./isoplan.sqlite)
+#   make demo   build and run the main job on the default store (./isoplan.sqlite): report isoplan-demo.html
 #   make test   run the whole test suite
 #   make bench  benchmarks side by side with numpy (results in docs/PERFORMANCE.md)
 #   make tts-grid  the full analytic-vs-Monte-Carlo grid of the test-time models (docs/TEST_TIME.md)
 #   make closed-loop  the training planner's closed loop (docs/TRAINING_PLANNER.md)
 
 SWIFT ?= swift
-APT_PACKAGES = libopenblas-dev liblapacke-dev libsqlite3-dev
+# chromium and fonts-liberation: the test that renders the demo report headless; zlib1g-dev: its PNG decoding.
+APT_PACKAGES = libopenblas-dev liblapacke-dev libsqlite3-dev zlib1g-dev chromium fonts-liberation
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build demo test bench tts-grid closed-loop clean
@@ -25,7 +26,7 @@ build: deps
 
 demo: build
 	./.build/release/isoplan version
-	./.build/release/isoplan demo -o isoplan-demo.md
+	./.build/release/isoplan demo -o isoplan-demo.html --csv notebooks-data/demo
 
 # Tests parallelise at the Swift level, so BLAS runs one thread per test.
 test: deps

@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "Planner", targets: ["Planner"]),
         .library(name: "Ingest", targets: ["Ingest"]),
         .library(name: "RLSim", targets: ["RLSim"]),
+        .library(name: "Report", targets: ["Report"]),
         .library(name: "Workflows", targets: ["Workflows"]),
     ],
     dependencies: [
@@ -59,10 +60,15 @@ let package = Package(
         // Floor 3 — planning: training allocation (evaluating ScalingLaws' laws) and test-time sizing.
         .target(name: "Planner", dependencies: ["Domain", "NumericCore", "ScalingLaws"], swiftSettings: strictSettings),
 
+        // Floor 3 — SVG charts and self-contained HTML / Markdown reports.
+        .target(name: "Report", dependencies: ["NumericCore", "ScalingLaws"], swiftSettings: strictSettings),
+
         // Floor 4 — pipelines that span modules.
         .target(
             name: "Workflows",
-            dependencies: ["Domain", "NumericCore", "ScalingLaws", "RunStore", "Ingest", "Planner", "RLSim"],
+            dependencies: ["Domain", "NumericCore", "ScalingLaws", "RunStore", "Ingest", "Planner", "RLSim", "Report"],
+            exclude: ["Resources/README.md"],
+            resources: [.copy("Resources/tbench_core011_task_success.csv")],
             swiftSettings: strictSettings
         ),
 
@@ -77,8 +83,10 @@ let package = Package(
         ),
 
         // Tests — one target per module, plus shared support.
+        .systemLibrary(name: "CZlib", path: "Tests/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "IsoplanTestSupport",
+            dependencies: ["CZlib"],
             path: "Tests/IsoplanTestSupport",
             swiftSettings: strictSettings
         ),
@@ -109,6 +117,11 @@ let package = Package(
         .testTarget(
             name: "RLSimTests",
             dependencies: ["RLSim", "Domain", "NumericCore", "ScalingLaws", "IsoplanTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ReportTests",
+            dependencies: ["Report", "ScalingLaws", "IsoplanTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

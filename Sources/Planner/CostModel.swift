@@ -51,6 +51,14 @@ public struct CostInputs: Sendable, Hashable, Codable {
         self.priceIn = priceIn
         self.priceOut = priceOut
     }
+
+    /// The defaults of `isoplan plan tts`'s cost flags: a coding agent reading 400k and writing 8k
+    /// tokens per rollout at $3 / $15 per million, its summary reading a 40k-token trajectory.
+    public static var codingAgentDefaults: CostInputs {
+        var inputs = CostInputs(rolloutTokensIn: 400_000, rolloutTokensOut: 8_000, priceIn: 3e-6, priceOut: 15e-6)
+        inputs.summaryTokensIn = 40_000
+        return inputs
+    }
 }
 
 /// What a pipeline costs per task.

@@ -28,11 +28,14 @@ extension Store {
         }
     }
 
-    /// The newest fit for a metric and difficulty, as the planner looks it up; a `nil` difficulty
-    /// finds only fits of runs without one (mixed or unlabelled), never another difficulty's.
-    public func latestFit(kind: String = "frontier", metric: MetricName, difficulty: String?) throws(StoreError) -> Fit? {
+    /// The newest fit for a metric and difficulty (and family, when given), as the planner looks it
+    /// up; a `nil` difficulty finds only fits of runs without one (mixed or unlabelled), never
+    /// another difficulty's.
+    public func latestFit(kind: String = "frontier", metric: MetricName, difficulty: String?,
+                          family: String? = nil) throws(StoreError) -> Fit? {
         try read { db in
             var request = FitRecord.filter(FitRecord.Columns.kind == kind).filter(FitRecord.Columns.metric == metric.rawValue)
+            if let family { request = request.filter(FitRecord.Columns.family == family) }
             request = difficulty.map { request.filter(FitRecord.Columns.difficulty == $0) }
                 ?? request.filter(FitRecord.Columns.difficulty == nil)
             return try request.order(FitRecord.Columns.id.desc).fetchOne(db)?.fit

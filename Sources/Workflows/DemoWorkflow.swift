@@ -1,20 +1,30 @@
 public import Domain
 import Foundation
-import Planner
+import Ingest
+public import Planner
 import RLSim
 public import RunStore
 import ScalingLaws
 
-/// `isoplan demo`: the main job on the built-in defaults — a small simulated sweep, its frontier
-/// and law, a training plan beyond the swept budget, a test-time sizing, and a Markdown report.
+/// `isoplan demo`: the main job on the built-in defaults — small simulated sweeps (free and fixed
+/// batch), their frontiers and laws, a training plan beyond the swept budget, a test-time sizing
+/// on a bundled solve-rates fixture, and the report with every chart.
 public struct DemoRequest: Sendable {
     /// Where the report goes.
     public var reportPath: String
-    /// The sweep: `isocompute-q1-easy` on D = 2,000 problems to 3·10⁶ rollouts, 2 seeds.
+    public var format: ReportRequest.Format = .html
+    /// Where to export the demo's runs, validation-reward points, fits, frontiers and plan as
+    /// tidy CSV (`nil`: no export).
+    public var exportDirectory: String?
+    /// The sweeps: `isocompute-q1-easy` and the B = 8,192 slice of `isocompute-q2-easy` on
+    /// D = 2,000 problems to 3·10⁶ rollouts, 2 seeds.
     public var trainSize = 2000
     public var budget = 3e6
     public var seeds = 2
+    public var fixedBatch = 8192
     public var workers: Int?
+    /// Program and version, for the report's provenance.
+    public var generator = "isoplan"
 
     public init(reportPath: String) { self.reportPath = reportPath }
 }
@@ -23,99 +33,97 @@ public struct DemoResult: Codable, Sendable {
     public var simulatedRuns: Int
     public var storedRuns: Int
     public var frontierFitID: Int64?
+    public var fixedBatchFitID: Int64?
     public var lawParameters: [Double]?
     public var plan: Plan
     public var testTime: TestTimePlan
-    public var reportPath: String
+    public var report: ReportSummary
+    public var export: ExportWorkflow.Result?
     public var seconds: Double
 }
 
 public enum DemoWorkflow {
+    /// The bundled solve-rates fixture (Terminal-Bench core 0.1.1, 7 systems × 80 tasks × 5 trials)
+    /// and the system the demo sizes.
+    public static var solveRatesFixture: String? {
+        Bundle.module.url(forResource: "tbench_core011_task_success", withExtension: "csv")?.path
+    }
+    public static let fixtureSystem = "20250911_chaterm_claude-4-sonnet"
+
     public static func run(_ request: DemoRequest, store: Store,
                            progress: any ProgressReporter = SilentProgress()) throws(WorkflowError) -> DemoResult {
         let start = Date()
-        let preset = SweepPreset.q1Easy
-        let (kept, dropped) = preset.configurations(seeds: request.seeds, budget: request.budget, trainSize: request.trainSize)
-        var sweep = SimulationRequest(source: .difficulty(preset.difficulty), configurations: kept, trainSize: request.trainSize)
-        sweep.preset = preset.name
-        sweep.sweepID = "demo-\(preset.name)-D\(request.trainSize)-C\(String(format: "%g", request.budget))"
+        let tag = "D\(request.trainSize)-C\(String(format: "%g", request.budget))"
+        // 1. The sweeps: Q1 (n × B_p) and one fixed-batch slice of Q2.
+        let q1 = SweepPreset.q1Easy
+        let (kept, dropped) = q1.configurations(seeds: request.seeds, budget: request.budget, trainSize: request.trainSize)
+        var sweep = SimulationRequest(source: .difficulty(q1.difficulty), configurations: kept, trainSize: request.trainSize)
+        sweep.preset = q1.name
+        sweep.sweepID = "demo-\(q1.name)-\(tag)"
         sweep.dropped = dropped
         sweep.workers = request.workers
+        let q2 = SweepPreset.q2Easy
+        let slice = q2.configurations(seeds: request.seeds, budget: request.budget, trainSize: request.trainSize)
+        var fixed = SimulationRequest(source: .difficulty(q2.difficulty),
+                                      configurations: slice.kept.filter { $0.fixedBatch == request.fixedBatch }, trainSize: request.trainSize)
+        fixed.preset = q2.name
+        fixed.sweepID = "demo-\(q2.name)-B\(request.fixedBatch)-\(tag)"
+        fixed.workers = request.workers
         let simulated = try SimulationWorkflow.run(sweep, store: store, progress: progress)
+        let simulatedFixed = try SimulationWorkflow.run(fixed, store: store, progress: progress)
 
-        let filter: RunFilter
-        do { filter = try RunFilter("sweep=\(sweep.sweepID!)") } catch { throw WorkflowError(error) }
-        var frontier = FrontierRequest(filter: filter)
-        frontier.options.bootstrapResamples = 200
-        frontier.options.minimumCompute = 1e4
-        frontier.workers = request.workers
-        let fitted = try FrontierWorkflow.run(frontier, store: store, progress: progress)
+        // 2. Frontiers: n*(C) on the free sweep, n*(M) and B_p*(M) on the fixed-batch one.
+        let fitted = try frontier(sweepID: sweep.sweepID!, fixedBatch: nil, store: store, request: request, progress: progress)
+        let fittedFixed = try frontier(sweepID: fixed.sweepID!, fixedBatch: request.fixedBatch, store: store, request: request,
+                                       progress: progress)
 
+        // 3. A training plan at 4× the swept budget, from the stored n*(C) law.
         var planRequest = TrainingPlanRequest(budget: 4 * request.budget, difficulty: "easy")
         planRequest.problems = request.trainSize
         let plan = try TrainingPlanWorkflow.run(planRequest, store: store)
 
-        var inputs = CostInputs(rolloutTokensIn: 400_000, rolloutTokensOut: 8_000, priceIn: 3e-6, priceOut: 15e-6)
-        inputs.summaryTokensIn = 40_000
-        var tts = TestTimePlanRequest(population: .passAt1(0.45, concentration: nil), judge: .voteAccuracy(0.66), inputs: inputs)
+        // 4. The report, with a test-time sizing on the bundled fixture: $500 for its 80 tasks.
+        guard let fixture = solveRatesFixture else { throw .empty("the bundled solve-rates fixture is missing from the installation") }
+        var tts = TestTimePlanRequest(population: .measured(files: [fixture], system: fixtureSystem, options: SolveRateImportOptions(),
+                                                            kind: .betaBinomial),
+                                      judge: .voteAccuracy(0.66), inputs: .codingAgentDefaults)
         tts.budget = 500
-        tts.tasks = 80
-        let testTime = try TestTimePlanWorkflow.run(tts)
-
-        let result = DemoResult(simulatedRuns: simulated.runs.filter { !$0.alreadyStored }.count, storedRuns: simulated.runs.count,
-                                frontierFitID: fitted.storedID, lawParameters: fitted.analysis.law?.parameters, plan: plan,
-                                testTime: testTime, reportPath: request.reportPath, seconds: Date().timeIntervalSince(start))
-        do {
-            try report(result, sweep: sweep, fitted: fitted).write(toFile: request.reportPath, atomically: true, encoding: .utf8)
-        } catch {
-            throw .empty("cannot write the report \(request.reportPath): \(error.localizedDescription)")
+        let runFilter: RunFilter
+        do { runFilter = try RunFilter("sweep=\(sweep.sweepID!),\(fixed.sweepID!)") } catch { throw WorkflowError(error) }
+        var report = ReportRequest(filter: runFilter, outputPath: request.reportPath)
+        report.format = request.format
+        report.title = "IsoPlan demo report"
+        report.testTime = tts
+        report.generator = request.generator
+        report.workers = request.workers
+        report.provenance = [
+            "Sweeps: `\(sweep.sweepID!)` (\(sweep.configurations.count) runs; \(dropped.count) configurations dropped with B_p above the \(request.trainSize) train problems) and `\(fixed.sweepID!)` (\(fixed.configurations.count) runs at B = \(request.fixedBatch)); easy population, 300 validation problems.",
+            "Test-time inputs: the bundled fixture `tbench_core011_task_success.csv` (Terminal-Bench core 0.1.1 leaderboard, 7 systems × 80 tasks × 5 trials, derived from results.json files), system `\(fixtureSystem)`; a judge right on 66 % of votes; `plan tts`'s default token counts and prices; $500 for the 80 tasks.",
+        ]
+        let written = try ReportWorkflow.run(report, store: store, progress: progress)
+        guard let testTime = written.testTimePlan else { throw .empty("the report made no test-time sizing") }
+        let export = try request.exportDirectory.map { directory throws(WorkflowError) in
+            try ExportWorkflow.run(store: store, directory: directory, filter: runFilter, metrics: [.validationReward])
         }
-        return result
+        let runs = simulated.runs + simulatedFixed.runs
+        return DemoResult(simulatedRuns: runs.filter { !$0.alreadyStored }.count, storedRuns: runs.count,
+                          frontierFitID: fitted.storedID, fixedBatchFitID: fittedFixed.storedID,
+                          lawParameters: fitted.analysis.law?.parameters, plan: plan, testTime: testTime, report: written,
+                          export: export, seconds: Date().timeIntervalSince(start))
     }
 
-    static func report(_ r: DemoResult, sweep: SimulationRequest, fitted: FrontierResult) -> String {
-        let a = fitted.analysis
-        let law = r.lawParameters.map { p in String(format: "L = %.2f, k = %.2f, log10 C0 = %.2f, b = %.2f", p[0], p[1], p[2], p[3]) } ?? "not identified"
-        let best = a.bestValuePerN.sorted { Int($0.key)! < Int($1.key)! }.map { String(format: "n = %@: %.4f", $0.key, $0.value) }
-        let t = r.testTime.recommendation
-        return """
-            # IsoPlan demo
-
-            ## 1. A simulated IsoCompute sweep
-
-            `isocompute-q1-easy` on an easy population of \(sweep.trainSize) problems (300 validation), \
-            \(sweep.configurations.count) runs to \(String(format: "%g", sweep.configurations.first?.budget ?? 0)) rollouts \
-            (sweep `\(sweep.sweepID!)`; \(r.simulatedRuns) simulated now, \(r.storedRuns - r.simulatedRuns) already stored; \
-            \(sweep.dropped.count) dropped with B_p above the train set). Model: `docs/SIMULATOR.md`.
-
-            ## 2. The compute-optimal frontier
-
-            Frontier fit \(r.frontierFitID.map(String.init) ?? "-") over \(a.runsUsed.count) runs; the law \
-            log2 n*(C) = L/(1 + e^(−k(log10 C − log10 C0))) + b: \(law)\(a.saturationN.map { String(format: "; saturation n ≈ %.0f", $0) } ?? "").
-            Best validation reward per n: \(best.joined(separator: ", ")).
-
-            ## 3. A training plan beyond the swept budget
-
-            Budget \(String(format: "%g", r.plan.budget)) rollouts (easy): **n = \(r.plan.rolloutsPerProblem), B_p = \
-            \(r.plan.problemsPerBatch), M = \(r.plan.steps), η = \(String(format: "%.3g", r.plan.learningRate))** (law \
-            \(r.plan.lawSource)).
-
-            \(r.plan.rationale)
-            \(r.plan.warnings.map { "\n- warning: \($0)" }.joined())
-
-            ## 4. Test-time sizing on the built-in defaults
-
-            A leaderboard pass@1 of 0.45 (assumed Terminal-Bench-like shape), a judge right on 66 % of votes, \
-            $500 for 80 tasks: **\(t.pipeline.specification)**, expected accuracy \(String(format: "%.3f", t.prediction.accuracy)) \
-            (95% predictive interval \(String(format: "%.3f–%.3f", t.interval.lower, t.interval.upper))), \
-            \(String(format: "$%.2f", t.dollarsPerTask)) per task. Details: `docs/TEST_TIME.md`.
-
-            ## Provenance
-
-            Every number above comes from this run's SQLite store (runs, points, fits and plans) and the \
-            committed simulator parameter file; the published IsoCompute laws are used only where no \
-            stored fit exists. Finished in \(String(format: "%.1f", r.seconds)) s.
-
-            """
+    /// Fits (and stores) the frontier of one sweep, 200 bootstrap resamples.
+    static func frontier(sweepID: String, fixedBatch: Int?, store: Store, request: DemoRequest,
+                         progress: any ProgressReporter) throws(WorkflowError) -> FrontierResult {
+        let filter: RunFilter
+        do { filter = try RunFilter("sweep=\(sweepID)") } catch { throw WorkflowError(error) }
+        var frontier = FrontierRequest(filter: filter)
+        frontier.options.bootstrapResamples = 200
+        // Points before 10⁴ rollouts (or, at a fixed batch, before update step 10) are left
+        // out: there every n is still at the base reward and the frontier's winner is noise.
+        frontier.options.minimumCompute = fixedBatch.map { 10 * Double($0) } ?? 1e4
+        frontier.options.fixedBatch = fixedBatch
+        frontier.workers = request.workers
+        return try FrontierWorkflow.run(frontier, store: store, progress: progress)
     }
 }

@@ -11,6 +11,8 @@ public struct FrontierRequest: Sendable {
     public var computeInTokens = false
     public var options = FrontierOptions()
     public var workers: Int?
+    /// Store the law as a `frontier` fit (a report computing a missing analysis does not).
+    public var persist = true
 
     public init(filter: RunFilter) { self.filter = filter }
 }
@@ -33,21 +35,8 @@ public enum FrontierWorkflow {
         do {
             let runs = try store.runs(matching: request.filter)
             guard !runs.isEmpty else { throw WorkflowError.empty("no run matches the filter \"\(request.filter)\"") }
-            var series: [RunSeries] = []
-            progress.begin("reading runs", total: runs.count)
-            for run in runs {
-                let points = try store.points(ofRun: run.id!, metric: request.metric)
-                let usable = points.compactMap { point -> (step: Int, compute: Double, value: Double)? in
-                    let compute = request.computeInTokens ? point.tokens : point.rollouts
-                    return compute.map { (point.step, $0, point.value) }
-                }
-                if !usable.isEmpty {
-                    series.append(RunSeries(label: run.name, rolloutsPerProblem: run.rolloutsPerProblem,
-                                            problemsPerBatch: run.problemsPerBatch, points: usable))
-                }
-                progress.advance(by: 1)
-            }
-            progress.end()
+            let series = try self.series(of: runs, metric: request.metric, computeInTokens: request.computeInTokens, store: store,
+                                         progress: progress)
             guard !series.isEmpty else {
                 throw WorkflowError.empty("the \(runs.count) selected run(s) have no \(request.metric) points\(request.computeInTokens ? " with tokens" : "")")
             }
@@ -57,7 +46,7 @@ public enum FrontierWorkflow {
             let difficulties = Set(usedRuns.map(\.difficulty))
             let difficulty = difficulties.count == 1 ? difficulties.first! : nil
             var result = FrontierResult(analysis: analysis, runIDs: usedRuns.compactMap(\.id), difficulty: difficulty, storedID: nil)
-            if let law = analysis.law {
+            if let law = analysis.law, request.persist {
                 let options = request.options
                 let stored = try store.insert(Fit(
                     kind: "frontier", family: law.family, metric: request.metric, difficulty: difficulty,
@@ -80,5 +69,27 @@ public enum FrontierWorkflow {
         } catch {
             throw WorkflowError(error)
         }
+    }
+
+    /// Each run's metric-vs-compute series from its stored points (runs without such points are
+    /// left out).
+    static func series(of runs: [Run], metric: MetricName, computeInTokens: Bool, store: Store,
+                       progress: any ProgressReporter = SilentProgress()) throws -> [RunSeries] {
+        var series: [RunSeries] = []
+        progress.begin("reading runs", total: runs.count)
+        defer { progress.end() }
+        for run in runs {
+            let points = try store.points(ofRun: run.id!, metric: metric)
+            let usable = points.compactMap { point -> (step: Int, compute: Double, value: Double)? in
+                let compute = computeInTokens ? point.tokens : point.rollouts
+                return compute.map { (point.step, $0, point.value) }
+            }
+            if !usable.isEmpty {
+                series.append(RunSeries(label: run.name, rolloutsPerProblem: run.rolloutsPerProblem,
+                                        problemsPerBatch: run.problemsPerBatch, points: usable))
+            }
+            progress.advance(by: 1)
+        }
+        return series
     }
 }

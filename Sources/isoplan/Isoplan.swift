@@ -18,8 +18,9 @@ struct Isoplan: AsyncParsableCommand {
             """,
         version: Isoplan.version,
         groupedSubcommands: [
-            CommandGroup(name: "Data", subcommands: [DB.self, ImportCommand.self, ExportCommand.self]),
+            CommandGroup(name: "Data", subcommands: [DB.self, ImportCommand.self]),
             CommandGroup(name: "Science", subcommands: [SimulateCommand.self, FitCommand.self, PlanCommand.self]),
+            CommandGroup(name: "Output", subcommands: [ReportCommand.self, ExportCommand.self]),
             CommandGroup(name: "About", subcommands: [DemoCommand.self, VersionCommand.self]),
         ]
     )

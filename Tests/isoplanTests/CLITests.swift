@@ -452,36 +452,6 @@ struct PlanTrainCLITests {
     }
 }
 
-@Suite("isoplan demo")
-struct DemoCLITests {
-    /// The README's main job end to end on a fresh database: sweep, frontier, plan, sizing, report.
-    @Test func demoRunsEndToEnd() throws {
-        let dir = try TemporaryDirectory()
-        let db = dir.path("demo.sqlite"), report = dir.path("report.md")
-        let result = try CommandRunner.run(["demo", "--db", db, "-o", report])
-        #expect(result.status == 0, "\(result.stderr)")
-        let text = try String(contentsOfFile: report, encoding: .utf8)
-        for section in ["## 1. A simulated IsoCompute sweep", "## 2. The compute-optimal frontier", "## 3. A training plan",
-                        "## 4. Test-time sizing", "law fit:"] {
-            #expect(text.contains(section), "\(section)")
-        }
-        let store = try Store(path: db)
-        #expect(try store.runs().count == 78)
-        #expect(try store.fits(kind: "frontier").count == 1)
-        let plan = try #require(try store.plans().first)
-        #expect(plan.lawSource.hasPrefix("fit:"))
-        // The fit's bootstrap brackets n*, and the plan's n has a fitted reward curve.
-        let interval = try #require(plan.optimalRolloutsInterval)
-        #expect(interval[0] <= plan.optimalRollouts && plan.optimalRollouts <= interval[1])
-        #expect((plan.expectedReward ?? 0) > 0.4)
-        // Rerunning resumes: nothing simulated again.
-        let again = try CommandRunner.run(["demo", "--db", db, "-o", report, "--json"])
-        struct Demo: Decodable { let simulatedRuns: Int; let storedRuns: Int }
-        let demo = try JSONDecoder().decode(Demo.self, from: Data(again.stdout.utf8))
-        #expect(demo.simulatedRuns == 0 && demo.storedRuns == 78)
-    }
-}
-
 @Suite("isoplan export")
 struct ExportCLITests {
     @Test func tidyCSVRoundTrips() throws {

@@ -28,6 +28,7 @@ struct FitRecord: Codable, FetchableRecord, MutablePersistableRecord {
     enum Columns {
         static let id = Column(CodingKeys.id)
         static let kind = Column(CodingKeys.kind)
+        static let family = Column(CodingKeys.family)
         static let metric = Column(CodingKeys.metric)
         static let difficulty = Column(CodingKeys.difficulty)
     }

@@ -7,11 +7,13 @@ import Workflows
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Write runs, points, fits and plans as tidy CSV files for notebooks.",
+        abstract: "Write runs, points, fits, frontiers and plans as tidy CSV files for notebooks.",
         discussion: """
             Files: runs.csv (one row per run), points.csv (one row per metric point: run, n, B_p, \
             step, rollouts, tokens, metric, raw name, value), fits.csv (one row per fitted \
-            parameter with its 95% interval), plans.csv. Existing files are replaced.
+            parameter with its 95% interval), frontier.csv (the grid of every stored frontier \
+            fit: x, envelope value, winning n and B_p, smoothed log2 n*), plans.csv. Existing \
+            files are replaced.
 
               isoplan export --csv notebooks-data/my-sweep --run-filter "preset=isocompute-q1-easy"
             """)
@@ -24,6 +26,9 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .customLong("run-filter"), help: ArgumentHelp("Only the runs matching this filter (docs/CLI.md).", valueName: "expr"))
     var runFilter = ""
 
+    @Option(help: ArgumentHelp("Only points of this metric (repeat for several; default: every metric).", valueName: "name"))
+    var metric: [String] = []
+
     func validate() throws {
         do { _ = try RunFilter(runFilter) } catch { throw ValidationError("--run-filter: \(error)") }
     }
@@ -31,7 +36,8 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         do {
             let store = try Store(path: global.databasePath, createIfMissing: false)
-            let result = try ExportWorkflow.run(store: store, directory: csv, filter: try RunFilter(runFilter))
+            let result = try ExportWorkflow.run(store: store, directory: csv, filter: try RunFilter(runFilter),
+                                                  metrics: metric.isEmpty ? nil : Set(metric.map(MetricName.init(rawValue:))))
             switch global.outputFormat {
             case .json: print(try jsonString(result))
             default:

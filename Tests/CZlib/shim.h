@@ -1,0 +1,2 @@
+// zlib, for decoding PNG screenshots in tests (Debian: zlib1g-dev).
+#include <zlib.h>
