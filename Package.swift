@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "Ingest", targets: ["Ingest"]),
         .library(name: "RLSim", targets: ["RLSim"]),
         .library(name: "Report", targets: ["Report"]),
+        .library(name: "Agentic", targets: ["Agentic"]),
         .library(name: "Workflows", targets: ["Workflows"]),
     ],
     dependencies: [
@@ -63,10 +64,13 @@ let package = Package(
         // Floor 3 — SVG charts and self-contained HTML / Markdown reports.
         .target(name: "Report", dependencies: ["NumericCore", "ScalingLaws"], swiftSettings: strictSettings),
 
+        // Floor 3 — the test-time executor: LLM client, summaries, RTV, PDR, agent runner.
+        .target(name: "Agentic", dependencies: ["Domain", "NumericCore", "RunStore", "Ingest"], swiftSettings: strictSettings),
+
         // Floor 4 — pipelines that span modules.
         .target(
             name: "Workflows",
-            dependencies: ["Domain", "NumericCore", "ScalingLaws", "RunStore", "Ingest", "Planner", "RLSim", "Report"],
+            dependencies: ["Domain", "NumericCore", "ScalingLaws", "RunStore", "Ingest", "Planner", "RLSim", "Report", "Agentic"],
             exclude: ["Resources/README.md"],
             resources: [.copy("Resources/tbench_core011_task_success.csv")],
             swiftSettings: strictSettings
@@ -76,7 +80,7 @@ let package = Package(
         .executableTarget(
             name: "isoplan",
             dependencies: [
-                "NumericCore", "Domain", "RunStore", "ScalingLaws", "Ingest", "Planner", "RLSim", "Workflows",
+                "NumericCore", "Domain", "RunStore", "ScalingLaws", "Ingest", "Planner", "RLSim", "Agentic", "Workflows",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -117,6 +121,12 @@ let package = Package(
         .testTarget(
             name: "RLSimTests",
             dependencies: ["RLSim", "Domain", "NumericCore", "ScalingLaws", "IsoplanTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "AgenticTests",
+            dependencies: ["Agentic", "Workflows", "Planner", "Ingest", "RunStore", "Domain", "NumericCore", "IsoplanTestSupport"],
+            exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -9,6 +9,12 @@ public protocol ProgressReporter: Sendable {
     func advance(by count: Int)
     /// The phase is over (finished or abandoned).
     func end()
+    /// A one-line status shown beside the count (tokens, spend, …); optional.
+    func status(_ text: String)
+}
+
+extension ProgressReporter {
+    public func status(_ text: String) {}
 }
 
 /// A reporter that ignores everything: the default for library callers and tests.

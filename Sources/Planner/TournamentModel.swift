@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import NumericCore
 
@@ -21,7 +22,7 @@ public struct TournamentConfiguration: Sendable, Hashable, Codable {
     /// Group sizes of a round with `m` candidates: consecutive groups of G after a shuffle, the
     /// remainder forming a last, smaller group (a single leftover candidate advances unjudged — a bye).
     static func groups(of m: Int, size g: Int) -> [Int] {
-        Array(repeating: g, count: m / g) + (m % g > 0 ? [m % g] : [])
+        TournamentRounds.groupSizes(of: m, groupSize: g)
     }
 
     /// Judge calls to bring N candidates down to one: `V·(N − 1)/(G − 1)` when every group is

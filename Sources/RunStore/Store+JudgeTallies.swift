@@ -26,6 +26,22 @@ extension Store {
         }
     }
 
+    /// Replaces every tally of `label` by `tallies` (an evaluation rerun), in one transaction.
+    public func replaceJudgeTallies(label: String, with tallies: [JudgeTally]) throws(StoreError) {
+        for tally in tallies {
+            do throws(DomainError) { try tally.validate() } catch {
+                throw .invalidValue(path: path, detail: "judge tally of \(tally.taskID): \(error)")
+            }
+        }
+        try write { db in
+            try db.execute(sql: "DELETE FROM judgeTally WHERE label = ?", arguments: [label])
+            for tally in tallies {
+                var record = JudgeTallyRecord(tally)
+                try record.insert(db)
+            }
+        }
+    }
+
     /// Totals over the mixed groups (the only ones that measure the judge), of one label or all.
     public func judgeVoteTotals(label: String? = nil) throws(StoreError) -> JudgeVoteTotals {
         try read { db in

@@ -14,6 +14,7 @@ enum Migrations {
         migrator.registerMigration(V4RunSweeps.identifier, migrate: V4RunSweeps.migrate)
         migrator.registerMigration(V5ImportedFiles.identifier, migrate: V5ImportedFiles.migrate)
         migrator.registerMigration(V6Plans.identifier, migrate: V6Plans.migrate)
+        migrator.registerMigration(V7Executor.identifier, migrate: V7Executor.migrate)
         return migrator
     }
 

@@ -12,6 +12,7 @@ final class TerminalProgressBar: ProgressReporter {
         var started = ContinuousClock.now
         var lastDrawn: ContinuousClock.Instant?
         var active = false
+        var status = ""
     }
 
     private let state = Mutex(State())
@@ -42,6 +43,11 @@ final class TerminalProgressBar: ProgressReporter {
         draw(force: false)
     }
 
+    func status(_ text: String) {
+        state.withLock { $0.status = text }
+        draw(force: false)
+    }
+
     func end() {
         let wasActive = state.withLock { s in
             defer { s.active = false }
@@ -61,7 +67,8 @@ final class TerminalProgressBar: ProgressReporter {
             let elapsed = now - s.started
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
             let snapshot = ProgressSnapshot(label: s.label, completed: s.completed, total: s.total, elapsed: seconds)
-            return TerminalProgressBar.render(snapshot, width: width)
+            let bar = TerminalProgressBar.render(snapshot, width: width)
+            return s.status.isEmpty ? bar : bar + "  " + s.status
         }
         guard let line else { return }
         write("\r\u{1B}[2K" + line + (finalLine ? "\n" : ""))

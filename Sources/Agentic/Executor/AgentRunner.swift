@@ -1,0 +1,136 @@
+public import Domain
+public import Foundation
+import Ingest
+
+/// An agent command: a JSON argv array whose elements may hold the placeholders `{task_id}`,
+/// `{task_file}`, `{priors_file}` and `{out_dir}`. It is run without a shell (each element is one
+/// argument, so a task id with shell metacharacters arrives intact), in a fresh output directory
+/// per rollout, with a time limit; exit status, stdout and stderr are kept.
+public struct AgentCommand: Sendable, Hashable, Codable {
+    public var argv: [String]
+    /// Seconds before the process is terminated (then killed 5 s later).
+    public var timeout: Double
+    /// Where each rollout's fresh directory is made.
+    public var workDirectory: String
+
+    public init(argv: [String], timeout: Double = 3600, workDirectory: String) {
+        self.argv = argv
+        self.timeout = timeout
+        self.workDirectory = workDirectory
+    }
+
+    /// Parses the JSON array form (`["python3", "agent.py", "{task_id}", "{out_dir}"]`).
+    public init(json: String, timeout: Double, workDirectory: String) throws(ExecutorError) {
+        guard let array = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String], let first = array.first, !first.isEmpty else {
+            throw .invalid("--agent-command must be a JSON array of strings with the program first, e.g. [\"python3\", \"agent.py\", \"{task_id}\", \"{out_dir}\"]")
+        }
+        _ = first
+        self.init(argv: array, timeout: timeout, workDirectory: workDirectory)
+    }
+
+    /// A file-system-safe name for any id: letters, digits, `-`, `_` and `.` kept (a leading
+    /// dot replaced), anything else `_`, cut to 60 characters, plus a stable hash of the whole id
+    /// so that different ids never share a name.
+    public static func safeName(_ id: String) -> String {
+        var kept = String(id.unicodeScalars.map { c -> Character in
+            CharacterSet.alphanumerics.contains(c) && c.isASCII || c == "-" || c == "_" || c == "." ? Character(c) : "_"
+        }.prefix(60))
+        if kept.hasPrefix(".") { kept = "_" + kept.dropFirst() }
+        return kept + "-" + String(StableHash.hex(id).prefix(8))
+    }
+}
+
+/// What one agent run produced.
+public struct AgentRun: Sendable {
+    public var rollout: AgentRollout
+    public var exitCode: Int32
+    /// The tail of stdout and stderr.
+    public var log: String
+}
+
+/// Runs an ``AgentCommand`` for one rollout.
+public enum AgentRunner {
+    /// Runs the agent for `rolloutID` of `task` at `iteration` with `priors` (summaries shown to a
+    /// refinement rollout). The output directory is made afresh (an earlier, uncommitted attempt's
+    /// leftovers are removed). A failed run (non-zero exit, time-out, no readable output) still
+    /// yields a rollout — with no patch and the failure as its exit status — so the population
+    /// keeps its size and the failure is visible to the judge and in the record.
+    public static func run(_ command: AgentCommand, task: AgentTask, rolloutID: String, iteration: Int,
+                           priors: [(rolloutID: String, summary: String)]) async throws(ExecutorError) -> AgentRun {
+        let base = URL(fileURLWithPath: command.workDirectory).appendingPathComponent(AgentCommand.safeName(task.taskID))
+            .appendingPathComponent("it\(iteration)")
+        let out = base.appendingPathComponent(AgentCommand.safeName(rolloutID))
+        let taskFile = base.appendingPathComponent("task.json"), priorsFile = base.appendingPathComponent("priors-\(AgentCommand.safeName(rolloutID)).json")
+        do {
+            try? FileManager.default.removeItem(at: out)
+            try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+            let metadata = (try? JSONSerialization.jsonObject(with: Data(task.metadataJSON.utf8))) ?? [String: Any]()
+            let taskObject: [String: Any] = ["task_id": task.taskID, "problem_statement": task.statement, "metadata": metadata]
+            try JSONSerialization.data(withJSONObject: taskObject, options: [.sortedKeys, .prettyPrinted]).write(to: taskFile)
+            let priorsObject: [String: Any] = ["task_id": task.taskID, "iteration": iteration,
+                                               "priors": priors.map { ["rollout_id": $0.rolloutID, "summary": $0.summary] }]
+            try JSONSerialization.data(withJSONObject: priorsObject, options: [.sortedKeys, .prettyPrinted]).write(to: priorsFile)
+        } catch {
+            throw .agent("cannot prepare \(out.path): \(error.localizedDescription)")
+        }
+        let replacements = ["{task_id}": task.taskID, "{task_file}": taskFile.path, "{priors_file}": priorsFile.path, "{out_dir}": out.path]
+        let argv = command.argv.map { argument in
+            replacements.reduce(argument) { $0.replacingOccurrences(of: $1.key, with: $1.value) }
+        }
+        let (status, log) = try await execute(argv, in: out, timeout: command.timeout)
+        var rollout: AgentRollout
+        if status == 0, let parsed = try? AgentRollouts.agentOutput(out.path, taskID: task.taskID, rolloutID: rolloutID, iteration: iteration) {
+            rollout = parsed
+        } else {
+            rollout = AgentRollout(taskID: task.taskID, rolloutID: rolloutID, iteration: iteration,
+                                   messages: [TranscriptMessage(role: "agent-log", content: log)], finalPatch: "",
+                                   exitStatus: status == 0 ? "agent output unreadable" : "agent exited with status \(status)", source: out.path)
+        }
+        rollout.source = out.path
+        return AgentRun(rollout: rollout, exitCode: status, log: log)
+    }
+
+    /// Runs `argv` (no shell) with stdout and stderr to files in `directory`; terminates it after
+    /// `timeout` seconds (SIGTERM, then SIGKILL after 5 s). Returns the exit status (−1 on a
+    /// time-out) and the last 4,000 characters of its output.
+    static func execute(_ argv: [String], in directory: URL, timeout: Double) async throws(ExecutorError) -> (Int32, String) {
+        let process = Process()
+        let program = argv[0]
+        if program.contains("/") {
+            process.executableURL = URL(fileURLWithPath: program)
+            process.arguments = Array(argv.dropFirst())
+        } else {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = argv
+        }
+        process.currentDirectoryURL = directory
+        let stdoutURL = directory.appendingPathComponent("agent.stdout"), stderrURL = directory.appendingPathComponent("agent.stderr")
+        FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
+        FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        guard let stdout = try? FileHandle(forWritingTo: stdoutURL), let stderr = try? FileHandle(forWritingTo: stderrURL) else {
+            throw .agent("cannot open the output files in \(directory.path)")
+        }
+        process.standardOutput = stdout
+        process.standardError = stderr
+        process.standardInput = FileHandle.nullDevice
+        do { try process.run() } catch { throw .agent("cannot start \(program): \(error.localizedDescription)") }
+        let deadline = Date().addingTimeInterval(timeout)
+        var timedOut = false
+        while process.isRunning {
+            if Date() > deadline {
+                timedOut = true
+                process.terminate()
+                let killAt = Date().addingTimeInterval(5)
+                while process.isRunning && Date() < killAt { try? await Task.sleep(nanoseconds: 50_000_000) }
+                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+                break
+            }
+            try? await Task.sleep(nanoseconds: 20_000_000)
+        }
+        process.waitUntilExit()
+        try? stdout.close()
+        try? stderr.close()
+        let text = [stdoutURL, stderrURL].map { (try? String(contentsOf: $0, encoding: .utf8)) ?? "" }.joined(separator: "\n")
+        return (timedOut ? -1 : process.terminationStatus, String(text.suffix(4_000)))
+    }
+}

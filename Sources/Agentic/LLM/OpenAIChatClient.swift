@@ -1,0 +1,165 @@
+import Domain
+public import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// An OpenAI-compatible chat-completions client (`POST {endpoint}/chat/completions`).
+///
+/// - Bounded concurrency: at most `concurrency` requests in flight.
+/// - Retries with exponential backoff and full jitter on 429, 5xx, timeouts, dropped connections
+///   and malformed responses (a body that is not the expected JSON is a transport failure, never
+///   an answer); `Retry-After` (seconds or an HTTP date) is honoured, capped at `maxBackoff`.
+/// - The API key is read once from the environment variable *named* by the caller and sent only
+///   in the `Authorization` header: never stored, logged or put in an error message.
+public struct OpenAIChatClient: LLMClient {
+    public struct Options: Sendable {
+        /// Per-request timeout in seconds.
+        public var timeout: Double = 120
+        /// HTTP attempts per call (1 = no retry).
+        public var maxAttempts = 6
+        public var initialBackoff: Double = 0.5
+        public var maxBackoff: Double = 30
+        public var concurrency = 4
+
+        public init() {}
+    }
+
+    public let endpoint: URL
+    public let model: String
+    let apiKey: String?
+    let options: Options
+    let slots: AsyncSemaphore
+    let session: URLSession
+
+    /// `apiKeyVariable`: the environment variable holding the key (`nil`: send no key, for local servers).
+    public init(endpoint: URL, model: String, apiKeyVariable: String?, options: Options = Options(),
+                environment: [String: String] = ProcessInfo.processInfo.environment) throws(LLMError) {
+        if let variable = apiKeyVariable {
+            guard let key = environment[variable], !key.isEmpty else { throw .missingKey(variable: variable) }
+            apiKey = key
+        } else {
+            apiKey = nil
+        }
+        self.endpoint = endpoint
+        self.model = model
+        self.options = options
+        slots = AsyncSemaphore(permits: max(1, options.concurrency))
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = options.timeout
+        configuration.timeoutIntervalForResource = options.timeout
+        configuration.httpMaximumConnectionsPerHost = max(1, options.concurrency)
+        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        session = URLSession(configuration: configuration)
+    }
+
+    var completionsURL: URL {
+        endpoint.path.hasSuffix("/chat/completions") ? endpoint : endpoint.appendingPathComponent("chat").appendingPathComponent("completions")
+    }
+
+    public func body(of request: ChatRequest) -> String {
+        struct Body: Encodable {
+            var model: String
+            var messages: [ChatRequest.Message]
+            var temperature: Double
+            var max_tokens: Int
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = (try? encoder.encode(Body(model: model, messages: request.messages, temperature: request.temperature,
+                                             max_tokens: request.maxTokens))) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    public func complete(_ request: ChatRequest) async throws(LLMError) -> ChatResponse {
+        let start = Date()
+        var urlRequest = URLRequest(url: completionsURL, timeoutInterval: options.timeout)
+        urlRequest.httpMethod = "POST"
+        urlRequest.httpBody = Data(body(of: request).utf8)
+        urlRequest.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        urlRequest.setValue(request.callID, forHTTPHeaderField: "X-Isoplan-Call-Id")
+        urlRequest.setValue(request.purpose, forHTTPHeaderField: "X-Isoplan-Purpose")
+        if let apiKey { urlRequest.setValue("Bearer \(apiKey)", forHTTPHeaderField: "Authorization") }
+        var lastProblem = "no attempt"
+        for attempt in 1...max(1, options.maxAttempts) {
+            var wait: Double? = nil
+            await slots.acquire()
+            let outcome: Result<(Data, HTTPURLResponse), any Error>
+            do {
+                // An unstructured task: Foundation's Linux URLSession can leave a cancelled
+                // `data(for:)` unresumed, so a sibling's failure must not cancel a request in flight.
+                let (session, request) = (self.session, urlRequest)
+                let (data, response) = try await Task { try await session.data(for: request) }.value
+                guard let http = response as? HTTPURLResponse else { throw URLError(.badServerResponse) }
+                outcome = .success((data, http))
+            } catch {
+                outcome = .failure(error)
+            }
+            await slots.release()
+            switch outcome {
+            case let .success((data, http)):
+                if http.statusCode == 200 {
+                    if let parsed = Self.parse(data) {
+                        return ChatResponse(text: parsed.text, promptTokens: parsed.prompt, completionTokens: parsed.completion,
+                                            latency: Date().timeIntervalSince(start), attempts: attempt)
+                    }
+                    lastProblem = "malformed response body"
+                } else if http.statusCode == 429 || (500...599).contains(http.statusCode) {
+                    lastProblem = "HTTP \(http.statusCode)"
+                    wait = Self.retryAfter(http.value(forHTTPHeaderField: "Retry-After"))
+                } else {
+                    throw .rejected(endpoint: endpoint.absoluteString, status: http.statusCode, detail: Self.errorMessage(data))
+                }
+            case let .failure(error):
+                lastProblem = Self.describe(error)
+            }
+            guard attempt < options.maxAttempts else { break }
+            let backoff = min(options.maxBackoff, options.initialBackoff * pow(2, Double(attempt - 1)))
+            let delay = wait.map { min($0, options.maxBackoff) } ?? Double.random(in: 0...backoff)  // full jitter
+            try? await Task.sleep(nanoseconds: UInt64(max(0, delay) * 1e9))
+        }
+        throw .unavailable(endpoint: endpoint.absoluteString, detail: "\(options.maxAttempts) attempts, last: \(lastProblem)")
+    }
+
+    /// The first choice's text and the usage (estimated from lengths when absent), or `nil` when
+    /// the body is not a chat completion.
+    static func parse(_ data: Data) -> (text: String, prompt: Int, completion: Int)? {
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let choices = object["choices"] as? [[String: Any]], let first = choices.first,
+              let message = first["message"] as? [String: Any] else { return nil }
+        let text = message["content"] as? String ?? ""
+        let usage = object["usage"] as? [String: Any]
+        let prompt = usage?["prompt_tokens"] as? Int ?? 0
+        let completion = usage?["completion_tokens"] as? Int ?? max(1, text.count / 4)
+        return (text, prompt, completion)
+    }
+
+    /// Seconds to wait from a `Retry-After` value (delta seconds or an HTTP date).
+    static func retryAfter(_ value: String?) -> Double? {
+        guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        if let seconds = Double(value) { return max(0, seconds) }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        return formatter.date(from: value).map { max(0, $0.timeIntervalSinceNow) }
+    }
+
+    /// An OpenAI-style error's message (at most 200 characters), else the status alone.
+    static func errorMessage(_ data: Data) -> String {
+        let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        let message = (object?["error"] as? [String: Any])?["message"] as? String ?? String(decoding: data.prefix(200), as: UTF8.self)
+        return String(message.prefix(200))
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let url = error as? URLError {
+            switch url.code {
+            case .timedOut: return "timed out"
+            case .networkConnectionLost: return "connection dropped"
+            case .cannotConnectToHost: return "connection refused"
+            default: return "transport error \(url.code.rawValue)"
+            }
+        }
+        return "transport error"
+    }
+}

@@ -1,0 +1,146 @@
+public import Agentic
+public import Domain
+public import Foundation
+import Ingest
+public import RunStore
+
+/// `isoplan tts rtv|pdr`: load tasks, rollouts and labels, run the executor against an
+/// OpenAI-compatible endpoint, and write SWE-bench predictions and the per-task decision record.
+public struct TestTimeExecutionRequest: Sendable {
+    public var label: String
+    public var settings: ExecutionSettings
+    /// mini-SWE-agent run directories (one rollout each).
+    public var trajectories: [String] = []
+    /// Generic JSONL rollout files.
+    public var rolloutFiles: [String] = []
+    public var tasksFile: String?
+    /// SWE-bench reports (one per trajectory directory, in order) or labels CSVs.
+    public var labelFiles: [String] = []
+    public var agent: AgentCommand?
+    public var endpoint: URL
+    public var model: String
+    public var apiKeyVariable: String?
+    public var client = OpenAIChatClient.Options()
+    public var limit = SpendLimit()
+    public var concurrentTasks = 4
+    public var predictionsPath: String
+    public var decisionsPath: String
+
+    public init(label: String, settings: ExecutionSettings, endpoint: URL, model: String, predictionsPath: String, decisionsPath: String) {
+        self.label = label
+        self.settings = settings
+        self.endpoint = endpoint
+        self.model = model
+        self.predictionsPath = predictionsPath
+        self.decisionsPath = decisionsPath
+    }
+}
+
+public enum TestTimeExecutionWorkflow {
+    /// The executor's inputs from files: tasks (a tasks file, else each rollout's first user
+    /// message), rollouts and labels.
+    public static func inputs(_ request: TestTimeExecutionRequest) throws(WorkflowError) -> (tasks: [AgentTask], rollouts: [AgentRollout], labels: [[String]: Bool]) {
+        do {
+            var rollouts: [AgentRollout] = []
+            var labels: [[String]: Bool] = [:]
+            let reports = request.labelFiles.filter { $0.lowercased().hasSuffix(".json") }
+            if !reports.isEmpty && reports.count != request.trajectories.count && reports.count != 1 {
+                throw WorkflowError.empty("give one SWE-bench report per trajectory directory (\(request.trajectories.count)), got \(reports.count)")
+            }
+            for (i, directory) in request.trajectories.enumerated() {
+                let run = try AgentRollouts.miniSWEAgentRun(directory)
+                if let id = run.first?.rolloutID, rollouts.contains(where: { $0.rolloutID == id }) {
+                    throw WorkflowError.empty("two trajectory directories are named \(id): one rollout id per directory")
+                }
+                if !reports.isEmpty {
+                    let report = reports[reports.count == 1 ? 0 : i]
+                    labels.merge(try AgentRollouts.labels(report, rolloutID: run.first?.rolloutID, tasks: run.map(\.taskID))) { $1 }
+                }
+                rollouts += run
+            }
+            for file in request.rolloutFiles { rollouts += try AgentRollouts.jsonl(file) }
+            for file in request.labelFiles where !file.lowercased().hasSuffix(".json") {
+                labels.merge(try AgentRollouts.labels(file)) { $1 }
+            }
+            var tasks: [AgentTask]
+            if let file = request.tasksFile {
+                tasks = try AgentRollouts.tasks(file)
+            } else {
+                var seen = Set<String>()
+                tasks = rollouts.compactMap { r in
+                    guard seen.insert(r.taskID).inserted else { return nil }
+                    return AgentTask(taskID: r.taskID, statement: r.messages.first { $0.role == "user" }?.content ?? "")
+                }
+            }
+            if request.settings.mode == .rtv && rollouts.isEmpty {
+                throw WorkflowError.empty("no rollouts: give --trajectories DIR… or --rollouts FILE.jsonl")
+            }
+            if tasks.isEmpty { throw WorkflowError.empty("no tasks: give --tasks FILE (or rollouts, whose tasks are taken)") }
+            return (tasks, rollouts, labels)
+        } catch {
+            throw WorkflowError(error)
+        }
+    }
+
+    public static func run(_ request: TestTimeExecutionRequest, store: Store, progress: any ProgressReporter = SilentProgress()) async throws -> ExecutionResult {
+        let (tasks, rollouts, labels) = try inputs(request)
+        let client = try OpenAIChatClient(endpoint: request.endpoint, model: request.model, apiKeyVariable: request.apiKeyVariable,
+                                          options: request.client)
+        var execution = ExecutionRequest(label: request.label, settings: request.settings, tasks: tasks, rollouts: rollouts, labels: labels,
+                                         agent: request.agent)
+        execution.concurrentTasks = request.concurrentTasks
+        let result = try await Executor.run(execution, store: store, client: client, limit: request.limit, progress: progress)
+        try writeOutputs(result, request: request, store: store)
+        return result
+    }
+
+    /// Decisions in the order of the pipeline, not of their (concurrent) commits: by iteration;
+    /// select-K groups, priors, then final groups and the final pick; by round and group.
+    static func canonicalOrder(_ decisions: [TournamentDecision]) -> [TournamentDecision] {
+        func rank(_ d: TournamentDecision) -> [Int] {
+            let phase = switch (d.kind, d.stage) {
+            case (.group, .select): 0
+            case (.priors, _): 1
+            case (.group, .final): 2
+            case (.final, _): 3
+            }
+            return [d.iteration, phase, d.round ?? -1, d.group ?? -1]
+        }
+        return decisions.sorted { rank($0).lexicographicallyPrecedes(rank($1)) }
+    }
+
+    /// SWE-bench predictions (`instance_id, model_name_or_path, model_patch`) and one decision
+    /// record per task (every group's candidates, winner, method and tally; priors; the final pick),
+    /// both rewritten whole from the store.
+    static func writeOutputs(_ result: ExecutionResult, request: TestTimeExecutionRequest, store: Store) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var predictions = "", decisions = ""
+        let rows = Dictionary(uniqueKeysWithValues: try store.executorTasks(label: request.label).map { ($0.task.taskID, $0.rowID) })
+        for task in result.tasks {
+            struct Prediction: Encodable { var instance_id: String; var model_name_or_path: String; var model_patch: String }
+            predictions += String(decoding: try encoder.encode(Prediction(instance_id: task.taskID, model_name_or_path: "\(request.model) (isoplan \(request.label))",
+                                                                          model_patch: task.patch)), as: UTF8.self) + "\n"
+            struct Record: Encodable {
+                var task_id: String
+                var selected_rollout_id: String
+                var selected_resolved: Bool?
+                var population: [Int]
+                var decisions: [TournamentDecision]
+                var judge_calls: [String: Int]
+            }
+            let row = rows[task.taskID]!
+            var calls: [String: Int] = [:]
+            for vote in try store.votes(taskRow: row) { calls[vote.purpose.rawValue, default: 0] += 1 }
+            decisions += String(decoding: try encoder.encode(Record(task_id: task.taskID, selected_rollout_id: task.selectedRolloutID,
+                                                                    selected_resolved: task.selectedResolved, population: task.population,
+                                                                    decisions: canonicalOrder(try store.decisions(taskRow: row)), judge_calls: calls)),
+                                as: UTF8.self) + "\n"
+        }
+        for (path, text) in [(request.predictionsPath, predictions), (request.decisionsPath, decisions)] {
+            let url = URL(fileURLWithPath: path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+    }
+}

@@ -1,0 +1,171 @@
+import Agentic
+import Domain
+import Foundation
+import IsoplanTestSupport
+import RunStore
+import Testing
+
+/// `isoplan tts pdr` as a real subprocess, killed with SIGKILL at random points and resumed.
+@Suite("PDR crash and resume", .serialized)
+struct CrashResumeTests {
+    static let key = "sk-test-\(UUID().uuidString)"
+    static let tasks: [(id: String, rate: Double)] = [
+        ("task;1 $(touch pwned)|'x\"/y", 0.5), ("../escape", 0.3), ("plain-task", 0.7), ("spaces and – ünïcode", 0.5),
+        ("plain-2", 0.4), ("plain-3", 0.6),
+    ]
+
+    static func writeTasks(_ url: URL) throws {
+        let lines = try tasks.map { task -> String in
+            let object: [String: Any] = ["task_id": task.id, "problem_statement": "Make the tests of \(task.id) pass.", "metadata": ["solve_rate": task.rate]]
+            return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+        }
+        try (lines.joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
+    }
+
+    /// The CLI arguments of one PDR execution into `directory`.
+    static func arguments(_ directory: TemporaryDirectory, server: ScriptedServer) -> [String] {
+        let agent = ["python3", ScriptedServer.scripts.appendingPathComponent("fake_agent.py").path, "--sleep", "0.1",
+                     "{task_id}", "{task_file}", "{priors_file}", "{out_dir}"]
+        let agentJSON = String(decoding: try! JSONSerialization.data(withJSONObject: agent), as: UTF8.self)
+        return ["tts", "pdr", "--db", directory.path("x.sqlite"), "--tasks", directory.path("tasks.jsonl"),
+                "--agent-command", agentJSON, "--work-dir", directory.path("work"), "-N", "4", "-T", "2", "-K", "2", "-V", "4",
+                "--endpoint", server.endpoint.absoluteString, "--model", "scripted", "--api-key-env", "CRASH_KEY",
+                "--concurrency", "2", "--tasks-at-once", "2", "--timeout", "10", "--seed", "11", "--label", "crash",
+                "--predictions", directory.path("predictions.jsonl"), "--decisions", directory.path("decisions.jsonl")]
+    }
+
+    /// LLM calls committed so far in `directory`'s store (0 before it exists).
+    static func committedCalls(_ directory: TemporaryDirectory) -> Int {
+        guard FileManager.default.fileExists(atPath: directory.path("x.sqlite")),
+              let store = try? Store(path: directory.path("x.sqlite"), createIfMissing: false) else { return 0 }
+        return (try? store.llmCalls(label: "crash").count) ?? 0
+    }
+
+    @Test func killedRunsResumeToTheUninterruptedResult() async throws {
+        let environment = ["CRASH_KEY": Self.key]
+        // The reference: one uninterrupted run.
+        let reference = try TemporaryDirectory("isoplan-ref")
+        try Self.writeTasks(reference.url.appendingPathComponent("tasks.jsonl"))
+        let referenceServer = try ScriptedServer(directory: reference.url, seed: 3, labels: [:], judgeAccuracy: 0.7,
+                                                 apiKeyVariable: "CRASH_KEY", environment: environment, unparseableRate: 0.15, name: "ref")
+        let clean = try CommandRunner.run(Self.arguments(reference, server: referenceServer),
+                                          environment: ["CRASH_KEY": Self.key, "FAKE_AGENT_LOG": reference.path("agent.log")])
+        referenceServer.stop()
+        #expect(clean.status == 0, "\(clean.stderr)")
+
+        let totalCalls = try Store(path: reference.path("x.sqlite")).llmCalls(label: "crash").count
+
+        // The same execution killed five times, then finished.
+        let crash = try TemporaryDirectory("isoplan-crash")
+        try Self.writeTasks(crash.url.appendingPathComponent("tasks.jsonl"))
+        let server = try ScriptedServer(directory: crash.url, seed: 3, labels: [:], judgeAccuracy: 0.7, apiKeyVariable: "CRASH_KEY",
+                                        environment: environment, unparseableRate: 0.15, name: "crash")
+        let agentLog = crash.url.appendingPathComponent("agent.log")
+        let runEnvironment: [String: String?] = ["CRASH_KEY": Self.key, "FAKE_AGENT_LOG": agentLog.path]
+        var rng = SystemRandomNumberGenerator()
+        var outputs: [String] = []
+        var resentInFlight = 0, resentCommitted = 0, rerunCommittedRollouts = 0, kills = 0
+        /// At each kill: the server log's length, the committed call ids, the call ids answered so
+        /// far, the agent log's length and the committed rollouts' directories.
+        var snapshots: [(requests: Int, committed: Set<String>, answered: Set<String>, agentRuns: Int, rollouts: Set<String>)] = []
+        for _ in 0..<5 {
+            let process = Process()
+            process.executableURL = try CommandRunner.isoplanURL()
+            process.arguments = Self.arguments(crash, server: server)
+            var env = ProcessInfo.processInfo.environment
+            for (k, v) in runEnvironment { env[k] = v }
+            process.environment = env
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            // Kill at a random point of the remaining work: once a random number of further
+            // calls (and so rollouts before them) are committed.
+            let target = Self.committedCalls(crash) + Int.random(in: 1...max(2, totalCalls / 6), using: &rng)
+            let deadline = Date().addingTimeInterval(20)
+            while process.isRunning && Self.committedCalls(crash) < target && Date() < deadline {
+                try await Task.sleep(nanoseconds: 20_000_000)
+            }
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                kills += 1
+            }
+            process.waitUntilExit()
+            try await Task.sleep(nanoseconds: 400_000_000)  // let orphaned agent runs finish
+            // What was committed at the kill, and where the logs stood.
+            let store = try Store(path: crash.path("x.sqlite"))
+            let committed = Set(try store.llmCalls(label: "crash").map(\.callID))
+            let committedRollouts = Set(try store.executorTasks(label: "crash").flatMap { row, _ in
+                try (0..<2).flatMap { try store.rollouts(taskRow: row, iteration: $0).map(\.rollout.source) }
+            })
+            let before = server.requests()
+            let answeredBefore = Set(before.filter { $0.outcome == "ok" || $0.outcome == "malformed" || $0.outcome == "slow" }.map(\.call_id))
+            let agentBefore = (try? String(contentsOf: agentLog, encoding: .utf8))?.split(separator: "\n").count ?? 0
+            outputs.append("kill \(kills): \(committed.count) calls and \(committedRollouts.count) rollouts committed")
+            snapshots.append((before.count, committed, answeredBefore, agentBefore, committedRollouts))
+        }
+        let final = try CommandRunner.run(Self.arguments(crash, server: server), environment: runEnvironment)
+        #expect(final.status == 0, "\(final.stderr)")
+        let log = server.requests()
+        let agentLines = ((try? String(contentsOf: agentLog, encoding: .utf8)) ?? "").split(separator: "\n")
+        for (offset, committed, answered, agentOffset, rollouts) in snapshots {
+            let after = log.dropFirst(offset)
+            resentCommitted += after.filter { committed.contains($0.call_id) }.count
+            resentInFlight += Set(after.filter { answered.contains($0.call_id) && !committed.contains($0.call_id) }.map(\.call_id)).count
+            for line in agentLines.dropFirst(agentOffset) {
+                struct Invocation: Decodable { let out_dir: String }
+                if let invocation = try? JSONDecoder().decode(Invocation.self, from: Data(line.utf8)), rollouts.contains(invocation.out_dir) {
+                    rerunCommittedRollouts += 1
+                }
+            }
+        }
+        server.stop()
+        print(outputs.joined(separator: "\n"))
+        print("re-sent after a kill: \(resentInFlight) in-flight requests (allowed ≤ \(2 * kills)), \(resentCommitted) committed ones")
+        #expect(kills >= 3, "most runs were killed mid-way (\(kills))")
+        #expect(resentCommitted == 0, "no committed call is sent again")
+        #expect(resentInFlight <= 2 * max(kills, 1), "at most one in-flight request per slot per kill is re-sent")
+        #expect(rerunCommittedRollouts == 0, "no committed rollout is run again")
+        for file in ["predictions.jsonl", "decisions.jsonl"] {
+            let a = try String(contentsOfFile: reference.path(file), encoding: .utf8)
+            let b = try String(contentsOfFile: crash.path(file), encoding: .utf8)
+            #expect(a == b, "\(file) equals the uninterrupted run's")
+        }
+
+        // Task ids with shell metacharacters and separators reach the agent intact, and every
+        // rollout directory stays inside the work directory.
+        let work = crash.url.appendingPathComponent("work").standardizedFileURL.path
+        var argvSeen = Set<String>()
+        for case let path as String in FileManager.default.enumerator(atPath: work)! where path.hasSuffix("argv.json") {
+            let argv = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: work + "/" + path))) as! [String]
+            argvSeen.insert(argv[argv.count - 4])
+        }
+        #expect(argvSeen == Set(Self.tasks.map(\.id)))
+        for line in agentLines {
+            struct Invocation: Decodable { let out_dir: String }
+            let dir = try JSONDecoder().decode(Invocation.self, from: Data(line.utf8)).out_dir
+            #expect(URL(fileURLWithPath: dir).standardizedFileURL.path.hasPrefix(work + "/"), "\(dir) inside the work directory")
+        }
+        #expect(!FileManager.default.fileExists(atPath: crash.url.appendingPathComponent("pwned").path))
+        #expect(!FileManager.default.fileExists(atPath: work + "/pwned"))
+
+        // The API key appears nowhere: store, logs, outputs, agent files, messages.
+        var leaks: [String] = []
+        for directory in [reference, crash] {
+            for case let path as String in FileManager.default.enumerator(atPath: directory.url.path)! {
+                let full = directory.url.path + "/" + path
+                if let data = FileManager.default.contents(atPath: full), data.range(of: Data(Self.key.utf8)) != nil { leaks.append(full) }
+            }
+        }
+        for text in [clean.stdout, clean.stderr, final.stdout, final.stderr] where text.contains(Self.key) { leaks.append("command output") }
+        #expect(leaks.isEmpty, "the key leaked into \(leaks)")
+        // A wrong key is refused, and the error names the variable, not the key.
+        let wrongServer = try ScriptedServer(directory: crash.url, seed: 3, labels: [:], judgeAccuracy: 0.7, apiKeyVariable: "CRASH_KEY",
+                                             environment: environment, name: "wrong")
+        let wrong = try CommandRunner.run(Self.arguments(crash, server: wrongServer).map { $0 == "crash" ? "wrong-key" : $0 },
+                                          environment: ["CRASH_KEY": "not-the-key-\(Self.key.suffix(4))"])
+        wrongServer.stop()
+        #expect(wrong.status == 65 && wrong.stderr.contains("401") && !wrong.stderr.contains("not-the-key"), "\(wrong.stderr)")
+        let missing = try CommandRunner.run(Self.arguments(crash, server: wrongServer), environment: ["CRASH_KEY": nil])
+        #expect(missing.status == 65 && missing.stderr.contains("CRASH_KEY"))
+    }
+}
