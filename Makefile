@@ -1,6 +1,6 @@
 # IsoPlan — set-up and everyday commands for a fresh Debian machine (run as root, or with sudo).
 #   make demo   build and run the main job on the default store (./isoplan.sqlite): report isoplan-demo.html
-#   make test   run the whole test suite
+#   make test   run the whole test suite (installs the real-model test's llama.cpp server first)
 #   make bench  benchmarks side by side with numpy (results in docs/PERFORMANCE.md)
 #   make tts-grid  the full analytic-vs-Monte-Carlo grid of the test-time models (docs/TEST_TIME.md)
 #   make closed-loop  the training planner's closed loop (docs/TRAINING_PLANNER.md)
@@ -10,7 +10,7 @@ SWIFT ?= swift
 APT_PACKAGES = libopenblas-dev liblapacke-dev libsqlite3-dev zlib1g-dev chromium fonts-liberation
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build demo test bench tts-grid closed-loop clean
+.PHONY: deps build demo test llm-server bench tts-grid closed-loop clean
 
 # Installs the Debian packages that are missing (apt-get update once, first).
 deps:
@@ -28,9 +28,15 @@ demo: build
 	./.build/release/isoplan version
 	./.build/release/isoplan demo -o isoplan-demo.html --csv notebooks-data/demo
 
-# Tests parallelise at the Swift level, so BLAS runs one thread per test.
-test: deps
+# Tests parallelise at the Swift level, so BLAS runs one thread per test. First: the real-model
+# test's llama.cpp server (compiled once into Tests/LLMServer/.venv, ~5 min on 2 cores) and the
+# self-test of the scripted judge and fake agent the executor tests start.
+test: deps llm-server
+	bash Tests/Scripts/selftest.sh
 	OPENBLAS_NUM_THREADS=1 $(SWIFT) test
+
+llm-server:
+	bash Tests/LLMServer/setup.sh
 
 bench: deps
 	python3 experiments/bench/run_bench.py

@@ -76,7 +76,10 @@ public final class ScriptedServer: @unchecked Sendable {
     /// Closes the server's stdin (it exits by itself) and waits.
     public func stop() {
         try? stdin.fileHandleForWriting.close()
-        process.waitUntilExit()
+        let deadline = Date().addingTimeInterval(5)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        while process.isRunning { usleep(20_000) }
     }
 
     deinit {

@@ -23,9 +23,9 @@ struct StoreTests {
         let dir = try TemporaryDirectory()
         let store = try Store(path: dir.path("new.sqlite"))
         let info = try store.info()
-        #expect(info.schemaVersion == 6)
-        #expect(info.migrations == ["v1-runs-and-points", "v2-fits", "v3-judge-tallies", "v4-run-sweeps", "v5-imported-files", "v6-plans"])
-        #expect(info.counts == ["run": 0, "point": 0, "fit": 0, "judgeTally": 0])
+        #expect(info.schemaVersion == 7)
+        #expect(info.migrations == ["v1-runs-and-points", "v2-fits", "v3-judge-tallies", "v4-run-sweeps", "v5-imported-files", "v6-plans", "v7-executor"])
+        #expect(info.counts == ["run": 0, "point": 0, "fit": 0, "judgeTally": 0, "task": 0, "rollout": 0, "llmCall": 0])
         #expect(info.journalMode == "wal")
     }
 
@@ -42,7 +42,7 @@ struct StoreTests {
         try reopened.append([MetricPoint(step: 9, rollouts: 9216, metric: .trainReward, value: 0.5)], toRun: saved.id!)
         #expect(try reopened.info().counts["point"] == 6)
         #expect(try reopened.deleteRun(id: saved.id!))
-        #expect(try reopened.info().counts == ["run": 0, "point": 0, "fit": 0, "judgeTally": 0])
+        #expect(try reopened.info().counts == ["run": 0, "point": 0, "fit": 0, "judgeTally": 0, "task": 0, "rollout": 0, "llmCall": 0])
     }
 
     @Test func failedWritesLeaveNothingBehind() throws {
@@ -59,7 +59,7 @@ struct StoreTests {
         #expect(throws: StoreError.runNotFound(path: store.path, id: 999)) {
             try store.append(Self.samplePoints(), toRun: 999)
         }
-        #expect(try store.info().counts == ["run": 1, "point": 5, "fit": 0, "judgeTally": 0])
+        #expect(try store.info().counts == ["run": 1, "point": 5, "fit": 0, "judgeTally": 0, "task": 0, "rollout": 0, "llmCall": 0])
     }
 
     /// A failure in the middle of the transaction (an SQLite trigger aborts the fourth point)
@@ -81,7 +81,7 @@ struct StoreTests {
             guard case let .sqlite(p, message) = error as? StoreError else { return false }
             return p == path && message.contains("injected failure")
         }
-        #expect(try store.info().counts == ["run": 1, "point": 5, "fit": 0, "judgeTally": 0])
+        #expect(try store.info().counts == ["run": 1, "point": 5, "fit": 0, "judgeTally": 0, "task": 0, "rollout": 0, "llmCall": 0])
         #expect(try store.run(named: "second") == nil)
     }
 
@@ -173,7 +173,7 @@ struct StoreTests {
         try FileManager.default.copyItem(atPath: fixture.path, toPath: path)
         let store = try Store(path: path)
         // Opening migrates the version-1 file to the latest schema and keeps its rows.
-        #expect(try store.info().schemaVersion == 6)
+        #expect(try store.info().schemaVersion == 7)
         let runs = try store.runs()
         #expect(runs.map(\.name) == ["fixture-n8-bp32"])
         let points = try store.points(ofRun: runs[0].id!)

@@ -20,8 +20,8 @@ struct CLITests {
         let result = try CommandRunner.run(["--db", path, "db", "info", "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         let info = try JSONDecoder().decode(Info.self, from: Data(result.stdout.utf8))
-        #expect(info.schemaVersion == 6)
-        #expect(info.counts == ["run": 0, "point": 0, "fit": 0, "judgeTally": 0])
+        #expect(info.schemaVersion == 7)
+        #expect(info.counts == ["run": 0, "point": 0, "fit": 0, "judgeTally": 0, "task": 0, "rollout": 0, "llmCall": 0])
         #expect(info.journalMode == "wal")
         #expect(FileManager.default.fileExists(atPath: path))
         #expect(result.stderr.isEmpty)
@@ -49,7 +49,7 @@ struct CLITests {
         #expect(result.status == 0)
         #expect(result.stdout.contains("schema"))
         #expect(result.stdout.contains("run rows"))
-        #expect(result.stdout.contains("6 (v1-runs-and-points, v2-fits, v3-judge-tallies, v4-run-sweeps, v5-imported-files, v6-plans)"))
+        #expect(result.stdout.contains("7 (v1-runs-and-points, v2-fits, v3-judge-tallies, v4-run-sweeps, v5-imported-files, v6-plans, v7-executor)"))
     }
 
     @Test func randomBytesExit65WithOneLineNamingTheFile() throws {
@@ -69,7 +69,7 @@ struct CLITests {
         let result = try CommandRunner.run(["db", "info", "--db", dir.path("m.sqlite"), "--format", "markdown"])
         #expect(result.status == 0)
         #expect(result.stdout.hasPrefix("| field | value |\n|---|---|\n"))
-        #expect(result.stdout.contains("| schema | 6 (v1-runs-and-points, v2-fits, v3-judge-tallies, v4-run-sweeps, v5-imported-files, v6-plans) |"))
+        #expect(result.stdout.contains("| schema | 7 (v1-runs-and-points, v2-fits, v3-judge-tallies, v4-run-sweeps, v5-imported-files, v6-plans, v7-executor) |"))
     }
 
     @Test func emptyDatabasePathIsAUsageError() throws {
