@@ -102,8 +102,8 @@ public struct LLMCallLog: Codable, Hashable, Sendable {
     /// The logical call id (task, iteration, stage, round, group, vote, attempt, purpose).
     public var callID: String
     public var purpose: String
-    /// SHA-256 of the request body (model, messages, sampling), to tell when a cached call no
-    /// longer matches its request.
+    /// FNV-1a (64 bits, hex) of the request body (model, messages, sampling), to tell when a
+    /// cached call no longer matches its request.
     public var requestHash: String
     public var model: String
     public var response: String

@@ -23,6 +23,8 @@ public struct TestTimeExecutionRequest: Sendable {
     public var client = OpenAIChatClient.Options()
     public var limit = SpendLimit()
     public var concurrentTasks = 4
+    /// Agent runs at once (PDR).
+    public var agentsAtOnce = 4
     public var predictionsPath: String
     public var decisionsPath: String
 
@@ -43,9 +45,10 @@ public enum TestTimeExecutionWorkflow {
         do {
             var rollouts: [AgentRollout] = []
             var labels: [[String]: Bool] = [:]
+            // A SWE-bench report grades one run: exactly one per trajectory directory, in order.
             let reports = request.labelFiles.filter { $0.lowercased().hasSuffix(".json") }
-            if !reports.isEmpty && reports.count != request.trajectories.count && reports.count != 1 {
-                throw WorkflowError.empty("give one SWE-bench report per trajectory directory (\(request.trajectories.count)), got \(reports.count)")
+            if !reports.isEmpty && reports.count != request.trajectories.count {
+                throw WorkflowError.empty("a SWE-bench report grades one run: give one per trajectory directory (\(request.trajectories.count) directories, \(reports.count) reports), or grade with a CSV task_id,rollout_id,resolved")
             }
             for (i, directory) in request.trajectories.enumerated() {
                 let run = try AgentRollouts.miniSWEAgentRun(directory)
@@ -53,7 +56,7 @@ public enum TestTimeExecutionWorkflow {
                     throw WorkflowError.empty("two trajectory directories are named \(id): one rollout id per directory")
                 }
                 if !reports.isEmpty {
-                    let report = reports[reports.count == 1 ? 0 : i]
+                    let report = reports[i]
                     labels.merge(try AgentRollouts.labels(report, rolloutID: run.first?.rolloutID, tasks: run.map(\.taskID))) { $1 }
                 }
                 rollouts += run
@@ -73,7 +76,7 @@ public enum TestTimeExecutionWorkflow {
                 }
             }
             if request.settings.mode == .rtv && rollouts.isEmpty {
-                throw WorkflowError.empty("no rollouts: give --trajectories DIR… or --rollouts FILE.jsonl")
+                throw WorkflowError.empty("no rollouts: give --trajectories DIR… or --rollouts-file FILE.jsonl")
             }
             if tasks.isEmpty { throw WorkflowError.empty("no tasks: give --tasks FILE (or rollouts, whose tasks are taken)") }
             return (tasks, rollouts, labels)
@@ -86,9 +89,13 @@ public enum TestTimeExecutionWorkflow {
         let (tasks, rollouts, labels) = try inputs(request)
         let client = try OpenAIChatClient(endpoint: request.endpoint, model: request.model, apiKeyVariable: request.apiKeyVariable,
                                           options: request.client)
+        var agent = request.agent
+        if let variable = request.apiKeyVariable { agent?.withheldEnvironment.append(variable) }  // the agent never sees the key
         var execution = ExecutionRequest(label: request.label, settings: request.settings, tasks: tasks, rollouts: rollouts, labels: labels,
-                                         agent: request.agent)
+                                         agent: agent)
         execution.concurrentTasks = request.concurrentTasks
+        execution.callsInFlight = request.client.concurrency
+        execution.agentsAtOnce = request.agentsAtOnce
         let result = try await Executor.run(execution, store: store, client: client, limit: request.limit, progress: progress)
         try writeOutputs(result, request: request, store: store)
         return result

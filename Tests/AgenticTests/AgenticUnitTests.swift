@@ -23,6 +23,11 @@ struct AgenticUnitTests {
         #expect(CallIdentity.summary(task: "t", iteration: 0, rollout: "r|1") == "task=t|it=0|rollout=r%7C1|attempt=0|purpose=summary")
     }
 
+    @Test func placeholdersAreSubstitutedOnce() {
+        let values = ["{task_id}": "{out_dir}", "{out_dir}": "/w/x"]
+        #expect(AgentCommand.substitute("--task={task_id} {out_dir} {other} {", values) == "--task={out_dir} /w/x {other} {")
+    }
+
     @Test func safeNamesCannotEscapeTheirDirectory() {
         let ids = ["../../etc/passwd", "a/b", "a_b", "x;rm -rf $(y)|'z\"", ".hidden", "ü", String(repeating: "long", count: 40)]
         let names = ids.map(AgentCommand.safeName)
@@ -74,7 +79,10 @@ struct AgenticUnitTests {
         #expect(prompt.contains("middle steps omitted"))
         #expect(prompt.contains("### Step 1 (user)") && prompt.contains("### Step 97 ("), "the first and the last steps")
         #expect(prompt.count < 12_000 + 3_000, "within the budget plus the fixed text: \(prompt.count)")
-        #expect(prompt.contains("Rollout-Ref: sqlfluff__sqlfluff-2419::deepseek_chat_dev"))
+        #expect(!prompt.contains("Rollout-Ref:"), "real models see no rollout ids")
+        options.includeRolloutReference = true
+        #expect(SummaryPrompt.messages(task: task, rollout: rollout, options: options).messages[1].content
+            .contains("Rollout-Ref: sqlfluff__sqlfluff-2419::deepseek_chat_dev"))
         // A short trajectory is passed whole.
         let short = AgentRollout(taskID: "t", rolloutID: "r", messages: [TranscriptMessage(role: "user", content: "do x"),
                                  TranscriptMessage(role: "tool", content: "ValueError: bad")], finalPatch: "", source: "test")

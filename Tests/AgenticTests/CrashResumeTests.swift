@@ -34,6 +34,11 @@ struct CrashResumeTests {
                 "--predictions", directory.path("predictions.jsonl"), "--decisions", directory.path("decisions.jsonl")]
     }
 
+    /// A rollout's identity from one attempt's directory (`…/it<t>/attempt-<k>/<rollout>` without the attempt).
+    static func rolloutKey(_ directory: String) -> String {
+        directory.split(separator: "/").filter { !$0.hasPrefix("attempt-") }.joined(separator: "/")
+    }
+
     /// LLM calls committed so far in `directory`'s store (0 before it exists).
     static func committedCalls(_ directory: TemporaryDirectory) -> Int {
         guard FileManager.default.fileExists(atPath: directory.path("x.sqlite")),
@@ -95,7 +100,7 @@ struct CrashResumeTests {
             let store = try Store(path: crash.path("x.sqlite"))
             let committed = Set(try store.llmCalls(label: "crash").map(\.callID))
             let committedRollouts = Set(try store.executorTasks(label: "crash").flatMap { row, _ in
-                try (0..<2).flatMap { try store.rollouts(taskRow: row, iteration: $0).map(\.rollout.source) }
+                try (0..<2).flatMap { try store.rollouts(taskRow: row, iteration: $0).map { Self.rolloutKey($0.rollout.source) } }
             })
             let before = server.requests()
             let answeredBefore = Set(before.filter { $0.outcome == "ok" || $0.outcome == "malformed" || $0.outcome == "slow" }.map(\.call_id))
@@ -113,7 +118,7 @@ struct CrashResumeTests {
             resentInFlight += Set(after.filter { answered.contains($0.call_id) && !committed.contains($0.call_id) }.map(\.call_id)).count
             for line in agentLines.dropFirst(agentOffset) {
                 struct Invocation: Decodable { let out_dir: String }
-                if let invocation = try? JSONDecoder().decode(Invocation.self, from: Data(line.utf8)), rollouts.contains(invocation.out_dir) {
+                if let invocation = try? JSONDecoder().decode(Invocation.self, from: Data(line.utf8)), rollouts.contains(Self.rolloutKey(invocation.out_dir)) {
                     rerunCommittedRollouts += 1
                 }
             }
@@ -167,5 +172,40 @@ struct CrashResumeTests {
         #expect(wrong.status == 65 && wrong.stderr.contains("401") && !wrong.stderr.contains("not-the-key"), "\(wrong.stderr)")
         let missing = try CommandRunner.run(Self.arguments(crash, server: wrongServer), environment: ["CRASH_KEY": nil])
         #expect(missing.status == 65 && missing.stderr.contains("CRASH_KEY"))
+    }
+}
+
+@Suite("tts command line")
+struct TTSCommandLineTests {
+    /// Every option of `tts rtv` and `tts pdr` is documented in `--help`, and bad values are
+    /// refused before any work (exit 64).
+    @Test func helpDocumentsEveryOptionAndValidationRefusesBadValues() throws {
+        let shared = ["--trajectories", "--rollouts-file", "--tasks", "--labels", "--endpoint", "--model", "--api-key-env", "--concurrency",
+                      "--tasks-at-once", "--timeout", "--max-attempts", "--group-size", "--votes", "--max-reasks", "--tie-break-votes",
+                      "--judge-temperature", "--context-chars", "--summary-chars", "--seed", "--max-spend", "--max-tokens", "--price-in",
+                      "--price-out", "--label", "--predictions", "--decisions", "--db", "--json"]
+        for (command, extra) in [("rtv", [String]()), ("pdr", ["--agent-command", "--agent-timeout", "--work-dir", "--rollouts", "--iterations",
+                                                               "--priors", "--prior-selection"])] {
+            let help = try CommandRunner.run(["tts", command, "--help"])
+            #expect(help.status == 0)
+            let lines = help.stdout.split(separator: "\n").map(String.init)
+            for option in shared + extra {
+                let line = try #require(lines.first { $0.trimmingCharacters(in: .whitespaces).hasPrefix(option) || $0.contains(", \(option)") },
+                                        "\(command): \(option) listed")
+                let index = lines.firstIndex(of: line)!
+                let text = line.drop { $0 == " " }.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+                #expect(text.count > 1 || lines[index + 1].hasPrefix("      "), "\(command): \(option) has a description")
+            }
+        }
+        let base = ["tts", "rtv", "--rollouts-file", "x.jsonl", "--model", "m"]
+        for bad in [["--endpoint", "ftp://x"], ["--endpoint", "http://127.0.0.1:1/v1", "--votes", "0"],
+                    ["--endpoint", "http://127.0.0.1:1/v1", "--max-spend", "5"], ["--endpoint", "http://127.0.0.1:1/v1", "--api-key-env", "sk=secret"]] {
+            let result = try CommandRunner.run(base + bad)
+            #expect(result.status == 64, "\(bad): \(result.stderr)")
+            #expect(!result.stderr.contains("secret"))
+        }
+        let pdr = try CommandRunner.run(["tts", "pdr", "--tasks", "t.jsonl", "--model", "m", "--endpoint", "http://127.0.0.1:1/v1",
+                                         "--agent-command", "python3 agent.py"])
+        #expect(pdr.status == 64 && pdr.stderr.contains("JSON array"))
     }
 }

@@ -12,10 +12,12 @@ import Workflows
 struct ExecutorTests {
     /// Runs RTV over a synthetic population against a fresh scripted server.
     static func rtv(_ population: SyntheticPopulation, seed: Int, accuracy: Double, votes: Int = 8, directory: TemporaryDirectory,
-                    unparseable: Double = 0, faultRate: Double = 0, timeout: Double = 30, name: String = "run")
+                    unparseable: Double = 0, faultRate: Double = 0, timeout: Double = 30, retryAfter: Double = 0, name: String = "run",
+                    limit: SpendLimit = SpendLimit(), server existing: ScriptedServer? = nil)
         async throws -> (result: ExecutionResult, store: Store, server: ScriptedServer) {
-        let server = try ScriptedServer(directory: directory.url, seed: seed, labels: population.serverLabels, judgeAccuracy: accuracy,
-                                        unparseableRate: unparseable, faultRate: faultRate, slowSeconds: timeout + 1, name: name)
+        let server = try existing ?? ScriptedServer(directory: directory.url, seed: seed, labels: population.serverLabels, judgeAccuracy: accuracy,
+                                        unparseableRate: unparseable, faultRate: faultRate, slowSeconds: timeout + 1, retryAfter: retryAfter,
+                                        name: name)
         var options = OpenAIChatClient.Options()
         options.concurrency = 8
         options.timeout = timeout
@@ -25,12 +27,14 @@ struct ExecutorTests {
         let client = try OpenAIChatClient(endpoint: server.endpoint, model: "scripted", apiKeyVariable: nil, options: options)
         var settings = ExecutionSettings()
         settings.tournament.votes = votes
+        settings.summary.includeRolloutReference = true  // the scripted judge grades by reference
         settings.seed = UInt64(seed)
         var request = ExecutionRequest(label: name, settings: settings, tasks: population.tasks, rollouts: population.rollouts,
                                        labels: population.labels)
         request.concurrentTasks = 8
         let store = try Store(path: directory.path("\(name).sqlite"))
-        let result = try await Executor.run(request, store: store, client: client)
+        request.callsInFlight = options.concurrency
+        let result = try await Executor.run(request, store: store, client: client, limit: limit)
         return (result, store, server)
     }
 
@@ -82,8 +86,10 @@ struct FaultToleranceTests {
         let clean = try TemporaryDirectory(), faulty = try TemporaryDirectory()
         let reference = try await ExecutorTests.rtv(population, seed: 5, accuracy: 0.7, votes: 4, directory: clean, unparseable: 0.2)
         reference.server.stop()
+        let started = Date()
         let stressed = try await ExecutorTests.rtv(population, seed: 5, accuracy: 0.7, votes: 4, directory: faulty, unparseable: 0.2,
-                                                   faultRate: 0.2, timeout: 1)
+                                                   faultRate: 0.2, timeout: 1, retryAfter: 1)
+        let seconds = Date().timeIntervalSince(started)
         stressed.server.stop()
         #expect(stressed.result.tasks.map(\.selectedRolloutID) == reference.result.tasks.map(\.selectedRolloutID))
         #expect(stressed.result.tasks.map(\.patch) == reference.result.tasks.map(\.patch))
@@ -103,5 +109,85 @@ struct FaultToleranceTests {
         let calls = try stressed.store.llmCalls(label: "run")
         #expect(Set(calls.map(\.callID)).count == calls.count)
         #expect(calls.contains { $0.attempts > 1 }, "some calls needed transport retries")
+        // A 429's Retry-After of 1 s is waited out: those calls took at least a second.
+        let throttled = Set(stressed.server.requests().filter { $0.outcome == "429" }.map(\.call_id))
+        let waited = calls.filter { throttled.contains($0.callID) }
+        #expect(!waited.isEmpty && waited.allSatisfy { $0.latency >= 0.95 }, "\(waited.map(\.latency).min() ?? -1) s")
+        #expect(seconds < 120)
+    }
+}
+
+@Suite("Executor spend cap and priors")
+struct SpendCapAndPriorTests {
+    /// A token cap stops new calls (overshooting by at most the calls in flight); rerunning with
+    /// no cap resumes and ends where an uncapped run ends.
+    @Test func theCapStopsNewCallsAndARerunResumes() async throws {
+        let population = SyntheticPopulation(tasks: 6, rollouts: 8, seed: 8)
+        let reference = try TemporaryDirectory(), capped = try TemporaryDirectory()
+        let full = try await ExecutorTests.rtv(population, seed: 2, accuracy: 0.7, votes: 4, directory: reference)
+        full.server.stop()
+        let cap = 20_000
+        let server = try ScriptedServer(directory: capped.url, seed: 2, labels: population.serverLabels, judgeAccuracy: 0.7, name: "capped")
+        await #expect(throws: LLMError.self) {
+            _ = try await ExecutorTests.rtv(population, seed: 2, accuracy: 0.7, votes: 4, directory: capped,
+                                            limit: SpendLimit(capTokens: cap), server: server)
+        }
+        let store = try Store(path: capped.path("run.sqlite"))
+        let calls = try store.llmCalls(label: "run")
+        var total = 0, crossedAt: Int?
+        for (i, call) in calls.enumerated() {
+            total += call.promptTokens + call.completionTokens
+            if crossedAt == nil && total >= cap { crossedAt = i }
+        }
+        let after = calls.count - 1 - (crossedAt ?? calls.count)
+        #expect(crossedAt != nil && after <= 8, "\(after) calls committed after the cap was reached (8 in flight at most)")
+        #expect(calls.count < (try full.store.llmCalls(label: "run")).count, "the capped run stopped early")
+        let resumed = try await ExecutorTests.rtv(population, seed: 2, accuracy: 0.7, votes: 4, directory: capped, server: server)
+        server.stop()
+        #expect(resumed.result.tasks.map(\.selectedRolloutID) == full.result.tasks.map(\.selectedRolloutID))
+        #expect(resumed.result.counters.cached > 0, "the resumed run reused the capped run's calls")
+    }
+
+    /// PDR priors: own gives rollout i of the next iteration the summary of rollout i (natural
+    /// order, r10 after r9); random gives each new rollout its own K distinct summaries.
+    @Test(arguments: [ExecutionSettings.PriorSelection.own, .random])
+    func priorsFollowTheirMode(mode: ExecutionSettings.PriorSelection) async throws {
+        let dir = try TemporaryDirectory()
+        let tasks = [AgentTask(taskID: "t/1", statement: "fix it", metadataJSON: "{\"solve_rate\": 0.5}")]
+        let server = try ScriptedServer(directory: dir.url, seed: 1, labels: [:], judgeAccuracy: 0.7)
+        defer { server.stop() }
+        var settings = ExecutionSettings()
+        settings.mode = .pdr
+        settings.rollouts = 12
+        settings.iterations = 2
+        settings.priors = 3
+        settings.priorSelection = mode
+        settings.tournament.votes = 1
+        let agent = AgentCommand(argv: ["python3", ScriptedServer.scripts.appendingPathComponent("fake_agent.py").path,
+                                        "{task_id}", "{task_file}", "{priors_file}", "{out_dir}"], timeout: 60, workDirectory: dir.path("work"))
+        var request = ExecutionRequest(label: "p", settings: settings, tasks: tasks, agent: agent)
+        request.agentsAtOnce = 6
+        let store = try Store(path: dir.path("p.sqlite"))
+        let client = try OpenAIChatClient(endpoint: server.endpoint, model: "scripted", apiKeyVariable: nil)
+        let result = try await Executor.run(request, store: store, client: client)
+        #expect(result.tasks[0].population == [12, 12])
+        let row = try #require(try store.executorTasks(label: "p").first?.rowID)
+        let priors = try store.decisions(taskRow: row).filter { $0.kind == .priors }.sorted { ($0.group ?? 0) < ($1.group ?? 0) }
+        #expect(priors.count == 12)
+        for (i, decision) in priors.enumerated() {
+            switch mode {
+            case .own: #expect(decision.chosen == ["it0-r\(i)"], "it1-r\(i) refines its own rollout")
+            case .random: #expect(Set(decision.chosen).count == 3 && decision.chosen.allSatisfy { $0.hasPrefix("it0-r") })
+            case .select: break
+            }
+        }
+        if mode == .random { #expect(Set(priors.map(\.chosen)).count > 1, "draws differ between rollouts") }
+        // The agent saw those priors: its priors file lists them.
+        let work = dir.url.appendingPathComponent("work").path
+        let files = (FileManager.default.enumerator(atPath: work)?.allObjects as? [String] ?? []).filter { $0.hasSuffix("it1-r10-\(String(StableHash.hex("it1-r10").prefix(8))).priors.json") }
+        let file = try #require(files.first)
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: work + "/" + file))) as! [String: Any]
+        let listed = (object["priors"] as! [[String: Any]]).map { $0["rollout_id"] as! String }
+        #expect(listed == priors[10].chosen)
     }
 }

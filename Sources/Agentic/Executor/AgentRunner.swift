@@ -12,6 +12,8 @@ public struct AgentCommand: Sendable, Hashable, Codable {
     public var timeout: Double
     /// Where each rollout's fresh directory is made.
     public var workDirectory: String
+    /// Environment variables the agent does not inherit (the LLM API key's, by default).
+    public var withheldEnvironment: [String] = []
 
     public init(argv: [String], timeout: Double = 3600, workDirectory: String) {
         self.argv = argv
@@ -19,12 +21,30 @@ public struct AgentCommand: Sendable, Hashable, Codable {
         self.workDirectory = workDirectory
     }
 
+    /// `argument` with each placeholder replaced, in one left-to-right scan (a value that itself
+    /// holds a placeholder, such as a task id `{out_dir}`, is never substituted again).
+    public static func substitute(_ argument: String, _ values: [String: String]) -> String {
+        var out = "", rest = Substring(argument)
+        while let open = rest.firstIndex(of: "{") {
+            out += rest[..<open]
+            let tail = rest[open...]
+            if let (key, value) = values.first(where: { tail.hasPrefix($0.key) }) {
+                out += value
+                rest = tail.dropFirst(key.count)
+            } else {
+                out.append("{")
+                rest = tail.dropFirst()
+            }
+        }
+        return out + rest
+    }
+
     /// Parses the JSON array form (`["python3", "agent.py", "{task_id}", "{out_dir}"]`).
     public init(json: String, timeout: Double, workDirectory: String) throws(ExecutorError) {
-        guard let array = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String], let first = array.first, !first.isEmpty else {
+        guard let array = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String], let first = array.first, !first.isEmpty,
+              !first.hasPrefix("-"), !first.contains("=") else {
             throw .invalid("--agent-command must be a JSON array of strings with the program first, e.g. [\"python3\", \"agent.py\", \"{task_id}\", \"{out_dir}\"]")
         }
-        _ = first
         self.init(argv: array, timeout: timeout, workDirectory: workDirectory)
     }
 
@@ -51,50 +71,57 @@ public struct AgentRun: Sendable {
 /// Runs an ``AgentCommand`` for one rollout.
 public enum AgentRunner {
     /// Runs the agent for `rolloutID` of `task` at `iteration` with `priors` (summaries shown to a
-    /// refinement rollout). The output directory is made afresh (an earlier, uncommitted attempt's
-    /// leftovers are removed). A failed run (non-zero exit, time-out, no readable output) still
+    /// refinement rollout), in a new attempt directory. A failed run (non-zero exit, time-out, no readable output) still
     /// yields a rollout — with no patch and the failure as its exit status — so the population
     /// keeps its size and the failure is visible to the judge and in the record.
     public static func run(_ command: AgentCommand, task: AgentTask, rolloutID: String, iteration: Int,
                            priors: [(rolloutID: String, summary: String)]) async throws(ExecutorError) -> AgentRun {
-        let base = URL(fileURLWithPath: command.workDirectory).appendingPathComponent(AgentCommand.safeName(task.taskID))
+        // A new attempt directory each time (`it<t>/attempt-<k>/<rollout>`): an agent orphaned by a
+        // killed run can only write into its own, never into the rerun's.
+        let iterationDirectory = URL(fileURLWithPath: command.workDirectory).appendingPathComponent(AgentCommand.safeName(task.taskID))
             .appendingPathComponent("it\(iteration)")
-        let out = base.appendingPathComponent(AgentCommand.safeName(rolloutID))
-        let taskFile = base.appendingPathComponent("task.json"), priorsFile = base.appendingPathComponent("priors-\(AgentCommand.safeName(rolloutID)).json")
+        let name = AgentCommand.safeName(rolloutID)
+        var attempt = 1
+        while FileManager.default.fileExists(atPath: iterationDirectory.appendingPathComponent("attempt-\(attempt)/\(name)").path) { attempt += 1 }
+        let base = iterationDirectory.appendingPathComponent("attempt-\(attempt)")
+        let out = base.appendingPathComponent(name)
+        let taskFile = base.appendingPathComponent("\(name).task.json"), priorsFile = base.appendingPathComponent("\(name).priors.json")
         do {
-            try? FileManager.default.removeItem(at: out)
             try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
             let metadata = (try? JSONSerialization.jsonObject(with: Data(task.metadataJSON.utf8))) ?? [String: Any]()
             let taskObject: [String: Any] = ["task_id": task.taskID, "problem_statement": task.statement, "metadata": metadata]
-            try JSONSerialization.data(withJSONObject: taskObject, options: [.sortedKeys, .prettyPrinted]).write(to: taskFile)
+            try JSONSerialization.data(withJSONObject: taskObject, options: [.sortedKeys, .prettyPrinted]).write(to: taskFile, options: .atomic)
             let priorsObject: [String: Any] = ["task_id": task.taskID, "iteration": iteration,
                                                "priors": priors.map { ["rollout_id": $0.rolloutID, "summary": $0.summary] }]
-            try JSONSerialization.data(withJSONObject: priorsObject, options: [.sortedKeys, .prettyPrinted]).write(to: priorsFile)
+            try JSONSerialization.data(withJSONObject: priorsObject, options: [.sortedKeys, .prettyPrinted]).write(to: priorsFile, options: .atomic)
         } catch {
             throw .agent("cannot prepare \(out.path): \(error.localizedDescription)")
         }
-        let replacements = ["{task_id}": task.taskID, "{task_file}": taskFile.path, "{priors_file}": priorsFile.path, "{out_dir}": out.path]
-        let argv = command.argv.map { argument in
-            replacements.reduce(argument) { $0.replacingOccurrences(of: $1.key, with: $1.value) }
-        }
-        let (status, log) = try await execute(argv, in: out, timeout: command.timeout)
+        let values = ["{task_id}": task.taskID, "{task_file}": taskFile.path, "{priors_file}": priorsFile.path, "{out_dir}": out.path]
+        let argv = command.argv.map { AgentCommand.substitute($0, values) }
+        let (status, log) = try await execute(argv, in: out, timeout: command.timeout, withholding: command.withheldEnvironment)
         var rollout: AgentRollout
         if status == 0, let parsed = try? AgentRollouts.agentOutput(out.path, taskID: task.taskID, rolloutID: rolloutID, iteration: iteration) {
             rollout = parsed
         } else {
             rollout = AgentRollout(taskID: task.taskID, rolloutID: rolloutID, iteration: iteration,
                                    messages: [TranscriptMessage(role: "agent-log", content: log)], finalPatch: "",
-                                   exitStatus: status == 0 ? "agent output unreadable" : "agent exited with status \(status)", source: out.path)
+                                   exitStatus: status == 0 ? "agent output unreadable" : status == -1 ? "agent timed out" : "agent exited with status \(status)",
+                                   source: out.path)
         }
         rollout.source = out.path
         return AgentRun(rollout: rollout, exitCode: status, log: log)
     }
 
     /// Runs `argv` (no shell) with stdout and stderr to files in `directory`; terminates it after
-    /// `timeout` seconds (SIGTERM, then SIGKILL after 5 s). Returns the exit status (−1 on a
-    /// time-out) and the last 4,000 characters of its output.
-    static func execute(_ argv: [String], in directory: URL, timeout: Double) async throws(ExecutorError) -> (Int32, String) {
+    /// `timeout` seconds, or when the calling task is cancelled (SIGTERM, then SIGKILL after 5 s).
+    /// Returns the exit status (−1 on a time-out, 128 + n for signal n) and the last 4,000
+    /// characters of its output.
+    static func execute(_ argv: [String], in directory: URL, timeout: Double, withholding: [String] = []) async throws(ExecutorError) -> (Int32, String) {
         let process = Process()
+        var environment = ProcessInfo.processInfo.environment
+        for name in withholding { environment[name] = nil }
+        process.environment = environment
         let program = argv[0]
         if program.contains("/") {
             process.executableURL = URL(fileURLWithPath: program)
@@ -116,21 +143,24 @@ public enum AgentRunner {
         do { try process.run() } catch { throw .agent("cannot start \(program): \(error.localizedDescription)") }
         let deadline = Date().addingTimeInterval(timeout)
         var timedOut = false
+        var cancelled = false
         while process.isRunning {
-            if Date() > deadline {
-                timedOut = true
+            if Date() > deadline || cancelled {
+                timedOut = !cancelled
                 process.terminate()
                 let killAt = Date().addingTimeInterval(5)
-                while process.isRunning && Date() < killAt { try? await Task.sleep(nanoseconds: 50_000_000) }
+                while process.isRunning && Date() < killAt { usleep(50_000) }
                 if process.isRunning { kill(process.processIdentifier, SIGKILL) }
                 break
             }
-            try? await Task.sleep(nanoseconds: 20_000_000)
+            do { try await Task.sleep(nanoseconds: 20_000_000) } catch { cancelled = true }  // the execution is stopping
         }
-        process.waitUntilExit()
+        while process.isRunning { usleep(10_000) }  // reaped; waitUntilExit spins a core on Linux
         try? stdout.close()
         try? stderr.close()
+        if cancelled { throw .agent("stopped: the execution was interrupted") }
         let text = [stdoutURL, stderrURL].map { (try? String(contentsOf: $0, encoding: .utf8)) ?? "" }.joined(separator: "\n")
-        return (timedOut ? -1 : process.terminationStatus, String(text.suffix(4_000)))
+        let status: Int32 = timedOut ? -1 : process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+        return (status, String(text.suffix(4_000)))
     }
 }

@@ -29,7 +29,9 @@ public struct ExecutionCounters: Sendable, Codable, Equatable {
     public var promptTokens = 0
     public var completionTokens = 0
     public var dollars = 0.0
+    /// Rollouts summarised or judged (given ones and agent runs).
     public var rollouts = 0
+    /// Agent command runs started by this run.
     public var agentRuns = 0
     public var tasksDone = 0
 }
@@ -44,9 +46,14 @@ final class CachedLLM: Sendable {
     let limit: SpendLimit
     let counters: Mutex<ExecutionCounters>
     let onChange: @Sendable (ExecutionCounters) -> Void
+    /// Calls past the cache, at most `sendSlots` at once: the cap is checked after taking a slot,
+    /// so it is overshot by at most the calls already in flight.
+    let gate: AsyncSemaphore
 
-    init(client: any LLMClient, store: Store, label: String, limit: SpendLimit, onChange: @escaping @Sendable (ExecutionCounters) -> Void) throws(StoreError) {
+    init(client: any LLMClient, store: Store, label: String, limit: SpendLimit, sendSlots: Int,
+         onChange: @escaping @Sendable (ExecutionCounters) -> Void) throws(StoreError) {
         self.client = client
+        gate = AsyncSemaphore(permits: max(1, sendSlots))
         self.store = store
         self.label = label
         self.limit = limit
@@ -69,10 +76,19 @@ final class CachedLLM: Sendable {
             update { $0.cached += 1 }
             return stored.response
         }
-        let (dollars, tokens) = counters.withLock { ($0.dollars, $0.promptTokens + $0.completionTokens) }
-        if let cap = limit.capUSD, dollars >= cap { throw LLMError.budgetExhausted(spent: dollars, cap: cap, unit: "USD") }
-        if let cap = limit.capTokens, tokens >= cap { throw LLMError.budgetExhausted(spent: Double(tokens), cap: Double(cap), unit: "tokens") }
-        let response = try await client.complete(request)
+        await gate.acquire()
+        let response: ChatResponse
+        do {
+            try Task.checkCancellation()
+            let (dollars, tokens) = counters.withLock { ($0.dollars, $0.promptTokens + $0.completionTokens) }
+            if let cap = limit.capUSD, dollars >= cap { throw LLMError.budgetExhausted(spent: dollars, cap: cap, unit: "USD") }
+            if let cap = limit.capTokens, tokens >= cap { throw LLMError.budgetExhausted(spent: Double(tokens), cap: Double(cap), unit: "tokens") }
+            response = try await client.complete(request)
+        } catch {
+            await gate.release()
+            throw error
+        }
+        await gate.release()
         try store.insertLLMCall(label: label, LLMCallLog(
             callID: request.callID, purpose: request.purpose, requestHash: hash, model: client.model, response: response.text,
             promptTokens: response.promptTokens, completionTokens: response.completionTokens, latency: response.latency,

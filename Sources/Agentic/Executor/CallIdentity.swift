@@ -1,4 +1,5 @@
 public import Domain
+import Foundation
 public import NumericCore
 
 /// Logical call ids and the deterministic randomness of an execution. Everything random the
@@ -55,5 +56,15 @@ extension Array {
             copy.swapAt(i, j)
         }
         return copy
+    }
+}
+
+extension Array where Element == String {
+    /// Sorted with digit runs compared as numbers (`r2` before `r10`), ties by plain order.
+    func naturallySorted() -> [String] {
+        sorted { a, b in
+            let order = a.compare(b, options: .numeric)
+            return order == .orderedSame ? a < b : order == .orderedAscending
+        }
     }
 }

@@ -57,6 +57,10 @@ public struct ExecutionRequest: Sendable {
     public var agent: AgentCommand?
     /// Tasks worked on at once.
     public var concurrentTasks = 4
+    /// LLM calls in flight at once (the client's concurrency): the spend cap's overshoot bound.
+    public var callsInFlight = 4
+    /// Agent command runs at once, over all tasks.
+    public var agentsAtOnce = 4
 
     public init(label: String, settings: ExecutionSettings, tasks: [AgentTask], rollouts: [AgentRollout] = [],
                 labels: [[String]: Bool] = [:], agent: AgentCommand? = nil) {
@@ -127,9 +131,10 @@ public enum Executor {
         progress.begin("tasks", total: request.tasks.count)
         defer { progress.end() }
         let tasksDone = Mutex(0)
-        let llm = try CachedLLM(client: client, store: store, label: request.label, limit: limit) { counters in
-            progress.status(String(format: "%d tasks, %d rollouts, %d judge/summary calls (%d cached), %@ tokens, $%.2f",
-                                   tasksDone.withLock { $0 }, counters.rollouts, counters.sent + counters.cached, counters.cached,
+        let agentSlots = AsyncSemaphore(permits: max(1, request.agentsAtOnce))
+        let llm = try CachedLLM(client: client, store: store, label: request.label, limit: limit, sendSlots: request.callsInFlight) { counters in
+            progress.status(String(format: "%d tasks done, %d rollouts (%d agent runs), %d LLM calls (%d from the store), %@ tokens, $%.2f",
+                                   tasksDone.withLock { $0 }, counters.rollouts, counters.agentRuns, counters.sent + counters.cached, counters.cached,
                                    compactCount(counters.promptTokens + counters.completionTokens), counters.dollars))
         }
         let results = try await withThrowingTaskGroup(of: TaskResult.self) { group in
@@ -139,7 +144,8 @@ public enum Executor {
             func startNext() -> Bool {
                 guard let task = pending.next() else { return false }
                 group.addTask {
-                    try await runTask(task, request: request, initial: rolloutsByTask[task.taskID] ?? [], store: store, llm: llm)
+                    try await runTask(task, request: request, initial: rolloutsByTask[task.taskID] ?? [], store: store, llm: llm,
+                                      agentSlots: agentSlots)
                 }
                 return true
             }
@@ -177,7 +183,8 @@ public enum Executor {
         return String(decoding: data, as: UTF8.self)
     }
 
-    static func runTask(_ task: AgentTask, request: ExecutionRequest, initial: [AgentRollout], store: Store, llm: CachedLLM) async throws -> TaskResult {
+    static func runTask(_ task: AgentTask, request: ExecutionRequest, initial: [AgentRollout], store: Store, llm: CachedLLM,
+                        agentSlots: AsyncSemaphore) async throws -> TaskResult {
         let settings = request.settings
         let taskRow = try store.executorTask(label: request.label, task)
         let context = TaskContext(label: request.label, seed: settings.seed, taskRow: taskRow, task: task, store: store, llm: llm,
@@ -198,7 +205,7 @@ public enum Executor {
             if settings.mode == .pdr && (t > 0 || !initial.contains { $0.iteration == 0 }) {
                 rollouts = try await ensureAgentRollouts(task: task, taskRow: taskRow, iteration: t, count: settings.rollouts,
                                                          priors: priorsFor, summaries: previousSummaries, request: request, store: store,
-                                                         llm: llm)
+                                                         llm: llm, slots: agentSlots)
             }
             if !request.labels.isEmpty {
                 let grades = rollouts.reduce(into: [String: Bool]()) { map, r in
@@ -211,6 +218,7 @@ public enum Executor {
             }
             guard !rollouts.isEmpty else { throw ExecutorError.invalid("task \(task.taskID) has no rollouts at iteration \(t)") }
             population.append(rollouts.count)
+            llm.update { $0.rollouts += rollouts.count }
             let summaries = try await summarize(rollouts, context: context, iteration: t, options: settings.summary,
                                                 temperature: settings.summaryTemperature)
             if t < iterations - 1 {
@@ -227,7 +235,7 @@ public enum Executor {
                 } else {
                     let ids = rollouts.map(\.rollout.rolloutID)
                     winner = try await Tournament(context: context, iteration: t, stage: .final).run(candidates: ids, summaries: summaries, stopAt: 1)[0]
-                    try store.insertDecision(taskRow: taskRow, TournamentDecision(kind: .final, stage: .final, iteration: t, candidates: ids.sorted(),
+                    try store.insertDecision(taskRow: taskRow, TournamentDecision(kind: .final, stage: .final, iteration: t, candidates: ids.naturallySorted(),
                                                                                  chosen: [winner], method: "tournament"))
                 }
                 let selected = rollouts.first { $0.rollout.rolloutID == winner }!.rollout
@@ -278,14 +286,17 @@ public enum Executor {
                 kept = try await Tournament(context: context, iteration: t, stage: .select).run(candidates: ids, summaries: summaries,
                                                                                                stopAt: settings.priors)
                 try context.store.insertDecision(taskRow: context.taskRow, TournamentDecision(
-                    kind: .priors, stage: .select, iteration: t, candidates: ids.sorted(), chosen: kept.sorted(), method: "select-K"))
+                    kind: .priors, stage: .select, iteration: t, candidates: ids.naturallySorted(), chosen: kept.naturallySorted(),
+                    method: "select-K"))
             }
-            return Dictionary(uniqueKeysWithValues: next.map { ($0, kept.sorted()) })
+            return Dictionary(uniqueKeysWithValues: next.map { ($0, kept.naturallySorted()) })
         case .random, .own:
             if stored.count == next.count {
                 return Dictionary(uniqueKeysWithValues: zip(next, stored.sorted { ($0.group ?? 0) < ($1.group ?? 0) }.map(\.chosen)))
             }
-            let sorted = ids.sorted()
+            // Rollout i of the next iteration pairs with rollout i of this one, in natural order
+            // (it0-r2 before it0-r10).
+            let sorted = ids.naturallySorted()
             var priors: [String: [String]] = [:]
             for (i, id) in next.enumerated() {
                 let chosen: [String]
@@ -293,7 +304,7 @@ public enum Executor {
                     chosen = [sorted[i % sorted.count]]
                 } else {
                     var rng = CallIdentity.generator(seed: context.seed, context.task.taskID, String(t), "random-K", id)
-                    chosen = Array(sorted.stableShuffled(using: &rng).prefix(settings.priors)).sorted()
+                    chosen = Array(sorted.stableShuffled(using: &rng).prefix(settings.priors)).naturallySorted()
                 }
                 priors[id] = chosen
                 if !stored.contains(where: { $0.group == i }) {
@@ -309,7 +320,8 @@ public enum Executor {
     /// Iteration `t`'s agent rollouts: the committed ones, and new runs for the rest (a committed
     /// rollout is never run again).
     static func ensureAgentRollouts(task: AgentTask, taskRow: Int64, iteration t: Int, count: Int, priors: [String: [String]],
-                                    summaries: [String: String], request: ExecutionRequest, store: Store, llm: CachedLLM) async throws -> [StoredRollout] {
+                                    summaries: [String: String], request: ExecutionRequest, store: Store, llm: CachedLLM,
+                                    slots: AsyncSemaphore) async throws -> [StoredRollout] {
         guard let agent = request.agent else { throw ExecutorError.invalid("PDR needs an agent command") }
         let existing = Set(try store.rollouts(taskRow: taskRow, iteration: t).map(\.rollout.rolloutID))
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -318,9 +330,17 @@ public enum Executor {
                 guard !existing.contains(id) else { continue }
                 let shown = (priors[id] ?? []).map { (rolloutID: $0, summary: summaries[$0] ?? "") }
                 group.addTask {
-                    let run = try await AgentRunner.run(agent, task: task, rolloutID: id, iteration: t, priors: shown)
+                    await slots.acquire()
+                    let run: AgentRun
+                    do {
+                        run = try await AgentRunner.run(agent, task: task, rolloutID: id, iteration: t, priors: shown)
+                    } catch {
+                        await slots.release()
+                        throw error
+                    }
+                    await slots.release()
                     try store.insertRollout(taskRow: taskRow, run.rollout, agentExitCode: Int(run.exitCode), agentLog: run.log)
-                    llm.update { $0.rollouts += 1; $0.agentRuns += 1 }
+                    llm.update { $0.agentRuns += 1 }
                 }
             }
             try await group.waitForAll()

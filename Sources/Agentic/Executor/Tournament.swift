@@ -44,7 +44,7 @@ struct Tournament: Sendable {
         }
         var committed: [[Int]: TournamentDecision] = [:]
         for decision in done { committed[[decision.round ?? -1, decision.group ?? -1]] = decision }
-        var alive = candidates.sorted()
+        var alive = candidates.naturallySorted()
         var round = 0
         while alive.count > max(1, stopAt) {
             var rng = CallIdentity.generator(seed: context.seed, context.task.taskID, String(iteration), stage.rawValue, "round", String(round))

@@ -7,9 +7,9 @@ import FoundationNetworking
 /// An OpenAI-compatible chat-completions client (`POST {endpoint}/chat/completions`).
 ///
 /// - Bounded concurrency: at most `concurrency` requests in flight.
-/// - Retries with exponential backoff and full jitter on 429, 5xx, timeouts, dropped connections
-///   and malformed responses (a body that is not the expected JSON is a transport failure, never
-///   an answer); `Retry-After` (seconds or an HTTP date) is honoured, capped at `maxBackoff`.
+/// - Retries with exponential backoff and full jitter on 408, 429, 5xx, timeouts, dropped
+///   connections and malformed responses (a body that is not the expected JSON is a transport
+///   failure, never an answer); `Retry-After` (seconds or an HTTP date) is honoured, up to two minutes.
 /// - The API key is read once from the environment variable *named* by the caller and sent only
 ///   in the `Authorization` header: never stored, logged or put in an error message.
 public struct OpenAIChatClient: LLMClient {
@@ -99,37 +99,52 @@ public struct OpenAIChatClient: LLMClient {
             switch outcome {
             case let .success((data, http)):
                 if http.statusCode == 200 {
-                    if let parsed = Self.parse(data) {
+                    if let parsed = Self.parse(data, requestCharacters: urlRequest.httpBody?.count ?? 0) {
                         return ChatResponse(text: parsed.text, promptTokens: parsed.prompt, completionTokens: parsed.completion,
                                             latency: Date().timeIntervalSince(start), attempts: attempt)
                     }
                     lastProblem = "malformed response body"
-                } else if http.statusCode == 429 || (500...599).contains(http.statusCode) {
+                } else if http.statusCode == 429 || http.statusCode == 408 || (500...599).contains(http.statusCode) {
                     lastProblem = "HTTP \(http.statusCode)"
                     wait = Self.retryAfter(http.value(forHTTPHeaderField: "Retry-After"))
+                } else if http.statusCode == 401 || http.statusCode == 403 {
+                    // The server's text may quote part of the key: none of it is repeated.
+                    throw .rejected(endpoint: endpoint.absoluteString, status: http.statusCode,
+                                    detail: "authentication failed: check the key in the variable given to --api-key-env")
                 } else {
-                    throw .rejected(endpoint: endpoint.absoluteString, status: http.statusCode, detail: Self.errorMessage(data))
+                    throw .rejected(endpoint: endpoint.absoluteString, status: http.statusCode, detail: scrubbed(Self.errorMessage(data)))
                 }
             case let .failure(error):
                 lastProblem = Self.describe(error)
             }
             guard attempt < options.maxAttempts else { break }
             let backoff = min(options.maxBackoff, options.initialBackoff * pow(2, Double(attempt - 1)))
-            let delay = wait.map { min($0, options.maxBackoff) } ?? Double.random(in: 0...backoff)  // full jitter
-            try? await Task.sleep(nanoseconds: UInt64(max(0, delay) * 1e9))
+            // Full jitter; a server's Retry-After replaces it (up to two minutes).
+            let delay = wait.map { min($0, max(options.maxBackoff, 120)) } ?? Double.random(in: 0...backoff)
+            do {
+                try await Task.sleep(nanoseconds: UInt64(max(0, delay) * 1e9))
+            } catch {
+                throw .unavailable(endpoint: endpoint.absoluteString, detail: "stopped while retrying after \(lastProblem)")
+            }
         }
         throw .unavailable(endpoint: endpoint.absoluteString, detail: "\(options.maxAttempts) attempts, last: \(lastProblem)")
     }
 
-    /// The first choice's text and the usage (estimated from lengths when absent), or `nil` when
-    /// the body is not a chat completion.
-    static func parse(_ data: Data) -> (text: String, prompt: Int, completion: Int)? {
+    /// `text` without the API key (or its first or last eight characters).
+    func scrubbed(_ text: String) -> String {
+        guard let apiKey, apiKey.count >= 8 else { return text }
+        return [apiKey, String(apiKey.prefix(8)), String(apiKey.suffix(8))].reduce(text) { $0.replacingOccurrences(of: $1, with: "[redacted]") }
+    }
+
+    /// The first choice's text and the usage (estimated from lengths, four characters a token,
+    /// when absent), or `nil` when the body is not a chat completion.
+    static func parse(_ data: Data, requestCharacters: Int) -> (text: String, prompt: Int, completion: Int)? {
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               let choices = object["choices"] as? [[String: Any]], let first = choices.first,
               let message = first["message"] as? [String: Any] else { return nil }
         let text = message["content"] as? String ?? ""
         let usage = object["usage"] as? [String: Any]
-        let prompt = usage?["prompt_tokens"] as? Int ?? 0
+        let prompt = usage?["prompt_tokens"] as? Int ?? max(1, requestCharacters / 4)
         let completion = usage?["completion_tokens"] as? Int ?? max(1, text.count / 4)
         return (text, prompt, completion)
     }

@@ -14,6 +14,9 @@ public struct SummaryOptions: Sendable, Hashable, Codable {
     /// Completion tokens asked for, and the characters a stored summary is cut to.
     public var maxTokens = 600
     public var maxSummaryCharacters = 4_000
+    /// Put a `Rollout-Ref: task::rollout` line in the prompt (for a scripted judge that grades by
+    /// reference; off for real models, which need not see rollout ids).
+    public var includeRolloutReference = false
 
     public init() {}
 }
@@ -75,8 +78,7 @@ public enum SummaryPrompt {
             Task:
             \(statement)
 
-            Rollout-Ref: \(rollout.taskID)::\(rollout.rolloutID)
-            Agent exit status: \(rollout.exitStatus ?? "unknown")
+            \(options.includeRolloutReference ? "Rollout-Ref: \(rollout.taskID)::\(rollout.rolloutID)\n" : "")Agent exit status: \(rollout.exitStatus ?? "unknown")
 
             Final patch:
             \(patch)

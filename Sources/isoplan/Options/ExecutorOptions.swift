@@ -18,7 +18,7 @@ struct ExecutorOptions: ParsableArguments {
                                                            valueName: "file"))
     var tasksFile: String?
 
-    @Option(name: .customLong("labels"), help: ArgumentHelp("Grades for evaluation: a SWE-bench report per trajectory directory (in order), or a CSV task_id,rollout_id,resolved; repeatable.",
+    @Option(name: .customLong("labels"), parsing: .upToNextOption, help: ArgumentHelp("Grades for evaluation: a SWE-bench report per trajectory directory (in order), or a CSV task_id,rollout_id,resolved; repeatable.",
                                                             valueName: "file"))
     var labels: [String] = []
 
@@ -110,6 +110,7 @@ struct ExecutorOptions: ParsableArguments {
         if maxSpend != nil && priceIn == 0 && priceOut == 0 { throw ValidationError("--max-spend needs --price-in/--price-out to count dollars") }
         guard !label.isEmpty else { throw ValidationError("--label must not be empty") }
         if let apiKeyEnv, apiKeyEnv.isEmpty || apiKeyEnv.contains("=") { throw ValidationError("--api-key-env takes a variable name, not a key") }
+        do { try settings.validate() } catch { throw ValidationError("\(error) (-G/--group-size, -V/--votes, --max-reasks, --tie-break-votes)") }
     }
 
     /// The settings these options give (mode and PDR fields set by the command).

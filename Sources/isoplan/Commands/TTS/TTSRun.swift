@@ -68,6 +68,9 @@ extension TTSCommand {
         @Option(name: .customLong("work-dir"), help: ArgumentHelp("Where each new rollout's fresh directory is made.", valueName: "dir"))
         var workDir = "isoplan-pdr"
 
+        @Option(name: .customLong("agents-at-once"), help: ArgumentHelp("Agent runs at once, over all tasks.", valueName: "n"))
+        var agentsAtOnce = 4
+
         @Option(name: [.customShort("N"), .customLong("rollouts")], help: ArgumentHelp("New rollouts per iteration N.", valueName: "N"))
         var rollouts = 16
 
@@ -82,6 +85,7 @@ extension TTSCommand {
 
         func validate() throws {
             guard agentTimeout > 0 else { throw ValidationError("--agent-timeout must be positive") }
+            guard (1...64).contains(agentsAtOnce) else { throw ValidationError("--agents-at-once must lie in 1…64") }
             guard ExecutionSettings.PriorSelection(rawValue: priorSelection) != nil else {
                 throw ValidationError("--prior-selection must be select, random or own")
             }
@@ -103,6 +107,7 @@ extension TTSCommand {
             settings.priorSelection = ExecutionSettings.PriorSelection(rawValue: priorSelection)!
             var request = executor.request(settings: settings)
             request.agent = try AgentCommand(json: agentCommand, timeout: agentTimeout, workDirectory: workDir)
+            request.agentsAtOnce = agentsAtOnce
             try await execute(request, global: global)
         }
     }
