@@ -183,12 +183,7 @@ public enum FitCurveWorkflow {
 /// FNV-1a 64-bit hash of a file's bytes, as hex: identifies the input a stored fit came from.
 func contentHash(_ path: String) -> String? {
     guard let data = FileManager.default.contents(atPath: path) else { return nil }
-    var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-    for byte in data {
-        hash ^= UInt64(byte)
-        hash &*= 0x0000_0100_0000_01B3
-    }
-    return String(hash, radix: 16)
+    return String(StableHash.fnv1a64(data), radix: 16)
 }
 
 /// Compact, key-sorted JSON of a value (the `details` of a stored fit).

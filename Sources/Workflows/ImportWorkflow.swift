@@ -168,8 +168,6 @@ public enum ImportWorkflow {
 
     /// FNV-1a (64-bit) of the bytes and their count, as hex: identifies imported content.
     static func contentHash(_ data: Data) -> String {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in data { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        return String(format: "%016llx-%llx", hash, UInt64(data.count))
+        String(format: "%016llx-%llx", StableHash.fnv1a64(data), UInt64(data.count))
     }
 }

@@ -39,6 +39,21 @@ struct CrashResumeTests {
         directory.split(separator: "/").filter { !$0.hasPrefix("attempt-") }.joined(separator: "/")
     }
 
+    /// Watches `process` from a dedicated thread and sends SIGKILL once `directory`'s store holds
+    /// `target` committed calls (or after 60 s); waits for it to exit; whether it was killed.
+    static func killWhen(_ process: Process, _ directory: TemporaryDirectory, reaches target: Int) async -> Bool {
+        await withCheckedContinuation { (finished: CheckedContinuation<Bool, Never>) in
+            Thread.detachNewThread {
+                let deadline = Date().addingTimeInterval(60)
+                while process.isRunning && committedCalls(directory) < target && Date() < deadline { usleep(5_000) }
+                let killed = process.isRunning
+                if killed { kill(process.processIdentifier, SIGKILL) }
+                while process.isRunning { usleep(5_000) }
+                finished.resume(returning: killed)
+            }
+        }
+    }
+
     /// LLM calls committed so far in `directory`'s store (0 before it exists).
     static func committedCalls(_ directory: TemporaryDirectory) -> Int {
         guard FileManager.default.fileExists(atPath: directory.path("x.sqlite")),
@@ -82,19 +97,12 @@ struct CrashResumeTests {
             process.environment = env
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
-            try process.run()
             // Kill at a random point of the remaining work: once a random number of further
-            // calls (and so rollouts before them) are committed.
+            // calls (and so rollouts before them) are committed. The watcher is an OS thread, so
+            // CPU-bound neighbours in the test run cannot starve it and let the run finish first.
             let target = Self.committedCalls(crash) + Int.random(in: 1...max(2, totalCalls / 6), using: &rng)
-            let deadline = Date().addingTimeInterval(20)
-            while process.isRunning && Self.committedCalls(crash) < target && Date() < deadline {
-                try await Task.sleep(nanoseconds: 20_000_000)
-            }
-            if process.isRunning {
-                kill(process.processIdentifier, SIGKILL)
-                kills += 1
-            }
-            process.waitUntilExit()
+            try process.run()
+            if await Self.killWhen(process, crash, reaches: target) { kills += 1 }
             try await Task.sleep(nanoseconds: 400_000_000)  // let orphaned agent runs finish
             // What was committed at the kill, and where the logs stood.
             let store = try Store(path: crash.path("x.sqlite"))
