@@ -138,6 +138,9 @@ public enum AgentRollouts {
             return Dictionary(uniqueKeysWithValues: tasks.map { ([$0, rolloutID], report.resolved.contains($0)) })
         }
         let table = try CSVTable(contentsOf: path)
+        if !table.header.contains("rollout_id") && table.header.contains(where: { ["trials", "n_trials", "successes", "n_resolved"].contains($0) }) {
+            throw .malformed(file: path, line: 1, reason: "a per-task counts file (task_id, trials, successes) cannot say which rollout passed: grade rollouts with task_id,rollout_id,resolved rows (or successes 0/1 per rollout), or a SWE-bench report per run")
+        }
         let task = try table.columnIndex("task_id"), rollout = try table.columnIndex("rollout_id")
         let resolvedColumn = table.header.firstIndex(of: "resolved") ?? table.header.firstIndex(of: "successes")
         guard let resolvedColumn else { throw .missingColumn(file: path, column: "resolved", available: table.header) }

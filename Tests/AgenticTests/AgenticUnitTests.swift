@@ -102,6 +102,10 @@ struct AgenticUnitTests {
         #expect(rollouts[1].messages == [TranscriptMessage(role: "user", content: "hi")])
         try "task_id,rollout_id,resolved\na;b,2,0\n".write(toFile: csv, atomically: true, encoding: .utf8)
         #expect(try AgentRollouts.labels(csv) == [["a;b", "2"]: false])
+        try "task_id,rollout_id,trials,successes\na;b,1,1,1\n".write(toFile: csv, atomically: true, encoding: .utf8)
+        #expect(try AgentRollouts.labels(csv) == [["a;b", "1"]: true], "per-rollout counts grade rollouts")
+        try "task_id,trials,successes\na;b,5,2\n".write(toFile: csv, atomically: true, encoding: .utf8)
+        #expect(throws: ImportError.self, "a per-task counts file cannot grade rollouts") { try AgentRollouts.labels(csv) }
         try "{\"task_id\": \"x\"}\n".write(toFile: jsonl, atomically: true, encoding: .utf8)
         #expect(throws: ImportError.self) { try AgentRollouts.jsonl(jsonl) }
         try "{\"task_id\": \"bad\\nid\", \"rollout_id\": \"1\", \"transcript\": \"\"}\n".write(toFile: jsonl, atomically: true, encoding: .utf8)
