@@ -113,7 +113,7 @@ struct FaultToleranceTests {
         let throttled = Set(stressed.server.requests().filter { $0.outcome == "429" }.map(\.call_id))
         let waited = calls.filter { throttled.contains($0.callID) }
         #expect(!waited.isEmpty && waited.allSatisfy { $0.latency >= 0.95 }, "\(waited.map(\.latency).min() ?? -1) s")
-        #expect(seconds < 120)
+        #expect(seconds < 300, "retry waits stay bounded: \(Int(seconds)) s")
     }
 }
 
@@ -145,7 +145,10 @@ struct SpendCapAndPriorTests {
         let resumed = try await ExecutorTests.rtv(population, seed: 2, accuracy: 0.7, votes: 4, directory: capped, server: server)
         server.stop()
         #expect(resumed.result.tasks.map(\.selectedRolloutID) == full.result.tasks.map(\.selectedRolloutID))
-        #expect(resumed.result.counters.cached > 0, "the resumed run reused the capped run's calls")
+        // The resumed run sent exactly the calls the capped one had not committed.
+        let fullCalls = try full.store.llmCalls(label: "run")
+        #expect(resumed.result.counters.sent == fullCalls.count - calls.count)
+        #expect(Set(try store.llmCalls(label: "run").map(\.callID)) == Set(fullCalls.map(\.callID)))
     }
 
     /// PDR priors: own gives rollout i of the next iteration the summary of rollout i (natural
