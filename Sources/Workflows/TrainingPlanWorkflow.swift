@@ -1,16 +1,25 @@
 public import Domain
 import Foundation
+import Ingest
 public import Planner
 public import RunStore
 import ScalingLaws
 
 /// `isoplan plan train`: a (n, B_p, M, η) recipe for a budget, stored.
 public struct TrainingPlanRequest: Sendable {
+    /// The population the plan is for.
+    public enum DifficultyChoice: Sendable, Hashable {
+        /// `easy`, `hard` or `mixed`.
+        case named(String)
+        /// Classified from a counts file (`task_id,trials,successes`; every system in it pooled)
+        /// by `DifficultyClassifier` with the paper's avg@16 bins; how is kept as the plan's first warnings.
+        case auto(solveRatesFile: String)
+    }
+
     public var budget: Double
     public var unit = "rollouts"
     public var tokensPerRollout: Double?
-    /// easy, hard or mixed (auto is resolved by the caller from solve rates).
-    public var difficulty: String
+    public var difficulty: DifficultyChoice
     /// `q1` (default) or `q3-joint`; `fit` uses only the latest stored frontier fit.
     public var law = "q1"
     /// Prefer the latest stored frontier fit of the difficulty over the preset (when one exists).
@@ -18,10 +27,8 @@ public struct TrainingPlanRequest: Sendable {
     public var batch: Int?
     public var problems: Int?
     public var problemsPerBatch = 32
-    /// Notes to keep with the stored plan (e.g. how `auto` classified the tasks).
-    public var notes: [String] = []
 
-    public init(budget: Double, difficulty: String) {
+    public init(budget: Double, difficulty: DifficultyChoice) {
         self.budget = budget
         self.difficulty = difficulty
     }
@@ -32,7 +39,8 @@ public enum TrainingPlanWorkflow {
     /// preset), plans, and stores the plan.
     public static func run(_ request: TrainingPlanRequest, store: Store) throws(WorkflowError) -> Plan {
         do {
-            guard let population = Difficulty.forPlanner(request.difficulty) else {
+            let (difficulty, notes) = try resolve(request.difficulty)
+            guard let population = Difficulty.forPlanner(difficulty) else {
                 throw WorkflowError.empty("difficulty must be easy, hard or mixed (auto is resolved from --solve-rates)")
             }
             let lawDifficulty: Difficulty = population == .easy ? .easy : .hard
@@ -60,7 +68,7 @@ public enum TrainingPlanWorkflow {
                 lawSource = "preset:\(preset.name)"
             }
             var plan = try TrainingPlanner.plan(budget: request.budget, unit: request.unit, tokensPerRollout: request.tokensPerRollout,
-                                                difficulty: request.difficulty, law: law!, lawSource: lawSource, batch: request.batch,
+                                                difficulty: difficulty, law: law!, lawSource: lawSource, batch: request.batch,
                                                 problems: request.problems, problemsPerBatch: request.problemsPerBatch)
             if let analysis, request.batch == nil {
                 // The n* interval from the law's bootstrap, and the reward the plan's n curve predicts.
@@ -76,10 +84,26 @@ public enum TrainingPlanWorkflow {
                     plan.expectedRewardExtrapolated = x > curve.xMax
                 }
             }
-            plan.warnings = request.notes + plan.warnings
+            plan.warnings = notes + plan.warnings
             return try store.insert(plan)
         } catch {
             throw WorkflowError(error)
+        }
+    }
+
+    /// The difficulty word of the plan and notes on how it was chosen: a named one as is, `auto`
+    /// from the counts file's tasks (`auto: <e> easy, <h> hard tasks → <word>`, then the
+    /// classifier's warnings).
+    public static func resolve(_ choice: TrainingPlanRequest.DifficultyChoice) throws(WorkflowError)
+        -> (difficulty: String, notes: [String]) {
+        switch choice {
+        case let .named(word): return (word, [])
+        case let .auto(file):
+            let systems: [SolveRates]
+            do { systems = try SolveRateCounts.read(file) } catch { throw .input(error) }
+            let result = DifficultyClassifier.classify(SolveRates(system: nil, tasks: systems.flatMap(\.tasks)))
+            let note = "auto: \(result.easy) easy, \(result.hard) hard tasks → \(result.difficulty)"
+            return (result.difficulty, [note] + result.warnings)
         }
     }
 }

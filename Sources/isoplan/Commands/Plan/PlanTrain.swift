@@ -31,21 +31,22 @@ extension PlanCommand {
         @Option(help: ArgumentHelp("Budget C.", valueName: "C"))
         var budget: Double
 
-        @Option(help: ArgumentHelp("Unit of the budget: rollouts or tokens.", valueName: "unit"))
-        var unit = "rollouts"
+        @Option(help: ArgumentHelp("Unit of the budget.", valueName: "unit"))
+        var unit = BudgetUnit.rollouts
 
         @Option(name: .customLong("tokens-per-rollout"), help: ArgumentHelp("Tokens per rollout, to plan a token budget.", valueName: "T"))
         var tokensPerRollout: Double?
 
-        @Option(help: ArgumentHelp("easy, hard, mixed, or auto (from --solve-rates with the paper's avg@16 bins).", valueName: "name"))
-        var difficulty = "easy"
+        @Option(help: ArgumentHelp("The population; auto classifies --solve-rates with the paper's avg@16 bins.",
+                                   valueName: "name"))
+        var difficulty = DifficultyName.easy
 
         @Option(name: .customLong("solve-rates"), help: ArgumentHelp("Counts file for --difficulty auto.", valueName: "file"))
         var solveRates: String?
 
         @Option(help: ArgumentHelp("Law: q1 (default; Fig. 6), q3-joint (Fig. 10) or fit (a stored frontier fit only). Without it a stored fit wins over q1.",
                                    valueName: "name"))
-        var law: String?
+        var law: LawName?
 
         @Option(help: ArgumentHelp("Fixed batch B = B_p·n (fixed-batch mode).", valueName: "B"))
         var batch: Int?
@@ -64,10 +65,9 @@ extension PlanCommand {
 
         func validate() throws {
             guard budget > 0, budget <= 1e18 else { throw ValidationError("--budget must lie in (0, 1e18]") }
-            guard ["rollouts", "tokens"].contains(unit) else { throw ValidationError("--unit must be rollouts or tokens") }
-            guard ["easy", "hard", "mixed", "auto"].contains(difficulty) else { throw ValidationError("--difficulty must be easy, hard, mixed or auto") }
-            if difficulty == "auto" && solveRates == nil { throw ValidationError("--difficulty auto needs --solve-rates FILE") }
-            if let law, !["q1", "q3-joint", "fit"].contains(law) { throw ValidationError("--law must be q1, q3-joint or fit") }
+            if difficulty == .auto && solveRates == nil {
+                throw ValidationError("--difficulty auto needs --solve-rates FILE")
+            }
             if let batch, !(2...(1 << 30)).contains(batch) { throw ValidationError("--batch must lie in 2…2^30") }
             guard (1...(1 << 24)).contains(problemsPerBatch), (1...(1 << 20)).contains(processes), (1...(1 << 20)).contains(perDeviceBatch) else {
                 throw ValidationError("--bp (≤ 2^24), --processes and --per-device-batch (≤ 2^20) must be ≥ 1")
@@ -77,24 +77,14 @@ extension PlanCommand {
 
         func run() throws {
             do {
-                var word = difficulty
-                var notes: [String] = []
-                if difficulty == "auto" {
-                    let systems = try SolveRateCounts.read(solveRates!)
-                    let merged = SolveRates(system: nil, tasks: systems.flatMap(\.tasks))
-                    let result = DifficultyClassifier.classify(merged)
-                    word = result.difficulty
-                    notes = ["auto: \(result.easy) easy, \(result.hard) hard tasks → \(word)"] + result.warnings
-                }
-                var request = TrainingPlanRequest(budget: budget, difficulty: word)
-                request.unit = unit
+                var request = TrainingPlanRequest(budget: budget, difficulty: difficultyChoice)
+                request.unit = unit.rawValue
                 request.tokensPerRollout = tokensPerRollout
-                request.law = law ?? "q1"
+                request.law = (law ?? .q1).rawValue
                 request.preferStoredFit = law == nil
                 request.batch = batch
                 request.problems = problems
                 request.problemsPerBatch = problemsPerBatch
-                request.notes = notes
                 let store = try Store(path: global.databasePath)
                 let plan = try TrainingPlanWorkflow.run(request, store: store)
                 if let framework = global.frameworkFormat {
@@ -129,5 +119,30 @@ extension PlanCommand {
                 throw reportFailure(error)
             }
         }
+
+        /// `--difficulty`, with `auto` reading `--solve-rates` (required by `validate`).
+        var difficultyChoice: TrainingPlanRequest.DifficultyChoice {
+            if difficulty == .auto, let solveRates { return .auto(solveRatesFile: solveRates) }
+            return .named(difficulty.rawValue)
+        }
+    }
+}
+
+extension PlanCommand.Train {
+    /// `--unit`: what the budget counts.
+    enum BudgetUnit: String, CaseIterable, ExpressibleByArgument {
+        case rollouts, tokens
+    }
+
+    /// `--difficulty`: a population of the study, or `auto` from measured solve rates.
+    enum DifficultyName: String, CaseIterable, ExpressibleByArgument {
+        case easy, hard, mixed, auto
+    }
+
+    /// `--law`: a published law (q1: Fig. 6; q3-joint: Fig. 10) or only a stored frontier fit.
+    enum LawName: String, CaseIterable, ExpressibleByArgument {
+        case q1
+        case q3Joint = "q3-joint"
+        case fit
     }
 }
