@@ -10,6 +10,16 @@ public struct SweepPreset: Sendable, Hashable {
     /// (n, B_p, fixed B) of every configuration, before the dataset-size check.
     public let grid: [(n: Int, bp: Int, fixedBatch: Int?)]
 
+    /// A grid of one's own (the closed loop's B_p = 32 row); only the study's presets are in `all`.
+    public init(name: String, difficulty: Difficulty, trainSize: Int, budget: Double,
+                grid: [(n: Int, bp: Int, fixedBatch: Int?)]) {
+        self.name = name
+        self.difficulty = difficulty
+        self.trainSize = trainSize
+        self.budget = budget
+        self.grid = grid
+    }
+
     public static let all: [SweepPreset] = [q1Easy, q1Hard, q2Easy, q3Easy, q3Hard]
 
     public static func named(_ name: String) -> SweepPreset? { all.first { $0.name == name } }

@@ -52,18 +52,10 @@ public enum ClosedLoopWorkflow {
         do {
             let start = Date()
             // 1. The sweep, stored like any other, and the project's frontier fit of it.
-            let source = PopulationSource.difficulty(request.difficulty)
-            let grid = (3...11).map { 1 << $0 }
-            var sweep = SimulationRequest(source: source, configurations: grid.flatMap { n in
-                (0..<request.sweepSeeds).map { SimulationConfiguration(rolloutsPerProblem: n, problemsPerBatch: 32, budget: request.sweepBudget,
-                                                                       seed: UInt64($0)) }
-            }, trainSize: request.trainSize)
-            sweep.parameters = request.parameters
-            sweep.workers = request.workers
-            sweep.preset = "closed-loop"
-            sweep.sweepID = "closed-loop-\(request.difficulty.rawValue)-D\(request.trainSize)-C\(String(format: "%g", request.sweepBudget))"
+            let sweep = sweepRequest(request)
+            let sweepID = sweep.identity.id
             _ = try SimulationWorkflow.run(sweep, store: store, progress: progress)
-            var frontier = FrontierRequest(filter: try RunFilter("sweep=\(sweep.sweepID!)"))
+            var frontier = FrontierRequest(filter: try RunFilter("sweep=\(sweepID)"))
             frontier.options.bootstrapResamples = 0
             frontier.options.minimumCompute = 1e5  // the paper's fitting range
             frontier.workers = request.workers
@@ -77,42 +69,73 @@ public enum ClosedLoopWorkflow {
             let empirical = fitted.analysis.bestValuePerN.max { $0.value < $1.value }.flatMap { Int($0.key) } ?? 2048
             let identified = fitted.analysis.lawIdentified && law.parameters[0] > 0
             let spec = AllocationLawSpec.fitted(name: "closed-loop-fit", parameters: law.parameters, cap: identified ? nil : empirical,
-                                                source: "frontier fit of sweep \(sweep.sweepID!)")
+                                                source: "frontier fit of sweep \(sweepID)")
             let plan = try TrainingPlanner.plan(budget: budget, difficulty: request.difficulty == .easy ? "easy" : "hard", law: spec,
                                                 lawSource: "fit:\(fitted.storedID ?? 0)", problems: request.trainSize)
 
             // 3. The plan and its neighbours at that budget, `seeds` seeds each.
-            let n = plan.rolloutsPerProblem, bp = plan.problemsPerBatch
-            var candidates: [(n: Int, bp: Int)] = []
-            var infeasible: [String] = []
-            for nn in [n / 4, n / 2, n, 2 * n, 4 * n] where nn >= 2 {
-                for b in [bp / 4, bp, 4 * bp] where b >= 1 {
-                    if b > request.trainSize || Double(nn * b) > budget { infeasible.append("\(nn)/\(b)"); continue }
-                    candidates.append((nn, b))
-                }
-            }
-            let configurations = candidates.flatMap { c in
-                (0..<request.seeds).map { SimulationConfiguration(rolloutsPerProblem: c.n, problemsPerBatch: c.bp, budget: budget,
-                                                                  seed: UInt64(100 + $0)) }
-            }
-            let runs = try Simulator(source: source, trainSize: request.trainSize, parameters: request.parameters, workers: request.workers)
-                .run(configurations, runName: { Run(name: $0.runName(prefix: "closed-loop"), source: "sim",
-                                                    rolloutsPerProblem: $0.rolloutsPerProblem, problemsPerBatch: $0.problemsPerBatch) },
-                     progress: progress)
-            let best = SweepSummary(runs).best
-            let alternatives = candidates.map { c in
-                ClosedLoopResult.Alternative(rolloutsPerProblem: c.n, problemsPerBatch: c.bp,
-                                             bestValidationReward: best[.init(rolloutsPerProblem: c.n, problemsPerBatch: c.bp)]!,
-                                             isPlan: c.n == n && c.bp == bp)
-            }
+            let (alternatives, infeasible) = try alternatives(around: plan, budget: budget, request: request,
+                                                              progress: progress)
             let values = alternatives.map(\.bestValidationReward)
-            let planValue = alternatives.first { $0.isPlan }!.bestValidationReward
-            let top = values.max()!, bottom = values.min()!
+            guard let planValue = alternatives.first(where: \.isPlan)?.bestValidationReward,
+                  let top = values.max(), let bottom = values.min() else {
+                throw WorkflowError.empty("the plan \(plan.rolloutsPerProblem)/\(plan.problemsPerBatch) is infeasible")
+            }
             return ClosedLoopResult(lawParameters: law.parameters, planBudget: budget, plan: plan, alternatives: alternatives,
                                     infeasible: infeasible, regret: top - planValue, relativeRegret: (top - planValue) / top,
                                     spread: (top - bottom) / top, seconds: Date().timeIntervalSince(start))
         } catch {
             throw WorkflowError(error)
         }
+    }
+
+    /// The sweep: the Q1 row at B_p = 32 (n ∈ 8…2048) as the grid `closed-loop`, on the
+    /// request's population, D, C and seeds.
+    static func sweepRequest(_ request: ClosedLoopRequest) -> SweepRequest {
+        let grid = (3...11).map { (n: 1 << $0, bp: 32, fixedBatch: Int?.none) }
+        let preset = SweepPreset(name: "closed-loop", difficulty: request.difficulty, trainSize: request.trainSize,
+                                 budget: request.sweepBudget, grid: grid)
+        var sweep = SweepRequest(preset: preset)
+        sweep.seeds = request.sweepSeeds
+        sweep.parameters = request.parameters
+        sweep.workers = request.workers
+        return sweep
+    }
+
+    /// Simulates (without storing) {n/4, n/2, n, 2n, 4n} × {B_p/4, B_p, 4B_p} around the plan at
+    /// `budget`, seeds 100…, and returns each one's seed mean of the best val_reward; those with
+    /// B_p above the train set or no step are returned apart as `n/B_p`.
+    static func alternatives(around plan: Plan, budget: Double, request: ClosedLoopRequest,
+                             progress: any ProgressReporter) throws -> ([ClosedLoopResult.Alternative], [String]) {
+        let n = plan.rolloutsPerProblem, bp = plan.problemsPerBatch
+        var candidates: [(n: Int, bp: Int)] = []
+        var infeasible: [String] = []
+        for nn in [n / 4, n / 2, n, 2 * n, 4 * n] where nn >= 2 {
+            for b in [bp / 4, bp, 4 * bp] where b >= 1 {
+                if b > request.trainSize || Double(nn * b) > budget { infeasible.append("\(nn)/\(b)"); continue }
+                candidates.append((nn, b))
+            }
+        }
+        let configurations = candidates.flatMap { c in
+            (0..<request.seeds).map {
+                SimulationConfiguration(rolloutsPerProblem: c.n, problemsPerBatch: c.bp, budget: budget,
+                                        seed: UInt64(100 + $0))
+            }
+        }
+        let source = PopulationSource.difficulty(request.difficulty)
+        let simulator = Simulator(source: source, trainSize: request.trainSize, parameters: request.parameters,
+                                  workers: request.workers)
+        let runs = try simulator.run(configurations, runName: {
+            Run(name: $0.runName(prefix: "closed-loop"), source: "sim", rolloutsPerProblem: $0.rolloutsPerProblem,
+                problemsPerBatch: $0.problemsPerBatch)
+        }, progress: progress)
+        let best = SweepSummary(runs).best
+        let alternatives = candidates.compactMap { c in
+            best[.init(rolloutsPerProblem: c.n, problemsPerBatch: c.bp)].map {
+                ClosedLoopResult.Alternative(rolloutsPerProblem: c.n, problemsPerBatch: c.bp, bestValidationReward: $0,
+                                             isPlan: c.n == n && c.bp == bp)
+            }
+        }
+        return (alternatives, infeasible)
     }
 }

@@ -53,28 +53,16 @@ public enum DemoWorkflow {
     public static func run(_ request: DemoRequest, store: Store,
                            progress: any ProgressReporter = SilentProgress()) throws(WorkflowError) -> DemoResult {
         let start = Date()
-        let tag = "D\(request.trainSize)-C\(String(format: "%g", request.budget))"
         // 1. The sweeps: Q1 (n × B_p) and one fixed-batch slice of Q2.
-        let q1 = SweepPreset.q1Easy
-        let (kept, dropped) = q1.configurations(seeds: request.seeds, budget: request.budget, trainSize: request.trainSize)
-        var sweep = SimulationRequest(source: .difficulty(q1.difficulty), configurations: kept, trainSize: request.trainSize)
-        sweep.preset = q1.name
-        sweep.sweepID = "demo-\(q1.name)-\(tag)"
-        sweep.dropped = dropped
-        sweep.workers = request.workers
-        let q2 = SweepPreset.q2Easy
-        let slice = q2.configurations(seeds: request.seeds, budget: request.budget, trainSize: request.trainSize)
-        var fixed = SimulationRequest(source: .difficulty(q2.difficulty),
-                                      configurations: slice.kept.filter { $0.fixedBatch == request.fixedBatch }, trainSize: request.trainSize)
-        fixed.preset = q2.name
-        fixed.sweepID = "demo-\(q2.name)-B\(request.fixedBatch)-\(tag)"
-        fixed.workers = request.workers
+        let sweeps = sweeps(request)
+        let sweep = SimulationWorkflow.prepare(sweeps.free), fixed = SimulationWorkflow.prepare(sweeps.fixed)
         let simulated = try SimulationWorkflow.run(sweep, store: store, progress: progress)
         let simulatedFixed = try SimulationWorkflow.run(fixed, store: store, progress: progress)
 
         // 2. Frontiers: n*(C) on the free sweep, n*(M) and B_p*(M) on the fixed-batch one.
-        let fitted = try frontier(sweepID: sweep.sweepID!, fixedBatch: nil, store: store, request: request, progress: progress)
-        let fittedFixed = try frontier(sweepID: fixed.sweepID!, fixedBatch: request.fixedBatch, store: store, request: request,
+        let (sweepID, fixedID) = (sweeps.free.identity.id, sweeps.fixed.identity.id)
+        let fitted = try frontier(sweepID: sweepID, fixedBatch: nil, store: store, request: request, progress: progress)
+        let fittedFixed = try frontier(sweepID: fixedID, fixedBatch: request.fixedBatch, store: store, request: request,
                                        progress: progress)
 
         // 3. A training plan at 4× the swept budget, from the stored n*(C) law.
@@ -82,24 +70,10 @@ public enum DemoWorkflow {
         planRequest.problems = request.trainSize
         let plan = try TrainingPlanWorkflow.run(planRequest, store: store)
 
-        // 4. The report, with a test-time sizing on the bundled fixture: $500 for its 80 tasks.
-        guard let fixture = solveRatesFixture else { throw .empty("the bundled solve-rates fixture is missing from the installation") }
-        var tts = TestTimePlanRequest(population: .measured(files: [fixture], system: fixtureSystem, options: SolveRateImportOptions(),
-                                                            kind: .betaBinomial),
-                                      judge: .voteAccuracy(0.66), inputs: .codingAgentDefaults)
-        tts.budget = 500
+        // 4. The report, with a test-time sizing on the bundled fixture.
         let runFilter: RunFilter
-        do { runFilter = try RunFilter("sweep=\(sweep.sweepID!),\(fixed.sweepID!)") } catch { throw WorkflowError(error) }
-        var report = ReportRequest(filter: runFilter, outputPath: request.reportPath)
-        report.format = request.format
-        report.title = "IsoPlan demo report"
-        report.testTime = tts
-        report.generator = request.generator
-        report.workers = request.workers
-        report.provenance = [
-            "Sweeps: `\(sweep.sweepID!)` (\(sweep.configurations.count) runs; \(dropped.count) configurations dropped with B_p above the \(request.trainSize) train problems) and `\(fixed.sweepID!)` (\(fixed.configurations.count) runs at B = \(request.fixedBatch)); easy population, 300 validation problems.",
-            "Test-time inputs: the bundled fixture `tbench_core011_task_success.csv` (Terminal-Bench core 0.1.1 leaderboard, 7 systems × 80 tasks × 5 trials, derived from results.json files), system `\(fixtureSystem)`; a judge right on 66 % of votes; `plan tts`'s default token counts and prices; $500 for the 80 tasks.",
-        ]
+        do { runFilter = try RunFilter("sweep=\(sweepID),\(fixedID)") } catch { throw WorkflowError(error) }
+        let report = try reportRequest(request, filter: runFilter, sweep: sweep, fixed: fixed)
         let written = try ReportWorkflow.run(report, store: store, progress: progress)
         guard let testTime = written.testTimePlan else { throw .empty("the report made no test-time sizing") }
         let export = try request.exportDirectory.map { directory throws(WorkflowError) in
@@ -108,8 +82,54 @@ public enum DemoWorkflow {
         let runs = simulated.runs + simulatedFixed.runs
         return DemoResult(simulatedRuns: runs.filter { !$0.alreadyStored }.count, storedRuns: runs.count,
                           frontierFitID: fitted.storedID, fixedBatchFitID: fittedFixed.storedID,
-                          lawParameters: fitted.analysis.law?.parameters, plan: plan, testTime: testTime, report: written,
-                          export: export, seconds: Date().timeIntervalSince(start))
+                          lawParameters: fitted.analysis.law?.parameters, plan: plan, testTime: testTime,
+                          report: written, export: export, seconds: Date().timeIntervalSince(start))
+    }
+
+    /// The demo's sweeps, scoped `demo`: `isocompute-q1-easy` and the B = `fixedBatch` slice of
+    /// `isocompute-q2-easy`, on the request's D, C and seeds.
+    static func sweeps(_ request: DemoRequest) -> (free: SweepRequest, fixed: SweepRequest) {
+        func sweep(_ preset: SweepPreset, fixedBatch: Int?) -> SweepRequest {
+            var sweep = SweepRequest(preset: preset)
+            sweep.trainSize = request.trainSize
+            sweep.budget = request.budget
+            sweep.seeds = request.seeds
+            sweep.fixedBatch = fixedBatch
+            sweep.scope = "demo"
+            sweep.workers = request.workers
+            return sweep
+        }
+        return (sweep(.q1Easy, fixedBatch: nil), sweep(.q2Easy, fixedBatch: request.fixedBatch))
+    }
+
+    /// The report of both sweeps, with a test-time sizing on the bundled fixture: $500 for its 80 tasks.
+    static func reportRequest(_ request: DemoRequest, filter: RunFilter, sweep: SimulationRequest,
+                              fixed: SimulationRequest) throws(WorkflowError) -> ReportRequest {
+        guard let fixture = solveRatesFixture else {
+            throw .empty("the bundled solve-rates fixture is missing from the installation")
+        }
+        let population = TestTimePlanRequest.Population.measured(files: [fixture], system: fixtureSystem,
+                                                                 options: SolveRateImportOptions(), kind: .betaBinomial)
+        var tts = TestTimePlanRequest(population: population, judge: .voteAccuracy(0.66), inputs: .codingAgentDefaults)
+        tts.budget = 500
+        var report = ReportRequest(filter: filter, outputPath: request.reportPath)
+        report.format = request.format
+        report.title = "IsoPlan demo report"
+        report.testTime = tts
+        report.generator = request.generator
+        report.workers = request.workers
+        let (sweepID, fixedID) = (sweep.sweepID ?? "-", fixed.sweepID ?? "-")
+        report.provenance = [
+            "Sweeps: `\(sweepID)` (\(sweep.configurations.count) runs; \(sweep.dropped.count) configurations dropped "
+                + "with B_p above the \(request.trainSize) train problems) and `\(fixedID)` "
+                + "(\(fixed.configurations.count) runs at B = \(request.fixedBatch)); easy population, "
+                + "300 validation problems.",
+            "Test-time inputs: the bundled fixture `tbench_core011_task_success.csv` (Terminal-Bench core 0.1.1 "
+                + "leaderboard, 7 systems × 80 tasks × 5 trials, derived from results.json files), system "
+                + "`\(fixtureSystem)`; a judge right on 66 % of votes; `plan tts`'s default token counts and prices; "
+                + "$500 for the 80 tasks.",
+        ]
+        return report
     }
 
     /// Fits (and stores) the frontier of one sweep, 200 bootstrap resamples.

@@ -11,9 +11,8 @@ public struct SimulationRequest: Sendable {
     public var trainSize: Int
     public var validationSize = 300
     public var parameters = SimulationParameters.standard
-    /// The sweep id and preset recorded on every run (nil for a single run).
-    public var sweepID: String?
-    public var preset: String?
+    /// The sweep every run is recorded under (nil for a single run).
+    public var sweep: SweepIdentity?
     /// Configurations the request already dropped (B_p above the train set), reported back.
     public var dropped: [SimulationConfiguration] = []
     public var workers: Int?
@@ -23,6 +22,24 @@ public struct SimulationRequest: Sendable {
         self.configurations = configurations
         self.trainSize = trainSize
     }
+
+    /// One configuration on a population (`simulate run`), D defaulting to
+    /// `defaultTrainSize(for:)`.
+    public init(source: PopulationSource, configuration: SimulationConfiguration, trainSize: Int?) {
+        self.init(source: source, configurations: [configuration],
+                  trainSize: trainSize ?? Self.defaultTrainSize(for: source))
+    }
+
+    /// Train problems D when none is given: the paper's set sizes, 6,000 for the easy population
+    /// and 5,000 for every other.
+    public static func defaultTrainSize(for source: PopulationSource) -> Int {
+        if case .difficulty(.easy) = source { return 6000 }
+        return 5000
+    }
+
+    /// The sweep id and preset recorded on every run (nil for a single run).
+    public var sweepID: String? { sweep?.id }
+    public var preset: String? { sweep?.preset }
 
     /// The stored name of a configuration's run: the sweep id (else `sim-<population>-D<D>-C<C>`)
     /// and a tag of everything else that shapes a run (parameter file, validation size, the

@@ -16,8 +16,8 @@ struct SimulateCommand: ParsableCommand {
 
 /// Where the simulated problems come from, and the model's parameter file.
 struct PopulationOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Population: easy, hard, extremely-hard, hetero-dual or hetero-tri.", valueName: "name"))
-    var difficulty: String?
+    @Option(help: ArgumentHelp("A named population.", valueName: "name"))
+    var difficulty: Difficulty?
 
     @Option(help: ArgumentHelp("Population p ~ Beta(α, β) instead of a named one.", valueName: "α,β"))
     var beta: String?
@@ -42,9 +42,6 @@ struct PopulationOptions: ParsableArguments {
         let given = [difficulty != nil, beta != nil, counts != nil].filter { $0 }.count
         guard given <= 1 else { throw ValidationError("give one population: --difficulty, --beta or --counts") }
         guard given == 1 || defaultDifficulty != nil else { throw ValidationError("give a population: --difficulty, --beta or --counts") }
-        if let difficulty, Difficulty(rawValue: difficulty) == nil {
-            throw ValidationError("unknown --difficulty \"\(difficulty)\"; one of \(Difficulty.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
         if let beta {
             let parts = beta.split(separator: ",").compactMap { Double($0) }
             guard parts.count == 2, parts.allSatisfy({ $0 > 0 }) else { throw ValidationError("--beta needs two positive numbers, e.g. 0.5,2") }
@@ -53,7 +50,8 @@ struct PopulationOptions: ParsableArguments {
         guard validationProblems >= 1 else { throw ValidationError("--validation-problems must be ≥ 1") }
     }
 
-    func source(defaultDifficulty: Difficulty?) throws -> PopulationSource {
+    /// The population given (nil: none of --difficulty, --beta, --counts).
+    func source() throws -> PopulationSource? {
         if let beta {
             let parts = beta.split(separator: ",").compactMap { Double($0) }
             return .beta(alpha: parts[0], beta: parts[1])
@@ -66,13 +64,7 @@ struct PopulationOptions: ParsableArguments {
             }
             return .counts(systems[0])
         }
-        return .difficulty(difficulty.flatMap(Difficulty.init(rawValue:)) ?? defaultDifficulty!)
-    }
-
-    func trainSize(for source: PopulationSource) -> Int {
-        if let problems { return problems }
-        if case .difficulty(.easy) = source { return 6000 }
-        return 5000
+        return difficulty.map(PopulationSource.difficulty)
     }
 
     func loadParameters() throws -> SimulationParameters {
@@ -115,11 +107,13 @@ extension SimulateCommand {
         }
 
         func run() throws {
-            let source = try population.source(defaultDifficulty: nil)
-            let trainSize = population.trainSize(for: source)
+            guard let source = try population.source() else {
+                throw ValidationError("give a population: --difficulty, --beta or --counts")
+            }
             let configuration = SimulationConfiguration(rolloutsPerProblem: rolloutsPerProblem, problemsPerBatch: problemsPerBatch,
                                                         budget: budget, seed: seed.seed)
-            var request = SimulationRequest(source: source, configurations: [configuration], trainSize: trainSize)
+            var request = SimulationRequest(source: source, configuration: configuration,
+                                            trainSize: population.problems)
             request.validationSize = population.validationProblems
             request.parameters = try population.loadParameters()
             try simulate(request, global: global)
@@ -142,7 +136,7 @@ extension SimulateCommand {
         @OptionGroup var global: GlobalOptions
 
         @Option(help: ArgumentHelp("Preset grid.", valueName: "name"))
-        var preset: String
+        var preset: SweepPreset
 
         @OptionGroup var population: PopulationOptions
 
@@ -153,28 +147,23 @@ extension SimulateCommand {
         var budget: Double?
 
         func validate() throws {
-            guard let preset = SweepPreset.named(preset) else {
-                throw ValidationError("unknown --preset \"\(self.preset)\"; one of \(SweepPreset.all.map(\.name).joined(separator: ", "))")
-            }
             try population.validate(defaultDifficulty: preset.difficulty)
             guard seeds >= 1 else { throw ValidationError("--seeds must be ≥ 1") }
             if let budget, !(budget > 0 && budget <= 1e13) { throw ValidationError("--budget must be a positive number of rollouts, at most 1e13") }
         }
 
         func run() throws {
-            let preset = SweepPreset.named(preset)!
-            let source = try population.source(defaultDifficulty: preset.difficulty)
-            let trainSize = population.problems ?? (population.difficulty == nil && population.beta == nil && population.counts == nil
-                ? preset.trainSize : population.trainSize(for: source))
-            let (kept, dropped) = preset.configurations(seeds: seeds, budget: budget, trainSize: trainSize)
-            var request = SimulationRequest(source: source, configurations: kept, trainSize: trainSize)
-            request.validationSize = population.validationProblems
-            request.parameters = try population.loadParameters()
-            request.preset = preset.name
-            request.sweepID = "\(preset.name)-\(source.name)-D\(trainSize)-C\(String(format: "%g", budget ?? preset.budget))"
-            request.dropped = dropped
-            if !dropped.isEmpty {
-                printError("note: \(dropped.count) configuration(s) dropped: B_p above the \(trainSize) train problems")
+            var sweep = SweepRequest(preset: preset)
+            sweep.population = try population.source()
+            sweep.trainSize = population.problems
+            sweep.validationSize = population.validationProblems
+            sweep.seeds = seeds
+            sweep.budget = budget
+            sweep.parameters = try population.loadParameters()
+            let request = SimulationWorkflow.prepare(sweep)
+            if !request.dropped.isEmpty {
+                printError("note: \(request.dropped.count) configuration(s) dropped: "
+                           + "B_p above the \(request.trainSize) train problems")
             }
             try simulate(request, global: global)
         }
