@@ -65,59 +65,29 @@ struct ImportOptions: ParsableArguments {
         if let tokensPerRollout, !(tokensPerRollout > 0) { throw ValidationError("--tokens-per-rollout must be positive") }
     }
 
-    /// One request per file, from the arguments or the manifest.
-    func requests(_ format: ImportRequest.Format) throws -> [ImportRequest] {
-        guard let manifest else {
-            return try files.map { file in
-                let (n, bp) = try allocation(for: file, format: format)
-                var request = ImportRequest(format: format, file: file, rolloutsPerProblem: n, problemsPerBatch: bp)
-                request.tokensPerRollout = tokensPerRollout
-                request.name = name
-                request.appendTo = appendTo
-                return request
-            }
-        }
-        let table = try CSVTable(contentsOf: manifest)
-        let (fileColumn, nColumn, bpColumn) = (try table.columnIndex("file"), try table.columnIndex("n"), try table.columnIndex("bp"))
-        let tokensColumn = try? table.columnIndex("tokens_per_rollout"), nameColumn = try? table.columnIndex("name")
-        let base = URL(fileURLWithPath: manifest).deletingLastPathComponent()
-        return try table.rows.map { row in
-            let field = { (i: Int) in row.fields[i].trimmingCharacters(in: .whitespaces) }
-            guard let n = Int(field(nColumn)), let bp = Int(field(bpColumn)), n >= 1, bp >= 1 else {
-                throw ImportError.malformed(file: manifest, line: row.line, reason: "n and bp must be whole numbers ≥ 1")
-            }
-            let path = field(fileColumn).hasPrefix("/") ? field(fileColumn) : base.appendingPathComponent(field(fileColumn)).path
-            var request = ImportRequest(format: format, file: path, rolloutsPerProblem: n, problemsPerBatch: bp)
-            request.tokensPerRollout = tokensColumn.flatMap { Double(field($0)) } ?? tokensPerRollout
-            request.name = nameColumn.map(field).flatMap { $0.isEmpty ? nil : $0 }
-            request.appendTo = appendTo
-            return request
-        }
+    /// The files and what they share, for `ImportWorkflow.requests(_:)`.
+    func batch(_ format: ImportRequest.Format) -> ImportBatch {
+        var batch = ImportBatch(format: format, files: manifest.map(ImportBatch.Files.manifest) ?? .logs(files))
+        batch.rolloutsPerProblem = rolloutsPerProblem
+        batch.problemsPerBatch = problemsPerBatch
+        batch.tokensPerRollout = tokensPerRollout
+        batch.trainerConfig = config
+        batch.processes = processes
+        batch.name = name
+        batch.appendTo = appendTo
+        return batch
     }
-}
 
-extension ImportOptions {
-    /// --n and --bp, else what the run's own configuration says (verl: the log; TRL: --config);
-    /// a value found nowhere is a usage error naming the flag.
-    func allocation(for file: String, format: ImportRequest.Format) throws -> (Int, Int) {
-        var n = rolloutsPerProblem, bp = problemsPerBatch
-        var looked = "not given"
-        if n == nil || bp == nil {
-            var configured: ConfiguredAllocation?
-            switch format {
-            case .verl: configured = try? VerlLog.configuredAllocation(file)
-            case .trl: if let config { configured = try TRLTrainerState.configuredAllocation(configPath: config, processes: processes) }
-            case .csv: configured = nil
-            }
-            if let configured {
-                n = n ?? configured.rolloutsPerProblem
-                bp = bp ?? configured.problemsPerBatch
-                looked = "not given and not in \(configured.source)"
+    /// One request per file; a run's n or B_p found nowhere is a usage error naming its flag.
+    func requests(_ format: ImportRequest.Format) throws -> [ImportRequest] {
+        do { return try ImportWorkflow.requests(batch(format)) } catch {
+            switch error {
+            case let .input(error): throw error
+            case let .missingAllocation(file, field, looked):
+                let flag = field == .rolloutsPerProblem ? "--n" : "--bp"
+                throw ValidationError("missing \(flag) (\(field.rawValue) of the run in \(file)): \(looked)")
             }
         }
-        guard let n else { throw ValidationError("missing --n (rollouts per problem of the run in \(file)): \(looked)") }
-        guard let bp else { throw ValidationError("missing --bp (problems per batch of the run in \(file)): \(looked)") }
-        return (n, bp)
     }
 }
 
