@@ -136,7 +136,8 @@ let package = Package(
         ),
         .testTarget(
             name: "WorkflowsTests",
-            dependencies: ["Workflows", "ScalingLaws", "RunStore", "Domain", "NumericCore", "IsoplanTestSupport"],
+            dependencies: ["Workflows", "ScalingLaws", "RunStore", "Domain", "NumericCore", "RLSim", "Ingest",
+                           "IsoplanTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
