@@ -84,6 +84,23 @@ struct PreparationTests {
         #expect(otherValidation.runName(first) != prepared.runName(first))
     }
 
+    @Test func countsPopulationNeedsOneSystem() throws {
+        let dir = try TemporaryDirectory()
+        let counts = dir.path("counts.csv")
+        try write("system,task_id,trials,successes\na,t1,4,1\na,t2,4,3\nb,t1,4,0\n", to: counts)
+        do {
+            _ = try SimulationWorkflow.countsPopulation(file: counts, system: nil)
+            Issue.record("two systems were accepted")
+        } catch {
+            guard case let .ambiguousSystem(file, matching) = error else { Issue.record("\(error)"); return }
+            #expect(file == counts && matching == 2)
+        }
+        let source = try SimulationWorkflow.countsPopulation(file: counts, system: "a")
+        guard case let .counts(rates) = source else { Issue.record("\(source)"); return }
+        #expect(rates.system == "a" && rates.tasks.count == 2 && source.name == "counts:a")
+        #expect(throws: PopulationError.self) { try SimulationWorkflow.countsPopulation(file: dir.path("none.csv"), system: nil) }
+    }
+
     @Test func manifestErrorsNameFileAndLine() throws {
         let dir = try TemporaryDirectory()
         let manifest = dir.path("manifest.csv")

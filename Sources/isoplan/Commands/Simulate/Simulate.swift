@@ -57,12 +57,13 @@ struct PopulationOptions: ParsableArguments {
             return .beta(alpha: parts[0], beta: parts[1])
         }
         if let counts {
-            var systems = try SolveRateCounts.read(counts)
-            if let system { systems = systems.filter { $0.system == system } }
-            guard systems.count == 1 else {
-                throw ValidationError("--counts holds \(systems.count) systems matching; choose one with --system")
+            do { return try SimulationWorkflow.countsPopulation(file: counts, system: system) } catch {
+                switch error {
+                case let .input(error): throw error
+                case let .ambiguousSystem(_, matching):
+                    throw ValidationError("--counts holds \(matching) systems matching; choose one with --system")
+                }
             }
-            return .counts(systems[0])
         }
         return difficulty.map(PopulationSource.difficulty)
     }
