@@ -47,38 +47,6 @@ public struct FitCurveResult: Sendable, Codable {
     public var storedID: Int64?
 }
 
-/// The error of a workflow: the input, the fit or the store.
-public enum WorkflowError: Error, CustomStringConvertible, Sendable {
-    case input(ImportError)
-    case fit(FitError)
-    case store(StoreError)
-    case domain(DomainError)
-    /// Nothing matched (no runs for a filter, no points of a metric).
-    case empty(String)
-
-    /// Wraps an error from a module this workflow calls.
-    init(_ error: any Error) {
-        switch error {
-        case let error as WorkflowError: self = error
-        case let error as ImportError: self = .input(error)
-        case let error as FitError: self = .fit(error)
-        case let error as StoreError: self = .store(error)
-        case let error as DomainError: self = .domain(error)
-        default: self = .empty("\(error)")
-        }
-    }
-
-    public var description: String {
-        switch self {
-        case let .input(error): "\(error)"
-        case let .fit(error): "\(error)"
-        case let .store(error): "\(error)"
-        case let .domain(error): "\(error)"
-        case let .empty(detail): detail
-        }
-    }
-}
-
 public enum FitCurveWorkflow {
     /// Reads the file, builds the data (validated: finite values, the family's domain), fits,
     /// bootstraps, and stores the fit in one transaction in the database at `storePath` (opened,
