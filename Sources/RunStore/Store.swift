@@ -66,6 +66,9 @@ public final class Store: Sendable {
 
     private static func translate(_ error: any Error, path: String) -> StoreError {
         if let storeError = error as? StoreError { return storeError }
+        if let malformed = error as? MalformedRow {
+            return .malformedRow(path: path, table: malformed.table, row: malformed.row, detail: malformed.detail)
+        }
         if let dbError = error as? DatabaseError {
             switch dbError.resultCode {
             case .SQLITE_NOTADB, .SQLITE_CORRUPT:

@@ -37,14 +37,14 @@ public enum ExportWorkflow {
             var fitRows: [[String]] = []
             for fit in try store.fits() {
                 for (i, name) in fit.parameterNames.enumerated() {
-                    fitRows.append([String(fit.id ?? 0), fit.kind, fit.family, fit.metric?.rawValue ?? "", fit.difficulty ?? "",
+                    fitRows.append([String(fit.id ?? 0), fit.kind.rawValue, fit.family.rawValue, fit.metric?.rawValue ?? "", fit.difficulty ?? "",
                                     fit.runFilter ?? "", name, String(fit.parameters[i]), number(fit.lower95?[i]), number(fit.upper95?[i]),
-                                    fit.status])
+                                    fit.status.rawValue])
                 }
             }
             // The frontier grids of stored frontier fits: envelope value and winning n per x.
             var frontierRows: [[String]] = []
-            for fit in try store.fits(kind: "frontier") {
+            for fit in try store.fits(kind: .frontier) {
                 guard let analysis = try? JSONDecoder().decode(FrontierAnalysis.self, from: Data(fit.detailsJSON.utf8)) else { continue }
                 for point in analysis.grid {
                     frontierRows.append([String(fit.id ?? 0), analysis.axis, fit.options["fixedBatch"].flatMap { $0 == "none" ? nil : $0 } ?? "",

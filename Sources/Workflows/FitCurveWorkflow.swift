@@ -8,7 +8,7 @@ public import ScalingLaws
 /// `isoplan fit curve`: a family fitted to columns of a CSV file, with bootstrap CIs, stored.
 public struct FitCurveRequest: Sendable {
     public var file: String
-    public var family: String
+    public var family: FitFamily
     /// Input columns (one, or two for Chinchilla).
     public var xColumns: [String]
     public var yColumn: String
@@ -27,7 +27,7 @@ public struct FitCurveRequest: Sendable {
     public var seed: UInt64 = 0
     public var workers: Int?
 
-    public init(file: String, family: String, xColumns: [String], yColumn: String) {
+    public init(file: String, family: FitFamily, xColumns: [String], yColumn: String) {
         self.file = file
         self.family = family
         self.xColumns = xColumns
@@ -56,8 +56,7 @@ public enum FitCurveWorkflow {
     {
         let table: CSVTable
         do { table = try CSVTable(contentsOf: request.file) } catch { throw .input(error) }
-        let family: any CurveFamily
-        do { family = try CurveFamilies.named(request.family, fixedR0: request.fixedR0) } catch { throw .fit(error) }
+        let family = CurveFamilies.named(request.family, fixedR0: request.fixedR0)
         var columns: [[Double]] = []
         var y: [Double], weights: [Double]?
         do throws(ImportError) {
@@ -109,7 +108,7 @@ public enum FitCurveWorkflow {
                                         points: data.count, droppedPoints: request.dropHighest, storedID: nil)
             if let storePath {
                 let stored = try Store(path: storePath).insert(Fit(
-                    kind: "curve", family: family.name, inputFile: request.file, inputHash: contentHash(request.file),
+                    kind: .curve, family: request.family, inputFile: request.file, inputHash: contentHash(request.file),
                     options: ["loss": "\(request.loss)", "x": request.xColumns.joined(separator: ","), "y": request.yColumn,
                               "dropHighest": "\(request.dropHighest)", "starts": "\(fit.starts)",
                               "bootstrap": "\(request.bootstrapResamples)", "seed": "\(request.seed)",
@@ -118,7 +117,7 @@ public enum FitCurveWorkflow {
                               "tokensFromFlops": request.tokensFromFlopsColumn ?? "none"],
                     parameterNames: fit.parameterNames, parameters: fit.parameters, lower95: bootstrap?.lower95,
                     upper95: bootstrap?.upper95, standardErrors: bootstrap?.standardErrors ?? covariance,
-                    objective: fit.objective, status: fit.status.rawValue, parametersOnBound: fit.parametersOnBound,
+                    objective: fit.objective, status: fit.status, parametersOnBound: fit.parametersOnBound,
                     detailsJSON: jsonText(result)))
                 result.storedID = stored.id
             }

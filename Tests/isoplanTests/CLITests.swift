@@ -151,6 +151,11 @@ struct FitCLITests {
         let usage = try CommandRunner.run(["fit", "curve", "--family", "scalerl", "--csv", csv, "--x", "c", "--y", "r",
                                            "--loss", "cauchy"])
         #expect(usage.status == 64)
+        let family = try CommandRunner.run(["fit", "curve", "--family", "cubic", "--csv", csv, "--x", "c", "--y", "r"])
+        #expect(family.status == 64)
+        #expect(family.stderr.contains("'cubic' is invalid for '--family <family>'"))
+        let help = try CommandRunner.run(["fit", "curve", "--help"]).stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(help.contains("(values: scalerl, law, law-linear, power, chinchilla)"))
         // Failed fits leave no database behind.
         #expect(!FileManager.default.fileExists(atPath: dir.path("f.sqlite")))
     }

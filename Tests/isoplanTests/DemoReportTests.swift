@@ -41,10 +41,10 @@ struct DemoCLITests {
         for id in DemoRun.expectedCharts { #expect(html.contains("<figure id=\"\(id)\""), "chart \(id)") }
         let store = try Store(path: demo.database)
         #expect(try store.runs().count == 94)
-        let fits = try store.fits(kind: "frontier")
-        #expect(fits.count == 2 && Set(fits.map(\.family)) == ["law", "law-linear"])
+        let fits = try store.fits(kind: .frontier)
+        #expect(fits.count == 2 && Set(fits.map(\.family)) == [.law, .lawLinear])
         let plan = try #require(try store.plans().first)
-        #expect(plan.lawSource == "fit:\(fits.first { $0.family == "law" }!.id!)", "the plan uses the n*(C) fit, not the fixed-batch one")
+        #expect(plan.lawSource == "fit:\(fits.first { $0.family == .law }!.id!)", "the plan uses the n*(C) fit, not the fixed-batch one")
         // The fit's bootstrap brackets n*, and the plan's n has a fitted reward curve.
         let interval = try #require(plan.optimalRolloutsInterval)
         #expect(interval[0] <= plan.optimalRollouts && plan.optimalRollouts <= interval[1])

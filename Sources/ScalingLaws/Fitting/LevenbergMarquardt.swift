@@ -15,6 +15,8 @@
 // point is projected into the box. λ follows Nielsen's rule (shrink by max(1/3, 1 − (2ρ − 1)³) on
 // success, double-growing on failure).
 
+import Domain
+
 /// Runs one Levenberg–Marquardt descent. Reuses its buffers across calls (one per thread).
 final class LevenbergMarquardtSolver {
     let family: any CurveFamily

@@ -1,10 +1,18 @@
 public import ArgumentParser
+public import Domain
 public import Ingest
 public import Planner
 public import ScalingLaws
 
 // Closed choices of the lower modules as option values: ArgumentParser parses and validates
 // them, and `--help` lists their values. The conformances live here, at the CLI's floor.
+
+extension FitFamily: ExpressibleByArgument {
+    /// A family's name in any letter case.
+    public init?(argument: String) {
+        self.init(rawValue: argument.lowercased())
+    }
+}
 
 extension FrontierOptions.Grouping: ExpressibleByArgument {}
 

@@ -23,7 +23,7 @@ extension FitCommand {
         @OptionGroup var global: GlobalOptions
 
         @Option(help: ArgumentHelp("Curve family.", valueName: "family"))
-        var family: String
+        var family: FitFamily
 
         @Option(help: ArgumentHelp("CSV file with a header row.", valueName: "file"))
         var csv: String
@@ -62,7 +62,7 @@ extension FitCommand {
             guard bootstrap == 0 || bootstrap >= 2 else { throw ValidationError("--bootstrap needs 0 or at least 2 resamples") }
             if let starts, starts < 1 { throw ValidationError("--starts must be at least 1") }
             guard dropHighest >= 0 else { throw ValidationError("--drop-highest must be ≥ 0") }
-            if fixedR0 != nil && family.lowercased() != "scalerl" { throw ValidationError("--fixed-r0 applies to --family scalerl only") }
+            if fixedR0 != nil && family != .scalerl { throw ValidationError("--fixed-r0 applies to --family scalerl only") }
         }
 
         func run() throws {
