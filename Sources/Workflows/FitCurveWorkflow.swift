@@ -1,8 +1,8 @@
 public import Domain
 import Foundation
 import NumericCore
-public import Ingest
-public import RunStore
+import Ingest
+import RunStore
 public import ScalingLaws
 
 /// `isoplan fit curve`: a family fitted to columns of a CSV file, with bootstrap CIs, stored.
