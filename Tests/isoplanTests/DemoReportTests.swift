@@ -130,8 +130,7 @@ extension String {
 
 @Suite("isoplan report")
 struct ReportCLITests {
-    static let counts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("PlannerTests/Fixtures/tbench_core011_task_success.csv").path
+    static let counts = SharedFixture.path("tbench_core011_task_success.csv")
 
     /// A sweep with no stored fit: the report computes the frontier itself and stores nothing.
     @Test func reportComputesMissingAnalysesWithoutStoringThem() throws {
