@@ -125,7 +125,8 @@ extension Store {
             let ordered = Migrations.knownIdentifiers.filter { applied.contains($0) }
             var counts: [String: Int] = [:]
             for table in [RunRecord.databaseTableName, PointRecord.databaseTableName, FitRecord.databaseTableName,
-                          JudgeTallyRecord.databaseTableName, "task", "rollout", "llmCall"] {
+                          JudgeTallyRecord.databaseTableName, TaskRecord.databaseTableName,
+                          RolloutRecord.databaseTableName, LLMCallRecord.databaseTableName] {
                 counts[table] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
             }
             let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "unknown"

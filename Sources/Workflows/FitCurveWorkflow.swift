@@ -170,10 +170,10 @@ public enum FitCurveWorkflow {
     }
 }
 
-/// FNV-1a 64-bit hash of a file's bytes, as hex: identifies the input a stored fit came from.
+/// ``StableHash/contentHash(_:)`` of the file at `path` (nil when unreadable): identifies the input
+/// a stored fit came from.
 func contentHash(_ path: String) -> String? {
-    guard let data = FileManager.default.contents(atPath: path) else { return nil }
-    return String(StableHash.fnv1a64(data), radix: 16)
+    FileManager.default.contents(atPath: path).map { StableHash.contentHash($0) }
 }
 
 /// Compact, key-sorted JSON of a value (the `details` of a stored fit).
