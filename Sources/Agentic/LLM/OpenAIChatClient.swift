@@ -67,12 +67,16 @@ public struct OpenAIChatClient: LLMClient {
             var model: String
             var messages: [ChatRequest.Message]
             var temperature: Double
-            var max_tokens: Int
+            var maxTokens: Int
+
+            enum CodingKeys: String, CodingKey {
+                case model, messages, temperature, maxTokens = "max_tokens"
+            }
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let data = (try? encoder.encode(Body(model: model, messages: request.messages, temperature: request.temperature,
-                                             max_tokens: request.maxTokens))) ?? Data()
+                                             maxTokens: request.maxTokens))) ?? Data()
         return String(decoding: data, as: UTF8.self)
     }
 

@@ -325,7 +325,7 @@ extension FrontierAnalysis {
         progress.begin("law bootstrap", total: options.bootstrapResamples)
         defer { progress.end() }
         let sigmoid = ScaleRLSigmoid()
-        let fits = parallelMap(count: options.bootstrapResamples, workers: threads, makeState: { () }) { _, i -> CurveFit? in
+        let fits = parallelMap(count: options.bootstrapResamples, workers: threads) { i -> CurveFit? in
             defer { progress.advance(by: 1) }
             var rng = Xoshiro256StarStar(seed: options.seed, stream: UInt64(i))
             let parameters = curves.map { curve -> [Double] in
