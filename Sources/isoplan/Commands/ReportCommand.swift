@@ -47,8 +47,8 @@ struct ReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Test-time budget for the whole task set, in --unit (plan tts's default costs).", valueName: "value"))
     var budget = 500.0
 
-    @Option(help: ArgumentHelp("Unit of the test-time budget: usd or tokens.", valueName: "usd|tokens"))
-    var unit = CostUnit.usd.rawValue
+    @Option(help: ArgumentHelp("Unit of the test-time budget.", valueName: "unit"))
+    var unit = CostUnit.usd
 
     @Option(help: ArgumentHelp("Bootstrap resamples of a frontier analysis the report computes itself.", valueName: "n"))
     var bootstrap = 200
@@ -59,17 +59,16 @@ struct ReportCommand: ParsableCommand {
         do { _ = try RunFilter(runFilter) } catch { throw ValidationError("--run-filter: \(error)") }
         guard judgeVoteAccuracy >= 0 && judgeVoteAccuracy <= 1 else { throw ValidationError("--judge-vote-accuracy must lie in [0, 1]") }
         guard budget > 0 && budget.isFinite else { throw ValidationError("--budget must be a positive number") }
-        guard CostUnit(rawValue: unit) != nil else { throw ValidationError("--unit must be usd or tokens, got \"\(unit)\"") }
         guard bootstrap == 0 || (2...2000).contains(bootstrap) else { throw ValidationError("--bootstrap needs 0 or 2…2000 resamples") }
         if solveRateFiles.isEmpty && solveRates.system != nil { throw ValidationError("--system goes with --solve-rates") }
     }
 
     var format: ReportRequest.Format {
-        global.outputFormat == .md || global.outputFormat == .markdown ? .markdown : .html
+        global.outputFormat.isMarkdown ? .markdown : .html
     }
 
     func run() throws {
-        do {
+        try reportingFailures {
             let store = try Store(path: global.databasePath, createIfMissing: false)
             var request = ReportRequest(filter: try RunFilter(runFilter),
                                         outputPath: output ?? (format == .html ? "isoplan-report.html" : "isoplan-report.md"))
@@ -81,17 +80,12 @@ struct ReportCommand: ParsableCommand {
                                                                     options: solveRates.importOptions, kind: solveRates.kind),
                                               judge: .voteAccuracy(judgeVoteAccuracy), inputs: .codingAgentDefaults)
                 tts.budget = budget
-                tts.unit = CostUnit(rawValue: unit)!
+                tts.unit = unit
                 tts.seed = seed.seed
                 request.testTime = tts
             }
             let summary = try ReportWorkflow.run(request, store: store, progress: TerminalProgressBar())
-            switch global.outputFormat {
-            case .json: print(try jsonString(summary))
-            default: print(render(summary))
-            }
-        } catch {
-            throw reportFailure(error)
+            try global.render(summary) { _ in render(summary) }
         }
     }
 }

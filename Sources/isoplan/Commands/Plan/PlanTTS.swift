@@ -243,7 +243,7 @@ extension PlanCommand {
                 let plan = try TestTimePlanWorkflow.run(request)
                 switch global.outputFormat {
                 case .json: print(try jsonString(plan))
-                case .table, .md, .markdown, .verl, .trl, .openrlhf: print(render(plan, format: global.outputFormat))
+                case .table, .md: print(render(plan, format: global.outputFormat))
                 }
             } catch {
                 throw reportFailure(error)
