@@ -1,9 +1,9 @@
 public import Domain
 import Foundation
-public import Planner
+import Planner
 public import RLSim
 public import RunStore
-public import ScalingLaws
+import ScalingLaws
 
 /// The closed loop of issue 5: simulate a sweep → fit the frontier law → plan at a budget beyond
 /// the fitted range → simulate the plan and its neighbours → regret.

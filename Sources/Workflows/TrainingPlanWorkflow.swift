@@ -1,7 +1,7 @@
 public import Domain
 import Foundation
 import Ingest
-public import Planner
+import Planner
 public import RunStore
 import ScalingLaws
 
