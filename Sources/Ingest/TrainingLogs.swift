@@ -280,7 +280,7 @@ extension TRLTrainerState {
     /// else 1) holds B_p·n completions.
     public static func configuredAllocation(configPath: String, processes: Int? = nil) throws(ImportError) -> ConfiguredAllocation {
         let object = try SolveRateSources.json(configPath)
-        func count(_ key: String) -> Int? { jsonStep(object[key]).flatMap { $0 >= 1 && $0 <= 1 << 20 ? $0 : nil } }
+        func count(_ key: String) -> Int? { jsonStep(object[key]).flatMap { $0 >= 1 && $0 <= Limits.maxRolloutsPerProblem ? $0 : nil } }
         guard let n = count("num_generations") else {
             throw .malformed(file: configPath, line: 1, reason: "no num_generations in 1…2^20 (is this a GRPOConfig JSON?)")
         }

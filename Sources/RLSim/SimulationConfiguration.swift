@@ -26,10 +26,10 @@ public struct SimulationConfiguration: Codable, Hashable, Sendable {
     /// Rejects configurations no run can have, before any work: n ≥ 2 (a group needs two outcomes
     /// for a GRPO signal), B_p ≥ 1 and at most the train set, a positive budget that buys a step.
     public func validate(trainSize: Int) throws(DomainError) {
-        if rolloutsPerProblem > 1 << 20 || problemsPerBatch > 1 << 24 {
+        if rolloutsPerProblem > Limits.maxRolloutsPerProblem || problemsPerBatch > Limits.maxProblemsPerBatch {
             throw .invalid(field: "n, B_p", value: "\(rolloutsPerProblem), \(problemsPerBatch)", reason: "n ≤ 2^20 and B_p ≤ 2^24 are supported")
         }
-        if budget > 1e13 {
+        if budget > Limits.maxSimulatedBudget {
             throw .invalid(field: "budget", value: String(budget), reason: "at most 1e13 rollouts can be simulated")
         }
         if rolloutsPerProblem < 2 {

@@ -72,7 +72,7 @@ public enum ImportWorkflow {
     }
 
     static func importFile(_ request: ImportRequest, store: Store) throws -> ImportResult {
-        guard (1...(1 << 20)).contains(request.rolloutsPerProblem), (1...(1 << 24)).contains(request.problemsPerBatch) else {
+        guard (1...Limits.maxRolloutsPerProblem).contains(request.rolloutsPerProblem), (1...Limits.maxProblemsPerBatch).contains(request.problemsPerBatch) else {
             throw DomainError.invalid(field: "n/B_p", value: "\(request.rolloutsPerProblem)/\(request.problemsPerBatch)",
                                       reason: "n must lie in 1…2^20 and B_p in 1…2^24")
         }

@@ -1,3 +1,4 @@
+import Domain
 import ArgumentParser
 import Foundation
 import Ingest
@@ -58,8 +59,8 @@ struct ImportOptions: ParsableArguments {
             return
         }
         guard !files.isEmpty else { throw ValidationError("give log files or --manifest FILE") }
-        if let n = rolloutsPerProblem, !(1...(1 << 20)).contains(n) { throw ValidationError("--n must lie in 1…2^20") }
-        if let bp = problemsPerBatch, !(1...(1 << 24)).contains(bp) { throw ValidationError("--bp must lie in 1…2^24") }
+        if let n = rolloutsPerProblem, !(1...Limits.maxRolloutsPerProblem).contains(n) { throw ValidationError("--n must lie in 1…2^20") }
+        if let bp = problemsPerBatch, !(1...Limits.maxProblemsPerBatch).contains(bp) { throw ValidationError("--bp must lie in 1…2^24") }
         if let processes, processes < 1 { throw ValidationError("--processes must be ≥ 1") }
         if name != nil && files.count > 1 { throw ValidationError("--name names one run: give one file") }
         if let tokensPerRollout, !(tokensPerRollout > 0) { throw ValidationError("--tokens-per-rollout must be positive") }
@@ -140,23 +141,19 @@ extension ImportCommand {
 
 /// Imports every requested file (each its own transaction) and prints what happened.
 func runImports(_ options: ImportOptions, format: ImportRequest.Format, global: GlobalOptions) throws {
-    do {
+    try reportingFailures {
         let store = try Store(path: global.databasePath)
         var results: [ImportResult] = []
         let requests: [ImportRequest]
         do { requests = try options.requests(format) } catch let error as ValidationError { throw error }
         for request in requests { results.append(try ImportWorkflow.run(request, store: store)) }
-        switch global.outputFormat {
-        case .json: print(try jsonString(results))
-        case .table, .md:
-            print(table(header: ["file", "run", "action", "steps", "points", "canonical metrics"], rows: results.map { r in
+        try global.render(results) { format in
+            let rows = results.map { r in
                 [(r.file as NSString).lastPathComponent, r.run, r.action.rawValue, String(r.steps), String(r.points),
                  r.canonical.keys.sorted().joined(separator: ", ")]
-            }, format: global.outputFormat))
+            }
+            return table(header: ["file", "run", "action", "steps", "points", "canonical metrics"], rows: rows,
+                         format: format)
         }
-    } catch let error as ValidationError {
-        throw error
-    } catch {
-        throw reportFailure(error)
     }
 }

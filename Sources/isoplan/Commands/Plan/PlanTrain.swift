@@ -69,12 +69,14 @@ extension PlanCommand {
         var perDeviceBatch = 8
 
         func validate() throws {
-            guard budget > 0, budget <= 1e18 else { throw ValidationError("--budget must lie in (0, 1e18]") }
+            guard budget > 0, budget <= Limits.maxPlanBudget else { throw ValidationError("--budget must lie in (0, 1e18]") }
             if difficulty == .auto && solveRates == nil {
                 throw ValidationError("--difficulty auto needs --solve-rates FILE")
             }
-            if let batch, !(2...(1 << 30)).contains(batch) { throw ValidationError("--batch must lie in 2…2^30") }
-            guard (1...(1 << 24)).contains(problemsPerBatch), (1...(1 << 20)).contains(processes), (1...(1 << 20)).contains(perDeviceBatch) else {
+            if let batch, !(2...Limits.maxBatch).contains(batch) { throw ValidationError("--batch must lie in 2…2^30") }
+            guard (1...Limits.maxProblemsPerBatch).contains(problemsPerBatch),
+                  (1...Limits.maxFrameworkCount).contains(processes), (1...Limits.maxFrameworkCount).contains(perDeviceBatch)
+            else {
                 throw ValidationError("--bp (≤ 2^24), --processes and --per-device-batch (≤ 2^20) must be ≥ 1")
             }
             if let tokensPerRollout, !(tokensPerRollout > 0) { throw ValidationError("--tokens-per-rollout must be positive") }
@@ -84,7 +86,7 @@ extension PlanCommand {
         }
 
         func run() throws {
-            do {
+            try reportingFailures {
                 var request = TrainingPlanRequest(budget: budget, difficulty: difficultyChoice)
                 request.unit = unit.rawValue
                 request.tokensPerRollout = tokensPerRollout
@@ -96,36 +98,43 @@ extension PlanCommand {
                 let store = try Store(path: global.databasePath)
                 let plan = try TrainingPlanWorkflow.run(request, store: store)
                 if let framework = export ?? global.frameworkAlias {
-                    switch framework {
-                    case .verl: print(PlanExport.verl(plan))
-                    case .trl: print(try PlanExport.trl(plan, processes: processes, perDeviceBatch: perDeviceBatch))
-                    case .openrlhf: print(PlanExport.openrlhf(plan))
-                    }
-                    return
+                    print(try settings(of: plan, for: framework))
+                } else {
+                    try global.render(plan) { format in summary(of: plan, format: format) }
                 }
-                switch global.outputFormat {
-                case .json: print(try jsonString(plan))
-                case .table, .md:
-                    print(keyValueTable([
-                        ("n (rollouts per problem)", String(plan.rolloutsPerProblem)), ("B_p (problems per batch)", String(plan.problemsPerBatch)),
-                        ("M (steps)", String(plan.steps)), ("batch B = B_p·n", String(plan.batch)),
-                        ("learning rate", String(format: "%.3g", plan.learningRate)),
-                        ("n* (unrounded)", formatNumber(plan.optimalRollouts)
-                            + (plan.optimalRolloutsInterval.map { " (95% bootstrap interval \(formatNumber($0[0]))–\(formatNumber($0[1])))" } ?? "")),
-                        ("expected val_reward", plan.expectedReward.map { formatNumber($0) + (plan.expectedRewardExtrapolated == true ? " (extrapolated beyond the curve's data)" : "") }
-                            ?? "no fitted curve for this n"),
-                        ("law", plan.lawSource),
-                        ("recipe", plan.recipe.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")),
-                        ("stored as plan", plan.id.map(String.init) ?? "-"),
-                    ], format: global.outputFormat))
-                    print("\n" + plan.rationale)
-                    for warning in plan.warnings { print("warning: \(warning)") }
-                }
-            } catch let error as ValidationError {
-                throw error
-            } catch {
-                throw reportFailure(error)
             }
+        }
+
+        /// Ready-to-paste settings of `framework` for the plan.
+        private func settings(of plan: Plan, for framework: FrameworkExport) throws -> String {
+            switch framework {
+            case .verl: PlanExport.verl(plan)
+            case .trl: try PlanExport.trl(plan, processes: processes, perDeviceBatch: perDeviceBatch)
+            case .openrlhf: PlanExport.openrlhf(plan)
+            }
+        }
+
+        /// The plan's table, its rationale and its warnings.
+        private func summary(of plan: Plan, format: OutputFormat) -> String {
+            let interval = plan.optimalRolloutsInterval.map {
+                " (95% bootstrap interval \(formatNumber($0[0]))–\(formatNumber($0[1])))"
+            } ?? ""
+            let expected = plan.expectedReward.map {
+                formatNumber($0) + (plan.expectedRewardExtrapolated == true ? " (extrapolated beyond the curve's data)" : "")
+            } ?? "no fitted curve for this n"
+            let rows = [
+                ("n (rollouts per problem)", String(plan.rolloutsPerProblem)),
+                ("B_p (problems per batch)", String(plan.problemsPerBatch)),
+                ("M (steps)", String(plan.steps)), ("batch B = B_p·n", String(plan.batch)),
+                ("learning rate", String(format: "%.3g", plan.learningRate)),
+                ("n* (unrounded)", formatNumber(plan.optimalRollouts) + interval),
+                ("expected val_reward", expected),
+                ("law", plan.lawSource),
+                ("recipe", plan.recipe.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")),
+                ("stored as plan", plan.id.map(String.init) ?? "-"),
+            ]
+            let warnings = plan.warnings.map { "warning: \($0)" }
+            return ([keyValueTable(rows, format: format), "", plan.rationale] + warnings).joined(separator: "\n")
         }
 
         /// `--difficulty`, with `auto` reading `--solve-rates` (required by `validate`).

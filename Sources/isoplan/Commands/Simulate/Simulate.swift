@@ -150,7 +150,7 @@ extension SimulateCommand {
         func validate() throws {
             try population.validate(defaultDifficulty: preset.difficulty)
             guard seeds >= 1 else { throw ValidationError("--seeds must be ≥ 1") }
-            if let budget, !(budget > 0 && budget <= 1e13) { throw ValidationError("--budget must be a positive number of rollouts, at most 1e13") }
+            if let budget, !(budget > 0 && budget <= Limits.maxSimulatedBudget) { throw ValidationError("--budget must be a positive number of rollouts, at most 1e13") }
         }
 
         func run() throws {
@@ -175,8 +175,10 @@ extension SimulateCommand {
 func validateAllocation(n: Int, bp: Int, budget: Double, problems: Int?) throws {
     guard n >= 2 else { throw ValidationError("-n must be ≥ 2: GRPO needs two outcomes per group (got \(n))") }
     guard bp >= 1 else { throw ValidationError("--bp must be ≥ 1 (got \(bp))") }
-    guard n <= 1 << 20, bp <= 1 << 24 else { throw ValidationError("-n ≤ 2^20 and --bp ≤ 2^24 are supported") }
-    guard budget <= 1e13 else { throw ValidationError("--budget: at most 1e13 rollouts can be simulated") }
+    guard n <= Limits.maxRolloutsPerProblem, bp <= Limits.maxProblemsPerBatch else {
+        throw ValidationError("-n ≤ 2^20 and --bp ≤ 2^24 are supported")
+    }
+    guard budget <= Limits.maxSimulatedBudget else { throw ValidationError("--budget: at most 1e13 rollouts can be simulated") }
     if let problems, bp > problems { throw ValidationError("--bp \(bp) exceeds the \(problems) train problems (--problems)") }
     guard budget > 0, budget.isFinite else { throw ValidationError("--budget must be a positive number of rollouts (got \(budget))") }
     guard budget >= Double(n * bp) else { throw ValidationError("--budget \(budget) buys no step of B_p·n = \(n * bp) rollouts") }
@@ -184,24 +186,20 @@ func validateAllocation(n: Int, bp: Int, budget: Double, problems: Int?) throws 
 
 /// Runs a simulation request against the store and prints its summary.
 func simulate(_ request: SimulationRequest, global: GlobalOptions) throws {
-    do {
+    try reportingFailures {
         let store = try Store(path: global.databasePath)
         let result = try SimulationWorkflow.run(request, store: store, progress: TerminalProgressBar())
-        switch global.outputFormat {
-        case .json: print(try jsonString(result))
-        case .table, .md:
+        try global.render(result) { format in
             let rows = result.runs.map { r in
                 [r.name, String(r.rolloutsPerProblem), String(r.problemsPerBatch), String(r.seed), String(r.steps),
                  r.learningRate.map(formatNumber) ?? "-", r.bestValidationReward.map(formatNumber) ?? "-",
                  r.finalValidationReward.map(formatNumber) ?? "-", r.alreadyStored ? "already stored" : "stored"]
             }
-            print(table(header: ["run", "n", "B_p", "seed", "steps", "lr", "best val", "final val", ""], rows: rows,
-                        format: global.outputFormat))
-            print("\n\(result.runs.filter { !$0.alreadyStored }.count) simulated, \(result.runs.filter(\.alreadyStored).count) already stored, \(result.dropped.count) dropped; \(String(format: "%.1f", result.seconds)) s")
+            let simulated = result.runs.filter { !$0.alreadyStored }.count
+            return table(header: ["run", "n", "B_p", "seed", "steps", "lr", "best val", "final val", ""], rows: rows,
+                         format: format)
+                + "\n\n\(simulated) simulated, \(result.runs.count - simulated) already stored, "
+                + "\(result.dropped.count) dropped; \(String(format: "%.1f", result.seconds)) s"
         }
-    } catch let error as ValidationError {
-        throw error
-    } catch {
-        throw reportFailure(error)
     }
 }
