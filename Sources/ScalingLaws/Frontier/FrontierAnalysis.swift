@@ -169,7 +169,9 @@ extension FrontierAnalysis {
     {
         var pooled: [GroupKey: (runs: [String], points: [(compute: Double, value: Double)])] = [:]
         var usedRuns: [String] = []
-        for run in runs {
+        // By label, so the result does not depend on the order the runs come in (a store lists
+        // simulated runs in the order they finished).
+        for run in runs.sorted(by: { $0.label < $1.label }) {
             let batch = run.rolloutsPerProblem * run.problemsPerBatch
             if let fixed = options.fixedBatch, batch != fixed {
                 notes.append("run \(run.label) left out: batch B_p·n = \(batch), not \(fixed)")
@@ -200,7 +202,7 @@ extension FrontierAnalysis {
     {
         var curves: [GroupCurve] = []
         for (key, group) in pooled.sorted(by: { ($0.key.n, $0.key.bp ?? 0) < ($1.key.n, $1.key.bp ?? 0) }) {
-            let ordered = group.points.sorted { $0.compute < $1.compute }
+            let ordered = group.points.sorted { ($0.compute, $0.value) < ($1.compute, $1.value) }
             let records = recordBreakingPoints(ordered, bucketWidth: options.bucketWidth)
             guard records.count >= 4, let first = ordered.first, let last = ordered.last else {
                 let label = "n = \(key.n)\(key.bp.map { ", B_p = \($0)" } ?? "")"
