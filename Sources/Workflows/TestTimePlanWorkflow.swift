@@ -194,7 +194,7 @@ public enum TestTimePlanWorkflow {
             mode = "fixed"
             let c = fixed.configuration
             if fixed.selection == .select && c.iterations > 1 {
-                let kept = TournamentConfiguration.shrink(c.rollouts, to: c.priors, groupSize: c.groupSize).survivors
+                let kept = TournamentRounds.shrink(c.rollouts, to: c.priors, groupSize: c.groupSize).survivors
                 if kept != c.priors {
                     notes.append("Select-K plays whole RTV rounds: with N = \(c.rollouts) and G = \(c.groupSize) it stops at K′ = \(kept) priors, not \(c.priors); the prediction and cost use \(kept).")
                 }
