@@ -48,7 +48,7 @@ struct ReportCommand: ParsableCommand {
     var budget = 500.0
 
     @Option(help: ArgumentHelp("Unit of the test-time budget: usd or tokens.", valueName: "usd|tokens"))
-    var unit = CostUnit.usd.rawValue
+    var unit = CostUnit.usd
 
     @Option(help: ArgumentHelp("Bootstrap resamples of a frontier analysis the report computes itself.", valueName: "n"))
     var bootstrap = 200
@@ -59,7 +59,6 @@ struct ReportCommand: ParsableCommand {
         do { _ = try RunFilter(runFilter) } catch { throw ValidationError("--run-filter: \(error)") }
         guard judgeVoteAccuracy >= 0 && judgeVoteAccuracy <= 1 else { throw ValidationError("--judge-vote-accuracy must lie in [0, 1]") }
         guard budget > 0 && budget.isFinite else { throw ValidationError("--budget must be a positive number") }
-        guard CostUnit(rawValue: unit) != nil else { throw ValidationError("--unit must be usd or tokens, got \"\(unit)\"") }
         guard bootstrap == 0 || (2...2000).contains(bootstrap) else { throw ValidationError("--bootstrap needs 0 or 2…2000 resamples") }
         if solveRateFiles.isEmpty && solveRates.system != nil { throw ValidationError("--system goes with --solve-rates") }
     }
@@ -81,7 +80,7 @@ struct ReportCommand: ParsableCommand {
                                                                     options: solveRates.importOptions, kind: solveRates.kind),
                                               judge: .voteAccuracy(judgeVoteAccuracy), inputs: .codingAgentDefaults)
                 tts.budget = budget
-                tts.unit = CostUnit(rawValue: unit)!
+                tts.unit = unit
                 tts.seed = seed.seed
                 request.testTime = tts
             }
