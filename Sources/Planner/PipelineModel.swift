@@ -145,9 +145,13 @@ public final class PipelineModel {
                                 refinement.successProbability(passingPriors: 1, of: 1))
             matrix = (0...n).map { j in
                 let fromPassing = (0...j).map { binomialProbability(trials: j, successes: $0, probability: pass) }
-                let fromFailing = (0...(n - j)).map { binomialProbability(trials: n - j, successes: $0, probability: fail) }
+                let fromFailing = (0...(n - j)).map {
+                    binomialProbability(trials: n - j, successes: $0, probability: fail)
+                }
                 var next = [Double](repeating: 0, count: n + 1)
-                for (a, pa) in fromPassing.enumerated() { for (b, pb) in fromFailing.enumerated() { next[a + b] += pa * pb } }
+                for (a, pa) in fromPassing.enumerated() {
+                    for (b, pb) in fromFailing.enumerated() { next[a + b] += pa * pb }
+                }
                 return next
             }
         }
@@ -244,7 +248,8 @@ public struct PipelineSimulator: Sendable {
                     }
                 case .own:
                     for i in 0..<n {
-                        population[i] = rng.nextUniform() < refinement.successProbability(passingPriors: scratch[i] ? 1 : 0, of: 1)
+                        let f = refinement.successProbability(passingPriors: scratch[i] ? 1 : 0, of: 1)
+                        population[i] = rng.nextUniform() < f
                     }
                 }
             }

@@ -25,19 +25,23 @@ extension SearchSpace {
     /// The default space up to `largestRollouts` rollouts (the default N below it, then every 16
     /// from 80, then the largest itself; default 64) and `maxIterations` iterations (default 3),
     /// over `selections`.
-    public init(largestRollouts: Int? = nil, maxIterations: Int? = nil, selections: Selections = .select)
+    public init(
+        largestRollouts: Int? = nil, maxIterations: Int? = nil, selections: Selections = .select
+    )
         throws(DomainError)
     {
         self.init()
         func checked(_ value: Int, in range: ClosedRange<Int>, _ field: String) throws(DomainError) -> Int {
             guard range.contains(value) else {
-                throw .invalid(field: field, value: String(value), reason: "must lie in \(range.lowerBound)…\(range.upperBound)")
+                throw .invalid(
+                    field: field, value: String(value), reason: "must lie in \(range.lowerBound)…\(range.upperBound)")
             }
             return value
         }
         let largest = try checked(largestRollouts ?? 64, in: Self.largestRolloutsRange, "max rollouts")
         let iterations = try checked(maxIterations ?? 3, in: Self.maxIterationsRange, "max iterations")
-        rollouts = rollouts.filter { $0 < largest } + stride(from: 80, to: largest, by: 16).filter { $0 > 64 } + [largest]
+        rollouts =
+            rollouts.filter { $0 < largest } + stride(from: 80, to: largest, by: 16).filter { $0 > 64 } + [largest]
         self.maxIterations = iterations
         self.selections = selections.priorSelections
     }

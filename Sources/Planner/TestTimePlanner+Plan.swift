@@ -17,21 +17,25 @@ extension TestTimePlanner {
             notes.append("The interval and total costs are for a set of 100 tasks (--tasks to change).")
         }
         let judge = try JudgeInputs(request.judge, draws: request.bootstrapResamples, seed: request.seed)
-        let model = PipelineModel(judge: JudgeModel(voteAccuracy: judge.summary.voteAccuracy), refinement: request.refinement)
+        let model = PipelineModel(
+            judge: JudgeModel(voteAccuracy: judge.summary.voteAccuracy), refinement: request.refinement)
         let outcome: SearchOutcome
         switch request.objective {
         case let .fixed(pipeline):
             outcome = predict(pipeline, request, population: population.summary.model, model: model, notes: &notes)
         case let .budget(budget, perTask):
-            outcome = try search(.perTaskBudget(perTask ? budget : budget / Double(tasks)), request,
-                                 population: population.summary.model, model: model, tasks: tasks)
+            outcome = try search(
+                .perTaskBudget(perTask ? budget : budget / Double(tasks)), request,
+                population: population.summary.model, model: model, tasks: tasks)
         case let .targetAccuracy(target):
-            outcome = try search(.accuracy(target), request, population: population.summary.model, model: model, tasks: tasks)
+            outcome = try search(
+                .accuracy(target), request, population: population.summary.model, model: model, tasks: tasks)
         }
         let chosen = outcome.chosen
         let interval = predictiveInterval(of: chosen, population: population, judge: judge, model: model, tasks: tasks)
         let recommendation = TestTimePlan.Choice(
-            pipeline: chosen.pipeline, prediction: model.predict(model: population.summary.model, pipeline: chosen.pipeline),
+            pipeline: chosen.pipeline,
+            prediction: model.predict(model: population.summary.model, pipeline: chosen.pipeline),
             interval: interval, cost: chosen.cost,
             dollarsPerTask: chosen.cost.value(in: .usd, prices: request.inputs),
             tokensPerTask: chosen.cost.value(in: .tokens, prices: request.inputs),
@@ -59,23 +63,29 @@ extension TestTimePlanner {
             case let .measured(rates, source, kind):
                 do throws(DomainError) {
                     let model = try SolveRateFitter.fit(rates, kind: kind)
-                    summary = .init(source: source, system: rates.system, measuredTasks: rates.tasks.count, model: model,
-                                    assumedShape: false)
+                    summary = .init(
+                        source: source, system: rates.system, measuredTasks: rates.tasks.count, model: model,
+                        assumedShape: false)
                     if request.bootstrapResamples >= 2 {
-                        draws = try SolveRateFitter.bootstrap(rates, kind: kind, resamples: request.bootstrapResamples,
-                                                              seed: request.seed)
+                        draws = try SolveRateFitter.bootstrap(
+                            rates, kind: kind, resamples: request.bootstrapResamples,
+                            seed: request.seed)
                     }
                 } catch {
                     throw .invalid(error)
                 }
             case let .passAt1(mean, concentration):
                 let kappa = concentration ?? SolveRateModel.defaultConcentration
-                summary = .init(source: "pass@1 = \(mean)", system: nil, measuredTasks: nil,
-                                model: .assumedShape(passAt1: mean, concentration: kappa), assumedShape: concentration == nil)
+                summary = .init(
+                    source: "pass@1 = \(mean)", system: nil, measuredTasks: nil,
+                    model: .assumedShape(passAt1: mean, concentration: kappa), assumedShape: concentration == nil)
                 if concentration == nil {
-                    notes.append("Only a population pass@1 is known: the task shape is assumed, Beta with α + β = "
-                        + "\(SolveRateModel.defaultConcentration) (the median of seven Terminal-Bench fits, strongly "
-                        + "U-shaped). The RTV gain depends far more on this shape than on the mean — see the sensitivity table.")
+                    notes.append(
+                        "Only a population pass@1 is known: the task shape is assumed, Beta with α + β = "
+                            + "\(SolveRateModel.defaultConcentration) (the median of seven Terminal-Bench fits, "
+                            + "strongly U-shaped). The RTV gain depends far more on this shape than on the mean — "
+                            + "see the sensitivity table."
+                    )
                 }
             }
         }
@@ -91,18 +101,22 @@ extension TestTimePlanner {
             case let .voteAccuracy(a):
                 summary = .init(voteAccuracy: a, source: "given per-vote accuracy", measuredVotes: nil)
             case let .pairAccuracy(accuracy, votes):
-                summary = .init(voteAccuracy: JudgeModel(pairAccuracy: accuracy, votes: votes).voteAccuracy,
-                                source: "converted from a pairwise accuracy \(accuracy) after \(votes) votes", measuredVotes: nil)
+                summary = .init(
+                    voteAccuracy: JudgeModel(pairAccuracy: accuracy, votes: votes).voteAccuracy,
+                    source: "converted from a pairwise accuracy \(accuracy) after \(votes) votes", measuredVotes: nil)
             case let .measured(correct, votes, groups, origin):
                 guard votes >= 1 && (0...votes).contains(correct) else {
-                    throw .invalid(.invalid(field: "judge votes", value: "\(correct) of \(votes)",
-                                            reason: "need at least one vote and 0 ≤ correct ≤ votes"))
+                    throw .invalid(
+                        .invalid(
+                            field: "judge votes", value: "\(correct) of \(votes)",
+                            reason: "need at least one vote and 0 ≤ correct ≤ votes"))
                 }
                 // For G > 2 the tallies pool groups with different passing fractions; the model's vote
                 // accuracy (a vote picks a passing candidate with probability a) is their pooled rate.
-                summary = .init(voteAccuracy: Double(correct) / Double(votes),
-                                source: "measured in \(origin): \(correct) of \(votes) votes on \(groups) mixed groups",
-                                measuredVotes: votes)
+                summary = .init(
+                    voteAccuracy: Double(correct) / Double(votes),
+                    source: "measured in \(origin): \(correct) of \(votes) votes on \(groups) mixed groups",
+                    measuredVotes: votes)
                 // Its sampling uncertainty, a Jeffreys posterior, joins the interval.
                 var rng = Xoshiro256StarStar(seed: seed, stream: 0x6A75_6467)
                 let posterior = Beta(alpha: Double(correct) + 0.5, beta: Double(votes - correct) + 0.5)

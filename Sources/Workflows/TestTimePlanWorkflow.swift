@@ -117,7 +117,11 @@ public enum TestTimePlanWorkflow {
             return .pairAccuracy(accuracy, votes: votes)
         case let .fromStore(path, label):
             let totals: JudgeVoteTotals
-            do { totals = try Store(path: path, createIfMissing: false).judgeVoteTotals(label: label) } catch { throw .store(error) }
+            do {
+                totals = try Store(path: path, createIfMissing: false).judgeVoteTotals(label: label)
+            } catch {
+                throw .store(error)
+            }
             guard totals.votes > 0 else {
                 throw .empty("\(path): no judge votes on mixed groups recorded\(label.map { " for \"\($0)\"" } ?? "")"
                     + " — run the executor first, or give --judge-vote-accuracy")

@@ -18,7 +18,9 @@ struct TestTimePlanRendering {
         if !plan.curve.isEmpty {
             out += "\n\nAccuracy vs budget (\(plan.configurationsScored) configurations scored)\n\n" + curveTable
         }
-        if !plan.sensitivity.isEmpty { out += "\n\nSensitivity to the assumed shape (same pass@1)\n\n" + sensitivityTable }
+        if !plan.sensitivity.isEmpty {
+            out += "\n\nSensitivity to the assumed shape (same pass@1)\n\n" + sensitivityTable
+        }
         for note in plan.notes { out += "\n\nnote: \(note)" }
         return out
     }
@@ -44,11 +46,15 @@ struct TestTimePlanRendering {
             ("rollouts N", String(c.rollouts)), ("group size G", String(c.groupSize)), ("votes V", String(c.votes)),
         ]
         if c.iterations > 1 {
-            rows += [("priors K", String(c.priors)), ("iterations T", String(c.iterations)),
-                     ("selection", r.pipeline.selection.rawValue)]
+            rows += [
+                ("priors K", String(c.priors)), ("iterations T", String(c.iterations)),
+                ("selection", r.pipeline.selection.rawValue),
+            ]
         }
-        let interval = "\(formatNumber(r.interval.lower))–\(formatNumber(r.interval.upper)) (mean over \(plan.tasks) tasks)"
-        let judge = "vote accuracy \(formatNumber(plan.judge.voteAccuracy)) (\(plan.judge.source)); "
+        let interval =
+            "\(formatNumber(r.interval.lower))–\(formatNumber(r.interval.upper)) (mean over \(plan.tasks) tasks)"
+        let judge =
+            "vote accuracy \(formatNumber(plan.judge.voteAccuracy)) (\(plan.judge.source)); "
             + "pair accuracy after \(c.votes) votes \(formatNumber(r.pairAccuracy))"
         rows += [
             ("expected accuracy", formatNumber(r.prediction.accuracy)),
@@ -73,33 +79,46 @@ struct TestTimePlanRendering {
     var costTable: String {
         let b = plan.recommendation.cost
         func row(_ part: String, _ calls: Int, _ tokensIn: Double, _ tokensOut: Double) -> [String] {
-            [part, String(calls), formatNumber(tokensIn), formatNumber(tokensOut),
-             String(format: "%.2f", tokensIn * priceIn + tokensOut * priceOut)]
+            [
+                part, String(calls), formatNumber(tokensIn), formatNumber(tokensOut),
+                String(format: "%.2f", tokensIn * priceIn + tokensOut * priceOut),
+            ]
         }
-        return table(header: ["part", "calls", "tokens in", "tokens out", "USD"], rows: [
-            row("rollouts", b.rollouts, b.rolloutTokensIn, b.rolloutTokensOut),
-            row("summaries", b.summaries, b.summaryTokensIn, b.summaryTokensOut),
-            row("judge calls", b.judgeCalls, b.judgeTokensIn, b.judgeTokensOut),
-            row("total", b.rollouts + b.summaries + b.judgeCalls, b.tokensIn, b.tokensOut),
-        ], format: format)
+        return table(
+            header: ["part", "calls", "tokens in", "tokens out", "USD"],
+            rows: [
+                row("rollouts", b.rollouts, b.rolloutTokensIn, b.rolloutTokensOut),
+                row("summaries", b.summaries, b.summaryTokensIn, b.summaryTokensOut),
+                row("judge calls", b.judgeCalls, b.judgeTokensIn, b.judgeTokensOut),
+                row("total", b.rollouts + b.summaries + b.judgeCalls, b.tokensIn, b.tokensOut),
+            ], format: format)
     }
 
     var iterationsTable: String {
-        table(header: ["iteration", "pass@1", "pass@N"], rows: plan.recommendation.prediction.iterations.enumerated().map {
-            [String($0.offset), formatNumber($0.element.passAt1), formatNumber($0.element.passAtN)]
-        }, format: format)
+        table(
+            header: ["iteration", "pass@1", "pass@N"],
+            rows: plan.recommendation.prediction.iterations.enumerated().map {
+                [String($0.offset), formatNumber($0.element.passAt1), formatNumber($0.element.passAtN)]
+            }, format: format)
     }
 
     var curveTable: String {
-        table(header: ["budget (\(unitName))", "accuracy", "configuration"], rows: plan.curve.map {
-            [money($0.budget), formatNumber($0.accuracy), $0.pipeline.specification]
-        }, format: format)
+        table(
+            header: ["budget (\(unitName))", "accuracy", "configuration"],
+            rows: plan.curve.map {
+                [money($0.budget), formatNumber($0.accuracy), $0.pipeline.specification]
+            }, format: format)
     }
 
     var sensitivityTable: String {
-        table(header: ["alpha+beta", "best configuration", "its accuracy", "recommended's accuracy"], rows: plan.sensitivity.map {
-            [formatNumber($0.concentration), $0.best?.specification ?? "none", $0.bestAccuracy.map(formatNumber) ?? "-",
-             formatNumber($0.recommendedAccuracy)]
-        }, format: format)
+        table(
+            header: ["alpha+beta", "best configuration", "its accuracy", "recommended's accuracy"],
+            rows: plan.sensitivity.map {
+                [
+                    formatNumber($0.concentration), $0.best?.specification ?? "none",
+                    $0.bestAccuracy.map(formatNumber) ?? "-",
+                    formatNumber($0.recommendedAccuracy),
+                ]
+            }, format: format)
     }
 }

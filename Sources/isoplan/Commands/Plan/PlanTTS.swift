@@ -179,22 +179,24 @@ extension PlanCommand {
             }
             if let maxRounds, maxRounds < 2 { throw ValidationError("--max-rounds must be ≥ 2 (a rollout and a summary wave)") }
             if config != nil && (maxRounds != nil || selection != nil || maxRollouts != nil || maxIterations != nil) {
-                throw ValidationError("--config predicts one configuration: --max-rounds, --selection, --max-rollouts and "
-                    + "--max-iterations shape a search")
+                throw ValidationError("--config predicts one configuration: --max-rounds, --selection, "
+                    + "--max-rollouts and --max-iterations shape a search")
             }
         }
 
         func validateCostsAndSearch() throws {
-            let costs = [("--price-in", priceIn), ("--price-out", priceOut), ("--tokens-in-per-rollout", tokensInPerRollout),
-                         ("--tokens-out-per-rollout", tokensOutPerRollout), ("--trajectory-tokens", trajectoryTokens),
-                         ("--summary-tokens", summaryTokens), ("--judge-tokens", judgeTokens),
-                         ("--judge-tokens-out", judgeTokensOut)]
+            let costs = [("--price-in", priceIn), ("--price-out", priceOut),
+                         ("--tokens-in-per-rollout", tokensInPerRollout), ("--tokens-out-per-rollout", tokensOutPerRollout),
+                         ("--trajectory-tokens", trajectoryTokens), ("--summary-tokens", summaryTokens),
+                         ("--judge-tokens", judgeTokens), ("--judge-tokens-out", judgeTokensOut)]
             for (name, value) in costs where !(value >= 0) { throw ValidationError("\(name) must be ≥ 0") }
             guard refinedFraction > 0 && stepsPerRollout >= 0 else {
                 throw ValidationError("--refined-fraction must be positive and --steps-per-rollout ≥ 0")
             }
             if let tasks, !(1...100_000).contains(tasks) { throw ValidationError("--tasks must lie in 1…100000") }
-            guard bootstrap == 0 || (2...2000).contains(bootstrap) else { throw ValidationError("--bootstrap needs 0 or 2…2000 refits") }
+            guard bootstrap == 0 || (2...2000).contains(bootstrap) else {
+                throw ValidationError("--bootstrap needs 0 or 2…2000 refits")
+            }
         }
 
         /// The workflow's request; a bad --config, search bound or --refinement-table is a usage error.
