@@ -30,10 +30,12 @@ demo: build
 
 # Tests parallelise at the Swift level, so BLAS runs one thread per test. First: the real-model
 # test's llama.cpp server (compiled once into Tests/LLMServer/.venv, ~5 min on 2 cores) and the
-# self-test of the scripted judge and fake agent the executor tests start.
+# self-test of the scripted judge and fake agent the executor tests start. ISOPLAN_REQUIRE_EXTERNAL=1:
+# the tests that need the llama.cpp server or Chromium fail when it is missing (a plain
+# `swift test` skips them, printing why).
 test: deps llm-server
 	bash Tests/Scripts/selftest.sh
-	OPENBLAS_NUM_THREADS=1 $(SWIFT) test
+	OPENBLAS_NUM_THREADS=1 ISOPLAN_REQUIRE_EXTERNAL=1 $(SWIFT) test
 
 llm-server:
 	bash Tests/LLMServer/setup.sh

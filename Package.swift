@@ -90,8 +90,9 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Tests/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "IsoplanTestSupport",
-            dependencies: ["CZlib"],
+            dependencies: ["CZlib", "Domain", "NumericCore"],
             path: "Tests/IsoplanTestSupport",
+            resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -125,7 +126,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AgenticTests",
-            dependencies: ["Agentic", "Workflows", "Planner", "Ingest", "RunStore", "Domain", "NumericCore", "IsoplanTestSupport"],
+            dependencies: ["Agentic", "Ingest", "RunStore", "Domain", "NumericCore", "IsoplanTestSupport"],
             exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
@@ -136,7 +137,10 @@ let package = Package(
         ),
         .testTarget(
             name: "WorkflowsTests",
-            dependencies: ["Workflows", "ScalingLaws", "RunStore", "Domain", "NumericCore", "IsoplanTestSupport"],
+            dependencies: [
+                "Workflows", "Agentic", "Planner", "Ingest", "ScalingLaws", "RunStore", "Domain", "NumericCore",
+                "IsoplanTestSupport",
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -3,10 +3,8 @@
 public struct Fit: Codable, Hashable, Sendable {
     /// The store's id; `nil` until saved.
     public var id: Int64?
-    /// `curve` (a family fitted to a file) or `frontier` (the IsoCompute workflow on stored runs).
-    public var kind: String
-    /// The fitted family (`scalerl`, `law`, `law-linear`, `power`, `chinchilla`).
-    public var family: String
+    public var kind: FitKind
+    public var family: FitFamily
     /// The metric fitted, for frontier fits.
     public var metric: MetricName?
     /// The runs' common difficulty, when they share one.
@@ -27,18 +25,17 @@ public struct Fit: Codable, Hashable, Sendable {
     public var upper95: [Double]?
     public var standardErrors: [Double]?
     public var objective: Double
-    /// `converged`, `smallStep`, `smallObjectiveChange` or `maxIterations`.
-    public var status: String
+    public var status: FitStatus
     /// Parameters sitting on a bound.
     public var parametersOnBound: [String]
     /// The whole result as JSON (a frontier analysis, or the curve fit with its bootstrap).
     public var detailsJSON: String
 
-    public init(id: Int64? = nil, kind: String, family: String, metric: MetricName? = nil, difficulty: String? = nil,
+    public init(id: Int64? = nil, kind: FitKind, family: FitFamily, metric: MetricName? = nil, difficulty: String? = nil,
                 runFilter: String? = nil, runIDs: [Int64] = [], inputFile: String? = nil, inputHash: String? = nil,
                 options: [String: String] = [:], parameterNames: [String], parameters: [Double],
                 lower95: [Double]? = nil, upper95: [Double]? = nil, standardErrors: [Double]? = nil,
-                objective: Double, status: String, parametersOnBound: [String] = [], detailsJSON: String = "{}") {
+                objective: Double, status: FitStatus, parametersOnBound: [String] = [], detailsJSON: String = "{}") {
         self.id = id
         self.kind = kind
         self.family = family
@@ -74,4 +71,38 @@ public struct Fit: Codable, Hashable, Sendable {
             }
         }
     }
+}
+
+/// What a stored fit fitted.
+public enum FitKind: String, Codable, Sendable, CaseIterable {
+    /// A family fitted to columns of a file (`fit curve`).
+    case curve
+    /// The IsoCompute frontier workflow on stored runs, ending in an allocation law (`fit frontier`).
+    case frontier
+}
+
+/// The curve families a fit can be of, by the names the CLI and the store use.
+public enum FitFamily: String, Codable, Sendable, CaseIterable {
+    /// The ScaleRL sigmoid `R(C) = R0 + (A − R0)/(1 + (C_mid/C)^B)`.
+    case scalerl
+    /// The allocation law `log2 n*(C)`, a sigmoid in `log10 C`.
+    case law
+    /// The allocation law in linear steps `M` (fixed-batch fits, `n*(M)`).
+    case lawLinear = "law-linear"
+    /// `y = E + A·x^−α`.
+    case power
+    /// `L(N, D) = E + A/N^α + B/D^β`, fitted in log space.
+    case chinchilla
+}
+
+/// Why a fit stopped.
+public enum FitStatus: String, Sendable, Codable, CaseIterable {
+    /// The projected gradient fell below the tolerance: a stationary point within the bounds.
+    case converged
+    /// Steps became too small to change the parameters; the gradient tolerance was not met.
+    case smallStep
+    /// An accepted step lowered the objective by less than the objective tolerance.
+    case smallObjectiveChange
+    /// The iteration cap was reached; the parameters are the best found.
+    case maxIterations
 }

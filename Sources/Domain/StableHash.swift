@@ -10,8 +10,21 @@ public enum StableHash {
     public static func fnv1a64(_ text: String) -> UInt64 { fnv1a64(text.utf8) }
 
     /// 16 lower-case hex digits.
-    public static func hex(_ text: String) -> String {
-        let value = fnv1a64(text)
+    public static func hex(_ text: String) -> String { sixteenHexDigits(fnv1a64(text)) }
+
+    /// The identity of a file's content, the one content hash of IsoPlan: `fnv1a64(bytes)` as 16
+    /// lower-case hex digits, a dash, and the byte count in lower-case hex (`cbf29ce484222325-0`
+    /// for no bytes). O(count).
+    ///
+    /// The store holds it in `importedFile.contentHash`, which a re-import compares, so this is
+    /// that column's format, unchanged. `fit.inputHash` held the bare FNV-1a in unpadded hex
+    /// before; nothing compares that column, so fits stored since use this format and older
+    /// rows stay as they are.
+    public static func contentHash(_ bytes: some Collection<UInt8>) -> String {
+        sixteenHexDigits(fnv1a64(bytes)) + "-" + String(bytes.count, radix: 16)
+    }
+
+    private static func sixteenHexDigits(_ value: UInt64) -> String {
         let digits = String(value, radix: 16)
         return String(repeating: "0", count: 16 - digits.count) + digits
     }

@@ -173,8 +173,7 @@ public enum SolveRateSources {
     /// instance, or, for a run directory, its `preds.json` (else every `*.traj.json` under it).
     static func miniSWEAgentInstances(_ path: String) throws(ImportError) -> [String] {
         var isDirectory: ObjCBool = false
-        FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-        if isDirectory.boolValue {
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             let preds = (path as NSString).appendingPathComponent("preds.json")
             if FileManager.default.fileExists(atPath: preds) { return try miniSWEAgentInstances(preds) }
             let files = (FileManager.default.enumerator(atPath: path)?.allObjects as? [String] ?? [])

@@ -47,7 +47,7 @@ public struct Simulator: Sendable {
             throw DomainError.invalid(field: "problems", value: String(trainSize), reason: "need at least one train and one validation problem")
         }
         let seeds = Array(Set(configurations.map(\.seed))).sorted()
-        let populations = parallelMap(count: seeds.count, workers: workers, makeState: { () }) { [self] _, i in
+        let populations = parallelMap(count: seeds.count, workers: workers) { [self] i in
             Population(source: source, trainSize: trainSize, validationSize: validationSize, parameters: parameters, seed: seeds[i])
         }
         let populationIndex = Dictionary(uniqueKeysWithValues: seeds.enumerated().map { ($0.element, $0.offset) })
@@ -59,7 +59,7 @@ public struct Simulator: Sendable {
         // Runs are independent: each advances to its evaluation steps and evaluates itself (two
         // BLAS products per point); the threads take runs as they free up.
         let failure = Mutex<(any Error)?>(nil)
-        let results = parallelMap(count: configurations.count, workers: workers, makeState: { () }) { [parameters] _, r -> SimulatedRun? in
+        let results = parallelMap(count: configurations.count, workers: workers) { [parameters] r -> SimulatedRun? in
             if failure.withLock({ $0 != nil }) { return nil }
             let configuration = configurations[r]
             let state = RunState(configuration: configuration, population: populations[populationIndex[configuration.seed]!],

@@ -13,32 +13,32 @@ extension Store {
             var record = FitRecord(fit)
             record.id = nil
             try record.insert(db)
-            return record.fit
+            return try record.fit()
         }
     }
 
     /// Stored fits, newest first, optionally of one kind, metric and difficulty.
-    public func fits(kind: String? = nil, metric: MetricName? = nil, difficulty: String? = nil) throws(StoreError) -> [Fit] {
+    public func fits(kind: FitKind? = nil, metric: MetricName? = nil, difficulty: String? = nil) throws(StoreError) -> [Fit] {
         try read { db in
             var request = FitRecord.all()
-            if let kind { request = request.filter(FitRecord.Columns.kind == kind) }
+            if let kind { request = request.filter(FitRecord.Columns.kind == kind.rawValue) }
             if let metric { request = request.filter(FitRecord.Columns.metric == metric.rawValue) }
             if let difficulty { request = request.filter(FitRecord.Columns.difficulty == difficulty) }
-            return try request.order(FitRecord.Columns.id.desc).fetchAll(db).map(\.fit)
+            return try request.order(FitRecord.Columns.id.desc).fetchAll(db).map { try $0.fit() }
         }
     }
 
     /// The newest fit for a metric and difficulty (and family, when given), as the planner looks it
     /// up; a `nil` difficulty finds only fits of runs without one (mixed or unlabelled), never
     /// another difficulty's.
-    public func latestFit(kind: String = "frontier", metric: MetricName, difficulty: String?,
-                          family: String? = nil) throws(StoreError) -> Fit? {
+    public func latestFit(kind: FitKind = .frontier, metric: MetricName, difficulty: String?,
+                          family: FitFamily? = nil) throws(StoreError) -> Fit? {
         try read { db in
-            var request = FitRecord.filter(FitRecord.Columns.kind == kind).filter(FitRecord.Columns.metric == metric.rawValue)
-            if let family { request = request.filter(FitRecord.Columns.family == family) }
+            var request = FitRecord.filter(FitRecord.Columns.kind == kind.rawValue).filter(FitRecord.Columns.metric == metric.rawValue)
+            if let family { request = request.filter(FitRecord.Columns.family == family.rawValue) }
             request = difficulty.map { request.filter(FitRecord.Columns.difficulty == $0) }
                 ?? request.filter(FitRecord.Columns.difficulty == nil)
-            return try request.order(FitRecord.Columns.id.desc).fetchOne(db)?.fit
+            return try request.order(FitRecord.Columns.id.desc).fetchOne(db)?.fit()
         }
     }
 }

@@ -66,6 +66,9 @@ public final class Store: Sendable {
 
     private static func translate(_ error: any Error, path: String) -> StoreError {
         if let storeError = error as? StoreError { return storeError }
+        if let malformed = error as? MalformedRow {
+            return .malformedRow(path: path, table: malformed.table, row: malformed.row, detail: malformed.detail)
+        }
         if let dbError = error as? DatabaseError {
             switch dbError.resultCode {
             case .SQLITE_NOTADB, .SQLITE_CORRUPT:
@@ -122,7 +125,8 @@ extension Store {
             let ordered = Migrations.knownIdentifiers.filter { applied.contains($0) }
             var counts: [String: Int] = [:]
             for table in [RunRecord.databaseTableName, PointRecord.databaseTableName, FitRecord.databaseTableName,
-                          JudgeTallyRecord.databaseTableName, "task", "rollout", "llmCall"] {
+                          JudgeTallyRecord.databaseTableName, TaskRecord.databaseTableName,
+                          RolloutRecord.databaseTableName, LLMCallRecord.databaseTableName] {
                 counts[table] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
             }
             let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "unknown"

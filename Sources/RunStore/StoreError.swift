@@ -16,6 +16,8 @@ public enum StoreError: Error, Equatable, Sendable {
     case runNotFound(path: String, id: Int64)
     /// A value to store breaks an invariant; nothing was written.
     case invalidValue(path: String, detail: String)
+    /// A stored row holds a value this version cannot read (unknown enum text, malformed JSON).
+    case malformedRow(path: String, table: String, row: Int64?, detail: String)
     /// Any other SQLite failure, with SQLite's message.
     case sqlite(path: String, message: String)
 
@@ -23,7 +25,8 @@ public enum StoreError: Error, Equatable, Sendable {
     /// the environment.
     public var isBadInput: Bool {
         switch self {
-        case .notADatabase, .foreignDatabase, .createdByNewerVersion, .duplicateRunName, .runNotFound, .invalidValue:
+        case .notADatabase, .foreignDatabase, .createdByNewerVersion, .duplicateRunName, .runNotFound, .invalidValue,
+             .malformedRow:
             true
         case .cannotOpen, .sqlite, .missingDatabase:
             false
@@ -50,6 +53,8 @@ extension StoreError: CustomStringConvertible {
             "\(path): no run with id \(id)"
         case let .invalidValue(path, detail):
             "\(path): \(detail); nothing was written"
+        case let .malformedRow(path, table, row, detail):
+            "\(path): table \(table), row \(row.map(String.init) ?? "?"): \(detail)"
         case let .sqlite(path, message):
             "\(path): SQLite error: \(message)"
         }

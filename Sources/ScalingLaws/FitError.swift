@@ -6,8 +6,6 @@ public enum FitError: Error, Equatable, Sendable {
     case outOfDomain(family: String, detail: String)
     /// Fewer points than free parameters.
     case tooFewPoints(family: String, points: Int, parameters: Int)
-    /// An unknown family name.
-    case unknownFamily(String, known: [String])
     /// Starts or bounds do not match the family's parameters.
     case invalidStart(String)
     /// No start produced a finite objective.
@@ -21,7 +19,6 @@ extension FitError: CustomStringConvertible {
         case let .outOfDomain(family, detail): "\(family): \(detail)"
         case let .tooFewPoints(family, points, parameters):
             "\(family) has \(parameters) free parameters but only \(points) points were given"
-        case let .unknownFamily(name, known): "unknown family \"\(name)\" (known: \(known.joined(separator: ", ")))"
         case let .invalidStart(detail): "invalid start: \(detail)"
         case let .noFiniteStart(family): "\(family): no start gave a finite objective"
         }

@@ -1,14 +1,14 @@
 public import Domain
 import Foundation
 import NumericCore
-public import Ingest
-public import RunStore
+import Ingest
+import RunStore
 public import ScalingLaws
 
 /// `isoplan fit curve`: a family fitted to columns of a CSV file, with bootstrap CIs, stored.
 public struct FitCurveRequest: Sendable {
     public var file: String
-    public var family: String
+    public var family: FitFamily
     /// Input columns (one, or two for Chinchilla).
     public var xColumns: [String]
     public var yColumn: String
@@ -27,7 +27,7 @@ public struct FitCurveRequest: Sendable {
     public var seed: UInt64 = 0
     public var workers: Int?
 
-    public init(file: String, family: String, xColumns: [String], yColumn: String) {
+    public init(file: String, family: FitFamily, xColumns: [String], yColumn: String) {
         self.file = file
         self.family = family
         self.xColumns = xColumns
@@ -47,38 +47,6 @@ public struct FitCurveResult: Sendable, Codable {
     public var storedID: Int64?
 }
 
-/// The error of a workflow: the input, the fit or the store.
-public enum WorkflowError: Error, CustomStringConvertible, Sendable {
-    case input(ImportError)
-    case fit(FitError)
-    case store(StoreError)
-    case domain(DomainError)
-    /// Nothing matched (no runs for a filter, no points of a metric).
-    case empty(String)
-
-    /// Wraps an error from a module this workflow calls.
-    init(_ error: any Error) {
-        switch error {
-        case let error as WorkflowError: self = error
-        case let error as ImportError: self = .input(error)
-        case let error as FitError: self = .fit(error)
-        case let error as StoreError: self = .store(error)
-        case let error as DomainError: self = .domain(error)
-        default: self = .empty("\(error)")
-        }
-    }
-
-    public var description: String {
-        switch self {
-        case let .input(error): "\(error)"
-        case let .fit(error): "\(error)"
-        case let .store(error): "\(error)"
-        case let .domain(error): "\(error)"
-        case let .empty(detail): detail
-        }
-    }
-}
-
 public enum FitCurveWorkflow {
     /// Reads the file, builds the data (validated: finite values, the family's domain), fits,
     /// bootstraps, and stores the fit in one transaction in the database at `storePath` (opened,
@@ -86,16 +54,32 @@ public enum FitCurveWorkflow {
     public static func run(_ request: FitCurveRequest, storePath: String?, progress: any ProgressReporter = SilentProgress())
         throws(WorkflowError) -> FitCurveResult
     {
+        let family = CurveFamilies.named(request.family, fixedR0: request.fixedR0)
+        let data = try fitData(request, family: family)
+        do {
+            var result = try fit(family, to: data, request, progress: progress)
+            if let storePath {
+                result.storedID = try Store(path: storePath).insert(storedFit(result, request)).id
+            }
+            return result
+        } catch {
+            throw WorkflowError(error)
+        }
+    }
+
+    /// The request's columns as fit data: x columns (plus tokens from a FLOP column), y and
+    /// weights, without the `dropHighest` highest-y points.
+    static func fitData(_ request: FitCurveRequest, family: any CurveFamily) throws(WorkflowError) -> FitData {
         let table: CSVTable
         do { table = try CSVTable(contentsOf: request.file) } catch { throw .input(error) }
-        let family: any CurveFamily
-        do { family = try CurveFamilies.named(request.family, fixedR0: request.fixedR0) } catch { throw .fit(error) }
         var columns: [[Double]] = []
         var y: [Double], weights: [Double]?
         do throws(ImportError) {
             for name in request.xColumns { columns.append(try table.numbers(name)) }
             if let flopsColumn = request.tokensFromFlopsColumn {
-                guard let n = columns.first else { throw ImportError.missingColumn(file: request.file, column: "x", available: table.header) }
+                guard let n = columns.first else {
+                    throw ImportError.missingColumn(file: request.file, column: "x", available: table.header)
+                }
                 let flops = try table.numbers(flopsColumn)
                 columns.append(zip(flops, n).map { $0 / (6 * $1) })
             }
@@ -104,60 +88,66 @@ public enum FitCurveWorkflow {
             if let name = request.weightsColumn { weights = try table.numbers(name) }
         } catch { throw .input(error) }
         guard columns.count == family.inputCount else {
-            throw .fit(.invalidData("\(family.name) needs \(family.inputCount) input column(s); got \(columns.count) (--x\(family.inputCount == 2 ? ", --tokens-from-flops" : ""))"))
+            let flag = family.inputCount == 2 ? ", --tokens-from-flops" : ""
+            throw .fit(.invalidData("\(family.name) needs \(family.inputCount) input column(s); got \(columns.count) (--x\(flag))"))
         }
-        // Drop the highest-y points.
         var keep = Array(0..<y.count)
         if request.dropHighest > 0 {
-            guard request.dropHighest < y.count else { throw .fit(.invalidData("cannot drop \(request.dropHighest) of \(y.count) points")) }
+            guard request.dropHighest < y.count else {
+                throw .fit(.invalidData("cannot drop \(request.dropHighest) of \(y.count) points"))
+            }
             let dropped = Set(keep.sorted { y[$0] > y[$1] }.prefix(request.dropHighest))
             keep = keep.filter { !dropped.contains($0) }
         }
-        let data: FitData
         do {
             let inputs = Matrix(rows: keep.count, columns: columns.count) { i, j in columns[j][keep[i]] }
-            data = try FitData(inputs: inputs, targets: keep.map { y[$0] }, weights: weights.map { w in keep.map { w[$0] } })
+            return try FitData(inputs: inputs, targets: keep.map { y[$0] }, weights: weights.map { w in keep.map { w[$0] } })
         } catch { throw .fit(error) }
+    }
 
+    /// The multi-start fit, its bootstrap (when asked) and covariance standard errors.
+    static func fit(_ family: any CurveFamily, to data: FitData, _ request: FitCurveRequest,
+                    progress: any ProgressReporter) throws -> FitCurveResult {
         let options = FitOptions(loss: request.loss)
+        let prepared = try family.prepare(data)
+        let starts = request.starts.map { selectStarts(family.initialGrid(for: prepared), count: $0,
+                                                       bounds: family.bounds(for: prepared), seed: request.seed) }
+        progress.begin("fitting \(family.name)", total: nil)
+        let fit: CurveFit
         do {
-            let prepared = try family.prepare(data)
-            let starts = request.starts.map { selectStarts(family.initialGrid(for: prepared), count: $0,
-                                                           bounds: family.bounds(for: prepared), seed: request.seed) }
-            progress.begin("fitting \(family.name)", total: nil)
-            let fit: CurveFit
-            do {
-                defer { progress.end() }
-                fit = try CurveFitter.fit(family, to: data, options: options, starts: starts, workers: request.workers)
-            }
-            var bootstrap: BootstrapSummary?
-            if request.bootstrapResamples >= 2 {
-                bootstrap = try CurveFitter.bootstrap(family, data: data, fit: fit, options: options,
-                                                      resamples: request.bootstrapResamples, seed: request.seed,
-                                                      workers: request.workers, progress: progress)
-            }
-            let covariance = try CurveFitter.covarianceStandardErrors(family, data: data, fit: fit, options: options)
-            var result = FitCurveResult(fit: fit, bootstrap: bootstrap, covarianceStandardErrors: covariance,
-                                        points: data.count, droppedPoints: request.dropHighest, storedID: nil)
-            if let storePath {
-                let stored = try Store(path: storePath).insert(Fit(
-                    kind: "curve", family: family.name, inputFile: request.file, inputHash: contentHash(request.file),
-                    options: ["loss": "\(request.loss)", "x": request.xColumns.joined(separator: ","), "y": request.yColumn,
-                              "dropHighest": "\(request.dropHighest)", "starts": "\(fit.starts)",
-                              "bootstrap": "\(request.bootstrapResamples)", "seed": "\(request.seed)",
-                              "fixedR0": request.fixedR0.map { "\($0)" } ?? "free",
-                              "weights": request.weightsColumn ?? "none",
-                              "tokensFromFlops": request.tokensFromFlopsColumn ?? "none"],
-                    parameterNames: fit.parameterNames, parameters: fit.parameters, lower95: bootstrap?.lower95,
-                    upper95: bootstrap?.upper95, standardErrors: bootstrap?.standardErrors ?? covariance,
-                    objective: fit.objective, status: fit.status.rawValue, parametersOnBound: fit.parametersOnBound,
-                    detailsJSON: jsonText(result)))
-                result.storedID = stored.id
-            }
-            return result
-        } catch {
-            throw WorkflowError(error)
+            defer { progress.end() }
+            fit = try CurveFitter.fit(family, to: data, options: options, starts: starts, workers: request.workers)
         }
+        var bootstrap: BootstrapSummary?
+        if request.bootstrapResamples >= 2 {
+            bootstrap = try CurveFitter.bootstrap(family, data: data, fit: fit, options: options,
+                                                  resamples: request.bootstrapResamples, seed: request.seed,
+                                                  workers: request.workers, progress: progress)
+        }
+        let covariance = try CurveFitter.covarianceStandardErrors(family, data: data, fit: fit, options: options)
+        return FitCurveResult(fit: fit, bootstrap: bootstrap, covarianceStandardErrors: covariance,
+                              points: data.count, droppedPoints: request.dropHighest, storedID: nil)
+    }
+
+    /// The store's record of a curve fit: parameters, intervals, the input's identity and the options.
+    static func storedFit(_ result: FitCurveResult, _ request: FitCurveRequest) -> Fit {
+        let fit = result.fit
+        let bootstrap = result.bootstrap
+        let options = [
+            "loss": "\(request.loss)", "x": request.xColumns.joined(separator: ","), "y": request.yColumn,
+            "dropHighest": "\(request.dropHighest)", "starts": "\(fit.starts)",
+            "bootstrap": "\(request.bootstrapResamples)", "seed": "\(request.seed)",
+            "fixedR0": request.fixedR0.map { "\($0)" } ?? "free",
+            "weights": request.weightsColumn ?? "none",
+            "tokensFromFlops": request.tokensFromFlopsColumn ?? "none",
+        ]
+        return Fit(
+            kind: .curve, family: request.family, inputFile: request.file, inputHash: contentHash(request.file),
+            options: options, parameterNames: fit.parameterNames, parameters: fit.parameters,
+            lower95: bootstrap?.lower95, upper95: bootstrap?.upper95,
+            standardErrors: bootstrap?.standardErrors ?? result.covarianceStandardErrors,
+            objective: fit.objective, status: fit.status, parametersOnBound: fit.parametersOnBound,
+            detailsJSON: jsonText(result))
     }
 
     /// `count` starts: an even subset of the grid, or the grid plus seeded uniform draws within
@@ -180,10 +170,10 @@ public enum FitCurveWorkflow {
     }
 }
 
-/// FNV-1a 64-bit hash of a file's bytes, as hex: identifies the input a stored fit came from.
+/// ``StableHash/contentHash(_:)`` of the file at `path` (nil when unreadable): identifies the input
+/// a stored fit came from.
 func contentHash(_ path: String) -> String? {
-    guard let data = FileManager.default.contents(atPath: path) else { return nil }
-    return String(StableHash.fnv1a64(data), radix: 16)
+    FileManager.default.contents(atPath: path).map { StableHash.contentHash($0) }
 }
 
 /// Compact, key-sorted JSON of a value (the `details` of a stored fit).

@@ -49,7 +49,7 @@ public enum FrontierWorkflow {
             if let law = analysis.law, request.persist {
                 let options = request.options
                 let stored = try store.insert(Fit(
-                    kind: "frontier", family: law.family, metric: request.metric, difficulty: difficulty,
+                    kind: .frontier, family: options.fixedBatch == nil ? .law : .lawLinear, metric: request.metric, difficulty: difficulty,
                     runFilter: request.filter.description, runIDs: result.runIDs,
                     options: ["compute": request.computeInTokens ? "tokens" : "rollouts", "grouping": options.grouping.rawValue,
                               "ema": options.emaCoefficient.map { "\($0)" } ?? "none",
@@ -61,7 +61,7 @@ public enum FrontierWorkflow {
                               "curveLoss": "\(options.curveLoss)"],
                     parameterNames: law.parameterNames, parameters: law.parameters,
                     lower95: analysis.lawBootstrap?.lower95, upper95: analysis.lawBootstrap?.upper95,
-                    standardErrors: analysis.lawBootstrap?.standardErrors, objective: law.objective, status: law.status.rawValue,
+                    standardErrors: analysis.lawBootstrap?.standardErrors, objective: law.objective, status: law.status,
                     parametersOnBound: law.parametersOnBound, detailsJSON: jsonText(analysis)))
                 result.storedID = stored.id
             }

@@ -80,7 +80,7 @@ public enum ImportWorkflow {
             throw ImportError.unreadable(file: request.file, reason: FileManager.default.fileExists(atPath: request.file)
                                          ? "cannot read" : "no such file")
         }
-        let hash = contentHash(data)
+        let hash = StableHash.contentHash(data)
         if let previous = try store.importedFile(hash: hash), let run = try store.runs().first(where: { $0.id == previous.runID }) {
             return ImportResult(file: request.file, run: run.name, runID: run.id, action: .unchanged, steps: 0, points: 0, canonical: [:])
         }
@@ -104,7 +104,7 @@ public enum ImportWorkflow {
         }
         // A log that has grown: an earlier import of this path is a prefix of this content.
         let grownFrom = try store.importedFiles(path: request.file).last { file in
-            file.bytes < data.count && contentHash(data.prefix(file.bytes)) == file.contentHash
+            file.bytes < data.count && StableHash.contentHash(data.prefix(file.bytes)) == file.contentHash
         }
         let name = request.name ?? ((request.file as NSString).lastPathComponent as NSString).deletingPathExtension
         if let grownFrom, let run = try store.runs().first(where: { $0.id == grownFrom.runID }) {
@@ -165,9 +165,4 @@ public enum ImportWorkflow {
     }
 
     static func rank(_ raw: String) -> (Int, String) { (raw.contains("/reward/") || raw.hasSuffix("reward") ? 0 : 1, raw) }
-
-    /// FNV-1a (64-bit) of the bytes and their count, as hex: identifies imported content.
-    static func contentHash(_ data: Data) -> String {
-        String(format: "%016llx-%llx", StableHash.fnv1a64(data), UInt64(data.count))
-    }
 }

@@ -82,7 +82,7 @@ struct ReportBuilder {
         let ids = Set(runs.compactMap(\.id))
         guard !ids.isEmpty else { return nil }
         let wanted = fixedBatch.map(String.init) ?? "none"
-        for fit in try store.fits(kind: "frontier", metric: .validationReward)
+        for fit in try store.fits(kind: .frontier, metric: .validationReward)
         where fit.options["fixedBatch"] == wanted && !fit.runIDs.isEmpty && Set(fit.runIDs).isSubset(of: ids)
             && Double(fit.runIDs.count) >= 0.9 * Double(ids.count) {
             if let analysis = try? JSONDecoder().decode(FrontierAnalysis.self, from: Data(fit.detailsJSON.utf8)) {
@@ -277,9 +277,9 @@ struct ReportBuilder {
                 String(format: "%@ = %.4g", fit.parameterNames[i], fit.parameters[i])
                     + ((fit.lower95.map { l in fit.upper95.map { u in String(format: " (%.3g–%.3g)", l[i], u[i]) } ?? "" }) ?? "")
             }.joined(separator: ", ")
-            let input = fit.kind == "frontier" ? "\(fit.runIDs.count) runs, `\(fit.runFilter ?? "")`" + (fit.options["fixedBatch"].flatMap { $0 == "none" ? nil : ", B = \($0)" } ?? "")
+            let input = fit.kind == .frontier ? "\(fit.runIDs.count) runs, `\(fit.runFilter ?? "")`" + (fit.options["fixedBatch"].flatMap { $0 == "none" ? nil : ", B = \($0)" } ?? "")
                 : (fit.inputFile ?? "")
-            return [String(fit.id ?? 0), fit.kind, fit.family, input, parameters, fit.status]
+            return [String(fit.id ?? 0), fit.kind.rawValue, fit.family.rawValue, input, parameters, fit.status.rawValue]
         })
         if fits.count > 20 { document.paragraph("… and \(fits.count - 20) older fits (`isoplan fit list`).") }
     }

@@ -46,7 +46,7 @@ public struct SimulationRequest: Sendable {
         encoder.outputFormatting = .sortedKeys
         let data = (try? encoder.encode(Settings(parameters: parameters, validationSize: validationSize, source: source.name,
                                                  counts: counts))) ?? Data()
-        return String(ImportWorkflow.contentHash(data).prefix(8))
+        return String(StableHash.contentHash(data).prefix(8))
     }
 }
 

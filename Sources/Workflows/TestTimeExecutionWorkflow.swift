@@ -116,6 +116,32 @@ public enum TestTimeExecutionWorkflow {
         return decisions.sorted { rank($0).lexicographicallyPrecedes(rank($1)) }
     }
 
+    /// A SWE-bench predictions line.
+    private struct Prediction: Encodable {
+        var instanceID: String
+        var modelNameOrPath: String
+        var modelPatch: String
+
+        enum CodingKeys: String, CodingKey {
+            case instanceID = "instance_id", modelNameOrPath = "model_name_or_path", modelPatch = "model_patch"
+        }
+    }
+
+    /// A task's decision record line.
+    private struct DecisionRecord: Encodable {
+        var taskID: String
+        var selectedRolloutID: String
+        var selectedResolved: Bool?
+        var population: [Int]
+        var decisions: [TournamentDecision]
+        var judgeCalls: [String: Int]
+
+        enum CodingKeys: String, CodingKey {
+            case taskID = "task_id", selectedRolloutID = "selected_rollout_id", selectedResolved = "selected_resolved"
+            case population, decisions, judgeCalls = "judge_calls"
+        }
+    }
+
     /// SWE-bench predictions (`instance_id, model_name_or_path, model_patch`) and one decision
     /// record per task (every group's candidates, winner, method and tally; priors; the final pick),
     /// both rewritten whole from the store.
@@ -124,25 +150,18 @@ public enum TestTimeExecutionWorkflow {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var predictions = "", decisions = ""
         let rows = Dictionary(uniqueKeysWithValues: try store.executorTasks(label: request.label).map { ($0.task.taskID, $0.rowID) })
+        let line = { (value: any Encodable) in String(decoding: try encoder.encode(value), as: UTF8.self) + "\n" }
         for task in result.tasks {
-            struct Prediction: Encodable { var instance_id: String; var model_name_or_path: String; var model_patch: String }
-            predictions += String(decoding: try encoder.encode(Prediction(instance_id: task.taskID, model_name_or_path: "\(request.model) (isoplan \(request.label))",
-                                                                          model_patch: task.patch)), as: UTF8.self) + "\n"
-            struct Record: Encodable {
-                var task_id: String
-                var selected_rollout_id: String
-                var selected_resolved: Bool?
-                var population: [Int]
-                var decisions: [TournamentDecision]
-                var judge_calls: [String: Int]
-            }
-            let row = rows[task.taskID]!
+            predictions += try line(Prediction(instanceID: task.taskID,
+                                               modelNameOrPath: "\(request.model) (isoplan \(request.label))",
+                                               modelPatch: task.patch))
+            guard let row = rows[task.taskID] else { continue }
             var calls: [String: Int] = [:]
             for vote in try store.votes(taskRow: row) { calls[vote.purpose.rawValue, default: 0] += 1 }
-            decisions += String(decoding: try encoder.encode(Record(task_id: task.taskID, selected_rollout_id: task.selectedRolloutID,
-                                                                    selected_resolved: task.selectedResolved, population: task.population,
-                                                                    decisions: canonicalOrder(try store.decisions(taskRow: row)), judge_calls: calls)),
-                                as: UTF8.self) + "\n"
+            decisions += try line(DecisionRecord(taskID: task.taskID, selectedRolloutID: task.selectedRolloutID,
+                                                 selectedResolved: task.selectedResolved, population: task.population,
+                                                 decisions: canonicalOrder(try store.decisions(taskRow: row)),
+                                                 judgeCalls: calls))
         }
         for (path, text) in [(request.predictionsPath, predictions), (request.decisionsPath, decisions)] {
             let url = URL(fileURLWithPath: path)

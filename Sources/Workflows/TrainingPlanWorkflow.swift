@@ -40,9 +40,9 @@ public enum TrainingPlanWorkflow {
             var lawSource = ""
             var analysis: FrontierAnalysis?
             if request.preferStoredFit || request.law == "fit",
-               let fit = try store.latestFit(kind: "frontier", metric: .validationReward, difficulty: lawDifficulty.rawValue,
-                                             family: "law"),
-               fit.family == "law", fit.parameters.count == 4, request.unit == "rollouts" {
+               let fit = try store.latestFit(kind: .frontier, metric: .validationReward, difficulty: lawDifficulty.rawValue,
+                                             family: .law),
+               fit.family == .law, fit.parameters.count == 4, request.unit == "rollouts" {
                 law = AllocationLawSpec.fitted(name: "fit-\(fit.id ?? 0)", parameters: fit.parameters,
                                         source: "stored frontier fit \(fit.id ?? 0) of \(fit.runIDs.count) runs (\(fit.runFilter ?? "all runs"))")
                 lawSource = "fit:\(fit.id ?? 0)"

@@ -1,3 +1,4 @@
+import Agentic
 import ArgumentParser
 import Domain
 import Ingest
@@ -5,8 +6,8 @@ import RunStore
 import ScalingLaws
 import Workflows
 
-/// Exit statuses beyond ArgumentParser's 0 (success), 1 (failure) and 64 (usage), from sysexits.
-/// Listed in docs/CLI.md.
+/// Exit statuses beyond ArgumentParser's 0 (success), 1 (failure) and 64 (usage), from sysexits,
+/// and the one mapping from an error to its status. Listed in docs/CLI.md.
 enum ExitCodes {
     /// Malformed input data: a bad file, a foreign or newer database (`EX_DATAERR`).
     static let dataError = ExitCode(65)
@@ -14,27 +15,68 @@ enum ExitCodes {
     static let noInput = ExitCode(66)
     /// A transient failure; rerun to resume (`EX_TEMPFAIL`).
     static let temporaryFailure = ExitCode(75)
-}
 
-/// Prints a one-line diagnostic on stderr and returns the exit code that fits the error.
-func reportFailure(_ error: any Error) -> ExitCode {
-    if let storeError = error as? StoreError {
-        printError("error: \(storeError)")
-        return exitCode(for: storeError)
-    }
-    if let workflowError = error as? WorkflowError {
-        printError("error: \(workflowError)")
-        switch workflowError {
-        case let .store(storeError): return exitCode(for: storeError)
-        case let .input(importError): return importError.isMissingFile ? ExitCodes.noInput : ExitCodes.dataError
-        case .fit, .domain, .empty: return ExitCodes.dataError
+    /// The status an error ends the program with: 65 for bad input data, 66 for a missing input
+    /// file, 75 for a reached spend cap or an unreachable endpoint (rerun to resume), 1 for
+    /// anything else — an unexpected error is a failure, never "bad data".
+    static func code(for error: any Error) -> ExitCode {
+        switch error {
+        case let error as WorkflowError: code(for: error)
+        case let error as StoreError: code(for: error)
+        case let error as ImportError: error.isMissingFile ? noInput : dataError
+        case is FitError, is DomainError, is ExecutorError: dataError
+        case let error as LLMError: code(for: error)
+        default: .failure
         }
     }
-    printError("error: \(error)")
-    return .failure
+
+    private static func code(for error: WorkflowError) -> ExitCode {
+        switch error {
+        case let .store(error): code(for: error)
+        case let .input(error): code(for: error)
+        case .fit, .domain, .empty: dataError
+        case let .unexpected(error): code(for: error)
+        }
+    }
+
+    private static func code(for error: StoreError) -> ExitCode {
+        if case .missingDatabase = error { return noInput }
+        return error.isBadInput ? dataError : .failure
+    }
+
+    private static func code(for error: LLMError) -> ExitCode {
+        switch error {
+        case .budgetExhausted, .unavailable: temporaryFailure
+        case .rejected, .missingKey: dataError
+        }
+    }
 }
 
-private func exitCode(for error: StoreError) -> ExitCode {
-    if case .missingDatabase = error { return ExitCodes.noInput }
-    return error.isBadInput ? ExitCodes.dataError : .failure
+/// Runs a command's body. ArgumentParser's own errors (a `ValidationError`, an `ExitCode`, a
+/// clean exit) pass through; any other error prints one line, `error: <description>`, on stderr
+/// and ends the program with the status ``ExitCodes/code(for:)`` gives.
+func reportingFailures<Result>(_ body: () throws -> Result) throws -> Result {
+    do {
+        return try body()
+    } catch {
+        throw translatedForExit(error)
+    }
 }
+
+/// ``reportingFailures(_:)`` for an async body.
+func reportingFailures<Result>(_ body: () async throws -> Result) async throws -> Result {
+    do {
+        return try await body()
+    } catch {
+        throw translatedForExit(error)
+    }
+}
+
+private func translatedForExit(_ error: any Error) -> any Error {
+    if error is ValidationError || error is ExitCode || error is CleanExit { return error }
+    printError("error: \(error)")
+    return ExitCodes.code(for: error)
+}
+
+/// Prints the one-line diagnostic and returns the status (for commands not yet on ``reportingFailures(_:)``).
+func reportFailure(_ error: any Error) -> any Error { translatedForExit(error) }

@@ -126,13 +126,28 @@ struct StoreTests {
         }
     }
 
+    @Test func aFitWithAnUnknownStatusIsAnErrorNamingTableAndRow() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("fits.sqlite")
+        let store = try Store(path: path)
+        let fit = try store.insert(Fit(kind: .curve, family: .power, parameterNames: ["E"], parameters: [1],
+                                       objective: 0, status: .converged))
+        try DatabaseQueue(path: path).write { db in
+            try db.execute(sql: "UPDATE fit SET status = 'wobbly' WHERE id = ?", arguments: [fit.id])
+        }
+        #expect(throws: StoreError.malformedRow(path: path, table: "fit", row: fit.id,
+                                                detail: "status \"wobbly\" is not known")) {
+            try store.fits()
+        }
+    }
+
     @Test func fitsRoundTripAndTheLatestIsFound() throws {
         let dir = try TemporaryDirectory()
         let store = try Store(path: dir.path("fits.sqlite"))
-        let older = Fit(kind: "frontier", family: "law", metric: .validationReward, difficulty: "easy", runFilter: "source=sim",
+        let older = Fit(kind: .frontier, family: .law, metric: .validationReward, difficulty: "easy", runFilter: "source=sim",
                         runIDs: [1, 2], options: ["window": "5"], parameterNames: ["L", "k", "log10_C0", "b"],
                         parameters: [6, 4.7, 5.8, 2.7], lower95: [5, 3, 5.5, 2.5], upper95: [7, 6, 6, 3],
-                        standardErrors: [0.5, 0.7, 0.1, 0.1], objective: 0.02, status: "converged", detailsJSON: "{\"x\":1}")
+                        standardErrors: [0.5, 0.7, 0.1, 0.1], objective: 0.02, status: .converged, detailsJSON: "{\"x\":1}")
         let saved = try store.insert(older)
         var newer = older
         newer.parameters[0] = 6.1
@@ -140,7 +155,7 @@ struct StoreTests {
         #expect(saved.id != nil && savedNewer.id! > saved.id!)
         var expected = older
         expected.id = saved.id
-        #expect(try store.fits(kind: "frontier").last == expected)
+        #expect(try store.fits(kind: .frontier).last == expected)
         #expect(try store.latestFit(metric: .validationReward, difficulty: "easy")?.parameters[0] == 6.1)
         #expect(try store.latestFit(metric: .validationReward, difficulty: "hard") == nil)
         // A fit of unlabelled runs is found only by asking for no difficulty, and vice versa.

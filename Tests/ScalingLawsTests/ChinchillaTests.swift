@@ -1,3 +1,4 @@
+import Domain
 import IsoplanTestSupport
 import ScalingLaws
 import Testing

@@ -7,9 +7,7 @@ import Workflows
 
 @Suite("Importing training logs")
 struct ImportWorkflowTests {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("IngestTests/Fixtures")
-    static func fixture(_ name: String) -> String { fixtures.appendingPathComponent(name).path }
+    static func fixture(_ name: String) -> String { SharedFixture.path(name) }
 
     @Test func verlConsoleBecomesARunWithCanonicalPoints() throws {
         let dir = try TemporaryDirectory()

@@ -37,7 +37,7 @@ struct WorkflowTests {
         #expect(stored.id == result.storedID)
         #expect(stored.runFilter == "source=sim difficulty=easy")
         #expect(stored.runIDs == result.runIDs)
-        #expect(stored.family == "law")
+        #expect(stored.family == .law)
         #expect(stored.lower95?.count == 4)
         #expect(stored.detailsJSON.contains("handovers"))
     }
@@ -68,7 +68,7 @@ struct WorkflowTests {
             return "\(c),\(ScaleRLSigmoid().value(truth, at: [c]) + 0.005 * Normal.standard(using: &rng))"
         }
         let path = try Self.writeCSV(dir, "curve.csv", "compute,reward\n" + rows.joined(separator: "\n"))
-        var request = FitCurveRequest(file: path, family: "scalerl", xColumns: ["compute"], yColumn: "reward")
+        var request = FitCurveRequest(file: path, family: .scalerl, xColumns: ["compute"], yColumn: "reward")
         request.bootstrapResamples = 100
         let result = try FitCurveWorkflow.run(request, storePath: storePath)
         let store = try Store(path: storePath)
@@ -76,7 +76,7 @@ struct WorkflowTests {
             #expect(result.bootstrap!.lower95[j] <= truth[j] + 0.05 && truth[j] - 0.05 <= result.bootstrap!.upper95[j])
         }
         #expect(result.covarianceStandardErrors?.count == 4)
-        let stored = try #require(try store.fits(kind: "curve").first)
+        let stored = try #require(try store.fits(kind: .curve).first)
         #expect(stored.inputFile == path)
         #expect(stored.inputHash?.isEmpty == false)
         #expect(stored.parameters == result.fit.parameters)
@@ -93,7 +93,7 @@ struct WorkflowTests {
         let dir = try TemporaryDirectory()
         let storePath = dir.path("fits.sqlite")
         let path = try Self.writeCSV(dir, "bad.csv", csv)
-        let request = FitCurveRequest(file: path, family: "scalerl", xColumns: ["c"], yColumn: "r")
+        let request = FitCurveRequest(file: path, family: .scalerl, xColumns: ["c"], yColumn: "r")
         #expect {
             try FitCurveWorkflow.run(request, storePath: storePath)
         } throws: { error in
@@ -101,7 +101,8 @@ struct WorkflowTests {
             return text.contains(message) && !text.contains("\n")
         }
         #expect(throws: WorkflowError.self) {
-            try FitCurveWorkflow.run(FitCurveRequest(file: path, family: "cubic", xColumns: ["c"], yColumn: "r"), storePath: storePath)
+            try FitCurveWorkflow.run(FitCurveRequest(file: path, family: .scalerl, xColumns: ["c"], yColumn: "nothing"),
+                                     storePath: storePath)
         }
         // Not even an empty database was created.
         #expect(!FileManager.default.fileExists(atPath: storePath))

@@ -115,8 +115,7 @@ struct CLITests {
 struct FitCLITests {
     @Test func fitCurveOnEpochDataPrintsTheGoldenParameters() throws {
         let dir = try TemporaryDirectory()
-        let csv = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("ScalingLawsTests/Golden/epoch_chinchilla_svg_extracted_data.csv").path
+        let csv = SharedFixture.path("epoch_chinchilla_svg_extracted_data.csv")
         let result = try CommandRunner.run([
             "fit", "curve", "--db", dir.path("f.sqlite"), "--family", "chinchilla", "--csv", csv, "--x", "Model Size",
             "--tokens-from-flops", "Training FLOP", "--y", "loss", "--drop-highest", "5", "--loss", "huber:1e-3", "--json",
@@ -151,6 +150,11 @@ struct FitCLITests {
         let usage = try CommandRunner.run(["fit", "curve", "--family", "scalerl", "--csv", csv, "--x", "c", "--y", "r",
                                            "--loss", "cauchy"])
         #expect(usage.status == 64)
+        let family = try CommandRunner.run(["fit", "curve", "--family", "cubic", "--csv", csv, "--x", "c", "--y", "r"])
+        #expect(family.status == 64)
+        #expect(family.stderr.contains("'cubic' is invalid for '--family <family>'"))
+        let help = try CommandRunner.run(["fit", "curve", "--help"]).stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(help.contains("(values: scalerl, law, law-linear, power, chinchilla)"))
         // Failed fits leave no database behind.
         #expect(!FileManager.default.fileExists(atPath: dir.path("f.sqlite")))
     }
@@ -210,8 +214,7 @@ struct FitCLITests {
 @Suite("isoplan fit solve-rates")
 struct SolveRatesCLITests {
     @Test func holdoutCheckPrintsPredictedAndMeasuredPerSystem() throws {
-        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("PlannerTests/Fixtures/tbench_core011_task_success.csv").path
+        let file = SharedFixture.path("tbench_core011_task_success.csv")
         let result = try CommandRunner.run(["fit", "solve-rates", file, "--holdout-check", "3", "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         struct Report: Decodable {
@@ -234,8 +237,7 @@ struct SolveRatesCLITests {
 
 @Suite("isoplan plan tts")
 struct PlanTTSCLITests {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    static let counts = fixtures.appendingPathComponent("PlannerTests/Fixtures/tbench_core011_task_success.csv").path
+    static let counts = SharedFixture.path("tbench_core011_task_success.csv")
 
     struct Plan: Decodable {
         struct Choice: Decodable {
@@ -398,9 +400,8 @@ struct ImportCLITests {
     @Test func importsAndExplainsBadInput() throws {
         let dir = try TemporaryDirectory()
         let db = dir.path("i.sqlite")
-        let log = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("IngestTests/Fixtures/verl-data_gemma-2-2b-it-ppo_gsm8k_2024-12.log").path
-        let excerpt = URL(fileURLWithPath: log).deletingLastPathComponent().appendingPathComponent("verl-data_qwen2-7b-fsdp2_grpo_gsm8k_excerpt.log").path
+        let log = SharedFixture.path("verl-data_gemma-2-2b-it-ppo_gsm8k_2024-12.log")
+        let excerpt = SharedFixture.path("verl-data_qwen2-7b-fsdp2_grpo_gsm8k_excerpt.log")
         let missing = try CommandRunner.run(["import", "verl", excerpt, "--bp", "512", "--db", db])
         #expect(missing.status == 64 && missing.stderr.contains("missing --n"))
         // A log that prints its configuration gives n and B_p itself (PPO: n = 1, B_p = 512).

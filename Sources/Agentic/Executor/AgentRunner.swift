@@ -1,5 +1,5 @@
 public import Domain
-public import Foundation
+import Foundation
 import Ingest
 
 /// An agent command: a JSON argv array whose elements may hold the placeholders `{task_id}`,
@@ -132,9 +132,9 @@ public enum AgentRunner {
         }
         process.currentDirectoryURL = directory
         let stdoutURL = directory.appendingPathComponent("agent.stdout"), stderrURL = directory.appendingPathComponent("agent.stderr")
-        FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
-        FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
-        guard let stdout = try? FileHandle(forWritingTo: stdoutURL), let stderr = try? FileHandle(forWritingTo: stderrURL) else {
+        guard FileManager.default.createFile(atPath: stdoutURL.path, contents: nil),
+              FileManager.default.createFile(atPath: stderrURL.path, contents: nil),
+              let stdout = try? FileHandle(forWritingTo: stdoutURL), let stderr = try? FileHandle(forWritingTo: stderrURL) else {
             throw .agent("cannot open the output files in \(directory.path)")
         }
         process.standardOutput = stdout

@@ -21,6 +21,11 @@ public struct OpenAIChatClient: LLMClient {
         public var initialBackoff: Double = 0.5
         public var maxBackoff: Double = 30
         public var concurrency = 4
+        /// Waits the given seconds between attempts (a backoff or a server's `Retry-After`); tests
+        /// pass one that also records the waits. Throws when the waiting task is cancelled.
+        public var sleep: @Sendable (_ seconds: Double) async throws -> Void = { seconds in
+            try await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1e9))
+        }
 
         public init() {}
     }
@@ -62,12 +67,16 @@ public struct OpenAIChatClient: LLMClient {
             var model: String
             var messages: [ChatRequest.Message]
             var temperature: Double
-            var max_tokens: Int
+            var maxTokens: Int
+
+            enum CodingKeys: String, CodingKey {
+                case model, messages, temperature, maxTokens = "max_tokens"
+            }
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let data = (try? encoder.encode(Body(model: model, messages: request.messages, temperature: request.temperature,
-                                             max_tokens: request.maxTokens))) ?? Data()
+                                             maxTokens: request.maxTokens))) ?? Data()
         return String(decoding: data, as: UTF8.self)
     }
 
@@ -122,7 +131,7 @@ public struct OpenAIChatClient: LLMClient {
             // Full jitter; a server's Retry-After replaces it (up to two minutes).
             let delay = wait.map { min($0, max(options.maxBackoff, 120)) } ?? Double.random(in: 0...backoff)
             do {
-                try await Task.sleep(nanoseconds: UInt64(max(0, delay) * 1e9))
+                try await options.sleep(delay)
             } catch {
                 throw .unavailable(endpoint: endpoint.absoluteString, detail: "stopped while retrying after \(lastProblem)")
             }

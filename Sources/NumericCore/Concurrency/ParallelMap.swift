@@ -38,3 +38,8 @@ private final class ResultBox<T>: @unchecked Sendable {
         slots.deallocate()
     }
 }
+
+/// ``parallelMap(count:workers:makeState:_:)`` for work that needs no per-thread state.
+public func parallelMap<T: Sendable>(count: Int, workers: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] {
+    parallelMap(count: count, workers: workers, makeState: { () }, { _, index in body(index) })
+}

@@ -108,6 +108,7 @@ public struct Binomial: Sendable {
     /// BTRD steps 2–3.4: the remaining ~14% of draws, by rejection (logarithms only in the
     /// last squeeze); loops back to step 1 with fresh uniforms on rejection. `firstUniform` is
     /// step 1's uniform when it fell outside the box, or `nil` to start at step 1.
+    // length-exception: a transcription of Hörmann's BTRD steps 2–3.4, kept in the paper's order.
     @inlinable @inline(never)
     static func btrdRejection(n: Int, p: Double, spq: Double, a: Double, b: Double, c: Double,
                               firstUniform: Double?, using generator: inout some RandomNumberGenerator) -> Int {

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-public import Glibc
+import Glibc
 #elseif canImport(Darwin)
-public import Darwin
+import Darwin
 #endif
 
 /// `log |Γ(x)|` for `x` not a non-positive integer (where it is `+∞`).

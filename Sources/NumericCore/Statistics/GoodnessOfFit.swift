@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-public import Glibc
+import Glibc
 #elseif canImport(Darwin)
-public import Darwin
+import Darwin
 #endif
 
 /// The standard normal CDF `Φ(x) = ½·erfc(−x/√2)`, accurate in both tails.

@@ -5,6 +5,7 @@ import GRDB
 enum V7Executor {
     static let identifier = "v7-executor"
 
+    // length-exception: a shipped migration, frozen as released.
     static func migrate(_ db: Database) throws {
         try db.create(table: "execution") { t in
             t.autoIncrementedPrimaryKey("id")

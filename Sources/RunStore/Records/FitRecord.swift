@@ -35,8 +35,8 @@ struct FitRecord: Codable, FetchableRecord, MutablePersistableRecord {
 
     init(_ fit: Fit) {
         id = fit.id
-        kind = fit.kind
-        family = fit.family
+        kind = fit.kind.rawValue
+        family = fit.family.rawValue
         metric = fit.metric?.rawValue
         difficulty = fit.difficulty
         runFilter = fit.runFilter
@@ -50,17 +50,26 @@ struct FitRecord: Codable, FetchableRecord, MutablePersistableRecord {
         upper95 = fit.upper95
         standardErrors = fit.standardErrors
         objective = fit.objective
-        status = fit.status
+        status = fit.status.rawValue
         parametersOnBound = fit.parametersOnBound
         details = fit.detailsJSON
     }
 
-    var fit: Fit {
-        Fit(id: id, kind: kind, family: family, metric: metric.map(MetricName.init(rawValue:)), difficulty: difficulty,
+    /// The stored fit.
+    /// - Throws: ``MalformedRow`` when a text column holds a value this version does not know.
+    func fit() throws -> Fit {
+        try Fit(id: id, kind: decoded(kind, column: "kind"), family: decoded(family, column: "family"), metric: metric.map(MetricName.init(rawValue:)), difficulty: difficulty,
             runFilter: runFilter, runIDs: runIDs, inputFile: inputFile, inputHash: inputHash, options: options,
             parameterNames: parameterNames, parameters: parameters, lower95: lower95, upper95: upper95,
-            standardErrors: standardErrors, objective: objective, status: status, parametersOnBound: parametersOnBound,
+            standardErrors: standardErrors, objective: objective, status: decoded(status, column: "status"), parametersOnBound: parametersOnBound,
             detailsJSON: details)
+    }
+
+    private func decoded<Value: RawRepresentable<String>>(_ text: String, column: String) throws -> Value {
+        guard let value = Value(rawValue: text) else {
+            throw MalformedRow(table: Self.databaseTableName, row: id, detail: "\(column) \"\(text)\" is not known")
+        }
+        return value
     }
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }

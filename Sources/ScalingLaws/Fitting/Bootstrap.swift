@@ -48,7 +48,7 @@ extension CurveFitter {
         let threadCount = max(1, workers ?? ProcessInfo.processInfo.activeProcessorCount)
         progress.begin("bootstrap", total: resamples)
         defer { progress.end() }
-        let fits = parallelMap(count: resamples, workers: threadCount, makeState: { () }) { _, i in
+        let fits = parallelMap(count: resamples, workers: threadCount) { i in
             defer { progress.advance(by: 1) }
             let rows: [Int]
             if let indices {

@@ -1,3 +1,5 @@
+public import Domain
+
 /// How a fit runs: loss, bounds, stopping rules.
 public struct FitOptions: Sendable, Equatable {
     /// The per-residual loss.
@@ -26,18 +28,6 @@ public struct FitOptions: Sendable, Equatable {
         self.gradientTolerance = gradientTolerance
         self.maxIterations = maxIterations
     }
-}
-
-/// Why a fit stopped.
-public enum FitStatus: String, Sendable, Codable {
-    /// The projected gradient fell below the tolerance: a stationary point within the bounds.
-    case converged
-    /// Steps became too small to change the parameters; the gradient tolerance was not met.
-    case smallStep
-    /// An accepted step lowered the objective by less than the objective tolerance.
-    case smallObjectiveChange
-    /// The iteration cap was reached; the parameters are the best found.
-    case maxIterations
 }
 
 /// The result of fitting one family to one data set.

@@ -15,6 +15,8 @@
 // point is projected into the box. λ follows Nielsen's rule (shrink by max(1/3, 1 − (2ρ − 1)³) on
 // success, double-growing on failure).
 
+import Domain
+
 /// Runs one Levenberg–Marquardt descent. Reuses its buffers across calls (one per thread).
 final class LevenbergMarquardtSolver {
     let family: any CurveFamily
@@ -160,68 +162,20 @@ final class LevenbergMarquardtSolver {
 
         while iterations < options.maxIterations {
             guard f.isFinite else { break }
-            // Free set and projected gradient.
-            var freeCount = 0
-            gradientNorm = 0
-            for j in 0..<p {
-                let atLower = theta[j] <= lower[j] && gradient[j] > 0
-                let atUpper = theta[j] >= upper[j] && gradient[j] < 0
-                if atLower || atUpper { continue }
-                free[freeCount] = j
-                freeCount += 1
-                gradientNorm = max(gradientNorm, abs(gradient[j]))
-            }
+            let freeCount: Int
+            (freeCount, gradientNorm) = freeSet(theta, gradient: gradient, into: &free)
             if gradientNorm <= options.gradientTolerance { status = .converged; break }
             iterations += 1
 
-            // Damped normal equations on the free set.
-            var maxDiagonal = 0.0
-            for a in 0..<freeCount { maxDiagonal = max(maxDiagonal, dampingScale[free[a]]) }
-            // A parameter the model sees no curvature in (its term vanishes at this θ) still gets
-            // damping, or its step would not shrink as λ grows.
-            let floor = max(1e-12 * maxDiagonal, 1e-20)
-            var solved = false
-            system.withUnsafeMutableBufferPointer { sys in
-                step.withUnsafeMutableBufferPointer { rhs in
-                    for a in 0..<freeCount {
-                        let ja = free[a]
-                        for b in a..<freeCount {
-                            let jb = free[b]
-                            let value = ja <= jb ? curvature[ja + jb * p] : curvature[jb + ja * p]
-                            sys[a + b * freeCount] = value
-                            sys[b + a * freeCount] = value
-                        }
-                        sys[a + a * freeCount] += lambda * max(dampingScale[ja], floor)
-                        rhs[a] = -gradient[ja]
-                    }
-                    solved = solveSmallPositiveDefinite(sys.baseAddress!, rhs.baseAddress!, freeCount)
-                        && rhs.prefix(freeCount).allSatisfy(\.isFinite)
-                }
-            }
+            let solved = solveDamped(free: free, freeCount: freeCount, lambda: lambda, gradient: gradient,
+                                     curvature: curvature, system: &system, step: &step)
             if !solved {
                 lambda *= growth
                 growth *= 2
                 continue
             }
-            // Trial point, projected into the box; predicted decrease from the quadratic model.
-            for j in 0..<p { trial[j] = theta[j] }
-            var largestRelativeChange = 0.0
-            for a in 0..<freeCount {
-                let j = free[a]
-                trial[j] = min(max(theta[j] + step[a], lower[j]), upper[j])
-                largestRelativeChange = max(largestRelativeChange, abs(trial[j] - theta[j]) / max(abs(theta[j]), 1e-8))
-            }
-            var predicted = 0.0
-            for a in 0..<freeCount {
-                let ja = free[a]
-                let da = trial[ja] - theta[ja]
-                predicted -= gradient[ja] * da
-                for b in 0..<freeCount {
-                    let jb = free[b]
-                    let h = ja <= jb ? curvature[ja + jb * p] : curvature[jb + ja * p]
-                    predicted -= 0.5 * da * h * (trial[jb] - theta[jb])
-                }
-            }
+            let (largestRelativeChange, predicted) = project(step, from: theta, free: free, freeCount: freeCount,
+                                                             gradient: gradient, curvature: curvature, into: &trial)
             // The model's own promise is negligible: further steps cannot matter at this tolerance.
             if options.objectiveTolerance > 0 && predicted <= options.objectiveTolerance * abs(f) {
                 status = .smallObjectiveChange
@@ -231,18 +185,7 @@ final class LevenbergMarquardtSolver {
             let change = objectiveChange()
             let withinNoise = predicted <= changeNoise && change <= changeNoise && noiseSteps < Self.noiseStepLimit
             if fTrial.isFinite && (change < 0 || withinNoise) {
-                if -change > changeNoise {
-                    noiseSteps = 0
-                    let rho = predicted > 0 ? -change / predicted : 1
-                    let t = 2 * rho - 1
-                    lambda *= max(1.0 / 3.0, 1 - t * t * t)
-                } else {
-                    // Within rounding noise the measured change says nothing against the model:
-                    // trust it more (towards the Newton step) instead of reading noise as failure.
-                    noiseSteps += 1
-                    lambda /= 10
-                }
-                lambda = max(lambda, 1e-15)
+                lambda = dampingAfterAcceptance(lambda, change: change, predicted: predicted, noiseSteps: &noiseSteps)
                 growth = 2
                 swap(&theta, &trial)
                 acceptTrial()
@@ -260,21 +203,111 @@ final class LevenbergMarquardtSolver {
             }
         }
         // Final projected gradient for the report.
-        gradientNorm = 0
-        for j in 0..<p {
-            let atLower = theta[j] <= lower[j] && gradient[j] > 0
-            let atUpper = theta[j] >= upper[j] && gradient[j] < 0
-            if !(atLower || atUpper) { gradientNorm = max(gradientNorm, abs(gradient[j])) }
-        }
+        gradientNorm = freeSet(theta, gradient: gradient, into: &free).gradientNorm
         if gradientNorm <= options.gradientTolerance { status = .converged }
-        let onBound = (0..<p).map { j -> Bool in
+        return CurveFit(family: family.name, parameterNames: family.parameterNames, parameters: theta, objective: f,
+                        gradientNorm: gradientNorm, iterations: iterations, status: status, onBound: onBound(theta),
+                        pointCount: n, loss: loss, starts: 1)
+    }
+
+    /// λ after an accepted step: Nielsen's update from the gain ratio ρ = actual/predicted, or a
+    /// tenfold decrease when the change lies within rounding noise (counted in `noiseSteps`).
+    private func dampingAfterAcceptance(_ lambda: Double, change: Double, predicted: Double,
+                                        noiseSteps: inout Int) -> Double {
+        var lambda = lambda
+        if -change > changeNoise {
+            noiseSteps = 0
+            let rho = predicted > 0 ? -change / predicted : 1
+            let t = 2 * rho - 1
+            lambda *= max(1.0 / 3.0, 1 - t * t * t)
+        } else {
+            // Within rounding noise the measured change says nothing against the model:
+            // trust it more (towards the Newton step) instead of reading noise as failure.
+            noiseSteps += 1
+            lambda /= 10
+        }
+        return max(lambda, 1e-15)
+    }
+
+    /// Whether each parameter sits on a bound (within 1e-9 relative).
+    private func onBound(_ theta: [Double]) -> [Bool] {
+        (0..<p).map { j in
             let nearLower = abs(theta[j] - lower[j]) <= 1e-9 * max(1, abs(lower[j]))
             let nearUpper = abs(theta[j] - upper[j]) <= 1e-9 * max(1, abs(upper[j]))
             return nearLower || nearUpper
         }
-        return CurveFit(family: family.name, parameterNames: family.parameterNames, parameters: theta, objective: f,
-                        gradientNorm: gradientNorm, iterations: iterations, status: status, onBound: onBound,
-                        pointCount: n, loss: loss, starts: 1)
+    }
+
+    /// The free set — parameters not held at a bound by a gradient pointing outwards — written
+    /// into `free[0..<count]`, and the projected gradient's largest magnitude.
+    private func freeSet(_ theta: [Double], gradient: [Double], into free: inout [Int]) -> (count: Int, gradientNorm: Double) {
+        var count = 0
+        var norm = 0.0
+        for j in 0..<p {
+            let atLower = theta[j] <= lower[j] && gradient[j] > 0
+            let atUpper = theta[j] >= upper[j] && gradient[j] < 0
+            if atLower || atUpper { continue }
+            free[count] = j
+            count += 1
+            norm = max(norm, abs(gradient[j]))
+        }
+        return (count, norm)
+    }
+
+    /// Solves the damped normal equations `(H_FF + λ·D_FF)·δ_F = −g_F` on the free set into
+    /// `step[0..<freeCount]`; false when the system is not positive definite or the step not finite.
+    private func solveDamped(free: [Int], freeCount: Int, lambda: Double, gradient: [Double], curvature: [Double],
+                             system: inout [Double], step: inout [Double]) -> Bool {
+        var maxDiagonal = 0.0
+        for a in 0..<freeCount { maxDiagonal = max(maxDiagonal, dampingScale[free[a]]) }
+        // A parameter the model sees no curvature in (its term vanishes at this θ) still gets
+        // damping, or its step would not shrink as λ grows.
+        let floor = max(1e-12 * maxDiagonal, 1e-20)
+        let p = p
+        return system.withUnsafeMutableBufferPointer { sys in
+            step.withUnsafeMutableBufferPointer { rhs in
+                for a in 0..<freeCount {
+                    let ja = free[a]
+                    for b in a..<freeCount {
+                        let jb = free[b]
+                        let value = ja <= jb ? curvature[ja + jb * p] : curvature[jb + ja * p]
+                        sys[a + b * freeCount] = value
+                        sys[b + a * freeCount] = value
+                    }
+                    sys[a + a * freeCount] += lambda * max(dampingScale[ja], floor)
+                    rhs[a] = -gradient[ja]
+                }
+                return solveSmallPositiveDefinite(sys.baseAddress!, rhs.baseAddress!, freeCount)
+                    && rhs.prefix(freeCount).allSatisfy(\.isFinite)
+            }
+        }
+    }
+
+    /// The trial point θ + δ projected into the box (written into `trial`), the largest relative
+    /// parameter change, and the decrease the quadratic model predicts for it.
+    private func project(_ step: [Double], from theta: [Double], free: [Int], freeCount: Int, gradient: [Double],
+                         curvature: [Double], into trial: inout [Double])
+        -> (largestRelativeChange: Double, predicted: Double)
+    {
+        for j in 0..<p { trial[j] = theta[j] }
+        var largestRelativeChange = 0.0
+        for a in 0..<freeCount {
+            let j = free[a]
+            trial[j] = min(max(theta[j] + step[a], lower[j]), upper[j])
+            largestRelativeChange = max(largestRelativeChange, abs(trial[j] - theta[j]) / max(abs(theta[j]), 1e-8))
+        }
+        var predicted = 0.0
+        for a in 0..<freeCount {
+            let ja = free[a]
+            let da = trial[ja] - theta[ja]
+            predicted -= gradient[ja] * da
+            for b in 0..<freeCount {
+                let jb = free[b]
+                let h = ja <= jb ? curvature[ja + jb * p] : curvature[jb + ja * p]
+                predicted -= 0.5 * da * h * (trial[jb] - theta[jb])
+            }
+        }
+        return (largestRelativeChange, predicted)
     }
 
     /// Consecutive steps accepted within rounding noise before the descent gives up.

@@ -131,10 +131,44 @@ extension FrontierAnalysis {
     public static func analyze(_ runs: [RunSeries], options: FrontierOptions = FrontierOptions(),
                                workers: Int? = nil, progress: any ProgressReporter = SilentProgress()) throws(FitError) -> FrontierAnalysis {
         var notes: [String] = []
+        let (groups, usedRuns) = pooledPoints(runs, options: options, notes: &notes)
+        let curves = try groupCurves(groups, options: options, workers: workers, notes: &notes)
+        guard !curves.isEmpty else { throw .invalidData("no group has enough points for a frontier") }
+        let (winners, rawLog2, grid) = envelope(curves, options: options)
+        let laws = try fitLaws(curves: curves, grid: grid, rawLog2: rawLog2, options: options, workers: workers,
+                               progress: progress, notes: &notes)
+        var identified = false
+        var floorN: Double?, saturationN: Double?
+        if let law = laws.law {
+            let unidentified = law.parametersOnBound.filter { $0 == "L" || $0 == "k" }
+            identified = unidentified.isEmpty
+            if identified {
+                floorN = pow(2, law.parameters[3])
+                saturationN = pow(2, law.parameters[3] + law.parameters[0])
+            } else {
+                notes.append("\(unidentified.joined(separator: " and ")) on a bound: the saturation is not identified; use the best value per n")
+            }
+        }
+        return FrontierAnalysis(
+            axis: options.fixedBatch == nil ? "compute" : "steps", curves: curves, grid: grid,
+            handovers: handovers(winners, curves: curves), law: laws.law, lawBootstrap: laws.bootstrap,
+            lawIdentified: identified, floorN: floorN, saturationN: saturationN, bestValuePerN: bestValuePerN(curves),
+            batchLaw: laws.batchLaw, extrapolation: laws.extrapolation, notes: notes, runsUsed: usedRuns)
+    }
+
+    /// A group of runs that share one curve: n, and B_p when grouping by (B_p, n).
+    private struct GroupKey: Hashable {
+        var n: Int
+        var bp: Int?
+    }
+
+    /// Step 1: each run's record-breaking points (after EMA and bucketing, in the analysis's x),
+    /// pooled per group; runs of another fixed batch or without points are left out with a note.
+    private static func pooledPoints(_ runs: [RunSeries], options: FrontierOptions, notes: inout [String])
+        -> (groups: [GroupKey: (runs: [String], points: [(compute: Double, value: Double)])], usedRuns: [String])
+    {
+        var pooled: [GroupKey: (runs: [String], points: [(compute: Double, value: Double)])] = [:]
         var usedRuns: [String] = []
-        // 1. Points per group.
-        struct Key: Hashable { var n: Int; var bp: Int? }
-        var pooled: [Key: (runs: [String], points: [(compute: Double, value: Double)])] = [:]
         for run in runs {
             let batch = run.rolloutsPerProblem * run.problemsPerBatch
             if let fixed = options.fixedBatch, batch != fixed {
@@ -151,29 +185,43 @@ extension FrontierAnalysis {
             // EMA and record-breaking within the run; the group takes records again over its runs.
             let points = recordBreakingPoints(series, emaCoefficient: options.emaCoefficient, bucketWidth: options.bucketWidth)
             usedRuns.append(run.label)
-            let key = Key(n: run.rolloutsPerProblem, bp: options.grouping == .n ? nil : run.problemsPerBatch)
+            let key = GroupKey(n: run.rolloutsPerProblem, bp: options.grouping == .n ? nil : run.problemsPerBatch)
             pooled[key, default: ([], [])].runs.append(run.label)
             pooled[key, default: ([], [])].points.append(contentsOf: points)
         }
-        // 2. Record-breaking points and one sigmoid per group.
+        return (pooled, usedRuns)
+    }
+
+    /// Step 2: the group's record-breaking points and one ScaleRL sigmoid per group (groups with
+    /// fewer than four records are left out with a note), ordered by (n, B_p).
+    private static func groupCurves(_ pooled: [GroupKey: (runs: [String], points: [(compute: Double, value: Double)])],
+                                    options: FrontierOptions, workers: Int?, notes: inout [String]) throws(FitError)
+        -> [GroupCurve]
+    {
         var curves: [GroupCurve] = []
         for (key, group) in pooled.sorted(by: { ($0.key.n, $0.key.bp ?? 0) < ($1.key.n, $1.key.bp ?? 0) }) {
             let ordered = group.points.sorted { $0.compute < $1.compute }
             let records = recordBreakingPoints(ordered, bucketWidth: options.bucketWidth)
-            guard records.count >= 4 else {
-                notes.append("n = \(key.n)\(key.bp.map { ", B_p = \($0)" } ?? ""): \(records.count) record-breaking points, need 4 for a sigmoid; left out")
+            guard records.count >= 4, let first = ordered.first, let last = ordered.last else {
+                let label = "n = \(key.n)\(key.bp.map { ", B_p = \($0)" } ?? "")"
+                notes.append("\(label): \(records.count) record-breaking points, need 4 for a sigmoid; left out")
                 continue
             }
             let data = try FitData(x: records.map(\.compute), y: records.map(\.value))
             let fit = try CurveFitter.fit(ScaleRLSigmoid(), to: data, options: FitOptions(loss: options.curveLoss), workers: workers)
             curves.append(GroupCurve(rolloutsPerProblem: key.n, problemsPerBatch: key.bp, runs: group.runs,
                                      recordPoints: records.map { [$0.compute, $0.value] }, fit: fit,
-                                     xMin: ordered.first!.compute, xMax: ordered.last!.compute))
+                                     xMin: first.compute, xMax: last.compute))
         }
-        guard !curves.isEmpty else { throw .invalidData("no group has enough points for a frontier") }
+        return curves
+    }
 
-        // 3. Envelope on a log grid.
-        let lo = log10(curves.map(\.xMin).min()!), hi = log10(curves.map(\.xMax).max()!)
+    /// Step 3: the upper envelope of the curves on a log grid (each curve only over its own data
+    /// range), the winner's log2 n per grid point and the grid with its running average.
+    private static func envelope(_ curves: [GroupCurve], options: FrontierOptions)
+        -> (winners: [(x: Double, value: Double, curve: Int)], rawLog2: [Double], grid: [FrontierPoint])
+    {
+        let lo = log10(curves.map(\.xMin).min() ?? 1), hi = log10(curves.map(\.xMax).max() ?? 1)
         let count = max(2, Int(((hi - lo) * Double(options.gridPointsPerDecade)).rounded(.up)) + 1)
         var winners: [(x: Double, value: Double, curve: Int)] = []
         for g in 0..<count {
@@ -181,7 +229,7 @@ extension FrontierAnalysis {
             var best: (value: Double, curve: Int)?
             for (c, curve) in curves.enumerated() where x >= curve.xMin * (1 - 1e-12) && x <= curve.xMax * (1 + 1e-12) {
                 let v = curve.value(at: x)
-                if best == nil || v > best!.value { best = (v, c) }
+                if best.map({ v > $0.value }) ?? true { best = (v, c) }
             }
             if let best { winners.append((x, best.value, best.curve)) }
         }
@@ -191,8 +239,11 @@ extension FrontierAnalysis {
             FrontierPoint(x: winners[i].x, value: winners[i].value, rolloutsPerProblem: curves[winners[i].curve].rolloutsPerProblem,
                           problemsPerBatch: curves[winners[i].curve].problemsPerBatch, smoothedLog2N: smoothed[i])
         }
+        return (winners, rawLog2, grid)
+    }
 
-        // 4. Handovers between consecutive winners, refined by bisection in log x.
+    /// Step 4: handovers between consecutive winners, refined by bisection in log x.
+    private static func handovers(_ winners: [(x: Double, value: Double, curve: Int)], curves: [GroupCurve]) -> [Handover] {
         var handovers: [Handover] = []
         for i in 1..<max(1, winners.count) where winners[i].curve != winners[i - 1].curve {
             let (a, b) = (curves[winners[i - 1].curve], curves[winners[i].curve])
@@ -200,60 +251,66 @@ extension FrontierAnalysis {
             handovers.append(Handover(x: crossing ?? (winners[i - 1].x * winners[i].x).squareRoot(),
                                       fromN: a.rolloutsPerProblem, toN: b.rolloutsPerProblem, isCrossing: crossing != nil))
         }
+        return handovers
+    }
 
-        // 5. Allocation law(s).
+    /// The best fitted value each n reaches over its data range, keyed by n as text.
+    private static func bestValuePerN(_ curves: [GroupCurve]) -> [String: Double] {
         var bestPerN: [String: Double] = [:]
         for curve in curves {
             let top = max(curve.value(at: curve.xMin), curve.value(at: curve.xMax))
             bestPerN[String(curve.rolloutsPerProblem)] = max(bestPerN[String(curve.rolloutsPerProblem)] ?? -.infinity, top)
         }
-        let family = AllocationLaw(input: options.fixedBatch == nil ? .log10 : .linear)
-        var law: CurveFit?, lawBootstrap: BootstrapSummary?, batchLaw: CurveFit?, extrapolation: ExtrapolationCheck?
+        return bestPerN
+    }
+
+    /// The allocation law of a frontier, its bootstrap, the fixed-batch B_p law and the
+    /// extrapolation check (each `nil` when not asked for or not possible).
+    private struct LawFits {
+        var law: CurveFit?
+        var bootstrap: BootstrapSummary?
+        var batchLaw: CurveFit?
+        var extrapolation: ExtrapolationCheck?
+    }
+
+    /// Step 5: the allocation law n*(x) over the smoothed grid (when n* takes two values or more
+    /// on at least 8 grid points), with its pipeline bootstrap, B_p*(M) and the holdout check.
+    private static func fitLaws(curves: [GroupCurve], grid: [FrontierPoint], rawLog2: [Double], options: FrontierOptions,
+                                workers: Int?, progress: any ProgressReporter, notes: inout [String]) throws(FitError)
+        -> LawFits
+    {
+        var fits = LawFits()
         let distinct = Set(grid.map(\.rolloutsPerProblem)).count
-        if distinct >= 2 && grid.count >= 8 {
-            let lawData = try FitData(x: grid.map(\.x), y: grid.map(\.smoothedLog2N))
-            let fit = try CurveFitter.fit(family, to: lawData, workers: workers)
-            law = fit
-            if options.bootstrapResamples >= 2 {
-                lawBootstrap = pipelineBootstrap(curves: curves, gridX: grid.map(\.x), law: fit, family: family,
-                                                 options: options, workers: workers, progress: progress)
-            }
-            if let fixed = options.fixedBatch {
-                let bpData = try FitData(x: grid.map(\.x), y: grid.map { log2(Double(fixed)) - $0.smoothedLog2N })
-                batchLaw = try CurveFitter.fit(family, to: bpData, workers: workers)
-            }
-            if let cut = options.extrapolationCut {
-                // A true holdout: the running average below the cut sees no point above it.
-                let below = grid.indices.filter { grid[$0].x <= cut }
-                let smoothedBelow = runningAverage(below.map { rawLog2[$0] }, window: options.runningAverageWindow)
-                let above = grid.indices.filter { grid[$0].x > cut }
-                do {
-                    let split = try FitData(x: below.map { grid[$0].x } + above.map { grid[$0].x },
-                                            y: smoothedBelow + above.map { grid[$0].smoothedLog2N })
-                    extrapolation = try CurveFitter.extrapolationCheck(family, data: split, cut: cut, workers: workers)
-                } catch {
-                    notes.append("extrapolation check at \(cut) not possible: \(error)")
-                }
-            }
-        } else {
+        guard distinct >= 2 && grid.count >= 8 else {
             notes.append("n* takes \(distinct) value(s) on the grid: no allocation law fitted; see the best value per n")
+            return fits
         }
-        var identified = false
-        var floorN: Double?, saturationN: Double?
-        if let law {
-            let unidentified = law.parametersOnBound.filter { $0 == "L" || $0 == "k" }
-            identified = unidentified.isEmpty
-            if identified {
-                floorN = pow(2, law.parameters[3])
-                saturationN = pow(2, law.parameters[3] + law.parameters[0])
-            } else {
-                notes.append("\(unidentified.joined(separator: " and ")) on a bound: the saturation is not identified; use the best value per n")
+        let family = AllocationLaw(input: options.fixedBatch == nil ? .log10 : .linear)
+        let lawData = try FitData(x: grid.map(\.x), y: grid.map(\.smoothedLog2N))
+        let law = try CurveFitter.fit(family, to: lawData, workers: workers)
+        fits.law = law
+        if options.bootstrapResamples >= 2 {
+            fits.bootstrap = pipelineBootstrap(curves: curves, gridX: grid.map(\.x), law: law, family: family,
+                                               options: options, workers: workers, progress: progress)
+        }
+        if let fixed = options.fixedBatch {
+            let bpData = try FitData(x: grid.map(\.x), y: grid.map { log2(Double(fixed)) - $0.smoothedLog2N })
+            fits.batchLaw = try CurveFitter.fit(family, to: bpData, workers: workers)
+        }
+        if let cut = options.extrapolationCut {
+            // A true holdout: the running average below the cut sees no point above it.
+            let below = grid.indices.filter { grid[$0].x <= cut }
+            let smoothedBelow = runningAverage(below.map { rawLog2[$0] }, window: options.runningAverageWindow)
+            let above = grid.indices.filter { grid[$0].x > cut }
+            do {
+                let split = try FitData(x: below.map { grid[$0].x } + above.map { grid[$0].x },
+                                        y: smoothedBelow + above.map { grid[$0].smoothedLog2N })
+                fits.extrapolation = try CurveFitter.extrapolationCheck(family, data: split, cut: cut, workers: workers)
+            } catch {
+                notes.append("extrapolation check at \(cut) not possible: \(error)")
             }
         }
-        return FrontierAnalysis(
-            axis: options.fixedBatch == nil ? "compute" : "steps", curves: curves, grid: grid, handovers: handovers,
-            law: law, lawBootstrap: lawBootstrap, lawIdentified: identified, floorN: floorN, saturationN: saturationN,
-            bestValuePerN: bestPerN, batchLaw: batchLaw, extrapolation: extrapolation, notes: notes, runsUsed: usedRuns)
+        return fits
     }
 
     /// The law's uncertainty from the data, not from the grid: each resample draws every group's
@@ -268,7 +325,7 @@ extension FrontierAnalysis {
         progress.begin("law bootstrap", total: options.bootstrapResamples)
         defer { progress.end() }
         let sigmoid = ScaleRLSigmoid()
-        let fits = parallelMap(count: options.bootstrapResamples, workers: threads, makeState: { () }) { _, i -> CurveFit? in
+        let fits = parallelMap(count: options.bootstrapResamples, workers: threads) { i -> CurveFit? in
             defer { progress.advance(by: 1) }
             var rng = Xoshiro256StarStar(seed: options.seed, stream: UInt64(i))
             let parameters = curves.map { curve -> [Double] in

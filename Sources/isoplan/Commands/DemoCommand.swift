@@ -32,26 +32,35 @@ struct DemoCommand: ParsableCommand {
     var csv: String?
 
     func run() throws {
-        do {
+        try reportingFailures {
             let store = try Store(path: global.databasePath)
-            let markdown = global.outputFormat == .md || global.outputFormat == .markdown
+            let markdown = global.outputFormat.isMarkdown
             var request = DemoRequest(reportPath: output ?? (markdown ? "isoplan-demo.md" : "isoplan-demo.html"))
             request.format = markdown ? .markdown : .html
             request.exportDirectory = csv
             request.generator = "isoplan \(Isoplan.version)"
             let result = try DemoWorkflow.run(request, store: store, progress: TerminalProgressBar())
-            switch global.outputFormat {
-            case .json: print(try jsonString(result))
-            case .table, .md, .markdown, .verl, .trl, .openrlhf:
-                print("simulated \(result.simulatedRuns) runs (\(result.storedRuns) in the sweeps), fitted the frontiers (fits \(result.frontierFitID.map(String.init) ?? "-"), \(result.fixedBatchFitID.map(String.init) ?? "-")),")
-                print("planned n = \(result.plan.rolloutsPerProblem), B_p = \(result.plan.problemsPerBatch), M = \(result.plan.steps) for \(String(format: "%g", result.plan.budget)) rollouts,")
-                print("sized test time: \(result.testTime.recommendation.pipeline.specification), accuracy \(formatNumber(result.testTime.recommendation.prediction.accuracy))")
-                print(render(result.report))
-                if let export = result.export { print("exported \(export.rows.values.reduce(0, +)) CSV rows to \(export.directory)") }
-                print(String(format: "finished in %.1f s", result.seconds))
-            }
-        } catch {
-            throw reportFailure(error)
+            try global.render(result) { _ in summary(of: result) }
         }
+    }
+
+    /// The lines the demo prints: what it simulated, fitted, planned, sized and wrote.
+    private func summary(of result: DemoResult) -> String {
+        let plan = result.plan
+        let recommendation = result.testTime.recommendation
+        let fits = [result.frontierFitID, result.fixedBatchFitID].map { $0.map(String.init) ?? "-" }.joined(separator: ", ")
+        var lines = [
+            "simulated \(result.simulatedRuns) runs (\(result.storedRuns) in the sweeps), fitted the frontiers (fits \(fits)),",
+            "planned n = \(plan.rolloutsPerProblem), B_p = \(plan.problemsPerBatch), M = \(plan.steps) "
+                + "for \(String(format: "%g", plan.budget)) rollouts,",
+            "sized test time: \(recommendation.pipeline.specification), "
+                + "accuracy \(formatNumber(recommendation.prediction.accuracy))",
+            render(result.report),
+        ]
+        if let export = result.export {
+            lines.append("exported \(export.rows.values.reduce(0, +)) CSV rows to \(export.directory)")
+        }
+        lines.append(String(format: "finished in %.1f s", result.seconds))
+        return lines.joined(separator: "\n")
     }
 }

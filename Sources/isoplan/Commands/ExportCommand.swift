@@ -34,18 +34,14 @@ struct ExportCommand: ParsableCommand {
     }
 
     func run() throws {
-        do {
+        try reportingFailures {
             let store = try Store(path: global.databasePath, createIfMissing: false)
             let result = try ExportWorkflow.run(store: store, directory: csv, filter: try RunFilter(runFilter),
                                                   metrics: metric.isEmpty ? nil : Set(metric.map(MetricName.init(rawValue:))))
-            switch global.outputFormat {
-            case .json: print(try jsonString(result))
-            default:
-                print(table(header: ["file", "rows"], rows: result.rows.sorted { $0.key < $1.key }.map { [$0.key, String($0.value)] },
-                            format: global.outputFormat))
+            try global.render(result) { format in
+                let rows = result.rows.sorted { $0.key < $1.key }.map { [$0.key, String($0.value)] }
+                return table(header: ["file", "rows"], rows: rows, format: format)
             }
-        } catch {
-            throw reportFailure(error)
         }
     }
 }

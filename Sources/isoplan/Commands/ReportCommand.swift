@@ -47,7 +47,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Test-time budget for the whole task set, in --unit (plan tts's default costs).", valueName: "value"))
     var budget = 500.0
 
-    @Option(help: ArgumentHelp("Unit of the test-time budget: usd or tokens.", valueName: "usd|tokens"))
+    @Option(help: ArgumentHelp("Unit of the test-time budget.", valueName: "unit"))
     var unit = CostUnit.usd
 
     @Option(help: ArgumentHelp("Bootstrap resamples of a frontier analysis the report computes itself.", valueName: "n"))
@@ -64,11 +64,11 @@ struct ReportCommand: ParsableCommand {
     }
 
     var format: ReportRequest.Format {
-        global.outputFormat == .md || global.outputFormat == .markdown ? .markdown : .html
+        global.outputFormat.isMarkdown ? .markdown : .html
     }
 
     func run() throws {
-        do {
+        try reportingFailures {
             let store = try Store(path: global.databasePath, createIfMissing: false)
             var request = ReportRequest(filter: try RunFilter(runFilter),
                                         outputPath: output ?? (format == .html ? "isoplan-report.html" : "isoplan-report.md"))
@@ -85,12 +85,7 @@ struct ReportCommand: ParsableCommand {
                 request.testTime = tts
             }
             let summary = try ReportWorkflow.run(request, store: store, progress: TerminalProgressBar())
-            switch global.outputFormat {
-            case .json: print(try jsonString(summary))
-            default: print(render(summary))
-            }
-        } catch {
-            throw reportFailure(error)
+            try global.render(summary) { _ in render(summary) }
         }
     }
 }

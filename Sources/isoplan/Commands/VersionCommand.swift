@@ -25,16 +25,13 @@ struct VersionCommand: ParsableCommand {
             isoplan: Isoplan.version,
             openblas: .init(configuration: BLASConfiguration.configuration, coreName: BLASConfiguration.coreName,
                             threads: BLASConfiguration.threadCount))
-        switch global.outputFormat {
-        case .json:
-            print(try jsonString(report))
-        case .table, .md, .markdown, .verl, .trl, .openrlhf:
-            print(keyValueTable([
+        try global.render(report) { format in
+            keyValueTable([
                 ("isoplan", report.isoplan),
                 ("openblas", report.openblas.configuration),
                 ("core", report.openblas.coreName),
                 ("threads", String(report.openblas.threads)),
-            ], format: global.outputFormat))
+            ], format: format)
         }
     }
 }

@@ -10,8 +10,11 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .long, help: "Print machine-readable JSON on stdout (same as --format json).")
     var json = false
 
-    @Option(name: .long, help: ArgumentHelp("Output format.", valueName: "format"))
-    var format: OutputFormat?
+    @Option(name: .long, help: ArgumentHelp(
+        "Output format: table, json or md (markdown). `plan train` also takes verl, trl or openrlhf here, "
+            + "a deprecated alias of its --export.",
+        valueName: "format"))
+    var format: FormatArgument?
 
     /// The database path: `--db`, else `ISOPLAN_DB`, else `./isoplan.sqlite`.
     var databasePath: String {
@@ -20,35 +23,75 @@ struct GlobalOptions: ParsableArguments {
         return "isoplan.sqlite"
     }
 
-    /// The chosen output format (`--json` wins); a framework format (`verl`, `trl`, `openrlhf`)
-    /// is for `plan train` only, and other commands print their table.
+    /// The chosen output format (`--json` wins); a framework name given to `--format` prints the table.
     var outputFormat: OutputFormat {
         if json { return .json }
-        guard let format, !format.isFramework else { return .table }
-        return format
+        if case let .output(format) = format { return format }
+        return .table
     }
 
-    /// `verl`, `trl` or `openrlhf` when `--format` names a training framework.
-    var frameworkFormat: OutputFormat? { format.flatMap { $0.isFramework ? $0 : nil } }
+    /// The framework `--format` names (`plan train`'s deprecated alias of `--export`).
+    var frameworkAlias: FrameworkExport? {
+        if case let .framework(framework) = format { return framework }
+        return nil
+    }
 
     func validate() throws {
         if let db, db.allSatisfy(\.isWhitespace) {
             throw ValidationError("--db needs a file path (got an empty string)")
         }
-        if json, let format, format != .json {
-            throw ValidationError("--json conflicts with --format \(format.rawValue); give one of them")
+        if json, let format, format != .output(.json) {
+            throw ValidationError("--json conflicts with --format \(format); give one of them")
         }
     }
 }
 
-/// How results are printed on stdout. `verl`, `trl` and `openrlhf` print a training plan as
-/// ready-to-paste settings (`plan train`).
-enum OutputFormat: String, CaseIterable, ExpressibleByArgument {
-    case table, json, md, markdown, verl, trl, openrlhf
+/// How results are printed on stdout.
+enum OutputFormat: String, CaseIterable, ExpressibleByArgument, Sendable {
+    case table, json, md
 
-    var isFramework: Bool { self == .verl || self == .trl || self == .openrlhf }
+    /// `markdown` is accepted for `md`, in any letter case.
+    init?(argument: String) {
+        let word = argument.lowercased()
+        self.init(rawValue: word == "markdown" ? "md" : word)
+    }
+
+    var isMarkdown: Bool { self == .md }
+}
+
+/// The training frameworks `plan train --export` prints settings for.
+enum FrameworkExport: String, CaseIterable, ExpressibleByArgument, Sendable {
+    case verl, trl, openrlhf
 
     init?(argument: String) {
         self.init(rawValue: argument.lowercased())
+    }
+}
+
+/// What `--format` takes: an output format, or (for one release) a framework name standing for
+/// `plan train --export`.
+enum FormatArgument: Equatable, ExpressibleByArgument, CustomStringConvertible, Sendable {
+    case output(OutputFormat)
+    case framework(FrameworkExport)
+
+    init?(argument: String) {
+        if let format = OutputFormat(argument: argument) {
+            self = .output(format)
+        } else if let framework = FrameworkExport(argument: argument) {
+            self = .framework(framework)
+        } else {
+            return nil
+        }
+    }
+
+    static var allValueStrings: [String] {
+        OutputFormat.allValueStrings + ["markdown"] + FrameworkExport.allValueStrings
+    }
+
+    var description: String {
+        switch self {
+        case let .output(format): format.rawValue
+        case let .framework(framework): framework.rawValue
+        }
     }
 }

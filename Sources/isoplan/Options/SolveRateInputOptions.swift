@@ -9,32 +9,23 @@ struct SolveRateInputOptions: ParsableArguments {
     var system: String?
 
     @Option(help: ArgumentHelp("Model: beta-binomial, or mixture (with point masses at 0 and 1).", valueName: "model"))
-    var model = SolveRateModel.Kind.betaBinomial.rawValue
+    var model = SolveRateModel.Kind.betaBinomial
 
     @Option(name: .customLong("null-resolved"),
             help: ArgumentHelp("Terminal-Bench trials with is_resolved null: unresolved (as the harness's accuracy) or drop.",
-                               valueName: "unresolved|drop"))
-    var nullResolved = NullResolution.unresolved.rawValue
+                               valueName: "policy"))
+    var nullResolved = NullResolution.unresolved
 
     @Option(help: ArgumentHelp("SWE-bench report labelling mini-SWE-agent runs (once for all runs, or once per run in order).",
                                valueName: "report"))
     var labels: [String] = []
 
-    var kind: SolveRateModel.Kind { SolveRateModel.Kind(rawValue: model)! }
+    var kind: SolveRateModel.Kind { model }
 
     var importOptions: SolveRateImportOptions {
         var options = SolveRateImportOptions()
-        options.nullResolved = NullResolution(rawValue: nullResolved)!
+        options.nullResolved = nullResolved
         options.labels = labels
         return options
-    }
-
-    func validate() throws {
-        guard SolveRateModel.Kind(rawValue: model) != nil else {
-            throw ValidationError("--model must be beta-binomial or mixture, got \"\(model)\"")
-        }
-        guard NullResolution(rawValue: nullResolved) != nil else {
-            throw ValidationError("--null-resolved must be unresolved or drop, got \"\(nullResolved)\"")
-        }
     }
 }

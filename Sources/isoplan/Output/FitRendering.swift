@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import ScalingLaws
 import Workflows
@@ -67,27 +68,5 @@ enum FitRendering {
         for note in analysis.notes { lines.append("note: \(note)") }
         if let id = result.storedID { lines.append("stored as fit \(id) (\(result.runIDs.count) runs\(result.difficulty.map { ", difficulty \($0)" } ?? ""))") }
         return lines.joined(separator: "\n")
-    }
-}
-
-/// Four significant digits, scientific outside [1e-3, 1e5).
-func formatNumber(_ value: Double) -> String {
-    if value == 0 || (abs(value) >= 1e-3 && abs(value) < 1e5) { return String(format: "%.4g", value) }
-    return String(format: "%.3e", value)
-}
-
-/// An aligned text table, or a Markdown table.
-func table(header: [String], rows: [[String]], format: OutputFormat) -> String {
-    switch format {
-    case .md, .markdown:
-        let escape = { (text: String) in text.replacingOccurrences(of: "|", with: "\\|") }
-        return ([header, header.map { _ in "---" }] + rows).map { "| " + $0.map(escape).joined(separator: " | ") + " |" }
-            .joined(separator: "\n")
-    case .table, .json, .verl, .trl, .openrlhf:
-        let widths = header.indices.map { j in ([header] + rows).map { $0.indices.contains(j) ? $0[j].count : 0 }.max() ?? 0 }
-        return ([header] + rows).map { row in
-            row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")
-                .trimmingCharacters(in: .whitespaces)
-        }.joined(separator: "\n")
     }
 }

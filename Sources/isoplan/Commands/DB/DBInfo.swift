@@ -17,23 +17,17 @@ extension DB {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            do {
-                let store = try Store(path: global.databasePath)
-                let info = try store.info()
-                switch global.outputFormat {
-                case .json:
-                    print(try jsonString(info))
-                case .table, .md, .markdown, .verl, .trl, .openrlhf:
+            try reportingFailures {
+                let info = try Store(path: global.databasePath).info()
+                try global.render(info) { format in
                     var rows = [
                         ("database", info.path),
                         ("schema", "\(info.schemaVersion) (\(info.migrations.joined(separator: ", ")))"),
                         ("journal", info.journalMode),
                     ]
                     rows += info.counts.sorted { $0.key < $1.key }.map { ("\($0.key) rows", String($0.value)) }
-                    print(keyValueTable(rows, format: global.outputFormat))
+                    return keyValueTable(rows, format: format)
                 }
-            } catch {
-                throw reportFailure(error)
             }
         }
     }

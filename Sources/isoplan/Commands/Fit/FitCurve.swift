@@ -22,8 +22,8 @@ extension FitCommand {
 
         @OptionGroup var global: GlobalOptions
 
-        @Option(help: ArgumentHelp("Curve family: \(CurveFamilies.names.joined(separator: ", ")).", valueName: "family"))
-        var family: String
+        @Option(help: ArgumentHelp("Curve family.", valueName: "family"))
+        var family: FitFamily
 
         @Option(help: ArgumentHelp("CSV file with a header row.", valueName: "file"))
         var csv: String
@@ -42,7 +42,7 @@ extension FitCommand {
         var tokensFromFlops: String?
 
         @Option(help: ArgumentHelp("Loss: l2, huber:<delta> or soft_l1:<scale>.", valueName: "loss"))
-        var loss = "l2"
+        var loss = RobustLoss.l2
 
         @Option(help: ArgumentHelp("Bootstrap resamples for CIs (0: none).", valueName: "n"))
         var bootstrap = 0
@@ -59,13 +59,10 @@ extension FitCommand {
         @OptionGroup var seed: SeedOptions
 
         func validate() throws {
-            guard RobustLoss(parsing: loss) != nil else {
-                throw ValidationError("--loss must be l2, huber:<delta> or soft_l1:<scale> with a positive number, got \"\(loss)\"")
-            }
             guard bootstrap == 0 || bootstrap >= 2 else { throw ValidationError("--bootstrap needs 0 or at least 2 resamples") }
             if let starts, starts < 1 { throw ValidationError("--starts must be at least 1") }
             guard dropHighest >= 0 else { throw ValidationError("--drop-highest must be ≥ 0") }
-            if fixedR0 != nil && family.lowercased() != "scalerl" { throw ValidationError("--fixed-r0 applies to --family scalerl only") }
+            if fixedR0 != nil && family != .scalerl { throw ValidationError("--fixed-r0 applies to --family scalerl only") }
         }
 
         func run() throws {
@@ -73,21 +70,14 @@ extension FitCommand {
             request.weightsColumn = weights
             request.tokensFromFlopsColumn = tokensFromFlops
             request.dropHighest = dropHighest
-            request.loss = RobustLoss(parsing: loss)!
+            request.loss = loss
             request.fixedR0 = fixedR0
             request.bootstrapResamples = bootstrap
             request.starts = starts
             request.seed = seed.seed
-            do {
+            try reportingFailures {
                 let result = try FitCurveWorkflow.run(request, storePath: global.databasePath, progress: TerminalProgressBar())
-                switch global.outputFormat {
-                case .json:
-                    print(try jsonString(result))
-                case .table, .md, .markdown, .verl, .trl, .openrlhf:
-                    print(FitRendering.curveTable(result, format: global.outputFormat))
-                }
-            } catch {
-                throw reportFailure(error)
+                try global.render(result) { FitRendering.curveTable(result, format: $0) }
             }
         }
     }

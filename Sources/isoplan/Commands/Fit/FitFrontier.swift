@@ -31,7 +31,7 @@ extension FitCommand {
         var metric = MetricName.validationReward.rawValue
 
         @Option(name: .customLong("group-by"), help: ArgumentHelp("One curve per n, or per (B_p, n).", valueName: "n|bp,n"))
-        var groupBy = FrontierOptions.Grouping.n.rawValue
+        var groupBy = FrontierOptions.Grouping.n
 
         @Option(help: ArgumentHelp("Fixed rollout batch B = B_p·n: fit n*(M) and B_p*(M) over update steps.", valueName: "B"))
         var batch: Int?
@@ -64,9 +64,6 @@ extension FitCommand {
         @OptionGroup var seed: SeedOptions
 
         func validate() throws {
-            guard FrontierOptions.Grouping(rawValue: groupBy) != nil else {
-                throw ValidationError("--group-by must be n or bp,n, got \"\(groupBy)\"")
-            }
             if let ema, !(ema >= 0 && ema < 1) { throw ValidationError("--ema must be in [0, 1), got \(ema)") }
             if let bucket, !(bucket > 0) { throw ValidationError("--bucket must be > 0") }
             if let batch, batch < 2 { throw ValidationError("--batch must be at least 2") }
@@ -80,7 +77,7 @@ extension FitCommand {
             var request = FrontierRequest(filter: try RunFilter(runFilter))
             request.metric = MetricName(rawValue: metric)
             request.computeInTokens = tokens
-            request.options.grouping = FrontierOptions.Grouping(rawValue: groupBy)!
+            request.options.grouping = groupBy
             request.options.fixedBatch = batch
             request.options.emaCoefficient = ema
             request.options.bucketWidth = bucket
@@ -90,15 +87,10 @@ extension FitCommand {
             request.options.bootstrapResamples = bootstrap
             request.options.extrapolationCut = extrapolationCut
             request.options.seed = seed.seed
-            do {
+            try reportingFailures {
                 let store = try Store(path: global.databasePath, createIfMissing: false)
                 let result = try FrontierWorkflow.run(request, store: store, progress: TerminalProgressBar())
-                switch global.outputFormat {
-                case .json: print(try jsonString(result))
-                case .table, .md, .markdown, .verl, .trl, .openrlhf: print(FitRendering.frontierTable(result, format: global.outputFormat))
-                }
-            } catch {
-                throw reportFailure(error)
+                try global.render(result) { FitRendering.frontierTable(result, format: $0) }
             }
         }
     }

@@ -13,21 +13,18 @@ extension FitCommand {
         var metric: String?
 
         func run() throws {
-            do {
-                let fits = try Store(path: global.databasePath, createIfMissing: false).fits(metric: metric.map(MetricName.init(rawValue:)))
-                switch global.outputFormat {
-                case .json: print(try jsonString(fits))
-                case .table, .md, .markdown, .verl, .trl, .openrlhf:
+            try reportingFailures {
+                let store = try Store(path: global.databasePath, createIfMissing: false)
+                let fits = try store.fits(metric: metric.map(MetricName.init(rawValue:)))
+                try global.render(fits) { format in
                     let rows = fits.map { fit in
-                        [String(fit.id ?? 0), fit.kind, fit.family, fit.metric?.rawValue ?? fit.inputFile ?? "",
-                         fit.difficulty ?? "", fit.status,
+                        [String(fit.id ?? 0), fit.kind.rawValue, fit.family.rawValue, fit.metric?.rawValue ?? fit.inputFile ?? "",
+                         fit.difficulty ?? "", fit.status.rawValue,
                          zip(fit.parameterNames, fit.parameters).map { "\($0)=\(formatNumber($1))" }.joined(separator: " ")]
                     }
-                    print(table(header: ["id", "kind", "family", "input", "difficulty", "status", "parameters"], rows: rows,
-                                format: global.outputFormat))
+                    return table(header: ["id", "kind", "family", "input", "difficulty", "status", "parameters"],
+                                 rows: rows, format: format)
                 }
-            } catch {
-                throw reportFailure(error)
             }
         }
     }

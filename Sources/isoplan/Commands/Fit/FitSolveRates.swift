@@ -66,11 +66,9 @@ extension FitCommand {
             request.holdoutKeep = holdoutCheck
             request.holdoutSeeds = seeds
             request.seed = seed.seed
-            do {
+            try reportingFailures {
                 let reports = try SolveRatesWorkflow.run(request)
-                switch global.outputFormat {
-                case .json: print(try jsonString(reports))
-                case .table, .md, .markdown, .verl, .trl, .openrlhf:
+                try global.render(reports) { format in
                     let ks = reports.first.map { $0.predictedPassAtK.keys.compactMap { Int($0) }.sorted() } ?? []
                     let rows = reports.map { r -> [String] in
                         var row = [r.system ?? "-", String(r.tasks), String(r.trials), formatNumber(r.empiricalPassAt1),
@@ -85,10 +83,8 @@ extension FitCommand {
                         + (request.kind == SolveRateModel.Kind.mixture ? ["w0", "w1"] : [])
                         + ks.map { "E[pass@\($0)]" }
                         + (holdoutCheck > 0 ? ["holdout pass@\(trials) (pred vs meas)"] : [])
-                    print(table(header: header, rows: rows, format: global.outputFormat))
+                    return table(header: header, rows: rows, format: format)
                 }
-            } catch {
-                throw reportFailure(error)
             }
         }
     }

@@ -178,7 +178,7 @@ func runImports(_ options: ImportOptions, format: ImportRequest.Format, global: 
         for request in requests { results.append(try ImportWorkflow.run(request, store: store)) }
         switch global.outputFormat {
         case .json: print(try jsonString(results))
-        case .table, .md, .markdown, .verl, .trl, .openrlhf:
+        case .table, .md:
             print(table(header: ["file", "run", "action", "steps", "points", "canonical metrics"], rows: results.map { r in
                 [(r.file as NSString).lastPathComponent, r.run, r.action.rawValue, String(r.steps), String(r.points),
                  r.canonical.keys.sorted().joined(separator: ", ")]

@@ -264,14 +264,9 @@ extension PlanCommand {
         }
 
         func run() throws {
-            do {
+            try reportingFailures {
                 let plan = try TestTimePlanWorkflow.run(makeRequest())
-                switch global.outputFormat {
-                case .json: print(try jsonString(plan))
-                case .table, .md, .markdown, .verl, .trl, .openrlhf: print(render(plan, format: global.outputFormat))
-                }
-            } catch {
-                throw reportFailure(error)
+                try global.render(plan) { render(plan, format: $0) }
             }
         }
 

@@ -20,10 +20,11 @@ extension PlanCommand {
                 With --batch B the fixed-batch law n*(M) is used. The plan is stored.
 
                   isoplan plan train --budget 4e6 --difficulty easy
-                  isoplan plan train --budget 1e7 --difficulty auto --solve-rates counts.csv --format verl
+                  isoplan plan train --budget 1e7 --difficulty auto --solve-rates counts.csv --export verl
 
-                --format verl|trl|openrlhf prints ready-to-paste settings (TRL: with --processes and \
-                --per-device-batch); json and md as everywhere.
+                --export verl|trl|openrlhf prints ready-to-paste settings instead of the table (TRL: with \
+                --processes and --per-device-batch); --format verl|trl|openrlhf is a deprecated alias of \
+                --export, kept for one release; json and md as everywhere.
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -56,10 +57,14 @@ extension PlanCommand {
         @Option(name: .customLong("bp"), help: ArgumentHelp("Problems per batch B_p.", valueName: "B_p"))
         var problemsPerBatch = 32
 
-        @Option(help: ArgumentHelp("TRL processes (with --format trl).", valueName: "n"))
+        @Option(help: ArgumentHelp("Print ready-to-paste settings of this training framework instead of the table.",
+                                   valueName: "framework"))
+        var export: FrameworkExport?
+
+        @Option(help: ArgumentHelp("TRL processes (with --export trl).", valueName: "n"))
         var processes = 1
 
-        @Option(name: .customLong("per-device-batch"), help: ArgumentHelp("TRL per-device train batch (with --format trl).", valueName: "n"))
+        @Option(name: .customLong("per-device-batch"), help: ArgumentHelp("TRL per-device train batch (with --export trl).", valueName: "n"))
         var perDeviceBatch = 8
 
         func validate() throws {
@@ -73,6 +78,9 @@ extension PlanCommand {
                 throw ValidationError("--bp (≤ 2^24), --processes and --per-device-batch (≤ 2^20) must be ≥ 1")
             }
             if let tokensPerRollout, !(tokensPerRollout > 0) { throw ValidationError("--tokens-per-rollout must be positive") }
+            if let export, let alias = global.frameworkAlias, export != alias {
+                throw ValidationError("--export \(export.rawValue) conflicts with --format \(alias.rawValue); give --export only")
+            }
         }
 
         func run() throws {
@@ -97,17 +105,17 @@ extension PlanCommand {
                 request.notes = notes
                 let store = try Store(path: global.databasePath)
                 let plan = try TrainingPlanWorkflow.run(request, store: store)
-                if let framework = global.frameworkFormat {
+                if let framework = export ?? global.frameworkAlias {
                     switch framework {
                     case .verl: print(PlanExport.verl(plan))
                     case .trl: print(try PlanExport.trl(plan, processes: processes, perDeviceBatch: perDeviceBatch))
-                    default: print(PlanExport.openrlhf(plan))
+                    case .openrlhf: print(PlanExport.openrlhf(plan))
                     }
                     return
                 }
                 switch global.outputFormat {
                 case .json: print(try jsonString(plan))
-                case .table, .md, .markdown, .verl, .trl, .openrlhf:
+                case .table, .md:
                     print(keyValueTable([
                         ("n (rollouts per problem)", String(plan.rolloutsPerProblem)), ("B_p (problems per batch)", String(plan.problemsPerBatch)),
                         ("M (steps)", String(plan.steps)), ("batch B = B_p·n", String(plan.batch)),

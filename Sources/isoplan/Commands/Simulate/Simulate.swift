@@ -199,7 +199,7 @@ func simulate(_ request: SimulationRequest, global: GlobalOptions) throws {
         let result = try SimulationWorkflow.run(request, store: store, progress: TerminalProgressBar())
         switch global.outputFormat {
         case .json: print(try jsonString(result))
-        case .table, .md, .markdown, .verl, .trl, .openrlhf:
+        case .table, .md:
             let rows = result.runs.map { r in
                 [r.name, String(r.rolloutsPerProblem), String(r.problemsPerBatch), String(r.seed), String(r.steps),
                  r.learningRate.map(formatNumber) ?? "-", r.bestValidationReward.map(formatNumber) ?? "-",

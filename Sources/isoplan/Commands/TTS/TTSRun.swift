@@ -113,41 +113,37 @@ extension TTSCommand {
 /// Runs an execution and prints its outcome (table or --json); a reached budget or an unreachable
 /// endpoint exits 75 (rerun to resume).
 func execute(_ request: TestTimeExecutionRequest, global: GlobalOptions) async throws {
-    let result: ExecutionResult
-    do {
+    let result = try await reportingFailures {
         let store = try Store(path: global.databasePath)
-        result = try await TestTimeExecutionWorkflow.run(request, store: store, progress: TerminalProgressBar())
-    } catch let error as LLMError {
-        printError("error: \(error)")
-        switch error {
-        case .budgetExhausted, .unavailable: throw ExitCodes.temporaryFailure
-        case .rejected, .missingKey: throw ExitCodes.dataError
-        }
-    } catch let error as ExecutorError {
-        printError("error: \(error)")
-        throw ExitCodes.dataError
-    } catch {
-        throw reportFailure(error)
+        return try await TestTimeExecutionWorkflow.run(request, store: store, progress: TerminalProgressBar())
     }
-    switch global.outputFormat {
-    case .json: print(try jsonString(result))
-    default:
-        var rows = result.tasks.map { t in
-            [t.taskID, t.selectedRolloutID, t.population.map(String.init).joined(separator: "+"),
-             t.selectedResolved.map { $0 ? "yes" : "no" } ?? "-", t.populationPassAt1.map { String(format: "%.3f", $0) } ?? "-",
-             t.oraclePass.map { $0 ? "yes" : "no" } ?? "-"]
-        }
-        if rows.count > 40 { rows = Array(rows.prefix(40)) + [["…", "", "", "", "", ""]] }
-        print(table(header: ["task", "selected", "rollouts", "resolved", "pass@1", "oracle"], rows: rows, format: global.outputFormat))
-        let c = result.counters
-        print(String(format: "calls: %d sent, %d from the store; %d + %d tokens; $%.4f; judge records %@",
-                     c.sent, c.cached, c.promptTokens, c.completionTokens, c.dollars,
-                     result.judgeCalls.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")))
-        if let e = result.evaluation {
-            print(String(format: "evaluation over %d graded tasks: population pass@1 %.3f, oracle pass@N %.3f, selected %.3f; judge %@",
-                         e.gradedTasks, e.populationPassAt1, e.oraclePassAtN, e.selectedSuccess,
-                         e.voteAccuracy.map { String(format: "%.3f per vote over %d votes on %d mixed groups (stored as judge tallies \"%@\")", $0, e.mixedVotes, e.mixedGroups, request.label) } ?? "not measured (no mixed group)"))
-        }
-        print("predictions: \(request.predictionsPath); decisions: \(request.decisionsPath)")
+    try global.render(result) { format in executionSummary(result, request: request, format: format) }
+}
+
+/// The table of selections (the first 40 tasks), the call counters, the evaluation and the output paths.
+private func executionSummary(_ result: ExecutionResult, request: TestTimeExecutionRequest, format: OutputFormat) -> String {
+    let yesNo = { (flag: Bool?) in flag.map { $0 ? "yes" : "no" } ?? "-" }
+    var rows = result.tasks.map { t in
+        [t.taskID, t.selectedRolloutID, t.population.map(String.init).joined(separator: "+"), yesNo(t.selectedResolved),
+         t.populationPassAt1.map { String(format: "%.3f", $0) } ?? "-", yesNo(t.oraclePass)]
     }
+    if rows.count > 40 { rows = Array(rows.prefix(40)) + [["…", "", "", "", "", ""]] }
+    let c = result.counters
+    let judgeRecords = result.judgeCalls.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+    var lines = [
+        table(header: ["task", "selected", "rollouts", "resolved", "pass@1", "oracle"], rows: rows, format: format),
+        String(format: "calls: %d sent, %d from the store; %d + %d tokens; $%.4f; judge records %@",
+               c.sent, c.cached, c.promptTokens, c.completionTokens, c.dollars, judgeRecords),
+    ]
+    if let e = result.evaluation {
+        let judge = e.voteAccuracy.map {
+            String(format: "%.3f per vote over %d votes on %d mixed groups (stored as judge tallies \"%@\")",
+                   $0, e.mixedVotes, e.mixedGroups, request.label)
+        } ?? "not measured (no mixed group)"
+        lines.append(String(format: "evaluation over %d graded tasks: population pass@1 %.3f, oracle pass@N %.3f, "
+                                + "selected %.3f; judge %@",
+                            e.gradedTasks, e.populationPassAt1, e.oraclePassAtN, e.selectedSuccess, judge))
+    }
+    lines.append("predictions: \(request.predictionsPath); decisions: \(request.decisionsPath)")
+    return lines.joined(separator: "\n")
 }

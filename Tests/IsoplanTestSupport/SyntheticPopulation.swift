@@ -1,18 +1,20 @@
-import Domain
+public import Domain
 import Foundation
 import NumericCore
 
 /// Synthetic tasks and graded rollouts: each task's solve rate drawn from Beta(α, β), each rollout
-/// passing with that probability; trajectories short but shaped like real ones.
-struct SyntheticPopulation {
-    var tasks: [AgentTask] = []
-    var rollouts: [AgentRollout] = []
+/// passing with that probability; trajectories short but shaped like real ones. Shared by the
+/// executor's tests (AgenticTests) and the executor-versus-planner test (WorkflowsTests).
+public struct SyntheticPopulation: Sendable {
+    public var tasks: [AgentTask] = []
+    public var rollouts: [AgentRollout] = []
     /// `"task::rollout" → passes`, as the scripted server reads them.
-    var serverLabels: [String: Bool] = [:]
+    public var serverLabels: [String: Bool] = [:]
     /// `[task, rollout] → passes`, as the executor reads them.
-    var labels: [[String]: Bool] = [:]
+    public var labels: [[String]: Bool] = [:]
 
-    init(tasks count: Int, rollouts n: Int, alpha: Double = 0.2, beta: Double = 0.2, seed: UInt64, taskPrefix: String = "task") {
+    public init(tasks count: Int, rollouts n: Int, alpha: Double = 0.2, beta: Double = 0.2, seed: UInt64,
+                taskPrefix: String = "task") {
         var rng = Xoshiro256StarStar(seed: seed, stream: 77)
         let distribution = Beta(alpha: alpha, beta: beta)
         for t in 0..<count {
@@ -34,7 +36,7 @@ struct SyntheticPopulation {
     }
 
     /// Per-task counts (`task_id,trials,successes`) for `isoplan plan tts`.
-    func countsCSV() -> String {
+    public func countsCSV() -> String {
         var text = "task_id,trials,successes\n"
         for task in tasks {
             let mine = labels.filter { $0.key[0] == task.taskID }

@@ -1,0 +1,41 @@
+public import Domain
+public import Ingest
+public import RunStore
+public import ScalingLaws
+
+/// The error of a workflow: its input, a fit, the store, or something unexpected.
+public enum WorkflowError: Error, CustomStringConvertible, Sendable {
+    case input(ImportError)
+    case fit(FitError)
+    case store(StoreError)
+    case domain(DomainError)
+    /// Nothing matched, or the input is inconsistent (no runs for a filter, no points of a
+    /// metric, a run name taken); the text says what and how to fix it.
+    case empty(String)
+    /// An error no workflow anticipated (a failed linear solve, an I/O error): a failure, not
+    /// bad input.
+    case unexpected(any Error)
+
+    /// Wraps an error from a module this workflow calls.
+    init(_ error: any Error) {
+        switch error {
+        case let error as WorkflowError: self = error
+        case let error as ImportError: self = .input(error)
+        case let error as FitError: self = .fit(error)
+        case let error as StoreError: self = .store(error)
+        case let error as DomainError: self = .domain(error)
+        default: self = .unexpected(error)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case let .input(error): "\(error)"
+        case let .fit(error): "\(error)"
+        case let .store(error): "\(error)"
+        case let .domain(error): "\(error)"
+        case let .empty(detail): detail
+        case let .unexpected(error): "\(error)"
+        }
+    }
+}

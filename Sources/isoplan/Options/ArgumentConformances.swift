@@ -1,0 +1,36 @@
+public import ArgumentParser
+public import Domain
+public import Ingest
+public import Planner
+public import ScalingLaws
+
+// Closed choices of the lower modules as option values: ArgumentParser parses and validates
+// them, and `--help` lists their values. The conformances live here, at the CLI's floor.
+
+extension FitFamily: ExpressibleByArgument {
+    /// A family's name in any letter case.
+    public init?(argument: String) {
+        self.init(rawValue: argument.lowercased())
+    }
+}
+
+extension FrontierOptions.Grouping: ExpressibleByArgument {}
+
+extension SolveRateModel.Kind: ExpressibleByArgument {}
+
+extension NullResolution: ExpressibleByArgument {}
+
+extension CostUnit: ExpressibleByArgument {}
+
+extension SearchSpace.Selections: ExpressibleByArgument {}
+
+extension PriorSelection: ExpressibleByArgument {}
+
+extension RobustLoss: ExpressibleByArgument {
+    /// `l2`, `huber:<delta>` or `soft_l1:<scale>` (see ``RobustLoss/init(parsing:)``).
+    public init?(argument: String) {
+        self.init(parsing: argument)
+    }
+
+    public static var defaultCompletionKind: CompletionKind { .list(["l2", "huber:", "soft_l1:"]) }
+}
