@@ -1,3 +1,5 @@
+public import Domain
+
 /// A test-time pipeline: T iterations of N rollouts each; between iterations RTV selects K
 /// summaries as the next iteration's context (select-K); a final RTV over the last iteration's
 /// N picks the answer. T = 1 is RTV alone.
@@ -91,11 +93,13 @@ public enum CostModel {
         let n = Double(c.rollouts)
         let refinedIterations = Double(c.iterations - 1)
         let scale = 1 + refinedIterations * inputs.refinedRolloutFraction  // in units of one iteration-0 wave
-        let select = selection == .select
-            ? TournamentConfiguration.shrink(c.rollouts, to: c.priors, groupSize: c.groupSize)
-            : (groups: 0, rounds: 0, survivors: c.priors)
+        let select = switch selection {
+        case .select: TournamentRounds.shrink(c.rollouts, to: c.priors, groupSize: c.groupSize)
+        case .random: (groups: 0, rounds: 0, survivors: c.priors)
+        case .own: (groups: 0, rounds: 0, survivors: 1)
+        }
         let priorsRead = c.iterations > 1 ? Double(select.survivors) : 0
-        let final = TournamentConfiguration.shrink(c.rollouts, to: 1, groupSize: c.groupSize)
+        let final = TournamentRounds.shrink(c.rollouts, to: 1, groupSize: c.groupSize)
         let judgeCalls = c.votes * ((c.iterations - 1) * select.groups + final.groups)
         // Judge input: the task plus the summaries in the group; groups are size G except
         // remainders, which the average over a round approximates by G.

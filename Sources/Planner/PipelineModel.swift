@@ -2,15 +2,6 @@ public import Domain
 import Foundation
 import NumericCore
 
-/// How the K prior summaries of a refined rollout are chosen.
-public enum PriorSelection: String, Codable, Sendable, CaseIterable {
-    /// The K survivors of RTV over the previous iteration's N summaries, shared by every refined
-    /// rollout of the iteration (the reference's method).
-    case select
-    /// A fresh uniformly random K-subset of the previous iteration's N for each refined rollout.
-    case random
-}
-
 /// Success of a refined rollout as a logistic in the fraction of passing priors in its context:
 /// `f(i) = logistic(intercept + slope·i/K)`.
 ///
@@ -92,6 +83,8 @@ public struct PipelinePrediction: Codable, Hashable, Sendable {
 ///   survivor distribution of ``TournamentTransitions``), and every refined rollout, sharing that
 ///   context, passes with f(i) given i passing priors: j' ~ Binomial(N, f(i)). Random-K gives each
 ///   refined rollout its own hypergeometric context: j' ~ Binomial(N, Σᵢ Hyp(i; N, j, K)·f(i)).
+///   Own-summary gives rollout i the previous rollout i as its one prior:
+///   j' ~ Binomial(j, f(1 of 1)) + Binomial(N − j, f(0 of 1)).
 /// - Final RTV over the last iteration's N only (the reference's pipeline).
 ///
 /// Since f does not depend on the task's rate, the chain after iteration 0 is the same for every
@@ -122,7 +115,8 @@ public final class PipelineModel {
     public func refinementStep(_ pipeline: TestTimePipeline) -> [[Double]] {
         let c = pipeline.configuration
         let n = c.rollouts
-        let key = [n, c.groupSize, c.votes, c.priors, pipeline.selection == .select ? 0 : 1]
+        let selectionKey = switch pipeline.selection { case .select: 0; case .random: 1; case .own: 2 }
+        let key = [n, c.groupSize, c.votes, c.priors, selectionKey]
         if let hit = steps[key] { return hit }
         let matrix: [[Double]]
         switch pipeline.selection {
@@ -145,6 +139,20 @@ public final class PipelineModel {
                         * refinement.successProbability(passingPriors: i, of: k)
                 }
                 return (0...n).map { binomialProbability(trials: n, successes: $0, probability: min(max(f, 0), 1)) }
+            }
+        case .own:
+            let (fail, pass) = (refinement.successProbability(passingPriors: 0, of: 1),
+                                refinement.successProbability(passingPriors: 1, of: 1))
+            matrix = (0...n).map { j in
+                let fromPassing = (0...j).map { binomialProbability(trials: j, successes: $0, probability: pass) }
+                let fromFailing = (0...(n - j)).map {
+                    binomialProbability(trials: n - j, successes: $0, probability: fail)
+                }
+                var next = [Double](repeating: 0, count: n + 1)
+                for (a, pa) in fromPassing.enumerated() {
+                    for (b, pb) in fromFailing.enumerated() { next[a + b] += pa * pb }
+                }
+                return next
             }
         }
         steps[key] = matrix
@@ -238,6 +246,11 @@ public struct PipelineSimulator: Sendable {
                         }
                         population[i] = rng.nextUniform() < refinement.successProbability(passingPriors: passing, of: c.priors)
                     }
+                case .own:
+                    for i in 0..<n {
+                        let f = refinement.successProbability(passingPriors: scratch[i] ? 1 : 0, of: 1)
+                        population[i] = rng.nextUniform() < f
+                    }
                 }
             }
             _ = player.play(&population, count: n, stopAt: 1, using: &rng)
@@ -273,7 +286,7 @@ extension TestTimePipeline {
         let n = try integer("N", nil, minimum: 1), t = try integer("T", 1, minimum: 1)
         let k = try integer("K", min(4, n), minimum: 1)
         if t > 1 && k > n { throw .invalid(field: "K", value: String(k), reason: "must not exceed N = \(n)") }
-        guard let selection = PriorSelection(rawValue: (values["S"] ?? "select").lowercased()) else {
+        guard let selection = PriorSelection(rawValue: (values["S"] ?? "select").lowercased()), selection != .own else {
             throw .invalid(field: "S", value: values["S"]!, reason: "must be select or random")
         }
         self.init(configuration: PipelineConfiguration(rollouts: n, groupSize: try integer("G", 2, minimum: 2),

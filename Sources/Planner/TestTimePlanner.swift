@@ -1,3 +1,4 @@
+public import Domain
 import Foundation
 import NumericCore
 
@@ -42,7 +43,11 @@ public struct SearchSpace: Codable, Hashable, Sendable {
             for t in 2...maxIterations { for s in selections {
                 var seen = Set<Int>()
                 for k in priors where k <= n {
-                    let kept = s == .select ? TournamentConfiguration.shrink(n, to: k, groupSize: g).survivors : k
+                    let kept = switch s {
+                    case .select: TournamentRounds.shrink(n, to: k, groupSize: g).survivors
+                    case .random: k
+                    case .own: 1
+                    }
                     guard seen.insert(kept).inserted else { continue }
                     result.append(TestTimePipeline(configuration: PipelineConfiguration(rollouts: n, groupSize: g, votes: v, priors: kept,
                                                                                         iterations: t), selection: s))

@@ -1,50 +1,6 @@
-import Domain
+public import Domain
 import Foundation
 import NumericCore
-
-/// A Recursive Tournament Voting configuration: N candidates, groups of G, V votes per group,
-/// single elimination down to one survivor.
-public struct TournamentConfiguration: Sendable, Hashable, Codable {
-    /// Candidates (rollouts) per task, N ≥ 1.
-    public var candidates: Int
-    /// Group size G ≥ 2.
-    public var groupSize: Int
-    /// Judge votes per group V ≥ 1.
-    public var votes: Int
-
-    public init(candidates: Int, groupSize: Int, votes: Int) {
-        precondition(candidates >= 1 && groupSize >= 2 && votes >= 1, "need N ≥ 1, G ≥ 2, V ≥ 1")
-        self.candidates = candidates
-        self.groupSize = groupSize
-        self.votes = votes
-    }
-
-    /// Group sizes of a round with `m` candidates: consecutive groups of G after a shuffle, the
-    /// remainder forming a last, smaller group (a single leftover candidate advances unjudged — a bye).
-    static func groups(of m: Int, size g: Int) -> [Int] {
-        TournamentRounds.groupSizes(of: m, groupSize: g)
-    }
-
-    /// Judge calls to bring N candidates down to one: `V·(N − 1)/(G − 1)` when every group is
-    /// full; in general V per judged group (byes cost nothing).
-    public var judgeCalls: Int { Self.shrink(candidates, to: 1, groupSize: groupSize).groups * votes }
-
-    /// Judged groups, rounds and survivors when `n` candidates are shrunk to at most `m` by whole
-    /// rounds (select-K when m > 1; the survivors K′ ≤ K when a round overshoots).
-    public static func shrink(_ n: Int, to m: Int, groupSize g: Int) -> (groups: Int, rounds: Int, survivors: Int) {
-        var (alive, judged, rounds) = (n, 0, 0)
-        while alive > m {
-            let sizes = groups(of: alive, size: g)
-            judged += sizes.filter { $0 > 1 }.count
-            alive = sizes.count
-            rounds += 1
-        }
-        return (judged, rounds, alive)
-    }
-
-    /// Sequential judge rounds (latency): ⌈log_G N⌉ for full groups.
-    public var rounds: Int { Self.shrink(candidates, to: 1, groupSize: groupSize).rounds }
-}
 
 /// Exact distributions of how many passing candidates survive RTV rounds, for one group size,
 /// vote count and judge; memoised, so a planner that scores thousands of configurations computes
@@ -78,7 +34,7 @@ public final class TournamentTransitions {
     /// hypergeometric draws; each group advances a passing one with the judge's group accuracy.
     public func round(alive m: Int) -> [[Double]] {
         if let hit = rounds[m] { return hit }
-        let sizes = TournamentConfiguration.groups(of: m, size: groupSize)
+        let sizes = TournamentRounds.groupSizes(of: m, groupSize: groupSize)
         let matrix = (0...m).map { passing -> [Double] in
             // State: passing candidates not yet placed → distribution of passing winners so far.
             var states: [Int: [Double]] = [passing: [1]]
@@ -146,28 +102,30 @@ public final class TournamentTransitions {
 /// never computed at the average rate — benchmark populations are U-shaped, and plugging in the
 /// mean overstates what a tournament can gain.
 public enum TournamentModel {
-    /// P(the survivor passes | N candidates of which `passing` pass), exact (see
-    /// ``TournamentTransitions``).
-    public static func accuracy(passing j: Int, configuration c: TournamentConfiguration, judge: JudgeModel) -> Double {
-        TournamentTransitions(groupSize: c.groupSize, votes: c.votes, judge: judge).accuracy(passing: j, candidates: c.candidates)
+    /// P(the survivor passes | `candidates` N of which `passing` pass), exact (see
+    /// ``TournamentTransitions``); the tournament's G and V are used.
+    public static func accuracy(passing j: Int, candidates n: Int, tournament t: TournamentSettings,
+                                judge: JudgeModel) -> Double {
+        TournamentTransitions(groupSize: t.groupSize, votes: t.votes, judge: judge).accuracy(passing: j, candidates: n)
     }
 
-    /// Expected RTV accuracy over tasks whose solve rates follow `model`.
-    public static func expectedAccuracy(model: SolveRateModel, configuration c: TournamentConfiguration,
+    /// Expected RTV accuracy over `candidates` N whose tasks' solve rates follow `model`.
+    public static func expectedAccuracy(model: SolveRateModel, candidates n: Int, tournament t: TournamentSettings,
                                         judge: JudgeModel) -> Double {
-        let transitions = TournamentTransitions(groupSize: c.groupSize, votes: c.votes, judge: judge)
-        return zip(model.passingDistribution(rollouts: c.candidates), 0...c.candidates).reduce(0) { total, pair in
-            total + pair.0 * transitions.accuracy(passing: pair.1, candidates: c.candidates)
+        precondition(n >= 1, "need N ≥ 1 candidates")
+        let transitions = TournamentTransitions(groupSize: t.groupSize, votes: t.votes, judge: judge)
+        return zip(model.passingDistribution(rollouts: n), 0...n).reduce(0) { total, pair in
+            total + pair.0 * transitions.accuracy(passing: pair.1, candidates: n)
         }
     }
 
-    /// Monte Carlo estimate of ``expectedAccuracy(model:configuration:judge:)`` by simulating
+    /// Monte Carlo estimate of ``expectedAccuracy(model:candidates:tournament:judge:)`` by simulating
     /// `tasks` whole tournaments (p from the model, the N outcomes, shuffled groups, every vote,
     /// plurality with random tie-break). Returns the mean and its standard error.
-    public static func simulate(model: SolveRateModel, configuration c: TournamentConfiguration, judge: JudgeModel,
-                                tasks: Int, seed: UInt64) -> (mean: Double, standardError: Double) {
-        let pipeline = TestTimePipeline(configuration: PipelineConfiguration(rollouts: c.candidates, groupSize: c.groupSize,
-                                                                            votes: c.votes))
+    public static func simulate(model: SolveRateModel, candidates n: Int, tournament t: TournamentSettings,
+                                judge: JudgeModel, tasks: Int, seed: UInt64) -> (mean: Double, standardError: Double) {
+        let pipeline = TestTimePipeline(configuration: PipelineConfiguration(rollouts: n, groupSize: t.groupSize,
+                                                                            votes: t.votes))
         return PipelineSimulator(judge: judge, refinement: .reference).simulate(model: model, pipeline: pipeline,
                                                                                 tasks: tasks, seed: seed)
     }

@@ -1,5 +1,6 @@
 public import Domain
 import Foundation
+import NumericCore
 import ScalingLaws
 
 /// A compute-optimal allocation law `log2 n*(x) = L/(1 + e^(−k(u(x) − u0))) + b`, with
@@ -72,10 +73,11 @@ public enum TrainingPlanner {
     ///   - difficulty: the plan's population word: easy, hard, or mixed (planned as hard, warned).
     ///   - batch: a fixed B = B_p·n (fixed-batch mode, n*(M) with M = C/B).
     ///   - problems: the train-set size D (B_p ≤ D; small sets warn that saturation is lower).
-    ///   - interval: the law's bootstrap 95% bounds on n* at this budget, when known.
+    ///   - lawSamples: the law's bootstrap parameter vectors, when known: the plan's n* interval
+    ///     (``optimalRolloutsInterval(law:at:samples:)``; not in fixed-batch mode).
     public static func plan(budget: Double, unit: String = "rollouts", tokensPerRollout: Double? = nil, difficulty word: String,
                             law: AllocationLawSpec, lawSource: String, batch: Int? = nil, problems: Int? = nil,
-                            problemsPerBatch preferred: Int = 32, interval: [Double]? = nil) throws(DomainError) -> Plan {
+                            problemsPerBatch preferred: Int = 32, lawSamples: [[Double]] = []) throws(DomainError) -> Plan {
         guard budget > 0, budget <= 1e18 else { throw .invalid(field: "budget", value: String(budget), reason: "must lie in (0, 1e18]") }
         guard preferred >= 1, preferred <= 1 << 24, (batch ?? 2) <= 1 << 30 else {
             throw .invalid(field: "B_p or batch", value: "\(preferred), \(batch ?? 0)", reason: "B_p ≤ 2^24 and B ≤ 2^30 are supported")
@@ -96,6 +98,7 @@ public enum TrainingPlanner {
         let minimumBatch = hardRecipe ? 32 : 1
         var n: Int, bp: Int, optimal: Double
         var rationale: String
+        var interval: [Double]?
         if let batch {
             guard batch >= 2 else { throw .invalid(field: "batch", value: String(batch), reason: "must be ≥ 2") }
             guard rollouts >= Double(batch) else {
@@ -116,6 +119,7 @@ public enum TrainingPlanner {
         } else {
             let x = law.name.hasSuffix("tokens") ? budget : rollouts
             optimal = law.optimalRollouts(x)
+            interval = optimalRolloutsInterval(law: law, at: x, samples: lawSamples)
             n = clampPowerOfTwo(optimal, cap: law.cap)
             let capped = clampPowerOfTwo(optimal, cap: Int.max) > law.cap
             bp = preferred
@@ -146,6 +150,14 @@ public enum TrainingPlanner {
         plan.problems = problems
         plan.optimalRolloutsInterval = interval
         return plan
+    }
+
+    /// The 95% bootstrap interval of n*(x): the 2.5% and 97.5% quantiles of n* under each of the
+    /// law's bootstrap parameter vectors `samples`; nil with fewer than 20 finite values.
+    public static func optimalRolloutsInterval(law: AllocationLawSpec, at x: Double, samples: [[Double]]) -> [Double]? {
+        let draws = samples.map { law.optimalRollouts(x, parameters: $0) }.filter(\.isFinite)
+        guard draws.count >= 20 else { return nil }
+        return quantiles(draws, [0.025, 0.975])
     }
 
     /// 2^round(log2 x), at least 2 and at most `cap`.

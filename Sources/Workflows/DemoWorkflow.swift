@@ -1,7 +1,7 @@
 public import Domain
 import Foundation
 import Ingest
-import Planner
+public import Planner
 import RLSim
 public import RunStore
 import ScalingLaws

@@ -1,6 +1,6 @@
-public import Domain
+import Domain
 import Foundation
-public import Ingest
+import Ingest
 public import RunStore
 
 /// `isoplan import verl|trl|csv`: one training log into one run.

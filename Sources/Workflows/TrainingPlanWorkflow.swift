@@ -69,16 +69,11 @@ public enum TrainingPlanWorkflow {
             }
             var plan = try TrainingPlanner.plan(budget: request.budget, unit: request.unit, tokensPerRollout: request.tokensPerRollout,
                                                 difficulty: difficulty, law: law!, lawSource: lawSource, batch: request.batch,
-                                                problems: request.problems, problemsPerBatch: request.problemsPerBatch)
+                                                problems: request.problems, problemsPerBatch: request.problemsPerBatch,
+                                                lawSamples: analysis?.lawBootstrap?.samples ?? [])
             if let analysis, request.batch == nil {
-                // The n* interval from the law's bootstrap, and the reward the plan's n curve predicts.
+                // The reward the plan's n curve predicts.
                 let x = request.budget
-                let draws = (analysis.lawBootstrap?.samples ?? []).map {
-                    law!.optimalRollouts(x, parameters: $0)
-                }.filter(\.isFinite).sorted()
-                if draws.count >= 20 {
-                    plan.optimalRolloutsInterval = [draws[Int(0.025 * Double(draws.count - 1))], draws[Int(0.975 * Double(draws.count - 1))]]
-                }
                 if let curve = analysis.curves.first(where: { $0.rolloutsPerProblem == plan.rolloutsPerProblem }) {
                     plan.expectedReward = curve.value(at: x)
                     plan.expectedRewardExtrapolated = x > curve.xMax

@@ -126,8 +126,8 @@ struct SpendCapAndPriorTests {
 
     /// PDR priors: own gives rollout i of the next iteration the summary of rollout i (natural
     /// order, r10 after r9); random gives each new rollout its own K distinct summaries.
-    @Test(arguments: [ExecutionSettings.PriorSelection.own, .random])
-    func priorsFollowTheirMode(mode: ExecutionSettings.PriorSelection) async throws {
+    @Test(arguments: [PriorSelection.own, .random])
+    func priorsFollowTheirMode(mode: PriorSelection) async throws {
         let dir = try TemporaryDirectory()
         let tasks = [AgentTask(taskID: "t/1", statement: "fix it", metadataJSON: "{\"solve_rate\": 0.5}")]
         let server = try ScriptedServer(directory: dir.url, seed: 1, labels: [:], judgeAccuracy: 0.7)

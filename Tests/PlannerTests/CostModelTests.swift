@@ -1,3 +1,4 @@
+import Domain
 import IsoplanTestSupport
 import Planner
 import Testing
@@ -29,9 +30,9 @@ struct CostModelTests {
     @Test func rtvAloneMatchesTheTournamentsJudgeCalls() {
         for (n, g, v) in [(16, 2, 8), (17, 2, 1), (16, 4, 8), (3, 2, 2)] {
             let cost = CostModel.cost(PipelineConfiguration(rollouts: n, groupSize: g, votes: v, iterations: 1), Self.inputs)
-            let tournament = TournamentConfiguration(candidates: n, groupSize: g, votes: v)
-            #expect(cost.judgeCalls == tournament.judgeCalls)
-            #expect(cost.sequentialRounds == 2 + tournament.rounds)
+            let tournament = TournamentSettings(groupSize: g, votes: v)
+            #expect(cost.judgeCalls == tournament.judgeCalls(candidates: n))
+            #expect(cost.sequentialRounds == 2 + tournament.rounds(candidates: n))
             #expect(cost.rollouts == n)
         }
     }
@@ -45,7 +46,7 @@ struct CostModelTests {
         #expect(single.summaries == 0 && single.judgeCalls == 0 && single.sequentialRounds == 1)
         #expect(single.summaryTokensIn == 0 && single.summaryTokensOut == 0)
         // Select-K that cannot stop at K reads the K′ it keeps: N = 12, G = 2 stops at 3 for K = 4.
-        #expect(TournamentConfiguration.shrink(12, to: 4, groupSize: 2).survivors == 3)
+        #expect(TournamentRounds.shrink(12, to: 4, groupSize: 2).survivors == 3)
         let overshoot = CostModel.cost(PipelineConfiguration(rollouts: 12, groupSize: 2, votes: 1, priors: 4, iterations: 2), Self.inputs)
         let exact = CostModel.cost(PipelineConfiguration(rollouts: 12, groupSize: 2, votes: 1, priors: 3, iterations: 2), Self.inputs)
         #expect(overshoot == exact)

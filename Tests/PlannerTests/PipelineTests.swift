@@ -33,9 +33,10 @@ struct PipelineTests {
             for a in [0.5, 0.66, 0.9, 1.0] {
                 let planner = PipelineModel(judge: JudgeModel(voteAccuracy: a))
                 let rtvOnly = TestTimePipeline(configuration: PipelineConfiguration(rollouts: n, groupSize: 2, votes: 8))
-                let tournament = TournamentConfiguration(candidates: n, groupSize: 2, votes: 8)
+                let tournament = TournamentSettings(groupSize: 2, votes: 8)
                 expectClose(planner.expectedAccuracy(model: model, pipeline: rtvOnly),
-                            TournamentModel.expectedAccuracy(model: model, configuration: tournament, judge: planner.judge),
+                            TournamentModel.expectedAccuracy(model: model, candidates: n, tournament: tournament,
+                                                             judge: planner.judge),
                             absolute: 1e-12)
                 for selection in PriorSelection.allCases {
                     for (k, t) in [(1, 2), (2, 2), (4, 2), (4, 3)] where k <= n {

@@ -93,11 +93,11 @@ struct TestTimePlannerTests {
     /// concentrated one with the same pass@1.
     @Test func assumedShapeKeepsTheMeanAndShapeDrivesTheGain() {
         let judge = JudgeModel(voteAccuracy: 0.8)
-        let c = TournamentConfiguration(candidates: 16, groupSize: 2, votes: 8)
+        let c = TournamentSettings(groupSize: 2, votes: 8)
         let gains = SolveRateModel.plausibleConcentrations.map { kappa in
             let shape = SolveRateModel.assumedShape(passAt1: 0.45, concentration: kappa)
             expectClose(shape.meanSolveRate, 0.45, absolute: 1e-12)
-            return TournamentModel.expectedAccuracy(model: shape, configuration: c, judge: judge) - 0.45
+            return TournamentModel.expectedAccuracy(model: shape, candidates: 16, tournament: c, judge: judge) - 0.45
         }
         #expect(zip(gains, gains.dropFirst()).allSatisfy { $0 < $1 })
     }

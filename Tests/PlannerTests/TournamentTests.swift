@@ -50,11 +50,11 @@ struct TournamentTests {
     }
 
     @Test func costCountsJudgeCallsAndRounds() {
-        let full = TournamentConfiguration(candidates: 16, groupSize: 2, votes: 8)
-        #expect(full.judgeCalls == 120 && full.rounds == 4)  // V·(N − 1)/(G − 1)
-        #expect(TournamentConfiguration(candidates: 16, groupSize: 4, votes: 8).judgeCalls == 40)
+        let full = TournamentSettings(groupSize: 2, votes: 8)
+        #expect(full.judgeCalls(candidates: 16) == 120 && full.rounds(candidates: 16) == 4)  // V·(N − 1)/(G − 1)
+        #expect(TournamentSettings(groupSize: 4, votes: 8).judgeCalls(candidates: 16) == 40)
         // N = 17, G = 2: byes cost nothing (16 → … plus the odd one out).
-        #expect(TournamentConfiguration(candidates: 17, groupSize: 2, votes: 1).judgeCalls == 16)
+        #expect(TournamentSettings(groupSize: 2, votes: 1).judgeCalls(candidates: 17) == 16)
     }
 
     /// RTV ≤ pass@N; a perfect judge gives pass@N; G = 2 with a coin-flip judge gives pass@1.
@@ -65,8 +65,9 @@ struct TournamentTests {
             for g in [2, 4] {
                 for v in [1, 2, 8] {
                     for a in [0.5, 0.66, 0.9, 1] {
-                        let c = TournamentConfiguration(candidates: n, groupSize: g, votes: v)
-                        let rtv = TournamentModel.expectedAccuracy(model: model, configuration: c, judge: JudgeModel(voteAccuracy: a))
+                        let c = TournamentSettings(groupSize: g, votes: v)
+                        let rtv = TournamentModel.expectedAccuracy(model: model, candidates: n, tournament: c,
+                                                                   judge: JudgeModel(voteAccuracy: a))
                         #expect(rtv <= passAtN + 1e-12, "N=\(n) G=\(g) V=\(v) a=\(a)")
                         if a == 1 { expectClose(rtv, passAtN, absolute: 1e-12, "perfect judge N=\(n) G=\(g)") }
                         if a == 0.5 && g == 2 { expectClose(rtv, model.meanSolveRate, absolute: 1e-12, "coin-flip judge N=\(n)") }
@@ -86,11 +87,12 @@ struct TournamentTests {
         let failures = Mutex<[String]>([])
         DispatchQueue.concurrentPerform(iterations: cells.count) { i in
             let cell = cells[i]
-            let c = TournamentConfiguration(candidates: cell.n, groupSize: cell.g, votes: cell.v)
+            let c = TournamentSettings(groupSize: cell.g, votes: cell.v)
             let judge = JudgeModel(voteAccuracy: cell.a)
             let model = Self.shapes[cell.shape]
-            let analytic = TournamentModel.expectedAccuracy(model: model, configuration: c, judge: judge)
-            let mc = TournamentModel.simulate(model: model, configuration: c, judge: judge, tasks: 1_000_000, seed: UInt64(i))
+            let analytic = TournamentModel.expectedAccuracy(model: model, candidates: cell.n, tournament: c, judge: judge)
+            let mc = TournamentModel.simulate(model: model, candidates: cell.n, tournament: c, judge: judge, tasks: 1_000_000,
+                                              seed: UInt64(i))
             if abs(analytic - mc.mean) > max(0.005, 4 * mc.standardError) {
                 failures.withLock { $0.append("cell \(cell): analytic \(analytic), Monte Carlo \(mc.mean) ± \(mc.standardError)") }
             }

@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import IsoplanTestSupport
+import NumericCore
 import Planner
 import Testing
 
@@ -9,6 +10,32 @@ struct TrainingPlannerTests {
     static func plan(_ budget: Double, _ difficulty: String, law: String = "q1", batch: Int? = nil) throws -> Plan {
         let spec = try #require(PublishedLaws.law(law, difficulty: difficulty == "easy" ? .easy : .hard, unit: "rollouts"))
         return try TrainingPlanner.plan(budget: budget, difficulty: difficulty, law: spec, lawSource: "preset", batch: batch)
+    }
+
+    /// The n* interval is the 2.5 % and 97.5 % quantiles (linear between order statistics) of n*
+    /// under each bootstrap parameter vector; fewer than 20 finite draws give none, and so does
+    /// fixed-batch mode.
+    @Test func optimalRolloutsIntervalIsTheBootstrapQuantiles() throws {
+        let law = try #require(PublishedLaws.law("q1", difficulty: .easy, unit: "rollouts"))
+        var rng = Xoshiro256StarStar(seed: 7)
+        let samples = (0..<200).map { _ in law.parameters.map { $0 * (1 + 0.05 * (2 * rng.nextUniform() - 1)) } }
+        let x = 2e6
+        let sorted = samples.map { law.optimalRollouts(x, parameters: $0) }.sorted()
+        func quantile(_ q: Double) -> Double {
+            let position = q * Double(sorted.count - 1)
+            let low = Int(position), high = min(low + 1, sorted.count - 1)
+            return sorted[low] + (position - Double(low)) * (sorted[high] - sorted[low])
+        }
+        let interval = try #require(TrainingPlanner.optimalRolloutsInterval(law: law, at: x, samples: samples))
+        expectClose(interval[0], quantile(0.025), relative: 1e-12)
+        expectClose(interval[1], quantile(0.975), relative: 1e-12)
+        let plan = try TrainingPlanner.plan(budget: x, difficulty: "easy", law: law, lawSource: "preset", lawSamples: samples)
+        #expect(plan.optimalRolloutsInterval == interval)
+        #expect(interval[0] <= plan.optimalRollouts && plan.optimalRollouts <= interval[1])
+        #expect(TrainingPlanner.optimalRolloutsInterval(law: law, at: x, samples: Array(samples.prefix(19))) == nil)
+        let fixed = try TrainingPlanner.plan(budget: 4e6, difficulty: "easy", law: law, lawSource: "preset", batch: 8192,
+                                             lawSamples: samples)
+        #expect(fixed.optimalRolloutsInterval == nil)
     }
 
     /// With the Fig. 6 laws, budgets 1e5…1e7 give the law rounded to a power of two and capped.

@@ -7,15 +7,6 @@ import Synchronization
 /// agent command, conditioned on priors) followed by a final RTV.
 public struct ExecutionSettings: Sendable, Hashable, Codable {
     public enum Mode: String, Sendable, Codable { case rtv, pdr }
-    /// How each refinement rollout's priors are chosen (reference §4.2).
-    public enum PriorSelection: String, Sendable, Codable, CaseIterable {
-        /// The K survivors of an RTV over the iteration's summaries (the same K for every rollout).
-        case select
-        /// K summaries drawn at random for each new rollout.
-        case random
-        /// Each new rollout gets the summary of the rollout in its position.
-        case own
-    }
 
     public var mode: Mode = .rtv
     public var tournament = TournamentSettings()

@@ -1,22 +1,6 @@
-public import Domain
+import Domain
 import Foundation
 import RunStore
-
-/// Recursive Tournament Voting settings (reference §3; the choices the paper leaves open are ours,
-/// `docs/EXECUTOR.md`).
-public struct TournamentSettings: Sendable, Hashable, Codable {
-    /// Group size G ≥ 2 and votes per group V ≥ 1.
-    public var groupSize = 2
-    public var votes = 8
-    /// Re-asks of an unparsable answer before the vote slot is given up (recorded as a fallback).
-    public var maxReasks = 2
-    /// Extra votes, one at a time, to break a tie before a seeded draw.
-    public var maxTieBreakVotes = 4
-    public var judgeTemperature = 0.7
-    public var judgeMaxTokens = 400
-
-    public init() {}
-}
 
 /// Everything one task's tournaments need.
 struct TaskContext: Sendable {

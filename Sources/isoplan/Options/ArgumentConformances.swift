@@ -22,6 +22,10 @@ extension NullResolution: ExpressibleByArgument {}
 
 extension CostUnit: ExpressibleByArgument {}
 
+extension SearchSpace.Selections: ExpressibleByArgument {}
+
+extension PriorSelection: ExpressibleByArgument {}
+
 extension RobustLoss: ExpressibleByArgument {
     /// `l2`, `huber:<delta>` or `soft_l1:<scale>` (see ``RobustLoss/init(parsing:)``).
     public init?(argument: String) {

@@ -1,5 +1,6 @@
 import Agentic
 import ArgumentParser
+import Domain
 import Foundation
 import Workflows
 

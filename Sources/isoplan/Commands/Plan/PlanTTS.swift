@@ -67,7 +67,7 @@ extension PlanCommand {
         var budget: Double?
 
         @Option(help: ArgumentHelp("Unit of budgets and totals: usd or tokens.", valueName: "usd|tokens"))
-        var unit = CostUnit.usd.rawValue
+        var unit = CostUnit.usd
 
         @Flag(name: .customLong("per-task"), help: "The budget is per task.")
         var perTask = false
@@ -128,7 +128,7 @@ extension PlanCommand {
         var maxIterations: Int?
 
         @Option(help: ArgumentHelp("Prior selection searched: select (default), random or both.", valueName: "mode"))
-        var selection: String?
+        var selection: SearchSpace.Selections?
 
         @Option(name: .customLong("refinement-table"),
                 help: ArgumentHelp("Refined-rollout success with 0…K passing priors, comma-separated; fits the logistic (default: the reference's Table 2).",
@@ -144,6 +144,13 @@ extension PlanCommand {
         @OptionGroup var seed: SeedOptions
 
         func validate() throws {
+            try validatePopulationAndJudge()
+            try validateObjective()
+            try validateCostsAndSearch()
+            _ = try makeRequest()
+        }
+
+        func validatePopulationAndJudge() throws {
             guard solveRateFiles.isEmpty != (passAt1 == nil) else {
                 throw ValidationError("give the population with --solve-rates FILE or --pass-at-1 P (one of them)")
             }
@@ -161,52 +168,89 @@ extension PlanCommand {
             }
             guard judgePairVotes >= 1 && judgePairVotes <= 64 else { throw ValidationError("--judge-pair-votes must lie in 1…64") }
             if judgeLabel != nil && !judgeFromStore { throw ValidationError("--judge-label goes with --judge-from-store") }
-            guard CostUnit(rawValue: unit) != nil else { throw ValidationError("--unit must be usd or tokens, got \"\(unit)\"") }
+        }
+
+        func validateObjective() throws {
             let modes = [budget != nil, targetAccuracy != nil, config != nil].filter { $0 }.count
             guard modes == 1 else { throw ValidationError("give exactly one of --budget, --target-accuracy, --config") }
             if let budget, !(budget > 0 && budget.isFinite) { throw ValidationError("--budget must be a positive number") }
-            if let targetAccuracy, !(targetAccuracy > 0 && targetAccuracy < 1) { throw ValidationError("--target-accuracy must lie in (0, 1)") }
-            if let maxRounds, maxRounds < 2 { throw ValidationError("--max-rounds must be ≥ 2 (a rollout and a summary wave)") }
-            if let config {
-                let pipeline: TestTimePipeline
-                do { pipeline = try TestTimePipeline(specification: config) } catch { throw ValidationError("--config: \(error)") }
-                guard pipeline.configuration.rollouts <= 512 && pipeline.configuration.groupSize <= 16 && pipeline.configuration.votes <= 64
-                    && pipeline.configuration.iterations <= 8 else {
-                    throw ValidationError("--config: N ≤ 512, G ≤ 16, V ≤ 64 and T ≤ 8 are supported")
-                }
-                if maxRounds != nil || selection != nil || maxRollouts != nil || maxIterations != nil {
-                    throw ValidationError("--config predicts one configuration: --max-rounds, --selection, --max-rollouts and --max-iterations shape a search")
-                }
+            if let targetAccuracy, !(targetAccuracy > 0 && targetAccuracy < 1) {
+                throw ValidationError("--target-accuracy must lie in (0, 1)")
             }
-            for (name, value) in [("--price-in", priceIn), ("--price-out", priceOut), ("--tokens-in-per-rollout", tokensInPerRollout),
-                                  ("--tokens-out-per-rollout", tokensOutPerRollout), ("--trajectory-tokens", trajectoryTokens),
-                                  ("--summary-tokens", summaryTokens), ("--judge-tokens", judgeTokens), ("--judge-tokens-out", judgeTokensOut)]
-            where !(value >= 0) { throw ValidationError("\(name) must be ≥ 0") }
+            if let maxRounds, maxRounds < 2 { throw ValidationError("--max-rounds must be ≥ 2 (a rollout and a summary wave)") }
+            if config != nil && (maxRounds != nil || selection != nil || maxRollouts != nil || maxIterations != nil) {
+                throw ValidationError("--config predicts one configuration: --max-rounds, --selection, "
+                    + "--max-rollouts and --max-iterations shape a search")
+            }
+        }
+
+        func validateCostsAndSearch() throws {
+            let costs = [("--price-in", priceIn), ("--price-out", priceOut),
+                         ("--tokens-in-per-rollout", tokensInPerRollout), ("--tokens-out-per-rollout", tokensOutPerRollout),
+                         ("--trajectory-tokens", trajectoryTokens), ("--summary-tokens", summaryTokens),
+                         ("--judge-tokens", judgeTokens), ("--judge-tokens-out", judgeTokensOut)]
+            for (name, value) in costs where !(value >= 0) { throw ValidationError("\(name) must be ≥ 0") }
             guard refinedFraction > 0 && stepsPerRollout >= 0 else {
                 throw ValidationError("--refined-fraction must be positive and --steps-per-rollout ≥ 0")
             }
-            if let maxRollouts, !(1...256).contains(maxRollouts) { throw ValidationError("--max-rollouts must lie in 1…256") }
-            if let maxIterations, !(1...5).contains(maxIterations) { throw ValidationError("--max-iterations must lie in 1…5") }
-            if let selection, !["select", "random", "both"].contains(selection) {
-                throw ValidationError("--selection must be select, random or both")
-            }
-            if let refinementTable {
-                let values = refinementTable.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-                guard values.count >= 2, values.allSatisfy({ $0.map { $0 >= 0 && $0 <= 1 } ?? false }) else {
-                    throw ValidationError("--refinement-table needs two or more probabilities in [0, 1]")
-                }
-            }
             if let tasks, !(1...100_000).contains(tasks) { throw ValidationError("--tasks must lie in 1…100000") }
-            guard bootstrap == 0 || (2...2000).contains(bootstrap) else { throw ValidationError("--bootstrap needs 0 or 2…2000 refits") }
+            guard bootstrap == 0 || (2...2000).contains(bootstrap) else {
+                throw ValidationError("--bootstrap needs 0 or 2…2000 refits")
+            }
         }
 
-        var request: TestTimePlanRequest {
-            let population: TestTimePlanRequest.Population = passAt1.map { .passAt1($0, concentration: concentration) }
-                ?? .measured(files: solveRateFiles, system: solveRates.system, options: solveRates.importOptions, kind: solveRates.kind)
-            let judge: TestTimePlanRequest.Judge
-            if let judgeVoteAccuracy { judge = .voteAccuracy(judgeVoteAccuracy) }
-            else if let judgePairAccuracy { judge = .pairAccuracy(judgePairAccuracy, votes: judgePairVotes) }
-            else { judge = .fromStore(path: global.databasePath, label: judgeLabel) }
+        /// The workflow's request; a bad --config, search bound or --refinement-table is a usage error.
+        func makeRequest() throws -> TestTimePlanRequest {
+            var request = TestTimePlanRequest(population: population, judge: judge, inputs: costInputs)
+            request.unit = unit
+            request.budget = budget
+            request.budgetPerTask = perTask
+            request.targetAccuracy = targetAccuracy
+            request.maxRounds = maxRounds
+            request.fixed = try config.map(Self.pipeline)
+            do {
+                request.space = try SearchSpace(largestRollouts: maxRollouts, maxIterations: maxIterations,
+                                                selections: selection ?? .select)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+            if let refinementTable {
+                do { request.refinement = try RefinementModel(tableSpecification: refinementTable) } catch {
+                    throw ValidationError("\(error)")
+                }
+            }
+            request.tasks = tasks
+            request.bootstrapResamples = bootstrap
+            request.seed = seed.seed
+            return request
+        }
+
+        /// A `--config` pipeline, within the sizes the planner supports.
+        static func pipeline(_ specification: String) throws -> TestTimePipeline {
+            let pipeline: TestTimePipeline
+            do { pipeline = try TestTimePipeline(specification: specification) } catch {
+                throw ValidationError("--config: \(error)")
+            }
+            let c = pipeline.configuration
+            guard c.rollouts <= 512 && c.groupSize <= 16 && c.votes <= 64 && c.iterations <= 8 else {
+                throw ValidationError("--config: N ≤ 512, G ≤ 16, V ≤ 64 and T ≤ 8 are supported")
+            }
+            return pipeline
+        }
+
+        var population: TestTimePlanRequest.Population {
+            passAt1.map { .passAt1($0, concentration: concentration) }
+                ?? .measured(files: solveRateFiles, system: solveRates.system, options: solveRates.importOptions,
+                             kind: solveRates.kind)
+        }
+
+        var judge: TestTimePlanRequest.Judge {
+            if let judgeVoteAccuracy { return .voteAccuracy(judgeVoteAccuracy) }
+            if let judgePairAccuracy { return .pairAccuracy(judgePairAccuracy, votes: judgePairVotes) }
+            return .fromStore(path: global.databasePath, label: judgeLabel)
+        }
+
+        var costInputs: CostInputs {
             var inputs = CostInputs(rolloutTokensIn: tokensInPerRollout, rolloutTokensOut: tokensOutPerRollout,
                                     priceIn: priceIn / 1e6, priceOut: priceOut / 1e6)
             inputs.refinedRolloutFraction = refinedFraction
@@ -216,98 +260,18 @@ extension PlanCommand {
             inputs.judgeTokensBase = judgeTokens
             inputs.judgeTokensPerCandidate = summaryTokens
             inputs.judgeTokensOut = judgeTokensOut
-            var request = TestTimePlanRequest(population: population, judge: judge, inputs: inputs)
-            request.unit = CostUnit(rawValue: unit)!
-            request.budget = budget
-            request.budgetPerTask = perTask
-            request.targetAccuracy = targetAccuracy
-            request.maxRounds = maxRounds
-            request.fixed = config.map { try! TestTimePipeline(specification: $0) }
-            let largest = maxRollouts ?? 64
-            request.space.rollouts = request.space.rollouts.filter { $0 < largest }
-                + stride(from: 80, to: largest, by: 16).filter { $0 > 64 } + [largest]
-            request.space.maxIterations = maxIterations ?? 3
-            let mode = selection ?? "select"
-            request.space.selections = mode == "both" ? [.select, .random] : [PriorSelection(rawValue: mode)!]
-            if let refinementTable {
-                request.refinement = .fit(table: refinementTable.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces))! })
-            }
-            request.tasks = tasks
-            request.bootstrapResamples = bootstrap
-            request.seed = seed.seed
-            return request
+            return inputs
         }
 
         func run() throws {
-            do {
-                let plan = try TestTimePlanWorkflow.run(request)
-                switch global.outputFormat {
-                case .json: print(try jsonString(plan))
-                case .table, .md: print(render(plan, format: global.outputFormat))
-                }
-            } catch {
-                throw reportFailure(error)
+            try reportingFailures {
+                let plan = try TestTimePlanWorkflow.run(makeRequest())
+                try global.render(plan) { render(plan, format: $0) }
             }
         }
 
         func render(_ plan: TestTimePlan, format: OutputFormat) -> String {
-            let r = plan.recommendation
-            let c = r.pipeline.configuration
-            let unitName = plan.unit == .usd ? "USD" : "tokens"
-            let money = { (x: Double) in plan.unit == .usd ? String(format: "$%.2f", x) : formatNumber(x) }
-            let heading: String
-            switch plan.mode {
-            case "fixed": heading = "Prediction for \(r.pipeline.specification)"
-            case "target": heading = "Cheapest configuration reaching accuracy \(formatNumber(plan.targetAccuracy ?? 0))"
-            default: heading = "Recommendation for a budget of \(money(plan.budget ?? 0)) over \(plan.tasks) tasks"
-            }
-            var rows: [(String, String)] = [
-                ("configuration", r.pipeline.specification),
-                ("rollouts N", String(c.rollouts)), ("group size G", String(c.groupSize)), ("votes V", String(c.votes)),
-            ]
-            if c.iterations > 1 {
-                rows += [("priors K", String(c.priors)), ("iterations T", String(c.iterations)), ("selection", r.pipeline.selection.rawValue)]
-            }
-            rows += [
-                ("expected accuracy", formatNumber(r.prediction.accuracy)),
-                ("95% predictive interval", "\(formatNumber(r.interval.lower))–\(formatNumber(r.interval.upper)) (mean over \(plan.tasks) tasks)"),
-                ("cost per task", "\(String(format: "$%.2f", r.dollarsPerTask)), \(formatNumber(r.tokensPerTask)) tokens"),
-                ("total (\(unitName))", money(r.totalCost)),
-                ("sequential rounds", String(r.cost.sequentialRounds)),
-                ("population", plan.population.assumedShape
-                    ? "assumed Beta(\(formatNumber(plan.population.model.alpha)), \(formatNumber(plan.population.model.beta)))"
-                    : "\(plan.population.system ?? plan.population.source): \(plan.population.model.kind.rawValue) α = \(formatNumber(plan.population.model.alpha)), β = \(formatNumber(plan.population.model.beta))"),
-                ("judge", "vote accuracy \(formatNumber(plan.judge.voteAccuracy)) (\(plan.judge.source)); pair accuracy after \(c.votes) votes \(formatNumber(r.pairAccuracy))"),
-            ]
-            var out = "\(heading)\n\n" + keyValueTable(rows, format: format)
-            let b = r.cost
-            let usd = { (tokensIn: Double, tokensOut: Double) in
-                String(format: "%.2f", tokensIn * (priceIn / 1e6) + tokensOut * (priceOut / 1e6))
-            }
-            out += "\n\nCost per task\n\n" + table(header: ["part", "calls", "tokens in", "tokens out", "USD"], rows: [
-                ["rollouts", String(b.rollouts), formatNumber(b.rolloutTokensIn), formatNumber(b.rolloutTokensOut), usd(b.rolloutTokensIn, b.rolloutTokensOut)],
-                ["summaries", String(b.summaries), formatNumber(b.summaryTokensIn), formatNumber(b.summaryTokensOut), usd(b.summaryTokensIn, b.summaryTokensOut)],
-                ["judge calls", String(b.judgeCalls), formatNumber(b.judgeTokensIn), formatNumber(b.judgeTokensOut), usd(b.judgeTokensIn, b.judgeTokensOut)],
-                ["total", String(b.rollouts + b.summaries + b.judgeCalls), formatNumber(b.tokensIn), formatNumber(b.tokensOut), usd(b.tokensIn, b.tokensOut)],
-            ], format: format)
-            out += "\n\nIterations\n\n" + table(header: ["iteration", "pass@1", "pass@N"], rows: r.prediction.iterations.enumerated().map {
-                [String($0.offset), formatNumber($0.element.passAt1), formatNumber($0.element.passAtN)]
-            }, format: format)
-            if !plan.curve.isEmpty {
-                out += "\n\nAccuracy vs budget (\(plan.configurationsScored) configurations scored)\n\n"
-                    + table(header: ["budget (\(unitName))", "accuracy", "configuration"], rows: plan.curve.map {
-                        [money($0.budget), formatNumber($0.accuracy), $0.pipeline.specification]
-                    }, format: format)
-            }
-            if !plan.sensitivity.isEmpty {
-                out += "\n\nSensitivity to the assumed shape (same pass@1)\n\n"
-                    + table(header: ["alpha+beta", "best configuration", "its accuracy", "recommended's accuracy"], rows: plan.sensitivity.map {
-                        [formatNumber($0.concentration), $0.best?.specification ?? "none", $0.bestAccuracy.map(formatNumber) ?? "-",
-                         formatNumber($0.recommendedAccuracy)]
-                    }, format: format)
-            }
-            for note in plan.notes { out += "\n\nnote: \(note)" }
-            return out
+            TestTimePlanRendering(plan: plan, format: format, priceIn: priceIn / 1e6, priceOut: priceOut / 1e6).text
         }
     }
 }

@@ -81,14 +81,11 @@ extension TTSCommand {
         var priors = 4
 
         @Option(name: .customLong("prior-selection"), help: ArgumentHelp("How priors are chosen: select, random or own.", valueName: "mode"))
-        var priorSelection = "select"
+        var priorSelection = PriorSelection.select
 
         func validate() throws {
             guard agentTimeout > 0 else { throw ValidationError("--agent-timeout must be positive") }
             guard (1...64).contains(agentsAtOnce) else { throw ValidationError("--agents-at-once must lie in 1…64") }
-            guard ExecutionSettings.PriorSelection(rawValue: priorSelection) != nil else {
-                throw ValidationError("--prior-selection must be select, random or own")
-            }
             do { _ = try AgentCommand(json: agentCommand, timeout: agentTimeout, workDirectory: workDir) } catch { throw ValidationError("\(error)") }
             var settings = executor.settings
             settings.mode = .pdr
@@ -104,7 +101,7 @@ extension TTSCommand {
             settings.rollouts = rollouts
             settings.iterations = iterations
             settings.priors = priors
-            settings.priorSelection = ExecutionSettings.PriorSelection(rawValue: priorSelection)!
+            settings.priorSelection = priorSelection
             var request = executor.request(settings: settings)
             request.agent = try AgentCommand(json: agentCommand, timeout: agentTimeout, workDirectory: workDir)
             request.agentsAtOnce = agentsAtOnce

@@ -1,0 +1,127 @@
+import Domain
+import Foundation
+import NumericCore
+
+extension TestTimePlanner {
+    /// Answers a test-time planning question: fits (or assumes) the population, converts the
+    /// judge, then predicts the fixed pipeline or searches the space for the budget's most accurate
+    /// (or the target's cheapest) pipeline, with the accuracy-vs-budget curve, the shape
+    /// sensitivity of an assumed population, and a 95% predictive interval for the mean accuracy
+    /// over the task set (task sampling and judge randomness, plus the fit's bootstrap and a
+    /// measured judge's posterior).
+    public static func plan(_ request: Request) throws(PlannerError) -> TestTimePlan {
+        var notes: [String] = []
+        let population = try PopulationInputs(request, notes: &notes)
+        let tasks = request.tasks ?? population.summary.measuredTasks ?? 100
+        if request.tasks == nil && population.summary.measuredTasks == nil {
+            notes.append("The interval and total costs are for a set of 100 tasks (--tasks to change).")
+        }
+        let judge = try JudgeInputs(request.judge, draws: request.bootstrapResamples, seed: request.seed)
+        let model = PipelineModel(
+            judge: JudgeModel(voteAccuracy: judge.summary.voteAccuracy), refinement: request.refinement)
+        let outcome: SearchOutcome
+        switch request.objective {
+        case let .fixed(pipeline):
+            outcome = predict(pipeline, request, population: population.summary.model, model: model, notes: &notes)
+        case let .budget(budget, perTask):
+            outcome = try search(
+                .perTaskBudget(perTask ? budget : budget / Double(tasks)), request,
+                population: population.summary.model, model: model, tasks: tasks)
+        case let .targetAccuracy(target):
+            outcome = try search(
+                .accuracy(target), request, population: population.summary.model, model: model, tasks: tasks)
+        }
+        let chosen = outcome.chosen
+        let interval = predictiveInterval(of: chosen, population: population, judge: judge, model: model, tasks: tasks)
+        let recommendation = TestTimePlan.Choice(
+            pipeline: chosen.pipeline,
+            prediction: model.predict(model: population.summary.model, pipeline: chosen.pipeline),
+            interval: interval, cost: chosen.cost,
+            dollarsPerTask: chosen.cost.value(in: .usd, prices: request.inputs),
+            tokensPerTask: chosen.cost.value(in: .tokens, prices: request.inputs),
+            totalCost: chosen.costValue * Double(tasks),
+            pairAccuracy: model.judge.groupAccuracy(size: 2, passing: 1, votes: chosen.pipeline.configuration.votes))
+        var budget: Double?, target: Double?
+        switch request.objective {
+        case let .budget(value, perTask): budget = perTask ? value * Double(tasks) : value
+        case let .targetAccuracy(value): target = value
+        case .fixed: break
+        }
+        return TestTimePlan(
+            mode: outcome.mode, population: population.summary, judge: judge.summary, unit: request.unit, tasks: tasks,
+            budget: budget, targetAccuracy: target, maxRounds: request.maxRounds, recommendation: recommendation,
+            curve: outcome.curve, sensitivity: outcome.sensitivity, configurationsScored: outcome.scored, notes: notes)
+    }
+
+    /// The population's model, its summary and its task-bootstrap refits.
+    struct PopulationInputs {
+        var summary: TestTimePlan.PopulationSummary
+        var draws: [SolveRateModel] = []
+
+        init(_ request: Request, notes: inout [String]) throws(PlannerError) {
+            switch request.population {
+            case let .measured(rates, source, kind):
+                do throws(DomainError) {
+                    let model = try SolveRateFitter.fit(rates, kind: kind)
+                    summary = .init(
+                        source: source, system: rates.system, measuredTasks: rates.tasks.count, model: model,
+                        assumedShape: false)
+                    if request.bootstrapResamples >= 2 {
+                        draws = try SolveRateFitter.bootstrap(
+                            rates, kind: kind, resamples: request.bootstrapResamples,
+                            seed: request.seed)
+                    }
+                } catch {
+                    throw .invalid(error)
+                }
+            case let .passAt1(mean, concentration):
+                let kappa = concentration ?? SolveRateModel.defaultConcentration
+                summary = .init(
+                    source: "pass@1 = \(mean)", system: nil, measuredTasks: nil,
+                    model: .assumedShape(passAt1: mean, concentration: kappa), assumedShape: concentration == nil)
+                if concentration == nil {
+                    notes.append(
+                        "Only a population pass@1 is known: the task shape is assumed, Beta with α + β = "
+                            + "\(SolveRateModel.defaultConcentration) (the median of seven Terminal-Bench fits, "
+                            + "strongly U-shaped). The RTV gain depends far more on this shape than on the mean — "
+                            + "see the sensitivity table."
+                    )
+                }
+            }
+        }
+    }
+
+    /// The judge's vote accuracy, its summary and, when measured, posterior draws of it.
+    struct JudgeInputs {
+        var summary: TestTimePlan.JudgeSummary
+        var draws: [Double] = []
+
+        init(_ judge: Request.Judge, draws count: Int, seed: UInt64) throws(PlannerError) {
+            switch judge {
+            case let .voteAccuracy(a):
+                summary = .init(voteAccuracy: a, source: "given per-vote accuracy", measuredVotes: nil)
+            case let .pairAccuracy(accuracy, votes):
+                summary = .init(
+                    voteAccuracy: JudgeModel(pairAccuracy: accuracy, votes: votes).voteAccuracy,
+                    source: "converted from a pairwise accuracy \(accuracy) after \(votes) votes", measuredVotes: nil)
+            case let .measured(correct, votes, groups, origin):
+                guard votes >= 1 && (0...votes).contains(correct) else {
+                    throw .invalid(
+                        .invalid(
+                            field: "judge votes", value: "\(correct) of \(votes)",
+                            reason: "need at least one vote and 0 ≤ correct ≤ votes"))
+                }
+                // For G > 2 the tallies pool groups with different passing fractions; the model's vote
+                // accuracy (a vote picks a passing candidate with probability a) is their pooled rate.
+                summary = .init(
+                    voteAccuracy: Double(correct) / Double(votes),
+                    source: "measured in \(origin): \(correct) of \(votes) votes on \(groups) mixed groups",
+                    measuredVotes: votes)
+                // Its sampling uncertainty, a Jeffreys posterior, joins the interval.
+                var rng = Xoshiro256StarStar(seed: seed, stream: 0x6A75_6467)
+                let posterior = Beta(alpha: Double(correct) + 0.5, beta: Double(votes - correct) + 0.5)
+                draws = (0..<count).map { _ in posterior.sample(using: &rng) }
+            }
+        }
+    }
+}

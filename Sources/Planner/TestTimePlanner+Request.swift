@@ -1,0 +1,61 @@
+public import Domain
+
+extension TestTimePlanner {
+    /// A test-time planning question with its inputs loaded (files read, judge tallies counted):
+    /// what ``TestTimePlanner/plan(_:)`` answers.
+    public struct Request: Sendable {
+        /// The task population.
+        public enum Population: Sendable {
+            /// One system's per-task counts, fitted with `kind`; `source` names the inputs.
+            case measured(SolveRates, source: String, kind: SolveRateModel.Kind)
+            /// Only a population pass@1 is known: a Beta of that mean and the given concentration
+            /// (nil: the documented default, with a sensitivity table over plausible shapes).
+            case passAt1(Double, concentration: Double?)
+        }
+
+        /// The judge's per-vote accuracy.
+        public enum Judge: Sendable {
+            case voteAccuracy(Double)
+            /// A pairwise (G = 2) group accuracy after `votes` votes, converted to a vote accuracy.
+            case pairAccuracy(Double, votes: Int)
+            /// Votes the executor recorded on `groups` mixed groups, `correctVotes` of `votes` picking
+            /// a passing candidate; `origin` says where they were read (for the summary). Their
+            /// sampling uncertainty (a Jeffreys posterior) joins the interval.
+            case measured(correctVotes: Int, votes: Int, groups: Int, origin: String)
+        }
+
+        /// The question.
+        public enum Objective: Sendable {
+            /// The most accurate pipeline within `budget` (in the request's unit) for the whole task
+            /// set, or per task.
+            case budget(Double, perTask: Bool)
+            /// The cheapest pipeline reaching this expected accuracy.
+            case targetAccuracy(Double)
+            /// Predict this pipeline instead of searching.
+            case fixed(TestTimePipeline)
+        }
+
+        public var population: Population
+        public var judge: Judge
+        public var objective: Objective
+        public var refinement: RefinementModel = .reference
+        public var inputs: CostInputs
+        public var unit: CostUnit = .usd
+        /// Latency bound: at most this many sequential rounds (searches only).
+        public var maxRounds: Int?
+        public var space = SearchSpace()
+        /// Tasks in the set the interval and totals are for (default: the measured set's size, else 100).
+        public var tasks: Int?
+        /// Task-bootstrap refits (used from 2) and measured-judge posterior draws behind the
+        /// predictive interval.
+        public var bootstrapResamples = 200
+        public var seed: UInt64 = 0
+
+        public init(population: Population, judge: Judge, objective: Objective, inputs: CostInputs) {
+            self.population = population
+            self.judge = judge
+            self.objective = objective
+            self.inputs = inputs
+        }
+    }
+}
