@@ -13,16 +13,4 @@ public enum Difficulty: String, Codable, Sendable, CaseIterable {
     case heteroDual = "hetero-dual"
     /// 50 % hard (0/128), 25 % easy (avg@128 ∈ [0.3, 0.6]), 25 % very easy (avg@128 ∈ [0.6, 0.9]).
     case heteroTri = "hetero-tri"
-
-    /// The population a planner's difficulty word means: `easy` and `hard` themselves, `mixed`
-    /// the even easy/hard mixture; `auto` is decided from measured solve rates, so has no fixed
-    /// population (nil), as has any other word.
-    public static func forPlanner(_ word: String) -> Difficulty? {
-        switch word {
-        case "easy": .easy
-        case "hard": .hard
-        case "mixed": .heteroDual
-        default: nil
-        }
-    }
 }

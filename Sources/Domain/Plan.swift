@@ -1,11 +1,11 @@
 /// A training allocation for a budget: what `isoplan plan train` recommends and stores.
 public struct Plan: Codable, Hashable, Sendable {
     public var id: Int64?
-    /// The budget and its unit (`rollouts` or `tokens`).
+    /// The budget and its unit.
     public var budget: Double
-    public var unit: String
-    /// The population word the plan is for (`easy`, `hard`, `mixed`) and the law's difficulty.
-    public var difficulty: String
+    public var unit: BudgetUnit
+    /// The population the plan is for.
+    public var difficulty: PlanDifficulty
     /// n, B_p, M and the learning rate.
     public var rolloutsPerProblem: Int
     public var problemsPerBatch: Int
@@ -31,7 +31,7 @@ public struct Plan: Codable, Hashable, Sendable {
     public var rationale: String
     public var warnings: [String]
 
-    public init(budget: Double, unit: String, difficulty: String, rolloutsPerProblem: Int, problemsPerBatch: Int, steps: Int,
+    public init(budget: Double, unit: BudgetUnit, difficulty: PlanDifficulty, rolloutsPerProblem: Int, problemsPerBatch: Int, steps: Int,
                 learningRate: Double, optimalRollouts: Double, lawSource: String, lawParameters: [Double],
                 recipe: [String: String], rationale: String, warnings: [String] = []) {
         self.budget = budget
@@ -51,4 +51,29 @@ public struct Plan: Codable, Hashable, Sendable {
 
     /// Rollouts per step, B = B_p·n.
     public var batch: Int { rolloutsPerProblem * problemsPerBatch }
+}
+
+/// What a training budget counts.
+public enum BudgetUnit: String, Codable, Sendable, CaseIterable {
+    /// Sampled rollouts, `C = B_p·n·M`.
+    case rollouts
+    /// Generated tokens, `C_tok = C · tokens per rollout`.
+    case tokens
+}
+
+/// The population a training plan is for, as the planner names it.
+public enum PlanDifficulty: String, Codable, Sendable, CaseIterable {
+    case easy
+    case hard
+    /// The even easy/hard mixture (planned with the hard law and recipe, with a warning).
+    case mixed
+
+    /// The simulator's population this word stands for: `mixed` is the even easy/hard mixture.
+    public var population: Difficulty {
+        switch self {
+        case .easy: .easy
+        case .hard: .hard
+        case .mixed: .heteroDual
+        }
+    }
 }

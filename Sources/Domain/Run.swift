@@ -8,8 +8,8 @@ public struct Run: Codable, Hashable, Sendable {
     public var id: Int64?
     /// A name unique within the store.
     public var name: String
-    /// Where the run came from (`sim`, `verl`, `trl`, `csv`, …).
-    public var source: String
+    /// Where the run came from.
+    public var source: RunSource
     /// Rollouts per problem, `n` (the GRPO group size).
     public var rolloutsPerProblem: Int
     /// Problems per batch, `B_p`.
@@ -20,8 +20,8 @@ public struct Run: Codable, Hashable, Sendable {
     public var model: String?
     /// The training data set, when known.
     public var dataset: String?
-    /// The difficulty label of the data set (`easy`, `hard`, …), when known.
-    public var difficulty: String?
+    /// The population of the data set, when known (simulated runs).
+    public var difficulty: Difficulty?
     /// The seed of a simulated run.
     public var seed: UInt64?
     /// The sweep a run was made in, and the sweep's preset.
@@ -30,8 +30,8 @@ public struct Run: Codable, Hashable, Sendable {
     /// The fixed batch `B = B_p·n` of a fixed-batch sweep.
     public var fixedBatch: Int?
 
-    public init(id: Int64? = nil, name: String, source: String, rolloutsPerProblem: Int, problemsPerBatch: Int,
-                learningRate: Double? = nil, model: String? = nil, dataset: String? = nil, difficulty: String? = nil,
+    public init(id: Int64? = nil, name: String, source: RunSource, rolloutsPerProblem: Int, problemsPerBatch: Int,
+                learningRate: Double? = nil, model: String? = nil, dataset: String? = nil, difficulty: Difficulty? = nil,
                 seed: UInt64? = nil, sweepID: String? = nil, preset: String? = nil, fixedBatch: Int? = nil) {
         self.id = id
         self.name = name
@@ -60,7 +60,6 @@ public struct Run: Codable, Hashable, Sendable {
         if name.allSatisfy(\.isWhitespace) {
             throw .invalid(field: "name", value: name, reason: "must not be empty")
         }
-        if source.allSatisfy(\.isWhitespace) { throw .invalid(field: "source", value: source, reason: "must not be empty") }
         if rolloutsPerProblem < 1 {
             throw .invalid(field: "rolloutsPerProblem (n)", value: String(rolloutsPerProblem), reason: "must be ≥ 1")
         }

@@ -100,12 +100,12 @@ public struct RunFilter: Sendable, Equatable, CustomStringConvertible {
             }
             let field: String? = switch term.key {
             case "name": run.name
-            case "source": run.source
+            case "source": run.source.rawValue
             case "model": run.model
             case "dataset": run.dataset
             case "sweep": run.sweepID
             case "preset": run.preset
-            default: run.difficulty
+            default: run.difficulty?.rawValue
             }
             guard let field else { return term.op == .notEqual }
             switch term.op {

@@ -44,17 +44,17 @@ public enum PublishedLaws {
     /// `--law q1` (Fig. 6, B_p = 32) and `--law q3-joint` (Fig. 10), by difficulty; the token
     /// budget law exists for easy only (Fig. 23). Caps: the text's empirical saturation, easy 512,
     /// hard 128.
-    public static func law(_ name: String, difficulty: Difficulty, unit: String) -> AllocationLawSpec? {
+    public static func law(_ name: String, difficulty: Difficulty, unit: BudgetUnit) -> AllocationLawSpec? {
         switch (name, difficulty, unit) {
-        case ("q1", .easy, "rollouts"): AllocationLawSpec(name: "q1-easy", parameters: [6.09, 4.75, 5.84, 2.73], cap: 512,
+        case ("q1", .easy, .rollouts): AllocationLawSpec(name: "q1-easy", parameters: [6.09, 4.75, 5.84, 2.73], cap: 512,
                                                           source: "IsoCompute Fig. 6 (easy, B_p = 32, rollouts)")
-        case ("q1", .hard, "rollouts"): AllocationLawSpec(name: "q1-hard", parameters: [4.47, 7.23, 5.84, 2.79], cap: 128,
+        case ("q1", .hard, .rollouts): AllocationLawSpec(name: "q1-hard", parameters: [4.47, 7.23, 5.84, 2.79], cap: 128,
                                                           source: "IsoCompute Fig. 6 (hard, B_p = 32, rollouts)")
-        case ("q3-joint", .easy, "rollouts"): AllocationLawSpec(name: "q3-joint-easy", parameters: [5.67, 8.84, 6.08, 3.08], cap: 512,
+        case ("q3-joint", .easy, .rollouts): AllocationLawSpec(name: "q3-joint-easy", parameters: [5.67, 8.84, 6.08, 3.08], cap: 512,
                                                                 source: "IsoCompute Fig. 10 (easy, joint over B_p)")
-        case ("q3-joint", .hard, "rollouts"): AllocationLawSpec(name: "q3-joint-hard", parameters: [3.97, 50, 6.13, 3.04], cap: 128,
+        case ("q3-joint", .hard, .rollouts): AllocationLawSpec(name: "q3-joint-hard", parameters: [3.97, 50, 6.13, 3.04], cap: 128,
                                                                 source: "IsoCompute Fig. 10 (hard, joint over B_p)")
-        case ("q1", .easy, "tokens"), ("q3-joint", .easy, "tokens"):
+        case ("q1", .easy, .tokens), ("q3-joint", .easy, .tokens):
             AllocationLawSpec(name: "q1-easy-tokens", parameters: [6.62, 3.47, 9.18, 2.64], cap: 512,
                               source: "IsoCompute Fig. 23 (easy, B_p = 32, tokens)")
         default: nil
@@ -69,23 +69,26 @@ public enum PublishedLaws {
 /// Turns a budget and a law into (n, B_p, M, η) and a recipe (the playbook's §10 rules).
 public enum TrainingPlanner {
     /// - Parameters:
-    ///   - budget: C in rollouts (or tokens with `unit` "tokens" and `tokensPerRollout`).
-    ///   - difficulty: the plan's population word: easy, hard, or mixed (planned as hard, warned).
+    ///   - budget: C in rollouts (or tokens with `unit` `.tokens` and `tokensPerRollout`).
+    ///   - difficulty: the plan's population: easy, hard, or mixed (planned as hard, warned).
     ///   - batch: a fixed B = B_p·n (fixed-batch mode, n*(M) with M = C/B).
     ///   - problems: the train-set size D (B_p ≤ D; small sets warn that saturation is lower).
     ///   - lawSamples: the law's bootstrap parameter vectors, when known: the plan's n* interval
     ///     (``optimalRolloutsInterval(law:at:samples:)``; not in fixed-batch mode).
-    public static func plan(budget: Double, unit: String = "rollouts", tokensPerRollout: Double? = nil, difficulty word: String,
+    public static func plan(budget: Double, unit: BudgetUnit = .rollouts, tokensPerRollout: Double? = nil,
+                            difficulty: PlanDifficulty,
                             law: AllocationLawSpec, lawSource: String, batch: Int? = nil, problems: Int? = nil,
                             problemsPerBatch preferred: Int = 32, lawSamples: [[Double]] = []) throws(DomainError) -> Plan {
-        guard budget > 0, budget <= 1e18 else { throw .invalid(field: "budget", value: String(budget), reason: "must lie in (0, 1e18]") }
-        guard preferred >= 1, preferred <= 1 << 24, (batch ?? 2) <= 1 << 30 else {
+        guard budget > 0, budget <= Limits.maxPlanBudget else {
+            throw .invalid(field: "budget", value: String(budget), reason: "must lie in (0, 1e18]")
+        }
+        guard preferred >= 1, preferred <= Limits.maxProblemsPerBatch, (batch ?? 2) <= Limits.maxBatch else {
             throw .invalid(field: "B_p or batch", value: "\(preferred), \(batch ?? 0)", reason: "B_p ≤ 2^24 and B ≤ 2^30 are supported")
         }
         var warnings: [String] = []
-        let hardRecipe = word != "easy"
-        if word == "mixed" { warnings.append("mixed sets are planned with the hard recipe (no KL, no entropy bonus)") }
-        if unit == "tokens" {
+        let hardRecipe = difficulty != .easy
+        if difficulty == .mixed { warnings.append("mixed sets are planned with the hard recipe (no KL, no entropy bonus)") }
+        if unit == .tokens {
             guard let tokensPerRollout, tokensPerRollout >= 1 else {
                 throw .invalid(field: "tokens-per-rollout", value: "-", reason: "a token budget needs tokens per rollout (≥ 1) to count steps")
             }
@@ -93,8 +96,8 @@ public enum TrainingPlanner {
                 warnings.append("no published token law for this difficulty: n comes from the rollouts law at C/T = \(String(format: "%g", budget / tokensPerRollout)) rollouts")
             }
         }
-        let rollouts = unit == "tokens" ? budget / tokensPerRollout! : budget
-        guard rollouts <= 1e18 else { throw .invalid(field: "budget", value: String(budget), reason: "more than 1e18 rollouts") }
+        let rollouts = unit == .tokens ? budget / (tokensPerRollout ?? 1) : budget
+        guard rollouts <= Limits.maxPlanBudget else { throw .invalid(field: "budget", value: String(budget), reason: "more than 1e18 rollouts") }
         let minimumBatch = hardRecipe ? 32 : 1
         var n: Int, bp: Int, optimal: Double
         var rationale: String
@@ -143,7 +146,7 @@ public enum TrainingPlanner {
             : ["kl": "on", "entropy_bonus": "on", "zero_variance_filter": "off", "policy": "on-policy GRPO with TIS",
                "temperature": "0.6", "optimizer": "AdamW, 10 warm-up steps"]
         rationale += " M = C/(B_p·n) = \(steps); η = 1e-6·√(B_p·n/1024) = \(String(format: "%.3g", learningRate)) (the square-root rule)."
-        var plan = Plan(budget: budget, unit: unit, difficulty: word, rolloutsPerProblem: n, problemsPerBatch: bp, steps: steps,
+        var plan = Plan(budget: budget, unit: unit, difficulty: difficulty, rolloutsPerProblem: n, problemsPerBatch: bp, steps: steps,
                         learningRate: learningRate, optimalRollouts: optimal, lawSource: lawSource, lawParameters: law.parameters,
                         recipe: recipe, rationale: rationale, warnings: warnings)
         plan.fixedBatch = batch
@@ -220,7 +223,9 @@ public enum DifficultyClassifier {
     /// Each task's avg = successes/trials goes to easy ([0.3, 0.6]) or hard ([0, 0.0625]) — to the
     /// nearer bin when outside both, with a warning; a set with at least 80 % of its tasks in one
     /// bin is that bin, otherwise `mixed`.
-    public static func classify(_ rates: SolveRates) -> (difficulty: String, easy: Int, hard: Int, outside: Int, warnings: [String]) {
+    public static func classify(_ rates: SolveRates)
+        -> (difficulty: PlanDifficulty, easy: Int, hard: Int, outside: Int, warnings: [String])
+    {
         var (easy, hard, outside) = (0, 0, 0)
         for task in rates.tasks {
             let avg = Double(task.successes) / Double(task.trials)
@@ -232,7 +237,7 @@ public enum DifficultyClassifier {
         var warnings: [String] = []
         if outside > 0 { warnings.append("\(outside) of \(rates.tasks.count) tasks lie outside the paper's avg@16 bins and were put in the nearer one") }
         let total = Double(rates.tasks.count)
-        let word = Double(easy) >= 0.8 * total ? "easy" : (Double(hard) >= 0.8 * total ? "hard" : "mixed")
-        return (word, easy, hard, outside, warnings)
+        let difficulty: PlanDifficulty = Double(easy) >= 0.8 * total ? .easy : (Double(hard) >= 0.8 * total ? .hard : .mixed)
+        return (difficulty, easy, hard, outside, warnings)
     }
 }

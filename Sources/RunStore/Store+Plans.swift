@@ -31,7 +31,7 @@ extension Store {
             throw .invalidValue(path: path, detail: "plan: \(error)")
         }
         return try write { db in
-            var record = PlanRecord(id: nil, budget: plan.budget, unit: plan.unit, difficulty: plan.difficulty,
+            var record = PlanRecord(id: nil, budget: plan.budget, unit: plan.unit.rawValue, difficulty: plan.difficulty.rawValue,
                                     rolloutsPerProblem: plan.rolloutsPerProblem, problemsPerBatch: plan.problemsPerBatch,
                                     steps: plan.steps, learningRate: plan.learningRate, lawSource: plan.lawSource, details: details)
             try record.insert(db)
@@ -44,9 +44,14 @@ extension Store {
     /// Stored plans, newest first.
     public func plans() throws(StoreError) -> [Plan] {
         try read { db in
-            try PlanRecord.order(Column("id").desc).fetchAll(db).compactMap { record in
-                var plan = try? JSONDecoder().decode(Plan.self, from: Data(record.details.utf8))
-                plan?.id = record.id
+            try PlanRecord.order(Column("id").desc).fetchAll(db).map { record in
+                var plan: Plan
+                do {
+                    plan = try JSONDecoder().decode(Plan.self, from: Data(record.details.utf8))
+                } catch {
+                    throw MalformedRow(table: PlanRecord.databaseTableName, row: record.id, detail: "details: \(error)")
+                }
+                plan.id = record.id
                 return plan
             }
         }

@@ -164,7 +164,7 @@ extension Store {
             throw StoreError.duplicateRunName(path: path, name: run.name)
         }
         guard record.id != nil else { throw StoreError.sqlite(path: path, message: "no row id after insert") }
-        return record.run
+        return try record.run()
     }
 
     /// Appends points to a stored run in one transaction.
@@ -207,12 +207,12 @@ extension Store {
 
     /// All runs, by id.
     public func runs() throws(StoreError) -> [Run] {
-        try read { db in try RunRecord.order(RunRecord.Columns.id).fetchAll(db).map(\.run) }
+        try read { db in try RunRecord.order(RunRecord.Columns.id).fetchAll(db).map { try $0.run() } }
     }
 
     /// The run named `name`, if any.
     public func run(named name: String) throws(StoreError) -> Run? {
-        try read { db in try RunRecord.filter(RunRecord.Columns.name == name).fetchOne(db)?.run }
+        try read { db in try RunRecord.filter(RunRecord.Columns.name == name).fetchOne(db)?.run() }
     }
 
     /// The points of a run, optionally of one metric, ordered by metric, step and insertion.

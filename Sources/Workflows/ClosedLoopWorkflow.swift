@@ -70,7 +70,7 @@ public enum ClosedLoopWorkflow {
             let identified = fitted.analysis.lawIdentified && law.parameters[0] > 0
             let spec = AllocationLawSpec.fitted(name: "closed-loop-fit", parameters: law.parameters, cap: identified ? nil : empirical,
                                                 source: "frontier fit of sweep \(sweepID)")
-            let plan = try TrainingPlanner.plan(budget: budget, difficulty: request.difficulty == .easy ? "easy" : "hard", law: spec,
+            let plan = try TrainingPlanner.plan(budget: budget, difficulty: request.difficulty == .easy ? .easy : .hard, law: spec,
                                                 lawSource: "fit:\(fitted.storedID ?? 0)", problems: request.trainSize)
 
             // 3. The plan and its neighbours at that budget, `seeds` seeds each.
@@ -126,7 +126,7 @@ public enum ClosedLoopWorkflow {
         let simulator = Simulator(source: source, trainSize: request.trainSize, parameters: request.parameters,
                                   workers: request.workers)
         let runs = try simulator.run(configurations, runName: {
-            Run(name: $0.runName(prefix: "closed-loop"), source: "sim", rolloutsPerProblem: $0.rolloutsPerProblem,
+            Run(name: $0.runName(prefix: "closed-loop"), source: .sim, rolloutsPerProblem: $0.rolloutsPerProblem,
                 problemsPerBatch: $0.problemsPerBatch)
         }, progress: progress)
         let best = SweepSummary(runs).best

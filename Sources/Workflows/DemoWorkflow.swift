@@ -66,7 +66,7 @@ public enum DemoWorkflow {
                                        progress: progress)
 
         // 3. A training plan at 4× the swept budget, from the stored n*(C) law.
-        var planRequest = TrainingPlanRequest(budget: 4 * request.budget, difficulty: .named("easy"))
+        var planRequest = TrainingPlanRequest(budget: 4 * request.budget, difficulty: .named(.easy))
         planRequest.problems = request.trainSize
         let plan = try TrainingPlanWorkflow.run(planRequest, store: store)
 

@@ -48,8 +48,8 @@ public enum ExportWorkflow {
 
     static func runTable(_ runs: [Run]) -> Table {
         let rows = runs.map { r in
-            [String(r.id ?? 0), r.name, r.source, String(r.rolloutsPerProblem), String(r.problemsPerBatch),
-             number(r.learningRate), r.model ?? "", r.dataset ?? "", r.difficulty ?? "", r.seed.map(String.init) ?? "",
+            [String(r.id ?? 0), r.name, r.source.rawValue, String(r.rolloutsPerProblem), String(r.problemsPerBatch),
+             number(r.learningRate), r.model ?? "", r.dataset ?? "", r.difficulty?.rawValue ?? "", r.seed.map(String.init) ?? "",
              r.sweepID ?? "", r.preset ?? "", r.fixedBatch.map(String.init) ?? ""]
         }
         return Table(name: "runs.csv", header: ["run_id", "name", "source", "n", "bp", "learning_rate", "model", "dataset",
@@ -102,7 +102,7 @@ public enum ExportWorkflow {
 
     static func planTable(_ store: Store) throws -> Table {
         let rows = try store.plans().map { p in
-            [String(p.id ?? 0), String(p.budget), p.unit, p.difficulty, String(p.rolloutsPerProblem),
+            [String(p.id ?? 0), String(p.budget), p.unit.rawValue, p.difficulty.rawValue, String(p.rolloutsPerProblem),
              String(p.problemsPerBatch), String(p.steps), String(p.learningRate), String(p.optimalRollouts), p.lawSource]
         }
         return Table(name: "plans.csv", header: ["plan_id", "budget", "unit", "difficulty", "n", "bp", "steps",

@@ -44,7 +44,7 @@ public enum FrontierWorkflow {
             let used = Set(analysis.runsUsed)
             let usedRuns = runs.filter { used.contains($0.name) }
             let difficulties = Set(usedRuns.map(\.difficulty))
-            let difficulty = difficulties.count == 1 ? difficulties.first! : nil
+            let difficulty = difficulties.count == 1 ? difficulties.first??.rawValue : nil
             var result = FrontierResult(analysis: analysis, runIDs: usedRuns.compactMap(\.id), difficulty: difficulty, storedID: nil)
             if let law = analysis.law, request.persist {
                 let options = request.options

@@ -11,11 +11,11 @@ public struct ImportRequest: Sendable {
         /// A metrics table: the step column and `canonical name = column` pairs (nil: every column).
         case csv(stepColumn: String, metrics: [(name: String, column: String)]?)
 
-        var source: String {
+        var source: RunSource {
             switch self {
-            case .verl: "verl"
-            case .trl: "trl"
-            case .csv: "csv"
+            case .verl: .verl
+            case .trl: .trl
+            case .csv: .csv
             }
         }
     }

@@ -57,7 +57,7 @@ struct ReportBuilder {
         }
         document.heading("Training plan")
         var rows: [[String]] = [
-            ["budget", "\(Axis.siLabel(plan.budget)) \(plan.unit) (\(plan.difficulty))"],
+            ["budget", "\(Axis.siLabel(plan.budget)) \(plan.unit.rawValue) (\(plan.difficulty.rawValue))"],
             ["rollouts per problem n", "\(plan.rolloutsPerProblem)"],
             ["problems per batch B_p", "\(plan.problemsPerBatch)"],
             ["update steps M", "\(plan.steps)"],
@@ -287,10 +287,10 @@ struct ReportBuilder {
     mutating func provenanceSection() {
         document.heading("Data provenance")
         let bySource = Dictionary(grouping: runs) { run in
-            [run.source, run.sweepID.map { "sweep `\($0)`" }, run.preset.map { "preset `\($0)`" }].compactMap { $0 }.joined(separator: ", ")
+            [run.source.rawValue, run.sweepID.map { "sweep `\($0)`" }, run.preset.map { "preset `\($0)`" }].compactMap { $0 }.joined(separator: ", ")
         }
         var lines = bySource.sorted { $0.key < $1.key }.map { "\($0.value.count) runs: \($0.key)." }
-        if runs.contains(where: { $0.source == "sim" }) {
+        if runs.contains(where: { $0.source == .sim }) {
             lines.append("Simulated runs come from the on-policy GRPO population model with its committed parameter file (`docs/SIMULATOR.md`); their names carry a tag of its settings.")
         }
         lines += provenance + request.provenance

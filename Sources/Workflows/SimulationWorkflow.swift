@@ -111,12 +111,12 @@ public enum SimulationWorkflow {
             let todo = request.configurations.filter { existing[request.runName($0)] == nil }
             let simulator = Simulator(source: request.source, trainSize: request.trainSize, validationSize: request.validationSize,
                                       parameters: request.parameters, workers: request.workers)
-            let difficulty: String? = if case let .difficulty(d) = request.source { d.rawValue } else { nil }
+            let difficulty: Difficulty? = if case let .difficulty(d) = request.source { d } else { nil }
             // Each run is stored (one transaction) as soon as its worker finishes it, so an
             // interrupted sweep keeps what it completed and a rerun resumes from there.
             let stored = Mutex<[SimulationRunSummary]>([])
             _ = try simulator.run(todo, runName: { c in
-                Run(name: request.runName(c), source: "sim", rolloutsPerProblem: c.rolloutsPerProblem,
+                Run(name: request.runName(c), source: .sim, rolloutsPerProblem: c.rolloutsPerProblem,
                     problemsPerBatch: c.problemsPerBatch, model: "rlsim", dataset: "\(request.source.name)-D\(request.trainSize)",
                     difficulty: difficulty, seed: c.seed, sweepID: request.sweepID, preset: request.preset, fixedBatch: c.fixedBatch)
             }, progress: progress, finished: { result in

@@ -14,14 +14,14 @@ struct DomainTests {
     }
 
     @Test func computeIsRolloutsPerStepTimesSteps() {
-        let run = Run(name: "r", source: "sim", rolloutsPerProblem: 2048, problemsPerBatch: 1024)
+        let run = Run(name: "r", source: .sim, rolloutsPerProblem: 2048, problemsPerBatch: 1024)
         #expect(run.rolloutsPerStep == 2_097_152)
         // C = B_p·n·M in Double: no wrap even far beyond Int range.
         #expect(run.compute(afterSteps: 1 << 62) == 2_097_152 * Double(1 << 62))
     }
 
     @Test func runValidationNamesTheField() {
-        let good = Run(name: "a", source: "verl", rolloutsPerProblem: 8, problemsPerBatch: 32, learningRate: 1e-6)
+        let good = Run(name: "a", source: .verl, rolloutsPerProblem: 8, problemsPerBatch: 32, learningRate: 1e-6)
         #expect(throws: Never.self) { try good.validate() }
         var bad = good
         bad.rolloutsPerProblem = 0
@@ -48,8 +48,8 @@ struct DomainTests {
     }
 
     @Test func valuesRoundTripThroughJSON() throws {
-        let run = Run(id: 4, name: "n8-bp32", source: "sim", rolloutsPerProblem: 8, problemsPerBatch: 32,
-                      learningRate: 1.25e-7, difficulty: "easy")
+        let run = Run(id: 4, name: "n8-bp32", source: .sim, rolloutsPerProblem: 8, problemsPerBatch: 32,
+                      learningRate: 1.25e-7, difficulty: .easy)
         let decoded = try JSONDecoder().decode(Run.self, from: JSONEncoder().encode(run))
         #expect(decoded == run)
         let point = MetricPoint(step: 1, rollouts: 256, tokens: 1e5, metric: .validationBest(at: 4), rawName: "val/best@4",

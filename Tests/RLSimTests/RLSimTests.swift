@@ -63,7 +63,7 @@ struct RLSimMechanicsTests {
                        SimulationConfiguration(rolloutsPerProblem: 8, problemsPerBatch: 16, budget: 2e4, seed: 2)]
         func simulate(_ c: [SimulationConfiguration], workers: Int) throws -> [SimulatedRun] {
             try Simulator(source: .difficulty(.easy), trainSize: 200, validationSize: 50, workers: workers)
-                .run(c) { Run(name: $0.runName(prefix: "t"), source: "sim", rolloutsPerProblem: $0.rolloutsPerProblem,
+                .run(c) { Run(name: $0.runName(prefix: "t"), source: .sim, rolloutsPerProblem: $0.rolloutsPerProblem,
                               problemsPerBatch: $0.problemsPerBatch) }
         }
         let together = try simulate(configs, workers: 2)
@@ -90,7 +90,7 @@ struct RLSimMechanicsTests {
             (SimulationConfiguration(rolloutsPerProblem: 8, problemsPerBatch: 8, budget: 10, seed: 0), "buys no step"),
         ] {
             let good = SimulationConfiguration(rolloutsPerProblem: 8, problemsPerBatch: 8, budget: 1e9, seed: 0)
-            #expect { _ = try simulator.run([good, config]) { Run(name: "x", source: "sim", rolloutsPerProblem: $0.rolloutsPerProblem,
+            #expect { _ = try simulator.run([good, config]) { Run(name: "x", source: .sim, rolloutsPerProblem: $0.rolloutsPerProblem,
                                                                    problemsPerBatch: $0.problemsPerBatch) } }
                 throws: { "\($0)".contains(fragment) }
         }
@@ -114,7 +114,7 @@ struct RLSimFindingsTests {
             (0..<3).map { SimulationConfiguration(rolloutsPerProblem: n, problemsPerBatch: 32, budget: 3e6, seed: UInt64($0)) }
         }
         return try Simulator(source: .difficulty(difficulty), trainSize: 2000).run(configs) {
-            Run(name: $0.runName(prefix: difficulty.rawValue), source: "sim", rolloutsPerProblem: $0.rolloutsPerProblem,
+            Run(name: $0.runName(prefix: difficulty.rawValue), source: .sim, rolloutsPerProblem: $0.rolloutsPerProblem,
                 problemsPerBatch: $0.problemsPerBatch)
         }
     }

@@ -8,8 +8,8 @@ import Testing
 @Suite("SQLite store")
 struct StoreTests {
     static func sampleRun(_ name: String = "n16-bp64") -> Run {
-        Run(name: name, source: "sim", rolloutsPerProblem: 16, problemsPerBatch: 64, learningRate: 1e-6,
-            model: "Qwen2.5-7B", dataset: "math-easy", difficulty: "easy")
+        Run(name: name, source: .sim, rolloutsPerProblem: 16, problemsPerBatch: 64, learningRate: 1e-6,
+            model: "Qwen2.5-7B", dataset: "math-easy", difficulty: .easy)
     }
 
     static func samplePoints(_ count: Int = 5) -> [MetricPoint] {
@@ -123,6 +123,30 @@ struct StoreTests {
         }
         #expect(throws: StoreError.createdByNewerVersion(path: path, unknownMigrations: ["v99-from-the-future"])) {
             try Store(path: path)
+        }
+    }
+
+    @Test func aRunWithAnUnknownSourceOrAPlanWithBadDetailsIsAnErrorNamingTableAndRow() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("runs.sqlite")
+        let store = try Store(path: path)
+        let run = try store.insert(Run(name: "r", source: .sim, rolloutsPerProblem: 8, problemsPerBatch: 32), points: [])
+        let plan = try store.insert(Plan(budget: 1e6, unit: .rollouts, difficulty: .easy, rolloutsPerProblem: 8,
+                                         problemsPerBatch: 32, steps: 10, learningRate: 1e-6, optimalRollouts: 8,
+                                         lawSource: "preset", lawParameters: [], recipe: [:], rationale: ""))
+        try DatabaseQueue(path: path).write { db in
+            try db.execute(sql: "UPDATE run SET source = 'slurm' WHERE id = ?", arguments: [run.id])
+            try db.execute(sql: "UPDATE plan SET details = '{\"unit\": \"furlongs\"}' WHERE id = ?", arguments: [plan.id])
+        }
+        #expect(throws: StoreError.malformedRow(path: path, table: "run", row: run.id,
+                                                detail: "source \"slurm\" is not known")) {
+            try store.runs()
+        }
+        #expect {
+            try store.plans()
+        } throws: { error in
+            guard case let .malformedRow(_, table, row, _) = error as? StoreError else { return false }
+            return table == "plan" && row == plan.id
         }
     }
 

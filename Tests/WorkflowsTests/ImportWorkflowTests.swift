@@ -18,7 +18,7 @@ struct ImportWorkflowTests {
         #expect(result.action == .created && result.steps == 7)
         #expect(result.canonical["val_reward"] == "val-core/openai/gsm8k/reward/mean@1")
         let run = try #require(try store.run(named: "verl-data_qwen2-7b-fsdp2_grpo_gsm8k_excerpt"))
-        #expect(run.source == "verl" && run.rolloutsPerProblem == 5 && run.problemsPerBatch == 1024)
+        #expect(run.source == .verl && run.rolloutsPerProblem == 5 && run.problemsPerBatch == 1024)
         let validation = try store.points(ofRun: run.id!, metric: .validationReward)
         #expect(validation.map(\.step) == [0, 5])
         #expect(validation.map(\.value) == [0.229, 0.856])

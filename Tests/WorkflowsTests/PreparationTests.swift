@@ -151,14 +151,14 @@ struct PreparationTests {
         let rows = (0..<9).map { "t\($0),16,7" } + ["t9,16,14"]
         try write((["task_id,trials,successes"] + rows).joined(separator: "\n"), to: counts)
         let resolved = try TrainingPlanWorkflow.resolve(.auto(solveRatesFile: counts))
-        #expect(resolved.difficulty == "easy")
+        #expect(resolved.difficulty == .easy)
         #expect(resolved.notes.first == "auto: 10 easy, 0 hard tasks → easy")
         #expect(resolved.notes.count == 2 && resolved.notes[1].contains("1 of 10 tasks lie outside"))
-        #expect(try TrainingPlanWorkflow.resolve(.named("hard")) == (difficulty: "hard", notes: []))
+        #expect(try TrainingPlanWorkflow.resolve(.named(.hard)) == (difficulty: .hard, notes: []))
         let store = try Store(path: dir.path("p.sqlite"))
         let auto = TrainingPlanRequest(budget: 1e6, difficulty: .auto(solveRatesFile: counts))
         let plan = try TrainingPlanWorkflow.run(auto, store: store)
-        #expect(plan.difficulty == "easy" && plan.rolloutsPerProblem == 128)
+        #expect(plan.difficulty == .easy && plan.rolloutsPerProblem == 128)
         #expect(Array(plan.warnings.prefix(2)) == resolved.notes)
         let missing = TrainingPlanRequest(budget: 1e6, difficulty: .auto(solveRatesFile: dir.path("none.csv")))
         #expect(throws: WorkflowError.self) { try TrainingPlanWorkflow.run(missing, store: store) }

@@ -12,14 +12,14 @@ struct WorkflowTests {
     static func storeWithSyntheticRuns(_ dir: TemporaryDirectory) throws -> Store {
         let store = try Store(path: dir.path("runs.sqlite"))
         for n in SyntheticRuns.truth.keys.sorted() {
-            let run = Run(name: "sim-n\(n)", source: "sim", rolloutsPerProblem: n, problemsPerBatch: SyntheticRuns.problemsPerBatch,
-                          difficulty: "easy")
+            let run = Run(name: "sim-n\(n)", source: .sim, rolloutsPerProblem: n, problemsPerBatch: SyntheticRuns.problemsPerBatch,
+                          difficulty: .easy)
             let points = SyntheticRuns.points(n: n).map {
                 MetricPoint(step: $0.step, rollouts: $0.rollouts, metric: .validationReward, value: $0.value)
             }
             try store.insert(run, points: points)
         }
-        try store.insert(Run(name: "other-hard", source: "verl", rolloutsPerProblem: 16, problemsPerBatch: 64, difficulty: "hard"),
+        try store.insert(Run(name: "other-hard", source: .verl, rolloutsPerProblem: 16, problemsPerBatch: 64, difficulty: .hard),
                          points: [MetricPoint(step: 1, rollouts: 1024, metric: .validationReward, value: 0.1)])
         return store
     }

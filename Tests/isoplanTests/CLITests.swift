@@ -164,8 +164,8 @@ struct FitCLITests {
         let path = dir.path("runs.sqlite")
         let store = try Store(path: path)
         for n in SyntheticRuns.truth.keys.sorted() {
-            try store.insert(Run(name: "sim-n\(n)", source: "sim", rolloutsPerProblem: n,
-                                 problemsPerBatch: SyntheticRuns.problemsPerBatch, difficulty: "easy"),
+            try store.insert(Run(name: "sim-n\(n)", source: .sim, rolloutsPerProblem: n,
+                                 problemsPerBatch: SyntheticRuns.problemsPerBatch, difficulty: .easy),
                              points: SyntheticRuns.points(n: n).map {
                                  MetricPoint(step: $0.step, rollouts: $0.rollouts, metric: .validationReward, value: $0.value)
                              })
@@ -365,7 +365,7 @@ struct SimulateCLITests {
         #expect(again.runs.allSatisfy { $0.alreadyStored })
         let store = try Store(path: db)
         let runs = try store.runs(matching: try RunFilter("preset=isocompute-q1-hard n=32"))
-        #expect(runs.count == 4 && runs.allSatisfy { $0.seed == 0 && $0.difficulty == "hard" && $0.source == "sim" })
+        #expect(runs.count == 4 && runs.allSatisfy { $0.seed == 0 && $0.difficulty == .hard && $0.source == .sim })
         let points = try store.points(ofRun: runs[0].id!, metric: .validationReward)
         #expect(points.first?.step == 0 && points.count >= 20)
         // The stored runs feed the frontier workflow like imported logs.

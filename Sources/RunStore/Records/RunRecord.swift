@@ -27,23 +27,34 @@ struct RunRecord: Codable, FetchableRecord, MutablePersistableRecord {
     init(_ run: Run) {
         id = run.id
         name = run.name
-        source = run.source
+        source = run.source.rawValue
         rolloutsPerProblem = run.rolloutsPerProblem
         problemsPerBatch = run.problemsPerBatch
         learningRate = run.learningRate
         model = run.model
         dataset = run.dataset
-        difficulty = run.difficulty
+        difficulty = run.difficulty?.rawValue
         seed = run.seed.map { Int64(bitPattern: $0) }
         sweepID = run.sweepID
         preset = run.preset
         fixedBatch = run.fixedBatch
     }
 
-    var run: Run {
-        Run(id: id, name: name, source: source, rolloutsPerProblem: rolloutsPerProblem,
+    /// The stored run.
+    /// - Throws: ``MalformedRow`` when its source or difficulty is text this version does not know.
+    func run() throws -> Run {
+        guard let runSource = RunSource(rawValue: source) else {
+            throw MalformedRow(table: Self.databaseTableName, row: id, detail: "source \"\(source)\" is not known")
+        }
+        let population = try difficulty.map { text in
+            guard let value = Difficulty(rawValue: text) else {
+                throw MalformedRow(table: Self.databaseTableName, row: id, detail: "difficulty \"\(text)\" is not known")
+            }
+            return value
+        }
+        return Run(id: id, name: name, source: runSource, rolloutsPerProblem: rolloutsPerProblem,
             problemsPerBatch: problemsPerBatch, learningRate: learningRate, model: model, dataset: dataset,
-            difficulty: difficulty, seed: seed.map { UInt64(bitPattern: $0) }, sweepID: sweepID, preset: preset,
+            difficulty: population, seed: seed.map { UInt64(bitPattern: $0) }, sweepID: sweepID, preset: preset,
             fixedBatch: fixedBatch)
     }
 

@@ -2,10 +2,13 @@ public import ArgumentParser
 public import Domain
 public import Ingest
 public import Planner
+public import RLSim
 public import ScalingLaws
 
 // Closed choices of the lower modules as option values: ArgumentParser parses and validates
 // them, and `--help` lists their values. The conformances live here, at the CLI's floor.
+
+extension BudgetUnit: ExpressibleByArgument {}
 
 extension FitFamily: ExpressibleByArgument {
     /// A family's name in any letter case.
@@ -33,4 +36,17 @@ extension RobustLoss: ExpressibleByArgument {
     }
 
     public static var defaultCompletionKind: CompletionKind { .list(["l2", "huber:", "soft_l1:"]) }
+}
+
+/// `simulate --difficulty`: a named population.
+extension Difficulty: ExpressibleByArgument {}
+
+/// `simulate sweep --preset`: a study preset by name.
+extension SweepPreset: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let preset = SweepPreset.named(argument) else { return nil }
+        self = preset
+    }
+
+    public static var allValueStrings: [String] { all.map(\.name) }
 }

@@ -88,7 +88,7 @@ extension PlanCommand {
         func run() throws {
             try reportingFailures {
                 var request = TrainingPlanRequest(budget: budget, difficulty: difficultyChoice)
-                request.unit = unit.rawValue
+                request.unit = unit
                 request.tokensPerRollout = tokensPerRollout
                 request.law = (law ?? .q1).rawValue
                 request.preferStoredFit = law == nil
@@ -139,21 +139,26 @@ extension PlanCommand {
 
         /// `--difficulty`, with `auto` reading `--solve-rates` (required by `validate`).
         var difficultyChoice: TrainingPlanRequest.DifficultyChoice {
-            if difficulty == .auto, let solveRates { return .auto(solveRatesFile: solveRates) }
-            return .named(difficulty.rawValue)
+            if let named = difficulty.named { return .named(named) }
+            return .auto(solveRatesFile: solveRates ?? "")
         }
     }
 }
 
 extension PlanCommand.Train {
-    /// `--unit`: what the budget counts.
-    enum BudgetUnit: String, CaseIterable, ExpressibleByArgument {
-        case rollouts, tokens
-    }
-
     /// `--difficulty`: a population of the study, or `auto` from measured solve rates.
     enum DifficultyName: String, CaseIterable, ExpressibleByArgument {
         case easy, hard, mixed, auto
+
+        /// The population it names; `nil` for `auto`.
+        var named: PlanDifficulty? {
+            switch self {
+            case .easy: .easy
+            case .hard: .hard
+            case .mixed: .mixed
+            case .auto: nil
+            }
+        }
     }
 
     /// `--law`: a published law (q1: Fig. 6; q3-joint: Fig. 10) or only a stored frontier fit.
