@@ -55,22 +55,28 @@ let package = Package(
         ),
 
         // Floor 2 — the on-policy RL simulator (one committed parameter file as a resource).
-        .target(name: "RLSim", dependencies: ["Domain", "NumericCore"], resources: [.copy("Resources/parameters.json")],
-                swiftSettings: strictSettings),
+        .target(
+            name: "RLSim", dependencies: ["Domain", "NumericCore"], resources: [.copy("Resources/parameters.json")],
+            swiftSettings: strictSettings),
 
         // Floor 3 — planning: training allocation (evaluating ScalingLaws' laws) and test-time sizing.
-        .target(name: "Planner", dependencies: ["Domain", "NumericCore", "ScalingLaws"], swiftSettings: strictSettings),
+        .target(
+            name: "Planner", dependencies: ["Domain", "NumericCore", "ScalingLaws"], swiftSettings: strictSettings),
 
         // Floor 3 — SVG charts and self-contained HTML / Markdown reports.
         .target(name: "Report", dependencies: ["NumericCore", "ScalingLaws"], swiftSettings: strictSettings),
 
         // Floor 3 — the test-time executor: LLM client, summaries, RTV, PDR, agent runner.
-        .target(name: "Agentic", dependencies: ["Domain", "NumericCore", "RunStore", "Ingest"], swiftSettings: strictSettings),
+        .target(
+            name: "Agentic", dependencies: ["Domain", "NumericCore", "RunStore", "Ingest"],
+            swiftSettings: strictSettings),
 
         // Floor 4 — pipelines that span modules.
         .target(
             name: "Workflows",
-            dependencies: ["Domain", "NumericCore", "ScalingLaws", "RunStore", "Ingest", "Planner", "RLSim", "Report", "Agentic"],
+            dependencies: [
+                "Domain", "NumericCore", "ScalingLaws", "RunStore", "Ingest", "Planner", "RLSim", "Report", "Agentic",
+            ],
             exclude: ["Resources/README.md"],
             resources: [.copy("Resources/tbench_core011_task_success.csv")],
             swiftSettings: strictSettings
@@ -80,7 +86,8 @@ let package = Package(
         .executableTarget(
             name: "isoplan",
             dependencies: [
-                "NumericCore", "Domain", "RunStore", "ScalingLaws", "Ingest", "Planner", "RLSim", "Agentic", "Workflows",
+                "NumericCore", "Domain", "RunStore", "ScalingLaws", "Ingest", "Planner", "RLSim", "Agentic",
+                "Workflows",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -138,7 +145,8 @@ let package = Package(
         .testTarget(
             name: "WorkflowsTests",
             dependencies: [
-                "Workflows", "Agentic", "Planner", "Ingest", "RLSim", "ScalingLaws", "RunStore", "Domain", "NumericCore",
+                "Workflows", "Agentic", "Planner", "Ingest", "RLSim", "ScalingLaws", "RunStore", "Domain",
+                "NumericCore",
                 "IsoplanTestSupport",
             ],
             swiftSettings: strictSettings

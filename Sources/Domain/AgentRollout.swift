@@ -16,8 +16,12 @@ public struct AgentTask: Codable, Hashable, Sendable {
     /// Checks the id: non-empty, at most 500 characters, no control characters (newlines would
     /// break prompts and logs).
     public func validate() throws(DomainError) {
-        guard !taskID.isEmpty, taskID.count <= 500, !taskID.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            throw .invalid(field: "task_id", value: String(taskID.prefix(80)), reason: "must be 1–500 characters without control characters")
+        guard !taskID.isEmpty, taskID.count <= 500,
+            !taskID.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        else {
+            throw .invalid(
+                field: "task_id", value: String(taskID.prefix(80)),
+                reason: "must be 1–500 characters without control characters")
         }
     }
 }
@@ -50,8 +54,10 @@ public struct AgentRollout: Codable, Hashable, Sendable {
     /// Where it came from (a trajectory file, an agent run directory).
     public var source: String
 
-    public init(taskID: String, rolloutID: String, iteration: Int = 0, messages: [TranscriptMessage], finalPatch: String,
-                resolved: Bool? = nil, exitStatus: String? = nil, source: String) {
+    public init(
+        taskID: String, rolloutID: String, iteration: Int = 0, messages: [TranscriptMessage], finalPatch: String,
+        resolved: Bool? = nil, exitStatus: String? = nil, source: String
+    ) {
         self.taskID = taskID
         self.rolloutID = rolloutID
         self.iteration = iteration

@@ -7,7 +7,7 @@ public enum DomainError: Error, Equatable, Sendable {
 extension DomainError: CustomStringConvertible {
     public var description: String {
         switch self {
-        case let .invalid(field, value, reason): "\(field) \(reason) (found \"\(value)\")"
+        case .invalid(let field, let value, let reason): "\(field) \(reason) (found \"\(value)\")"
         }
     }
 }

@@ -38,8 +38,11 @@ public struct JudgeVote: Codable, Hashable, Sendable {
     /// The logical call id of the request (empty for a fallback, which sends nothing).
     public var callID: String
 
-    public init(stage: TournamentStage, iteration: Int, round: Int, group: Int, voteIndex: Int, attempt: Int, purpose: JudgePurpose,
-                shownOrder: [String], choice: Int?, chosenRolloutID: String?, counted: Bool, callID: String) {
+    public init(
+        stage: TournamentStage, iteration: Int, round: Int, group: Int, voteIndex: Int, attempt: Int,
+        purpose: JudgePurpose,
+        shownOrder: [String], choice: Int?, chosenRolloutID: String?, counted: Bool, callID: String
+    ) {
         self.stage = stage
         self.iteration = iteration
         self.round = round
@@ -82,8 +85,10 @@ public struct TournamentDecision: Codable, Hashable, Sendable {
     /// Counted votes per candidate (group decisions).
     public var tally: [String: Int]
 
-    public init(kind: Kind, stage: TournamentStage, iteration: Int, round: Int? = nil, group: Int? = nil, candidates: [String],
-                chosen: [String], method: String, tally: [String: Int] = [:]) {
+    public init(
+        kind: Kind, stage: TournamentStage, iteration: Int, round: Int? = nil, group: Int? = nil, candidates: [String],
+        chosen: [String], method: String, tally: [String: Int] = [:]
+    ) {
         self.kind = kind
         self.stage = stage
         self.iteration = iteration
@@ -114,8 +119,10 @@ public struct LLMCallLog: Codable, Hashable, Sendable {
     /// HTTP attempts it took (1 without transport retries).
     public var attempts: Int
 
-    public init(callID: String, purpose: String, requestHash: String, model: String, response: String, promptTokens: Int,
-                completionTokens: Int, latency: Double, attempts: Int) {
+    public init(
+        callID: String, purpose: String, requestHash: String, model: String, response: String, promptTokens: Int,
+        completionTokens: Int, latency: Double, attempts: Int
+    ) {
         self.callID = callID
         self.purpose = purpose
         self.requestHash = requestHash

@@ -31,11 +31,13 @@ public struct Fit: Codable, Hashable, Sendable {
     /// The whole result as JSON (a frontier analysis, or the curve fit with its bootstrap).
     public var detailsJSON: String
 
-    public init(id: Int64? = nil, kind: FitKind, family: FitFamily, metric: MetricName? = nil, difficulty: String? = nil,
-                runFilter: String? = nil, runIDs: [Int64] = [], inputFile: String? = nil, inputHash: String? = nil,
-                options: [String: String] = [:], parameterNames: [String], parameters: [Double],
-                lower95: [Double]? = nil, upper95: [Double]? = nil, standardErrors: [Double]? = nil,
-                objective: Double, status: FitStatus, parametersOnBound: [String] = [], detailsJSON: String = "{}") {
+    public init(
+        id: Int64? = nil, kind: FitKind, family: FitFamily, metric: MetricName? = nil, difficulty: String? = nil,
+        runFilter: String? = nil, runIDs: [Int64] = [], inputFile: String? = nil, inputHash: String? = nil,
+        options: [String: String] = [:], parameterNames: [String], parameters: [Double],
+        lower95: [Double]? = nil, upper95: [Double]? = nil, standardErrors: [Double]? = nil,
+        objective: Double, status: FitStatus, parametersOnBound: [String] = [], detailsJSON: String = "{}"
+    ) {
         self.id = id
         self.kind = kind
         self.family = family
@@ -60,7 +62,9 @@ public struct Fit: Codable, Hashable, Sendable {
     /// Checks the invariants every stored fit holds.
     public func validate() throws(DomainError) {
         if parameters.count != parameterNames.count {
-            throw .invalid(field: "parameters", value: "\(parameters.count)", reason: "must match the \(parameterNames.count) names")
+            throw .invalid(
+                field: "parameters", value: "\(parameters.count)",
+                reason: "must match the \(parameterNames.count) names")
         }
         if !parameters.allSatisfy(\.isFinite) {
             throw .invalid(field: "parameters", value: "\(parameters)", reason: "must be finite")

@@ -37,7 +37,9 @@ public struct MetricName: RawRepresentable, Hashable, Codable, Sendable, Express
     }
 
     /// The canonical names that take no parameter.
-    public static let fixedCanonical: [MetricName] = [.validationReward, .trainReward, .fractionZeroStd, .responseLength]
+    public static let fixedCanonical: [MetricName] = [
+        .validationReward, .trainReward, .fractionZeroStd, .responseLength,
+    ]
 }
 
 extension MetricName: CustomStringConvertible {

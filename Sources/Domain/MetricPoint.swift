@@ -14,8 +14,10 @@ public struct MetricPoint: Codable, Hashable, Sendable {
     /// The measured value.
     public var value: Double
 
-    public init(step: Int, rollouts: Double, tokens: Double? = nil, metric: MetricName, rawName: String? = nil,
-                value: Double) {
+    public init(
+        step: Int, rollouts: Double, tokens: Double? = nil, metric: MetricName, rawName: String? = nil,
+        value: Double
+    ) {
         self.step = step
         self.rollouts = rollouts
         self.tokens = tokens

@@ -31,9 +31,12 @@ public struct Plan: Codable, Hashable, Sendable {
     public var rationale: String
     public var warnings: [String]
 
-    public init(budget: Double, unit: BudgetUnit, difficulty: PlanDifficulty, rolloutsPerProblem: Int, problemsPerBatch: Int, steps: Int,
-                learningRate: Double, optimalRollouts: Double, lawSource: String, lawParameters: [Double],
-                recipe: [String: String], rationale: String, warnings: [String] = []) {
+    public init(
+        budget: Double, unit: BudgetUnit, difficulty: PlanDifficulty, rolloutsPerProblem: Int, problemsPerBatch: Int,
+        steps: Int,
+        learningRate: Double, optimalRollouts: Double, lawSource: String, lawParameters: [Double],
+        recipe: [String: String], rationale: String, warnings: [String] = []
+    ) {
         self.budget = budget
         self.unit = unit
         self.difficulty = difficulty

@@ -30,9 +30,11 @@ public struct Run: Codable, Hashable, Sendable {
     /// The fixed batch `B = B_p·n` of a fixed-batch sweep.
     public var fixedBatch: Int?
 
-    public init(id: Int64? = nil, name: String, source: RunSource, rolloutsPerProblem: Int, problemsPerBatch: Int,
-                learningRate: Double? = nil, model: String? = nil, dataset: String? = nil, difficulty: Difficulty? = nil,
-                seed: UInt64? = nil, sweepID: String? = nil, preset: String? = nil, fixedBatch: Int? = nil) {
+    public init(
+        id: Int64? = nil, name: String, source: RunSource, rolloutsPerProblem: Int, problemsPerBatch: Int,
+        learningRate: Double? = nil, model: String? = nil, dataset: String? = nil, difficulty: Difficulty? = nil,
+        seed: UInt64? = nil, sweepID: String? = nil, preset: String? = nil, fixedBatch: Int? = nil
+    ) {
         self.id = id
         self.name = name
         self.source = source
@@ -67,7 +69,9 @@ public struct Run: Codable, Hashable, Sendable {
             throw .invalid(field: "problemsPerBatch (B_p)", value: String(problemsPerBatch), reason: "must be ≥ 1")
         }
         if let fixedBatch, fixedBatch != problemsPerBatch * rolloutsPerProblem {
-            throw .invalid(field: "fixedBatch (B)", value: String(fixedBatch), reason: "must equal B_p·n = \(problemsPerBatch * rolloutsPerProblem)")
+            throw .invalid(
+                field: "fixedBatch (B)", value: String(fixedBatch),
+                reason: "must equal B_p·n = \(problemsPerBatch * rolloutsPerProblem)")
         }
         if let learningRate, !(learningRate.isFinite && learningRate > 0) {
             throw .invalid(field: "learningRate", value: String(learningRate), reason: "must be finite and > 0")

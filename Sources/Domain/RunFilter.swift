@@ -9,7 +9,13 @@
 public struct RunFilter: Sendable, Equatable, CustomStringConvertible {
     /// A comparison operator.
     public enum Operator: String, Sendable, CaseIterable {
-        case equal = "=", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">=", contains = "~"
+        case equal = "="
+        case notEqual = "!="
+        case less = "<"
+        case lessOrEqual = "<="
+        case greater = ">"
+        case greaterOrEqual = ">="
+        case contains = "~"
     }
 
     /// One `key OP value` term.
@@ -42,16 +48,23 @@ public struct RunFilter: Sendable, Equatable, CustomStringConvertible {
             // The earliest operator in the token, the longest one at that position (`>=`, not `>`),
             // so a value may itself contain operator characters (`name~lr=1e-6`).
             let found = Operator.allCases.compactMap { op in token.firstRange(of: op.rawValue).map { (op, $0) } }
-            guard let (op, range) = found.min(by: { a, b in
-                a.1.lowerBound != b.1.lowerBound ? a.1.lowerBound < b.1.lowerBound : a.0.rawValue.count > b.0.rawValue.count
-            }) else {
-                throw .invalid(field: "run filter", value: token, reason: "needs key OP value, e.g. n>=32 (operators: = != < <= > >= ~)")
+            guard
+                let (op, range) = found.min(by: { a, b in
+                    a.1.lowerBound != b.1.lowerBound
+                        ? a.1.lowerBound < b.1.lowerBound : a.0.rawValue.count > b.0.rawValue.count
+                })
+            else {
+                throw .invalid(
+                    field: "run filter", value: token,
+                    reason: "needs key OP value, e.g. n>=32 (operators: = != < <= > >= ~)")
             }
             let key = String(token[..<range.lowerBound]).lowercased()
             let value = String(token[range.upperBound...])
             guard Self.textKeys.contains(key) || Self.numericKeys.contains(key) else {
-                throw .invalid(field: "run filter", value: token,
-                               reason: "unknown key \"\(key)\" (keys: \((Self.numericKeys + Self.textKeys).joined(separator: ", ")))")
+                throw .invalid(
+                    field: "run filter", value: token,
+                    reason:
+                        "unknown key \"\(key)\" (keys: \((Self.numericKeys + Self.textKeys).joined(separator: ", ")))")
             }
             guard !value.isEmpty else { throw .invalid(field: "run filter", value: token, reason: "has no value") }
             let values = value.split(separator: ",").map(String.init)
@@ -78,14 +91,15 @@ public struct RunFilter: Sendable, Equatable, CustomStringConvertible {
     public func matches(_ run: Run) -> Bool {
         terms.allSatisfy { term in
             if Self.numericKeys.contains(term.key) {
-                let field: Double? = switch term.key {
-                case "id": run.id.map(Double.init)
-                case "n": Double(run.rolloutsPerProblem)
-                case "bp": Double(run.problemsPerBatch)
-                case "seed": run.seed.map(Double.init)
-                case "batch": run.fixedBatch.map(Double.init)
-                default: run.learningRate
-                }
+                let field: Double? =
+                    switch term.key {
+                    case "id": run.id.map(Double.init)
+                    case "n": Double(run.rolloutsPerProblem)
+                    case "bp": Double(run.problemsPerBatch)
+                    case "seed": run.seed.map(Double.init)
+                    case "batch": run.fixedBatch.map(Double.init)
+                    default: run.learningRate
+                    }
                 let targets = term.values.compactMap(Double.init)
                 guard let field else { return term.op == .notEqual }
                 switch term.op {
@@ -98,15 +112,16 @@ public struct RunFilter: Sendable, Equatable, CustomStringConvertible {
                 case .contains: return false
                 }
             }
-            let field: String? = switch term.key {
-            case "name": run.name
-            case "source": run.source.rawValue
-            case "model": run.model
-            case "dataset": run.dataset
-            case "sweep": run.sweepID
-            case "preset": run.preset
-            default: run.difficulty?.rawValue
-            }
+            let field: String? =
+                switch term.key {
+                case "name": run.name
+                case "source": run.source.rawValue
+                case "model": run.model
+                case "dataset": run.dataset
+                case "sweep": run.sweepID
+                case "preset": run.preset
+                default: run.difficulty?.rawValue
+                }
             guard let field else { return term.op == .notEqual }
             switch term.op {
             case .equal: return term.values.contains(field)

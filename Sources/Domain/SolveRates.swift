@@ -31,7 +31,9 @@ public struct SolveRates: Codable, Hashable, Sendable {
                 throw .invalid(field: "trials of \(task.taskID)", value: String(task.trials), reason: "must be ≥ 1")
             }
             if task.successes < 0 || task.successes > task.trials {
-                throw .invalid(field: "successes of \(task.taskID)", value: String(task.successes), reason: "must lie in 0…\(task.trials)")
+                throw .invalid(
+                    field: "successes of \(task.taskID)", value: String(task.successes),
+                    reason: "must lie in 0…\(task.trials)")
             }
         }
     }

@@ -18,7 +18,8 @@ public struct CSVTable: Sendable {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw .unreadable(file: path, reason: FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file")
+            throw .unreadable(
+                file: path, reason: FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw .malformed(file: path, line: 1, reason: "not UTF-8 text")
@@ -47,7 +48,12 @@ public struct CSVTable: Sendable {
             let c = scalars[i]
             if inQuotes {
                 if c == "\"" {
-                    if i + 1 < scalars.count && scalars[i + 1] == "\"" { field.unicodeScalars.append("\""); i += 1 } else { inQuotes = false }
+                    if i + 1 < scalars.count && scalars[i + 1] == "\"" {
+                        field.unicodeScalars.append("\"")
+                        i += 1
+                    } else {
+                        inQuotes = false
+                    }
                 } else {
                     if c == "\n" { line += 1 }
                     field.unicodeScalars.append(c)
@@ -72,8 +78,9 @@ public struct CSVTable: Sendable {
         guard let first = records.first else { throw .malformed(file: file, line: 1, reason: "empty file: no header") }
         let header = first.fields.map { $0.trimmingCharacters(in: .whitespaces) }
         for record in records.dropFirst() where record.fields.count != header.count {
-            throw .malformed(file: file, line: record.line,
-                             reason: "\(record.fields.count) fields, but the header has \(header.count)")
+            throw .malformed(
+                file: file, line: record.line,
+                reason: "\(record.fields.count) fields, but the header has \(header.count)")
         }
         self.file = file
         self.header = header
@@ -97,7 +104,9 @@ public struct CSVTable: Sendable {
         for row in rows {
             let text = row.fields[index].trimmingCharacters(in: .whitespaces)
             guard let value = Double(text) else {
-                throw .malformed(file: file, line: row.line, reason: "column \"\(header[index])\" is not a number (found \"\(text)\")")
+                throw .malformed(
+                    file: file, line: row.line,
+                    reason: "column \"\(header[index])\" is not a number (found \"\(text)\")")
             }
             values.append(value)
         }

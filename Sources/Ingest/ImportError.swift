@@ -17,9 +17,9 @@ public enum ImportError: Error, Equatable, Sendable {
 extension ImportError: CustomStringConvertible {
     public var description: String {
         switch self {
-        case let .unreadable(file, reason): "\(file): \(reason)"
-        case let .malformed(file, line, reason): "\(file):\(line): \(reason)"
-        case let .missingColumn(file, column, available):
+        case .unreadable(let file, let reason): "\(file): \(reason)"
+        case .malformed(let file, let line, let reason): "\(file):\(line): \(reason)"
+        case .missingColumn(let file, let column, let available):
             "\(file): no column \"\(column)\" (columns: \(available.joined(separator: ", ")))"
         }
     }

@@ -21,7 +21,9 @@ public enum SolveRateCounts {
     public static func parse(_ table: CSVTable) throws(ImportError) -> [SolveRates] {
         func column(_ aliases: [String], required: Bool) throws(ImportError) -> Int? {
             for alias in aliases { if let index = try? table.columnIndex(alias) { return index } }
-            if required { throw .missingColumn(file: table.file, column: aliases.joined(separator: "|"), available: table.header) }
+            if required {
+                throw .missingColumn(file: table.file, column: aliases.joined(separator: "|"), available: table.header)
+            }
             return nil
         }
         let taskColumn = try column(taskAliases, required: true)!
@@ -32,11 +34,16 @@ public enum SolveRateCounts {
         for row in table.rows {
             let field = { (i: Int) in row.fields[i].trimmingCharacters(in: .whitespaces) }
             guard let trials = Int(field(trialColumn)), let successes = Int(field(successColumn)) else {
-                throw .malformed(file: table.file, line: row.line,
-                                 reason: "trials and successes must be whole numbers (found \"\(field(trialColumn))\", \"\(field(successColumn))\")")
+                throw .malformed(
+                    file: table.file, line: row.line,
+                    reason:
+                        "trials and successes must be whole numbers (found \"\(field(trialColumn))\", \"\(field(successColumn))\")"
+                )
             }
             guard trials >= 1, successes >= 0, successes <= trials else {
-                throw .malformed(file: table.file, line: row.line, reason: "need 0 ≤ successes ≤ trials and trials ≥ 1 (found \(successes) of \(trials))")
+                throw .malformed(
+                    file: table.file, line: row.line,
+                    reason: "need 0 ≤ successes ≤ trials and trials ≥ 1 (found \(successes) of \(trials))")
             }
             let task = field(taskColumn)
             guard !task.isEmpty else { throw .malformed(file: table.file, line: row.line, reason: "empty task id") }

@@ -54,7 +54,9 @@ func jsonNumber(_ value: Any) -> Double? {
 
 /// A step number from JSON: a whole number in 0…10^15 (larger or fractional values are not steps).
 func jsonStep(_ value: Any?) -> Int? {
-    guard let value, let number = jsonNumber(value), number >= 0, number <= 1e15, number == number.rounded() else { return nil }
+    guard let value, let number = jsonNumber(value), number >= 0, number <= 1e15, number == number.rounded() else {
+        return nil
+    }
     return Int(number)
 }
 
@@ -70,8 +72,12 @@ public enum VerlLog {
     }
 
     static func contents(_ path: String) throws(ImportError) -> String {
-        guard FileManager.default.fileExists(atPath: path) else { throw .unreadable(file: path, reason: "no such file") }
-        guard let data = FileManager.default.contents(atPath: path) else { throw .unreadable(file: path, reason: "cannot read") }
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw .unreadable(file: path, reason: "no such file")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .unreadable(file: path, reason: "cannot read")
+        }
         return String(decoding: data, as: UTF8.self)
     }
 
@@ -111,7 +117,9 @@ public enum VerlLog {
             var body = line[range.upperBound...]
             if let repeated = body.range(of: " [repeated") { body = body[..<repeated.lowerBound] }
             let segments = body.components(separatedBy: " - ")
-            guard let step = Int(segments[0].trimmingCharacters(in: .whitespaces)), step >= 0, step <= 1_000_000_000_000_000 else {
+            guard let step = Int(segments[0].trimmingCharacters(in: .whitespaces)), step >= 0,
+                step <= 1_000_000_000_000_000
+            else {
                 throw .malformed(file: path, line: index + 1, reason: "step:\(segments[0]) is not a step number")
             }
             var values: [String: Double] = [:]
@@ -185,7 +193,8 @@ public enum TRLTrainerState {
 /// empty cells are missing values.
 public enum MetricCSV {
     public static func read(_ path: String, stepColumn: String = "_step", metrics: [(name: String, column: String)]?)
-        throws(ImportError) -> TrainingLog {
+        throws(ImportError) -> TrainingLog
+    {
         let table = try CSVTable(contentsOf: path)
         let stepIndex = try table.columnIndex(stepColumn)
         var columns: [(String, Int)] = []
@@ -197,11 +206,14 @@ public enum MetricCSV {
         var records: [LoggedStep] = []
         for row in table.rows {
             let stepText = row.fields[stepIndex].trimmingCharacters(in: .whitespaces)
-            guard let stepValue = Double(stepText), stepValue >= 0, stepValue <= 1e15, stepValue == stepValue.rounded() else {
+            guard let stepValue = Double(stepText), stepValue >= 0, stepValue <= 1e15, stepValue == stepValue.rounded()
+            else {
                 throw .malformed(file: path, line: row.line, reason: "step \"\(stepText)\" is not a whole number ≥ 0")
             }
             var values: [String: Double] = [:]
-            for (name, index) in columns { if let number = loggedNumber(row.fields[index][...]) { values[name] = number } }
+            for (name, index) in columns {
+                if let number = loggedNumber(row.fields[index][...]) { values[name] = number }
+            }
             records.append(LoggedStep(step: Int(stepValue), values: values))
         }
         guard !records.isEmpty else { throw .malformed(file: path, line: 2, reason: "no rows") }
@@ -230,10 +242,17 @@ public enum MetricAliases {
         let parts = raw.split(separator: "/")
         if raw.hasPrefix("test_score/") || raw.hasPrefix("val/test_score/") { return .validationReward }
         guard raw.hasPrefix("val-core/") || raw.hasPrefix("val-aux/"), parts.count >= 4 else { return nil }
-        let last = parts[parts.count - 1], previous = parts[parts.count - 2]
-        if raw.hasPrefix("val-core/"), last.hasPrefix("mean@"), Int(last.dropFirst(5)) != nil { return .validationReward }
-        if last == "mean", previous.hasPrefix("best@"), let k = Int(previous.dropFirst(5)) { return .validationBest(at: k) }
-        if last == "mean", previous.hasPrefix("worst@"), let k = Int(previous.dropFirst(6)) { return .validationWorst(at: k) }
+        let last = parts[parts.count - 1]
+        let previous = parts[parts.count - 2]
+        if raw.hasPrefix("val-core/"), last.hasPrefix("mean@"), Int(last.dropFirst(5)) != nil {
+            return .validationReward
+        }
+        if last == "mean", previous.hasPrefix("best@"), let k = Int(previous.dropFirst(5)) {
+            return .validationBest(at: k)
+        }
+        if last == "mean", previous.hasPrefix("worst@"), let k = Int(previous.dropFirst(6)) {
+            return .validationWorst(at: k)
+        }
         return nil
     }
 }
@@ -278,18 +297,25 @@ extension TRLTrainerState {
     /// n = `num_generations`; the generation batch `per_device_train_batch_size ×
     /// gradient_accumulation_steps × processes` (`--processes`, else `world_size` in the file,
     /// else 1) holds B_p·n completions.
-    public static func configuredAllocation(configPath: String, processes: Int? = nil) throws(ImportError) -> ConfiguredAllocation {
+    public static func configuredAllocation(configPath: String, processes: Int? = nil) throws(ImportError)
+        -> ConfiguredAllocation
+    {
         let object = try SolveRateSources.json(configPath)
-        func count(_ key: String) -> Int? { jsonStep(object[key]).flatMap { $0 >= 1 && $0 <= Limits.maxRolloutsPerProblem ? $0 : nil } }
+        func count(_ key: String) -> Int? {
+            jsonStep(object[key]).flatMap { $0 >= 1 && $0 <= Limits.maxRolloutsPerProblem ? $0 : nil }
+        }
         guard let n = count("num_generations") else {
-            throw .malformed(file: configPath, line: 1, reason: "no num_generations in 1…2^20 (is this a GRPOConfig JSON?)")
+            throw .malformed(
+                file: configPath, line: 1, reason: "no num_generations in 1…2^20 (is this a GRPOConfig JSON?)")
         }
         let perDevice = count("per_device_train_batch_size") ?? 8
         let accumulation = count("gradient_accumulation_steps") ?? 1
         let world = processes ?? count("world_size") ?? 1
         let completions = perDevice * accumulation * world
         guard completions % n == 0 else {
-            throw .malformed(file: configPath, line: 1, reason: "\(completions) completions per step are not a multiple of num_generations = \(n)")
+            throw .malformed(
+                file: configPath, line: 1,
+                reason: "\(completions) completions per step are not a multiple of num_generations = \(n)")
         }
         return ConfiguredAllocation(rolloutsPerProblem: n, problemsPerBatch: completions / n, source: configPath)
     }

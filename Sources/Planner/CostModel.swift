@@ -15,7 +15,8 @@ public struct PipelineConfiguration: Sendable, Hashable, Codable {
     public var iterations: Int
 
     public init(rollouts: Int, groupSize: Int = 2, votes: Int = 8, priors: Int = 4, iterations: Int = 1) {
-        precondition(rollouts >= 1 && groupSize >= 2 && votes >= 1 && iterations >= 1, "need N ≥ 1, G ≥ 2, V ≥ 1, T ≥ 1")
+        precondition(
+            rollouts >= 1 && groupSize >= 2 && votes >= 1 && iterations >= 1, "need N ≥ 1, G ≥ 2, V ≥ 1, T ≥ 1")
         precondition(iterations == 1 || (priors >= 1 && priors <= rollouts), "need 1 ≤ K ≤ N when T > 1")
         self.rollouts = rollouts
         self.groupSize = groupSize
@@ -89,36 +90,43 @@ public enum CostModel {
     /// reads, judge calls `V` per judged group — select-K shrinks N to K′ between iterations
     /// (random-K needs no judge), the final RTV N to 1; `V·(N − 1)/(G − 1)` and
     /// `V·(N − K)/(G − 1)` with full groups.
-    public static func cost(_ c: PipelineConfiguration, _ inputs: CostInputs, selection: PriorSelection = .select) -> CostBreakdown {
+    public static func cost(_ c: PipelineConfiguration, _ inputs: CostInputs, selection: PriorSelection = .select)
+        -> CostBreakdown
+    {
         let n = Double(c.rollouts)
         let refinedIterations = Double(c.iterations - 1)
         let scale = 1 + refinedIterations * inputs.refinedRolloutFraction  // in units of one iteration-0 wave
-        let select = switch selection {
-        case .select: TournamentRounds.shrink(c.rollouts, to: c.priors, groupSize: c.groupSize)
-        case .random: (groups: 0, rounds: 0, survivors: c.priors)
-        case .own: (groups: 0, rounds: 0, survivors: 1)
-        }
+        let select =
+            switch selection {
+            case .select: TournamentRounds.shrink(c.rollouts, to: c.priors, groupSize: c.groupSize)
+            case .random: (groups: 0, rounds: 0, survivors: c.priors)
+            case .own: (groups: 0, rounds: 0, survivors: 1)
+            }
         let priorsRead = c.iterations > 1 ? Double(select.survivors) : 0
         let final = TournamentRounds.shrink(c.rollouts, to: 1, groupSize: c.groupSize)
         let judgeCalls = c.votes * ((c.iterations - 1) * select.groups + final.groups)
         // Judge input: the task plus the summaries in the group; groups are size G except
         // remainders, which the average over a round approximates by G.
-        let judgeIn = Double(judgeCalls) * (inputs.judgeTokensBase + Double(c.groupSize) * inputs.judgeTokensPerCandidate)
+        let judgeIn =
+            Double(judgeCalls) * (inputs.judgeTokensBase + Double(c.groupSize) * inputs.judgeTokensPerCandidate)
         // Every iteration but the last is summarised for the next one's priors; the last only
         // when its final RTV has something to judge (N ≥ 2). A refined trajectory is shorter, so
         // its summary reads the refined fraction of an iteration-0 trajectory.
         let summarisedIterations = (0..<c.iterations).filter { $0 < c.iterations - 1 || c.rollouts >= 2 }
         let summaryReadWeight = summarisedIterations.reduce(0.0) { $0 + ($1 == 0 ? 1 : inputs.refinedRolloutFraction) }
         let summaryInPerRollout = inputs.summaryTokensIn ?? (inputs.rolloutTokensIn + inputs.rolloutTokensOut)
-        let refinedPriorTokens = refinedIterations * n * priorsRead * inputs.summaryTokensOut
+        let refinedPriorTokens =
+            refinedIterations * n * priorsRead * inputs.summaryTokensOut
             * inputs.stepsPerRollout * inputs.refinedRolloutFraction
         return CostBreakdown(
-            rollouts: c.rollouts * c.iterations, summaries: c.rollouts * summarisedIterations.count, judgeCalls: judgeCalls,
+            rollouts: c.rollouts * c.iterations, summaries: c.rollouts * summarisedIterations.count,
+            judgeCalls: judgeCalls,
             rolloutTokensIn: n * scale * inputs.rolloutTokensIn + refinedPriorTokens,
             rolloutTokensOut: n * scale * inputs.rolloutTokensOut,
             summaryTokensIn: n * summaryReadWeight * summaryInPerRollout,
             summaryTokensOut: n * Double(summarisedIterations.count) * inputs.summaryTokensOut,
             judgeTokensIn: judgeIn, judgeTokensOut: Double(judgeCalls) * inputs.judgeTokensOut,
-            sequentialRounds: c.iterations + summarisedIterations.count + (c.iterations - 1) * select.rounds + final.rounds)
+            sequentialRounds: c.iterations + summarisedIterations.count + (c.iterations - 1) * select.rounds
+                + final.rounds)
     }
 }

@@ -22,11 +22,16 @@ public struct JudgeModel: Sendable, Hashable, Codable {
     /// (the conversion the other way from ``groupAccuracy(size:passing:votes:)`` with G = 2,
     /// which is increasing in a), by bisection to 1e-12.
     public init(pairAccuracy: Double, votes: Int) {
-        precondition(pairAccuracy >= 0 && pairAccuracy <= 1 && votes >= 1, "need a pair accuracy in [0, 1] and votes ≥ 1")
+        precondition(
+            pairAccuracy >= 0 && pairAccuracy <= 1 && votes >= 1, "need a pair accuracy in [0, 1] and votes ≥ 1")
         var (low, high) = (0.0, 1.0)
         while high - low > 1e-12 {
             let mid = (low + high) / 2
-            if JudgeModel(voteAccuracy: mid).groupAccuracy(size: 2, passing: 1, votes: votes) < pairAccuracy { low = mid } else { high = mid }
+            if JudgeModel(voteAccuracy: mid).groupAccuracy(size: 2, passing: 1, votes: votes) < pairAccuracy {
+                low = mid
+            } else {
+                high = mid
+            }
         }
         self.init(voteAccuracy: (low + high) / 2)
     }
@@ -54,9 +59,14 @@ public struct JudgeModel: Sendable, Hashable, Codable {
             let failingSide = Self.maximumDistribution(candidates: g - h, votes: v - s)
             for (pm, pTop) in passingSide {
                 for (fm, fTop) in failingSide {
-                    let (passMax, passCount) = (pm.count, pm.ties), (failMax, failCount) = (fm.count, fm.ties)
+                    let (passMax, passCount) = (pm.count, pm.ties)
+                    let (failMax, failCount) = (fm.count, fm.ties)
                     let win: Double
-                    if passMax > failMax { win = 1 } else if passMax < failMax { win = 0 } else {
+                    if passMax > failMax {
+                        win = 1
+                    } else if passMax < failMax {
+                        win = 0
+                    } else {
                         win = Double(passCount) / Double(passCount + failCount)
                     }
                     total += pSplit * pTop * fTop * win
@@ -79,7 +89,9 @@ public struct JudgeModel: Sendable, Hashable, Codable {
             for (state, p) in states {
                 for c in 0...(n - state.used) {
                     let weight = p * exp(-logGamma(Double(c) + 1))
-                    let (top, ties) = c > state.top ? (c, 1) : (c == state.top ? (state.top, state.ties + 1) : (state.top, state.ties))
+                    let (top, ties) =
+                        c > state.top
+                        ? (c, 1) : (c == state.top ? (state.top, state.ties + 1) : (state.top, state.ties))
                     next[Key(used: state.used + c, top: top, ties: ties), default: 0] += weight
                 }
             }
@@ -87,7 +99,9 @@ public struct JudgeModel: Sendable, Hashable, Codable {
         }
         let scale = logGamma(Double(n) + 1) - Double(n) * log(Double(k))
         var result: [Top: Double] = [:]
-        for (state, p) in states where state.used == n { result[Top(count: state.top, ties: state.ties), default: 0] += p * exp(scale) }
+        for (state, p) in states where state.used == n {
+            result[Top(count: state.top, ties: state.ties), default: 0] += p * exp(scale)
+        }
         return result.map { ($0.key, $0.value) }
     }
 

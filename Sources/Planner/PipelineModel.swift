@@ -115,7 +115,12 @@ public final class PipelineModel {
     public func refinementStep(_ pipeline: TestTimePipeline) -> [[Double]] {
         let c = pipeline.configuration
         let n = c.rollouts
-        let selectionKey = switch pipeline.selection { case .select: 0; case .random: 1; case .own: 2 }
+        let selectionKey =
+            switch pipeline.selection {
+            case .select: 0
+            case .random: 1
+            case .own: 2
+            }
         let key = [n, c.groupSize, c.votes, c.priors, selectionKey]
         if let hit = steps[key] { return hit }
         let matrix: [[Double]]
@@ -141,8 +146,10 @@ public final class PipelineModel {
                 return (0...n).map { binomialProbability(trials: n, successes: $0, probability: min(max(f, 0), 1)) }
             }
         case .own:
-            let (fail, pass) = (refinement.successProbability(passingPriors: 0, of: 1),
-                                refinement.successProbability(passingPriors: 1, of: 1))
+            let (fail, pass) = (
+                refinement.successProbability(passingPriors: 0, of: 1),
+                refinement.successProbability(passingPriors: 1, of: 1)
+            )
             matrix = (0...n).map { j in
                 let fromPassing = (0...j).map { binomialProbability(trials: j, successes: $0, probability: pass) }
                 let fromFailing = (0...(n - j)).map {
@@ -186,13 +193,17 @@ public final class PipelineModel {
             let step = refinementStep(pipeline)
             for _ in 1..<c.iterations {
                 var next = [Double](repeating: 0, count: c.rollouts + 1)
-                for (j, pj) in distribution.enumerated() where pj > 0 { for k in 0...c.rollouts { next[k] += pj * step[j][k] } }
+                for (j, pj) in distribution.enumerated() where pj > 0 {
+                    for k in 0...c.rollouts { next[k] += pj * step[j][k] }
+                }
                 distribution = next
                 iterations.append(quality())
             }
         }
         let rtv = tournament(groupSize: c.groupSize, votes: c.votes)
-        let accuracy = distribution.enumerated().reduce(0) { $0 + $1.element * rtv.accuracy(passing: $1.offset, candidates: c.rollouts) }
+        let accuracy = distribution.enumerated().reduce(0) {
+            $0 + $1.element * rtv.accuracy(passing: $1.offset, candidates: c.rollouts)
+        }
         return PipelinePrediction(accuracy: accuracy, iterations: iterations)
     }
 
@@ -216,8 +227,10 @@ public struct PipelineSimulator: Sendable {
     }
 
     /// The fraction of `tasks` simulated tasks whose final answer passes, and its standard error.
-    public func simulate(model: SolveRateModel, pipeline: TestTimePipeline, tasks: Int,
-                         seed: UInt64) -> (mean: Double, standardError: Double) {
+    public func simulate(
+        model: SolveRateModel, pipeline: TestTimePipeline, tasks: Int,
+        seed: UInt64
+    ) -> (mean: Double, standardError: Double) {
         let c = pipeline.configuration
         let n = c.rollouts
         var rng = Xoshiro256StarStar(seed: seed)
@@ -244,7 +257,8 @@ public struct PipelineSimulator: Sendable {
                             indices.swapAt(d, d + Int(rng.next() % UInt64(n - d)))
                             if scratch[indices[d]] { passing += 1 }
                         }
-                        population[i] = rng.nextUniform() < refinement.successProbability(passingPriors: passing, of: c.priors)
+                        population[i] =
+                            rng.nextUniform() < refinement.successProbability(passingPriors: passing, of: c.priors)
                     }
                 case .own:
                     for i in 0..<n {
@@ -269,7 +283,9 @@ extension TestTimePipeline {
         for part in specification.split(separator: ",") {
             let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard pair.count == 2, ["N", "G", "V", "K", "T", "S"].contains(pair[0].uppercased()) else {
-                throw .invalid(field: "configuration", value: String(part), reason: "expected KEY=VALUE with KEY one of N, G, V, K, T, S")
+                throw .invalid(
+                    field: "configuration", value: String(part),
+                    reason: "expected KEY=VALUE with KEY one of N, G, V, K, T, S")
             }
             values[pair[0].uppercased()] = pair[1]
         }
@@ -283,15 +299,18 @@ extension TestTimePipeline {
             }
             return value
         }
-        let n = try integer("N", nil, minimum: 1), t = try integer("T", 1, minimum: 1)
+        let n = try integer("N", nil, minimum: 1)
+        let t = try integer("T", 1, minimum: 1)
         let k = try integer("K", min(4, n), minimum: 1)
         if t > 1 && k > n { throw .invalid(field: "K", value: String(k), reason: "must not exceed N = \(n)") }
         guard let selection = PriorSelection(rawValue: (values["S"] ?? "select").lowercased()), selection != .own else {
             throw .invalid(field: "S", value: values["S"]!, reason: "must be select or random")
         }
-        self.init(configuration: PipelineConfiguration(rollouts: n, groupSize: try integer("G", 2, minimum: 2),
-                                                       votes: try integer("V", 8, minimum: 1), priors: k, iterations: t),
-                  selection: selection)
+        self.init(
+            configuration: PipelineConfiguration(
+                rollouts: n, groupSize: try integer("G", 2, minimum: 2),
+                votes: try integer("V", 8, minimum: 1), priors: k, iterations: t),
+            selection: selection)
     }
 
     /// `N=16,G=2,V=8` for RTV alone, `N=16,G=2,V=8,K=4,T=2,S=select` with refinement, `N=1`

@@ -18,12 +18,12 @@ extension PlannerError: CustomStringConvertible {
     public var description: String {
         let formatted = { (x: Double) in String(format: "%.4g", x) }
         return switch self {
-        case let .invalid(error): "\(error)"
-        case let .noConfiguration(maxRounds): "no configuration fits --max-rounds \(maxRounds.map(String.init) ?? "-")"
-        case let .unreachableTarget(target, accuracy, cost, unit):
+        case .invalid(let error): "\(error)"
+        case .noConfiguration(let maxRounds): "no configuration fits --max-rounds \(maxRounds.map(String.init) ?? "-")"
+        case .unreachableTarget(let target, let accuracy, let cost, let unit):
             "no configuration in the search space reaches accuracy \(target); the best is \(formatted(accuracy)) at "
                 + "\(formatted(cost)) \(unit.rawValue)"
-        case let .budgetTooSmall(cost, tasks, unit):
+        case .budgetTooSmall(let cost, let tasks, let unit):
             "the budget buys less than one rollout per task: the cheapest configuration costs \(formatted(cost)) "
                 + "\(unit.rawValue) for \(tasks) tasks"
         }

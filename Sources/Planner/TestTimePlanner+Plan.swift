@@ -21,13 +21,13 @@ extension TestTimePlanner {
             judge: JudgeModel(voteAccuracy: judge.summary.voteAccuracy), refinement: request.refinement)
         let outcome: SearchOutcome
         switch request.objective {
-        case let .fixed(pipeline):
+        case .fixed(let pipeline):
             outcome = predict(pipeline, request, population: population.summary.model, model: model, notes: &notes)
-        case let .budget(budget, perTask):
+        case .budget(let budget, let perTask):
             outcome = try search(
                 .perTaskBudget(perTask ? budget : budget / Double(tasks)), request,
                 population: population.summary.model, model: model, tasks: tasks)
-        case let .targetAccuracy(target):
+        case .targetAccuracy(let target):
             outcome = try search(
                 .accuracy(target), request, population: population.summary.model, model: model, tasks: tasks)
         }
@@ -41,10 +41,11 @@ extension TestTimePlanner {
             tokensPerTask: chosen.cost.value(in: .tokens, prices: request.inputs),
             totalCost: chosen.costValue * Double(tasks),
             pairAccuracy: model.judge.groupAccuracy(size: 2, passing: 1, votes: chosen.pipeline.configuration.votes))
-        var budget: Double?, target: Double?
+        var budget: Double?
+        var target: Double?
         switch request.objective {
-        case let .budget(value, perTask): budget = perTask ? value * Double(tasks) : value
-        case let .targetAccuracy(value): target = value
+        case .budget(let value, let perTask): budget = perTask ? value * Double(tasks) : value
+        case .targetAccuracy(let value): target = value
         case .fixed: break
         }
         return TestTimePlan(
@@ -60,7 +61,7 @@ extension TestTimePlanner {
 
         init(_ request: Request, notes: inout [String]) throws(PlannerError) {
             switch request.population {
-            case let .measured(rates, source, kind):
+            case .measured(let rates, let source, let kind):
                 do throws(DomainError) {
                     let model = try SolveRateFitter.fit(rates, kind: kind)
                     summary = .init(
@@ -74,7 +75,7 @@ extension TestTimePlanner {
                 } catch {
                     throw .invalid(error)
                 }
-            case let .passAt1(mean, concentration):
+            case .passAt1(let mean, let concentration):
                 let kappa = concentration ?? SolveRateModel.defaultConcentration
                 summary = .init(
                     source: "pass@1 = \(mean)", system: nil, measuredTasks: nil,
@@ -98,13 +99,13 @@ extension TestTimePlanner {
 
         init(_ judge: Request.Judge, draws count: Int, seed: UInt64) throws(PlannerError) {
             switch judge {
-            case let .voteAccuracy(a):
+            case .voteAccuracy(let a):
                 summary = .init(voteAccuracy: a, source: "given per-vote accuracy", measuredVotes: nil)
-            case let .pairAccuracy(accuracy, votes):
+            case .pairAccuracy(let accuracy, let votes):
                 summary = .init(
                     voteAccuracy: JudgeModel(pairAccuracy: accuracy, votes: votes).voteAccuracy,
                     source: "converted from a pairwise accuracy \(accuracy) after \(votes) votes", measuredVotes: nil)
-            case let .measured(correct, votes, groups, origin):
+            case .measured(let correct, let votes, let groups, let origin):
                 guard votes >= 1 && (0...votes).contains(correct) else {
                     throw .invalid(
                         .invalid(

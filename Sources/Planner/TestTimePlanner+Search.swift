@@ -28,8 +28,8 @@ extension TestTimePlanner {
 
         func choose(from frontier: [ScoredPipeline]) -> ScoredPipeline? {
             switch self {
-            case let .perTaskBudget(budget): TestTimePlanner.best(within: budget, frontier: frontier)
-            case let .accuracy(target): TestTimePlanner.cheapest(reaching: target, frontier: frontier)
+            case .perTaskBudget(let budget): TestTimePlanner.best(within: budget, frontier: frontier)
+            case .accuracy(let target): TestTimePlanner.cheapest(reaching: target, frontier: frontier)
             }
         }
     }
@@ -62,7 +62,7 @@ extension TestTimePlanner {
         tasks: Int
     ) throws(PlannerError) -> SearchOutcome {
         var shapes: [SolveRateModel] = []
-        if case let .passAt1(mean, nil) = request.population {
+        if case .passAt1(let mean, nil) = request.population {
             shapes = SolveRateModel.plausibleConcentrations.map {
                 SolveRateModel.assumedShape(passAt1: mean, concentration: $0)
             }
@@ -77,7 +77,7 @@ extension TestTimePlanner {
         }
         guard let chosen = goal.choose(from: frontier) else {
             switch goal {
-            case let .accuracy(target):
+            case .accuracy(let target):
                 throw .unreachableTarget(
                     target, bestAccuracy: dearest.accuracy, bestCost: dearest.costValue * Double(tasks),
                     unit: request.unit)

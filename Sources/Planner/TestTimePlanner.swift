@@ -37,23 +37,34 @@ public struct SearchSpace: Codable, Hashable, Sendable {
     /// rounds, so a K it cannot stop at exactly is replaced by the K′ < K it keeps (duplicates dropped).
     public var pipelines: [TestTimePipeline] {
         var result: [TestTimePipeline] = []
-        for g in groupSizes { for v in votes { for n in rollouts {
-            result.append(TestTimePipeline(configuration: PipelineConfiguration(rollouts: n, groupSize: g, votes: v)))
-            guard maxIterations > 1 else { continue }
-            for t in 2...maxIterations { for s in selections {
-                var seen = Set<Int>()
-                for k in priors where k <= n {
-                    let kept = switch s {
-                    case .select: TournamentRounds.shrink(n, to: k, groupSize: g).survivors
-                    case .random: k
-                    case .own: 1
+        for g in groupSizes {
+            for v in votes {
+                for n in rollouts {
+                    result.append(
+                        TestTimePipeline(configuration: PipelineConfiguration(rollouts: n, groupSize: g, votes: v)))
+                    guard maxIterations > 1 else { continue }
+                    for t in 2...maxIterations {
+                        for s in selections {
+                            var seen = Set<Int>()
+                            for k in priors where k <= n {
+                                let kept =
+                                    switch s {
+                                    case .select: TournamentRounds.shrink(n, to: k, groupSize: g).survivors
+                                    case .random: k
+                                    case .own: 1
+                                    }
+                                guard seen.insert(kept).inserted else { continue }
+                                result.append(
+                                    TestTimePipeline(
+                                        configuration: PipelineConfiguration(
+                                            rollouts: n, groupSize: g, votes: v, priors: kept,
+                                            iterations: t), selection: s))
+                            }
+                        }
                     }
-                    guard seen.insert(kept).inserted else { continue }
-                    result.append(TestTimePipeline(configuration: PipelineConfiguration(rollouts: n, groupSize: g, votes: v, priors: kept,
-                                                                                        iterations: t), selection: s))
                 }
-            } }
-        } } }
+            }
+        }
         return result
     }
 }
@@ -86,23 +97,30 @@ public enum TestTimePlanner {
     /// Accuracy and cost of every pipeline in `space` under `model`, excluding those whose
     /// sequential rounds exceed `maxRounds`. Work is split by (G, V) over the cores; each split
     /// shares one memoised ``PipelineModel``.
-    public static func score(space: SearchSpace, model: SolveRateModel, judge: JudgeModel,
-                             refinement: RefinementModel = .reference, inputs: CostInputs, unit: CostUnit,
-                             maxRounds: Int? = nil) -> [ScoredPipeline] {
-        score(space: space, models: [model], judge: judge, refinement: refinement, inputs: inputs, unit: unit,
-              maxRounds: maxRounds)[0]
+    public static func score(
+        space: SearchSpace, model: SolveRateModel, judge: JudgeModel,
+        refinement: RefinementModel = .reference, inputs: CostInputs, unit: CostUnit,
+        maxRounds: Int? = nil
+    ) -> [ScoredPipeline] {
+        score(
+            space: space, models: [model], judge: judge, refinement: refinement, inputs: inputs, unit: unit,
+            maxRounds: maxRounds)[0]
     }
 
     /// The same for several populations at once (one list per model, in order): a pipeline's
     /// success by initial passing count does not depend on the population, so the tournament
     /// and refinement work is done once and each model costs a dot product per pipeline.
-    public static func score(space: SearchSpace, models: [SolveRateModel], judge: JudgeModel,
-                             refinement: RefinementModel = .reference, inputs: CostInputs, unit: CostUnit,
-                             maxRounds: Int? = nil) -> [[ScoredPipeline]] {
+    public static func score(
+        space: SearchSpace, models: [SolveRateModel], judge: JudgeModel,
+        refinement: RefinementModel = .reference, inputs: CostInputs, unit: CostUnit,
+        maxRounds: Int? = nil
+    ) -> [[ScoredPipeline]] {
         let splits = space.groupSizes.flatMap { g in space.votes.map { (g, $0) } }
         let pipelines = space.pipelines
-        let perSplit = parallelMap(count: splits.count, workers: ProcessInfo.processInfo.activeProcessorCount,
-                                   makeState: { () }) { _, s -> [[ScoredPipeline]] in
+        let perSplit = parallelMap(
+            count: splits.count, workers: ProcessInfo.processInfo.activeProcessorCount,
+            makeState: { () }
+        ) { _, s -> [[ScoredPipeline]] in
             let (g, v) = splits[s]
             let planner = PipelineModel(judge: judge, refinement: refinement)
             var scored = [[ScoredPipeline]](repeating: [], count: models.count)
@@ -110,8 +128,10 @@ public enum TestTimePlanner {
                 let cost = CostModel.cost(pipeline.configuration, inputs, selection: pipeline.selection)
                 if let maxRounds, cost.sequentialRounds > maxRounds { continue }
                 for (m, model) in models.enumerated() {
-                    scored[m].append(ScoredPipeline(pipeline: pipeline, accuracy: planner.expectedAccuracy(model: model, pipeline: pipeline),
-                                                    cost: cost, costValue: cost.value(in: unit, prices: inputs)))
+                    scored[m].append(
+                        ScoredPipeline(
+                            pipeline: pipeline, accuracy: planner.expectedAccuracy(model: model, pipeline: pipeline),
+                            cost: cost, costValue: cost.value(in: unit, prices: inputs)))
                 }
             }
             return scored
@@ -124,7 +144,9 @@ public enum TestTimePlanner {
     public static func frontier(_ scored: [ScoredPipeline]) -> [ScoredPipeline] {
         let sorted = scored.sorted { ($0.costValue, -$0.accuracy) < ($1.costValue, -$1.accuracy) }
         var result: [ScoredPipeline] = []
-        for candidate in sorted where candidate.accuracy > (result.last?.accuracy ?? -1) + 1e-12 { result.append(candidate) }
+        for candidate in sorted where candidate.accuracy > (result.last?.accuracy ?? -1) + 1e-12 {
+            result.append(candidate)
+        }
         return result
     }
 
@@ -143,21 +165,31 @@ public enum TestTimePlanner {
     /// randomness included), and parameter uncertainty enters as a mixture over `accuracies`
     /// (one per bootstrap refit or judge draw): the mean is distributed as
     /// `(1/B)·Σ_b Binomial(tasks, μ_b)/tasks`, whose quantiles are returned.
-    public static func predictiveInterval(accuracies: [Double], tasks: Int, level: Double = 0.95) -> PredictiveInterval {
-        precondition(!accuracies.isEmpty && tasks >= 1 && level > 0 && level < 1, "need accuracies, tasks ≥ 1, 0 < level < 1")
+    public static func predictiveInterval(accuracies: [Double], tasks: Int, level: Double = 0.95) -> PredictiveInterval
+    {
+        precondition(
+            !accuracies.isEmpty && tasks >= 1 && level > 0 && level < 1, "need accuracies, tasks ≥ 1, 0 < level < 1")
         precondition(accuracies.allSatisfy { $0.isFinite }, "accuracies must be finite")
         var pmf = [Double](repeating: 0, count: tasks + 1)
         for mu in accuracies {
             let p = min(max(mu, 0), 1)
-            for k in 0...tasks { pmf[k] += binomialProbability(trials: tasks, successes: k, probability: p) / Double(accuracies.count) }
+            for k in 0...tasks {
+                pmf[k] += binomialProbability(trials: tasks, successes: k, probability: p) / Double(accuracies.count)
+            }
         }
         let tail = (1 - level) / 2
-        var cumulative = 0.0, lower: Int?, upper = tasks
+        var cumulative = 0.0
+        var lower: Int?
+        var upper = tasks
         for (k, pk) in pmf.enumerated() {
             cumulative += pk
             if lower == nil && cumulative >= tail { lower = k }
-            if cumulative >= 1 - tail { upper = k; break }
+            if cumulative >= 1 - tail {
+                upper = k
+                break
+            }
         }
-        return PredictiveInterval(lower: Double(lower ?? 0) / Double(tasks), upper: Double(upper) / Double(tasks), level: level)
+        return PredictiveInterval(
+            lower: Double(lower ?? 0) / Double(tasks), upper: Double(upper) / Double(tasks), level: level)
     }
 }

@@ -43,7 +43,8 @@ public final class TournamentTransitions {
                 var updated: [Int: [Double]] = [:]
                 for (left, winners) in states {
                     for h in max(0, g - (remaining - left))...min(g, left) {
-                        let ph = hypergeometricProbability(population: remaining, successes: left, draws: g, observed: h)
+                        let ph = hypergeometricProbability(
+                            population: remaining, successes: left, draws: g, observed: h)
                         let a = groupAccuracy(size: g, passing: h)
                         var row = updated[left - h] ?? [Double](repeating: 0, count: sizes.count + 1)
                         for (w, pw) in winners.enumerated() where pw > 0 {
@@ -104,14 +105,18 @@ public final class TournamentTransitions {
 public enum TournamentModel {
     /// P(the survivor passes | `candidates` N of which `passing` pass), exact (see
     /// ``TournamentTransitions``); the tournament's G and V are used.
-    public static func accuracy(passing j: Int, candidates n: Int, tournament t: TournamentSettings,
-                                judge: JudgeModel) -> Double {
+    public static func accuracy(
+        passing j: Int, candidates n: Int, tournament t: TournamentSettings,
+        judge: JudgeModel
+    ) -> Double {
         TournamentTransitions(groupSize: t.groupSize, votes: t.votes, judge: judge).accuracy(passing: j, candidates: n)
     }
 
     /// Expected RTV accuracy over `candidates` N whose tasks' solve rates follow `model`.
-    public static func expectedAccuracy(model: SolveRateModel, candidates n: Int, tournament t: TournamentSettings,
-                                        judge: JudgeModel) -> Double {
+    public static func expectedAccuracy(
+        model: SolveRateModel, candidates n: Int, tournament t: TournamentSettings,
+        judge: JudgeModel
+    ) -> Double {
         precondition(n >= 1, "need N ≥ 1 candidates")
         let transitions = TournamentTransitions(groupSize: t.groupSize, votes: t.votes, judge: judge)
         return zip(model.passingDistribution(rollouts: n), 0...n).reduce(0) { total, pair in
@@ -122,12 +127,17 @@ public enum TournamentModel {
     /// Monte Carlo estimate of ``expectedAccuracy(model:candidates:tournament:judge:)`` by simulating
     /// `tasks` whole tournaments (p from the model, the N outcomes, shuffled groups, every vote,
     /// plurality with random tie-break). Returns the mean and its standard error.
-    public static func simulate(model: SolveRateModel, candidates n: Int, tournament t: TournamentSettings,
-                                judge: JudgeModel, tasks: Int, seed: UInt64) -> (mean: Double, standardError: Double) {
-        let pipeline = TestTimePipeline(configuration: PipelineConfiguration(rollouts: n, groupSize: t.groupSize,
-                                                                            votes: t.votes))
-        return PipelineSimulator(judge: judge, refinement: .reference).simulate(model: model, pipeline: pipeline,
-                                                                                tasks: tasks, seed: seed)
+    public static func simulate(
+        model: SolveRateModel, candidates n: Int, tournament t: TournamentSettings,
+        judge: JudgeModel, tasks: Int, seed: UInt64
+    ) -> (mean: Double, standardError: Double) {
+        let pipeline = TestTimePipeline(
+            configuration: PipelineConfiguration(
+                rollouts: n, groupSize: t.groupSize,
+                votes: t.votes))
+        return PipelineSimulator(judge: judge, refinement: .reference).simulate(
+            model: model, pipeline: pipeline,
+            tasks: tasks, seed: seed)
     }
 }
 
@@ -150,12 +160,15 @@ struct TournamentPlayer {
 
     /// Shrinks `population[0..<m]` by whole rounds until at most `k` remain; survivors are
     /// compacted to the front. Returns their count.
-    mutating func play(_ population: inout [Bool], count m: Int, stopAt k: Int,
-                       using rng: inout Xoshiro256StarStar) -> Int {
+    mutating func play(
+        _ population: inout [Bool], count m: Int, stopAt k: Int,
+        using rng: inout Xoshiro256StarStar
+    ) -> Int {
         var m = m
         while m > k {
             for i in stride(from: m - 1, to: 0, by: -1) { population.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
-            var survivors = 0, start = 0
+            var survivors = 0
+            var start = 0
             while start < m {
                 let g = min(groupSize, m - start)
                 var h = 0

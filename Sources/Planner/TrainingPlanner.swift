@@ -25,7 +25,8 @@ public struct AllocationLawSpec: Codable, Hashable, Sendable {
 
     /// A law fitted to a frontier, capped at its own saturation 2^round(b + L) (within 2…2048)
     /// unless `cap` says otherwise.
-    public static func fitted(name: String, parameters: [Double], cap: Int? = nil, source: String) -> AllocationLawSpec {
+    public static func fitted(name: String, parameters: [Double], cap: Int? = nil, source: String) -> AllocationLawSpec
+    {
         let saturation = cap ?? Int(pow(2, (parameters[0] + parameters[3]).rounded()))
         return AllocationLawSpec(name: name, parameters: parameters, cap: max(2, min(saturation, 2048)), source: source)
     }
@@ -46,24 +47,34 @@ public enum PublishedLaws {
     /// hard 128.
     public static func law(_ name: String, difficulty: Difficulty, unit: BudgetUnit) -> AllocationLawSpec? {
         switch (name, difficulty, unit) {
-        case ("q1", .easy, .rollouts): AllocationLawSpec(name: "q1-easy", parameters: [6.09, 4.75, 5.84, 2.73], cap: 512,
-                                                          source: "IsoCompute Fig. 6 (easy, B_p = 32, rollouts)")
-        case ("q1", .hard, .rollouts): AllocationLawSpec(name: "q1-hard", parameters: [4.47, 7.23, 5.84, 2.79], cap: 128,
-                                                          source: "IsoCompute Fig. 6 (hard, B_p = 32, rollouts)")
-        case ("q3-joint", .easy, .rollouts): AllocationLawSpec(name: "q3-joint-easy", parameters: [5.67, 8.84, 6.08, 3.08], cap: 512,
-                                                                source: "IsoCompute Fig. 10 (easy, joint over B_p)")
-        case ("q3-joint", .hard, .rollouts): AllocationLawSpec(name: "q3-joint-hard", parameters: [3.97, 50, 6.13, 3.04], cap: 128,
-                                                                source: "IsoCompute Fig. 10 (hard, joint over B_p)")
+        case ("q1", .easy, .rollouts):
+            AllocationLawSpec(
+                name: "q1-easy", parameters: [6.09, 4.75, 5.84, 2.73], cap: 512,
+                source: "IsoCompute Fig. 6 (easy, B_p = 32, rollouts)")
+        case ("q1", .hard, .rollouts):
+            AllocationLawSpec(
+                name: "q1-hard", parameters: [4.47, 7.23, 5.84, 2.79], cap: 128,
+                source: "IsoCompute Fig. 6 (hard, B_p = 32, rollouts)")
+        case ("q3-joint", .easy, .rollouts):
+            AllocationLawSpec(
+                name: "q3-joint-easy", parameters: [5.67, 8.84, 6.08, 3.08], cap: 512,
+                source: "IsoCompute Fig. 10 (easy, joint over B_p)")
+        case ("q3-joint", .hard, .rollouts):
+            AllocationLawSpec(
+                name: "q3-joint-hard", parameters: [3.97, 50, 6.13, 3.04], cap: 128,
+                source: "IsoCompute Fig. 10 (hard, joint over B_p)")
         case ("q1", .easy, .tokens), ("q3-joint", .easy, .tokens):
-            AllocationLawSpec(name: "q1-easy-tokens", parameters: [6.62, 3.47, 9.18, 2.64], cap: 512,
-                              source: "IsoCompute Fig. 23 (easy, B_p = 32, tokens)")
+            AllocationLawSpec(
+                name: "q1-easy-tokens", parameters: [6.62, 3.47, 9.18, 2.64], cap: 512,
+                source: "IsoCompute Fig. 23 (easy, B_p = 32, tokens)")
         default: nil
         }
     }
 
     /// The fixed-batch law n*(M) (Fig. 8; easy, B = 8,192; linear in M).
-    public static let fixedBatchEasy = AllocationLawSpec(name: "q2-easy-B8192", parameters: [7.10, 0.01, 91.7, 2.00], logInput: false,
-                                                         cap: 512, source: "IsoCompute Fig. 8 (easy, B = 8,192, n*(M))")
+    public static let fixedBatchEasy = AllocationLawSpec(
+        name: "q2-easy-B8192", parameters: [7.10, 0.01, 91.7, 2.00], logInput: false,
+        cap: 512, source: "IsoCompute Fig. 8 (easy, B = 8,192, n*(M))")
 }
 
 /// Turns a budget and a law into (n, B_p, M, η) and a recipe (the playbook's §10 rules).
@@ -75,31 +86,45 @@ public enum TrainingPlanner {
     ///   - problems: the train-set size D (B_p ≤ D; small sets warn that saturation is lower).
     ///   - lawSamples: the law's bootstrap parameter vectors, when known: the plan's n* interval
     ///     (``optimalRolloutsInterval(law:at:samples:)``; not in fixed-batch mode).
-    public static func plan(budget: Double, unit: BudgetUnit = .rollouts, tokensPerRollout: Double? = nil,
-                            difficulty: PlanDifficulty,
-                            law: AllocationLawSpec, lawSource: String, batch: Int? = nil, problems: Int? = nil,
-                            problemsPerBatch preferred: Int = 32, lawSamples: [[Double]] = []) throws(DomainError) -> Plan {
+    public static func plan(
+        budget: Double, unit: BudgetUnit = .rollouts, tokensPerRollout: Double? = nil,
+        difficulty: PlanDifficulty,
+        law: AllocationLawSpec, lawSource: String, batch: Int? = nil, problems: Int? = nil,
+        problemsPerBatch preferred: Int = 32, lawSamples: [[Double]] = []
+    ) throws(DomainError) -> Plan {
         guard budget > 0, budget <= Limits.maxPlanBudget else {
             throw .invalid(field: "budget", value: String(budget), reason: "must lie in (0, 1e18]")
         }
         guard preferred >= 1, preferred <= Limits.maxProblemsPerBatch, (batch ?? 2) <= Limits.maxBatch else {
-            throw .invalid(field: "B_p or batch", value: "\(preferred), \(batch ?? 0)", reason: "B_p ≤ 2^24 and B ≤ 2^30 are supported")
+            throw .invalid(
+                field: "B_p or batch", value: "\(preferred), \(batch ?? 0)",
+                reason: "B_p ≤ 2^24 and B ≤ 2^30 are supported")
         }
         var warnings: [String] = []
         let hardRecipe = difficulty != .easy
-        if difficulty == .mixed { warnings.append("mixed sets are planned with the hard recipe (no KL, no entropy bonus)") }
+        if difficulty == .mixed {
+            warnings.append("mixed sets are planned with the hard recipe (no KL, no entropy bonus)")
+        }
         if unit == .tokens {
             guard let tokensPerRollout, tokensPerRollout >= 1 else {
-                throw .invalid(field: "tokens-per-rollout", value: "-", reason: "a token budget needs tokens per rollout (≥ 1) to count steps")
+                throw .invalid(
+                    field: "tokens-per-rollout", value: "-",
+                    reason: "a token budget needs tokens per rollout (≥ 1) to count steps")
             }
             if !law.name.hasSuffix("tokens") {
-                warnings.append("no published token law for this difficulty: n comes from the rollouts law at C/T = \(String(format: "%g", budget / tokensPerRollout)) rollouts")
+                warnings.append(
+                    "no published token law for this difficulty: n comes from the rollouts law at C/T = \(String(format: "%g", budget / tokensPerRollout)) rollouts"
+                )
             }
         }
         let rollouts = unit == .tokens ? budget / (tokensPerRollout ?? 1) : budget
-        guard rollouts <= Limits.maxPlanBudget else { throw .invalid(field: "budget", value: String(budget), reason: "more than 1e18 rollouts") }
+        guard rollouts <= Limits.maxPlanBudget else {
+            throw .invalid(field: "budget", value: String(budget), reason: "more than 1e18 rollouts")
+        }
         let minimumBatch = hardRecipe ? 32 : 1
-        var n: Int, bp: Int, optimal: Double
+        var n: Int
+        var bp: Int
+        var optimal: Double
         var rationale: String
         var interval: [Double]?
         if let batch {
@@ -109,7 +134,11 @@ public enum TrainingPlanner {
             }
             let m = rollouts / Double(batch)
             let fixedLaw = law.logInput ? PublishedLaws.fixedBatchEasy : law
-            if law.logInput && hardRecipe { warnings.append("the fixed-batch law n*(M) is the paper's easy fit; capped at this difficulty's saturation \(law.cap)") }
+            if law.logInput && hardRecipe {
+                warnings.append(
+                    "the fixed-batch law n*(M) is the paper's easy fit; capped at this difficulty's saturation \(law.cap)"
+                )
+            }
             optimal = fixedLaw.optimalRollouts(m)
             // n divides B, keeps B_p ≥ the floor and ≤ D, and stays under the saturation.
             n = clampPowerOfTwo(optimal, cap: max(min(fixedLaw.cap, law.cap, batch / minimumBatch), 2))
@@ -118,7 +147,8 @@ public enum TrainingPlanner {
                 warnings.append("n raised to \(n) so that B_p = B/n fits the \(problems) train problems")
             }
             bp = max(batch / n, 1)
-            rationale = "Fixed batch B = \(batch): M = C/B = \(Int(m)) steps; the n*(M) law (\(fixedLaw.source)) gives n* = \(String(format: "%.1f", optimal)), rounded to the power of two \(n); B_p = B/n = \(bp)."
+            rationale =
+                "Fixed batch B = \(batch): M = C/B = \(Int(m)) steps; the n*(M) law (\(fixedLaw.source)) gives n* = \(String(format: "%.1f", optimal)), rounded to the power of two \(n); B_p = B/n = \(bp)."
         } else {
             let x = law.name.hasSuffix("tokens") ? budget : rollouts
             optimal = law.optimalRollouts(x)
@@ -126,29 +156,51 @@ public enum TrainingPlanner {
             n = clampPowerOfTwo(optimal, cap: law.cap)
             let capped = clampPowerOfTwo(optimal, cap: Int.max) > law.cap
             bp = preferred
-            rationale = "The law \(law.name) (\(law.source)) gives n*(\(String(format: "%g", x))) = \(String(format: "%.1f", optimal)); rounded to a power of two\(capped ? " and capped at the saturation \(law.cap)" : ""): n = \(n). B_p = \(bp) (the frontier's range is 32–128; B_p is a stability knob), and M takes the rest."
+            rationale =
+                "The law \(law.name) (\(law.source)) gives n*(\(String(format: "%g", x))) = \(String(format: "%.1f", optimal)); rounded to a power of two\(capped ? " and capped at the saturation \(law.cap)" : ""): n = \(n). B_p = \(bp) (the frontier's range is 32–128; B_p is a stability knob), and M takes the rest."
         }
         if let problems, problems < 1000 {
-            warnings.append("a small train set (D = \(problems)) saturates at a smaller n than the law's (the paper: D = 500 → 256); consider a lower n")
+            warnings.append(
+                "a small train set (D = \(problems)) saturates at a smaller n than the law's (the paper: D = 500 → 256); consider a lower n"
+            )
         }
         if batch == nil {
-            if let problems, bp > problems { bp = problems; warnings.append("B_p lowered to the \(problems) train problems") }
-            if hardRecipe && bp < 32 { bp = 32; warnings.append("B_p raised to 32, the minimum for hard or skewed sets") }
+            if let problems, bp > problems {
+                bp = problems
+                warnings.append("B_p lowered to the \(problems) train problems")
+            }
+            if hardRecipe && bp < 32 {
+                bp = 32
+                warnings.append("B_p raised to 32, the minimum for hard or skewed sets")
+            }
             // M ≥ 1: shrink n if the budget cannot pay one step.
-            while n > 2 && rollouts < Double(bp * n) { n /= 2; warnings.append("n halved to \(n) so the budget buys at least one step") }
+            while n > 2 && rollouts < Double(bp * n) {
+                n /= 2
+                warnings.append("n halved to \(n) so the budget buys at least one step")
+            }
         }
         let steps = Int(rollouts / Double(bp * n))
-        guard steps >= 1 else { throw .invalid(field: "budget", value: String(budget), reason: "buys no step of B_p·n = \(bp * n) rollouts") }
+        guard steps >= 1 else {
+            throw .invalid(field: "budget", value: String(budget), reason: "buys no step of B_p·n = \(bp * n) rollouts")
+        }
         let learningRate = 1e-6 * (Double(bp * n) / 1024).squareRoot()
-        let recipe: [String: String] = hardRecipe
-            ? ["kl": "off", "entropy_bonus": "off", "zero_variance_filter": "off", "policy": "on-policy GRPO with TIS",
-               "temperature": "0.6", "optimizer": "AdamW, 10 warm-up steps"]
-            : ["kl": "on", "entropy_bonus": "on", "zero_variance_filter": "off", "policy": "on-policy GRPO with TIS",
-               "temperature": "0.6", "optimizer": "AdamW, 10 warm-up steps"]
-        rationale += " M = C/(B_p·n) = \(steps); η = 1e-6·√(B_p·n/1024) = \(String(format: "%.3g", learningRate)) (the square-root rule)."
-        var plan = Plan(budget: budget, unit: unit, difficulty: difficulty, rolloutsPerProblem: n, problemsPerBatch: bp, steps: steps,
-                        learningRate: learningRate, optimalRollouts: optimal, lawSource: lawSource, lawParameters: law.parameters,
-                        recipe: recipe, rationale: rationale, warnings: warnings)
+        let recipe: [String: String] =
+            hardRecipe
+            ? [
+                "kl": "off", "entropy_bonus": "off", "zero_variance_filter": "off", "policy": "on-policy GRPO with TIS",
+                "temperature": "0.6", "optimizer": "AdamW, 10 warm-up steps",
+            ]
+            : [
+                "kl": "on", "entropy_bonus": "on", "zero_variance_filter": "off", "policy": "on-policy GRPO with TIS",
+                "temperature": "0.6", "optimizer": "AdamW, 10 warm-up steps",
+            ]
+        rationale +=
+            " M = C/(B_p·n) = \(steps); η = 1e-6·√(B_p·n/1024) = \(String(format: "%.3g", learningRate)) (the square-root rule)."
+        var plan = Plan(
+            budget: budget, unit: unit, difficulty: difficulty, rolloutsPerProblem: n, problemsPerBatch: bp,
+            steps: steps,
+            learningRate: learningRate, optimalRollouts: optimal, lawSource: lawSource, lawParameters: law.parameters,
+            recipe: recipe, rationale: rationale, warnings: warnings)
         plan.fixedBatch = batch
         plan.problems = problems
         plan.optimalRolloutsInterval = interval
@@ -174,13 +226,17 @@ public enum TrainingPlanner {
 public enum PlanExport {
     /// verl command-line overrides.
     public static func verl(_ p: Plan) -> String {
-        ["data.train_batch_size=\(p.problemsPerBatch)", "actor_rollout_ref.rollout.n=\(p.rolloutsPerProblem)",
-         "actor_rollout_ref.actor.ppo_mini_batch_size=\(p.problemsPerBatch)",  // one update per step: on-policy
-         "trainer.total_training_steps=\(p.steps)",
-         "trainer.total_epochs=\(p.problems.map { max(1, (p.steps * p.problemsPerBatch + $0 - 1) / $0) } ?? p.steps)", "actor_rollout_ref.actor.optim.lr=\(String(format: "%.3g", p.learningRate))",
-         "algorithm.adv_estimator=grpo", "actor_rollout_ref.actor.use_kl_loss=\(p.recipe["kl"] == "on" ? "True" : "False")",
-         "actor_rollout_ref.actor.entropy_coeff=\(p.recipe["entropy_bonus"] == "on" ? "0.001" : "0")",
-         "actor_rollout_ref.rollout.temperature=0.6"].joined(separator: " \\\n  ")
+        [
+            "data.train_batch_size=\(p.problemsPerBatch)", "actor_rollout_ref.rollout.n=\(p.rolloutsPerProblem)",
+            "actor_rollout_ref.actor.ppo_mini_batch_size=\(p.problemsPerBatch)",  // one update per step: on-policy
+            "trainer.total_training_steps=\(p.steps)",
+            "trainer.total_epochs=\(p.problems.map { max(1, (p.steps * p.problemsPerBatch + $0 - 1) / $0) } ?? p.steps)",
+            "actor_rollout_ref.actor.optim.lr=\(String(format: "%.3g", p.learningRate))",
+            "algorithm.adv_estimator=grpo",
+            "actor_rollout_ref.actor.use_kl_loss=\(p.recipe["kl"] == "on" ? "True" : "False")",
+            "actor_rollout_ref.actor.entropy_coeff=\(p.recipe["entropy_bonus"] == "on" ? "0.001" : "0")",
+            "actor_rollout_ref.rollout.temperature=0.6",
+        ].joined(separator: " \\\n  ")
     }
 
     /// TRL `GRPOConfig` fields for `processes` processes with `perDeviceBatch` completions each:
@@ -190,8 +246,9 @@ public enum PlanExport {
     public static func trl(_ p: Plan, processes: Int, perDeviceBatch: Int) throws(DomainError) -> String {
         let perStep = processes * perDeviceBatch
         guard perStep > 0, p.batch % perStep == 0 else {
-            throw .invalid(field: "per-device-batch", value: String(perDeviceBatch),
-                           reason: "processes × per-device batch = \(perStep) must divide B_p·n = \(p.batch)")
+            throw .invalid(
+                field: "per-device-batch", value: String(perDeviceBatch),
+                reason: "processes × per-device batch = \(perStep) must divide B_p·n = \(p.batch)")
         }
         return """
             GRPOConfig(
@@ -208,13 +265,15 @@ public enum PlanExport {
 
     /// OpenRLHF flags.
     public static func openrlhf(_ p: Plan) -> String {
-        ["--rollout_batch_size \(p.problemsPerBatch)", "--n_samples_per_prompt \(p.rolloutsPerProblem)",
-         "--train_batch_size \(p.batch)",
-         // M steps: as many episodes over the D prompts as M·B_p needs (D unknown: M·B_p prompts once).
-         "--num_episodes \(p.problems.map { max(1, (p.steps * p.problemsPerBatch + $0 - 1) / $0) } ?? 1)",
-         "--max_samples \(p.problems ?? p.problemsPerBatch * p.steps)",
-         "--actor_learning_rate \(String(format: "%.3g", p.learningRate))", "--advantage_estimator group_norm",
-         p.recipe["kl"] == "on" ? "--init_kl_coef 0.001" : "--init_kl_coef 0"].joined(separator: " ")
+        [
+            "--rollout_batch_size \(p.problemsPerBatch)", "--n_samples_per_prompt \(p.rolloutsPerProblem)",
+            "--train_batch_size \(p.batch)",
+            // M steps: as many episodes over the D prompts as M·B_p needs (D unknown: M·B_p prompts once).
+            "--num_episodes \(p.problems.map { max(1, (p.steps * p.problemsPerBatch + $0 - 1) / $0) } ?? 1)",
+            "--max_samples \(p.problems ?? p.problemsPerBatch * p.steps)",
+            "--actor_learning_rate \(String(format: "%.3g", p.learningRate))", "--advantage_estimator group_norm",
+            p.recipe["kl"] == "on" ? "--init_kl_coef 0.001" : "--init_kl_coef 0",
+        ].joined(separator: " ")
     }
 }
 
@@ -229,15 +288,24 @@ public enum DifficultyClassifier {
         var (easy, hard, outside) = (0, 0, 0)
         for task in rates.tasks {
             let avg = Double(task.successes) / Double(task.trials)
-            if avg >= 0.3 && avg <= 0.6 { easy += 1 } else if avg <= 0.0625 { hard += 1 } else {
+            if avg >= 0.3 && avg <= 0.6 {
+                easy += 1
+            } else if avg <= 0.0625 {
+                hard += 1
+            } else {
                 outside += 1
                 if abs(avg - 0.0625) < (avg > 0.6 ? avg - 0.6 : 0.3 - avg) { hard += 1 } else { easy += 1 }
             }
         }
         var warnings: [String] = []
-        if outside > 0 { warnings.append("\(outside) of \(rates.tasks.count) tasks lie outside the paper's avg@16 bins and were put in the nearer one") }
+        if outside > 0 {
+            warnings.append(
+                "\(outside) of \(rates.tasks.count) tasks lie outside the paper's avg@16 bins and were put in the nearer one"
+            )
+        }
         let total = Double(rates.tasks.count)
-        let difficulty: PlanDifficulty = Double(easy) >= 0.8 * total ? .easy : (Double(hard) >= 0.8 * total ? .hard : .mixed)
+        let difficulty: PlanDifficulty =
+            Double(easy) >= 0.8 * total ? .easy : (Double(hard) >= 0.8 * total ? .hard : .mixed)
         return (difficulty, easy, hard, outside, warnings)
     }
 }

@@ -14,9 +14,9 @@ public enum PopulationSource: Sendable, Hashable {
 
     public var name: String {
         switch self {
-        case let .difficulty(d): d.rawValue
-        case let .beta(a, b): "beta(\(a),\(b))"
-        case let .counts(rates): "counts:\(rates.system ?? "file")"
+        case .difficulty(let d): d.rawValue
+        case .beta(let a, let b): "beta(\(a),\(b))"
+        case .counts(let rates): "counts:\(rates.system ?? "file")"
         }
     }
 }
@@ -35,18 +35,24 @@ public struct Population: Sendable {
     public var validationSize: Int { validationLogits.count }
 
     /// Draws a population (seeded; the same seed gives the same problems for every configuration).
-    public init(source: PopulationSource, trainSize: Int, validationSize: Int, parameters: SimulationParameters, seed: UInt64) {
+    public init(
+        source: PopulationSource, trainSize: Int, validationSize: Int, parameters: SimulationParameters, seed: UInt64
+    ) {
         precondition(trainSize >= 1 && validationSize >= 1, "need at least one train and one validation problem")
         self.source = source
         var rng = Xoshiro256StarStar(seed: seed, stream: 0x706F_7075)
         trainLogits = (0..<trainSize).map { _ in logit(min(max(Self.baseRate(source, using: &rng), 1e-6), 1 - 1e-6)) }
-        validationLogits = (0..<validationSize).map { _ in logit(min(max(Self.baseRate(source, using: &rng), 1e-6), 1 - 1e-6)) }
+        validationLogits = (0..<validationSize).map { _ in
+            logit(min(max(Self.baseRate(source, using: &rng), 1e-6), 1 - 1e-6))
+        }
         let d = parameters.featureDimension
         let scale = parameters.interference / Double(d).squareRoot()
         func features(_ count: Int) -> Matrix {
-            Matrix(rows: d, columns: count, columnMajor: (0..<(d * count)).map { index in
-                (index % d == 0 ? parameters.sharedStrength : 0) + scale * Normal.standard(using: &rng)
-            })
+            Matrix(
+                rows: d, columns: count,
+                columnMajor: (0..<(d * count)).map { index in
+                    (index % d == 0 ? parameters.sharedStrength : 0) + scale * Normal.standard(using: &rng)
+                })
         }
         trainFeatures = features(trainSize)
         validationFeatures = features(validationSize)
@@ -76,7 +82,7 @@ public struct Population: Sendable {
             return posterior(0.6, 0.8, k: first + Int(rng.next() % UInt64(last - first + 1)), of: 128)
         }
         switch source {
-        case let .difficulty(d):
+        case .difficulty(let d):
             switch d {
             case .easy: return posterior(0.6, 0.8, k: bin(easyHistogram), of: 16)
             case .hard: return posterior(0.25, 1, k: bin(hardHistogram), of: 16)
@@ -86,9 +92,9 @@ public struct Population: Sendable {
                 let u = rng.nextUniform()
                 return u < 0.5 ? posterior(0.25, 1, k: 0, of: 128) : (u < 0.75 ? avg128(0.3, 0.6) : avg128(0.6, 0.9))
             }
-        case let .beta(a, b):
+        case .beta(let a, let b):
             return Beta(alpha: a, beta: b).sample(using: &rng)
-        case let .counts(rates):
+        case .counts(let rates):
             let task = rates.tasks[Int(rng.next() % UInt64(rates.tasks.count))]
             return posterior(0.5, 0.5, k: task.successes, of: task.trials)
         }

@@ -27,24 +27,29 @@ public struct SimulationConfiguration: Codable, Hashable, Sendable {
     /// for a GRPO signal), B_p ≥ 1 and at most the train set, a positive budget that buys a step.
     public func validate(trainSize: Int) throws(DomainError) {
         if rolloutsPerProblem > Limits.maxRolloutsPerProblem || problemsPerBatch > Limits.maxProblemsPerBatch {
-            throw .invalid(field: "n, B_p", value: "\(rolloutsPerProblem), \(problemsPerBatch)", reason: "n ≤ 2^20 and B_p ≤ 2^24 are supported")
+            throw .invalid(
+                field: "n, B_p", value: "\(rolloutsPerProblem), \(problemsPerBatch)",
+                reason: "n ≤ 2^20 and B_p ≤ 2^24 are supported")
         }
         if budget > Limits.maxSimulatedBudget {
             throw .invalid(field: "budget", value: String(budget), reason: "at most 1e13 rollouts can be simulated")
         }
         if rolloutsPerProblem < 2 {
-            throw .invalid(field: "n", value: String(rolloutsPerProblem), reason: "must be ≥ 2 (GRPO compares a group's outcomes)")
+            throw .invalid(
+                field: "n", value: String(rolloutsPerProblem), reason: "must be ≥ 2 (GRPO compares a group's outcomes)")
         }
         if problemsPerBatch < 1 { throw .invalid(field: "B_p", value: String(problemsPerBatch), reason: "must be ≥ 1") }
         if problemsPerBatch > trainSize {
-            throw .invalid(field: "B_p", value: String(problemsPerBatch), reason: "exceeds the \(trainSize) train problems")
+            throw .invalid(
+                field: "B_p", value: String(problemsPerBatch), reason: "exceeds the \(trainSize) train problems")
         }
         if !(budget > 0) || !budget.isFinite {
             throw .invalid(field: "budget", value: String(budget), reason: "must be a positive number of rollouts")
         }
         if steps < 1 {
-            throw .invalid(field: "budget", value: String(budget),
-                           reason: "buys no step of \(rolloutsPerStep) rollouts (B_p·n)")
+            throw .invalid(
+                field: "budget", value: String(budget),
+                reason: "buys no step of \(rolloutsPerStep) rollouts (B_p·n)")
         }
     }
 

@@ -41,8 +41,9 @@ public struct SimulationParameters: Codable, Hashable, Sendable {
     /// The committed parameter file.
     public static let standard: SimulationParameters = {
         guard let url = Bundle.module.url(forResource: "parameters", withExtension: "json"),
-              let data = try? Data(contentsOf: url),
-              let parameters = try? JSONDecoder().decode(SimulationParameters.self, from: data) else {
+            let data = try? Data(contentsOf: url),
+            let parameters = try? JSONDecoder().decode(SimulationParameters.self, from: data)
+        else {
             fatalError("RLSim's bundled parameters.json is missing or malformed")
         }
         return parameters
@@ -50,7 +51,8 @@ public struct SimulationParameters: Codable, Hashable, Sendable {
 
     /// Reads a parameter file (every field required) and checks it.
     public static func load(_ path: String) throws -> SimulationParameters {
-        let parameters = try JSONDecoder().decode(SimulationParameters.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        let parameters = try JSONDecoder().decode(
+            SimulationParameters.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
         try parameters.validate()
         return parameters
     }
@@ -60,15 +62,19 @@ public struct SimulationParameters: Codable, Hashable, Sendable {
         guard (1...4096).contains(featureDimension) else {
             throw .invalid(field: "featureDimension", value: String(featureDimension), reason: "must lie in 1…4096")
         }
-        let values: [(String, Double)] = [("sharedStrength", sharedStrength), ("interference", interference), ("curvature", curvature),
-                                          ("coherentMemorisation", coherentMemorisation), ("exposureMemorisation", exposureMemorisation),
-                                          ("gradientNoise", gradientNoise), ("learningRateExponent", learningRateExponent),
-                                          ("stepThreshold", stepThreshold), ("stepDamage", stepDamage), ("tokensPerRollout", tokensPerRollout)]
+        let values: [(String, Double)] = [
+            ("sharedStrength", sharedStrength), ("interference", interference), ("curvature", curvature),
+            ("coherentMemorisation", coherentMemorisation), ("exposureMemorisation", exposureMemorisation),
+            ("gradientNoise", gradientNoise), ("learningRateExponent", learningRateExponent),
+            ("stepThreshold", stepThreshold), ("stepDamage", stepDamage), ("tokensPerRollout", tokensPerRollout),
+        ]
         for (name, value) in values where !(value.isFinite && value >= 0) {
             throw .invalid(field: name, value: String(value), reason: "must be finite and ≥ 0")
         }
         guard baseLearningRate > 0, baseLearningRate.isFinite, referenceBatch > 0, referenceBatch.isFinite else {
-            throw .invalid(field: "baseLearningRate/referenceBatch", value: "\(baseLearningRate)/\(referenceBatch)", reason: "must be positive")
+            throw .invalid(
+                field: "baseLearningRate/referenceBatch", value: "\(baseLearningRate)/\(referenceBatch)",
+                reason: "must be positive")
         }
     }
 }

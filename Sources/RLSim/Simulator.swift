@@ -27,8 +27,10 @@ public struct Simulator: Sendable {
     public var validationSize: Int
     public var workers: Int
 
-    public init(source: PopulationSource, trainSize: Int, validationSize: Int = 300,
-                parameters: SimulationParameters = .standard, workers: Int? = nil) {
+    public init(
+        source: PopulationSource, trainSize: Int, validationSize: Int = 300,
+        parameters: SimulationParameters = .standard, workers: Int? = nil
+    ) {
         self.parameters = parameters
         self.source = source
         self.trainSize = trainSize
@@ -39,16 +41,22 @@ public struct Simulator: Sendable {
     /// Runs `configurations` (validated first; nothing runs if one is bad). `finished` is called
     /// on the worker thread as each run completes (to store it at once); after it fails once, no
     /// further run starts and the first error is rethrown.
-    public func run(_ configurations: [SimulationConfiguration], runName: @escaping @Sendable (SimulationConfiguration) -> Run,
-                    progress: any ProgressReporter = SilentProgress(),
-                    finished: (@Sendable (SimulatedRun) throws -> Void)? = nil) throws -> [SimulatedRun] {
+    public func run(
+        _ configurations: [SimulationConfiguration], runName: @escaping @Sendable (SimulationConfiguration) -> Run,
+        progress: any ProgressReporter = SilentProgress(),
+        finished: (@Sendable (SimulatedRun) throws -> Void)? = nil
+    ) throws -> [SimulatedRun] {
         for configuration in configurations { try configuration.validate(trainSize: trainSize) }
         guard trainSize >= 1, validationSize >= 1 else {
-            throw DomainError.invalid(field: "problems", value: String(trainSize), reason: "need at least one train and one validation problem")
+            throw DomainError.invalid(
+                field: "problems", value: String(trainSize),
+                reason: "need at least one train and one validation problem")
         }
         let seeds = Array(Set(configurations.map(\.seed))).sorted()
         let populations = parallelMap(count: seeds.count, workers: workers) { [self] i in
-            Population(source: source, trainSize: trainSize, validationSize: validationSize, parameters: parameters, seed: seeds[i])
+            Population(
+                source: source, trainSize: trainSize, validationSize: validationSize, parameters: parameters,
+                seed: seeds[i])
         }
         let populationIndex = Dictionary(uniqueKeysWithValues: seeds.enumerated().map { ($0.element, $0.offset) })
         progress.begin("simulate", total: configurations.reduce(0) { $0 + $1.steps })
@@ -62,8 +70,9 @@ public struct Simulator: Sendable {
         let results = parallelMap(count: configurations.count, workers: workers) { [parameters] r -> SimulatedRun? in
             if failure.withLock({ $0 != nil }) { return nil }
             let configuration = configurations[r]
-            let state = RunState(configuration: configuration, population: populations[populationIndex[configuration.seed]!],
-                                 parameters: parameters)
+            let state = RunState(
+                configuration: configuration, population: populations[populationIndex[configuration.seed]!],
+                parameters: parameters)
             for step in state.evaluationSteps {
                 let before = state.step
                 state.advance(to: step)
@@ -72,8 +81,9 @@ public struct Simulator: Sendable {
             }
             var run = runName(configuration)
             run.learningRate = state.learningRate
-            let result = SimulatedRun(configuration: configuration, run: run, points: state.points,
-                                      initialTrainPassRates: state.initialTrainPassRates, finalTrainPassRates: state.trainPassRates)
+            let result = SimulatedRun(
+                configuration: configuration, run: run, points: state.points,
+                initialTrainPassRates: state.initialTrainPassRates, finalTrainPassRates: state.trainPassRates)
             do { try finished?(result) } catch { failure.withLock { if $0 == nil { $0 = error } } }
             return result
         }
@@ -120,8 +130,10 @@ final class RunState {
         self.configuration = configuration
         self.population = population
         self.parameters = parameters
-        evaluationSteps = EvaluationGrid.steps(rolloutsPerStep: configuration.rolloutsPerStep, budget: configuration.budget)
-        learningRate = parameters.baseLearningRate
+        evaluationSteps = EvaluationGrid.steps(
+            rolloutsPerStep: configuration.rolloutsPerStep, budget: configuration.budget)
+        learningRate =
+            parameters.baseLearningRate
             * pow(Double(configuration.rolloutsPerStep) / parameters.referenceBatch, parameters.learningRateExponent)
         func zeros<T: Numeric>(_ count: Int, _: T.Type) -> UnsafeMutableBufferPointer<T> {
             let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: count)
@@ -135,7 +147,8 @@ final class RunState {
         for i in 0..<population.trainSize { order[i] = i }
         visited = zeros(configuration.problemsPerBatch, Int.self)
         signals = zeros(configuration.problemsPerBatch, Double.self)
-        let stream = UInt64(configuration.rolloutsPerProblem) &* 0x9E37_79B9_7F4A_7C15
+        let stream =
+            UInt64(configuration.rolloutsPerProblem) &* 0x9E37_79B9_7F4A_7C15
             ^ UInt64(configuration.problemsPerBatch) &* 0xBF58_476D_1CE4_E5B9 ^ UInt64(configuration.fixedBatch ?? 0)
         rng = Xoshiro256StarStar(seed: configuration.seed, stream: stream)
         evaluationRNG = Xoshiro256StarStar(seed: configuration.seed, stream: ~stream)
@@ -168,14 +181,17 @@ final class RunState {
     /// group, group-relative signals, the shared update with gradient noise, memorisation of each
     /// visited problem, and step-size damage.
     @inline(__always)
-    private func takeStep(features: UnsafeBufferPointer<Double>, logits: UnsafeBufferPointer<Double>,
-                          rng: inout Xoshiro256StarStar,
-                          counts: inout (groups: Int, allZero: Int, allOne: Int, rewardSum: Int)) {
+    private func takeStep(
+        features: UnsafeBufferPointer<Double>, logits: UnsafeBufferPointer<Double>,
+        rng: inout Xoshiro256StarStar,
+        counts: inout (groups: Int, allZero: Int, allOne: Int, rewardSum: Int)
+    ) {
         let p = parameters
         let d = p.featureDimension
         let n = configuration.rolloutsPerProblem
         let size = order.count
-        let theta = thetaBuffer, memorisation = memorisationBuffer
+        let theta = thetaBuffer
+        let memorisation = memorisationBuffer
         var norm = 0.0
         for k in 0..<d { norm += theta[k] * theta[k] }
         let shift = -p.curvature * norm - damage
@@ -193,8 +209,14 @@ final class RunState {
             let successes = Binomial.sample(trials: n, probability: logistic(z), using: &rng)
             counts.groups &+= 1
             counts.rewardSum &+= successes
-            if successes == 0 { counts.allZero &+= 1; continue }
-            if successes == n { counts.allOne &+= 1; continue }
+            if successes == 0 {
+                counts.allZero &+= 1
+                continue
+            }
+            if successes == n {
+                counts.allOne &+= 1
+                continue
+            }
             let mu = Double(successes) / Double(n)
             visited[informative] = i
             signals[informative] = p.standardiseAdvantages ? (mu * (1 - mu)).squareRoot() : mu * (1 - mu)
@@ -207,7 +229,8 @@ final class RunState {
         let ownRate = scale * (p.coherentMemorisation + p.exposureMemorisation / Double(n).squareRoot())
         var stepDamage = 0.0
         for j in 0..<informative {
-            let i = visited[j], g = signals[j]
+            let i = visited[j]
+            let g = signals[j]
             let base = i &* d
             for k in 0..<d { gradient[k] += g * features[base &+ k] }
             signalSum += g
@@ -230,9 +253,13 @@ final class RunState {
         let offset = -parameters.curvature * theta.reduce(0) { $0 + $1 * $1 } - damage
         let validation = population.validationFeatures.multiplied(.transposed, by: theta)
         let train = population.trainFeatures.multiplied(.transposed, by: theta)
-        let rewards = (0..<population.validationSize).map { j in logistic(population.validationLogits[j] + validation[j] + offset) }
+        let rewards = (0..<population.validationSize).map { j in
+            logistic(population.validationLogits[j] + validation[j] + offset)
+        }
         let memorisation = memorisationBuffer
-        let rates = (0..<population.trainSize).map { i in logistic(population.trainLogits[i] + train[i] + memorisation[i] + offset) }
+        let rates = (0..<population.trainSize).map { i in
+            logistic(population.trainLogits[i] + train[i] + memorisation[i] + offset)
+        }
         record(validationRewards: rewards, trainPassRates: rates)
     }
 
@@ -248,7 +275,9 @@ final class RunState {
         let v = Double(validationRewards.count)
         add(.validationReward, validationRewards.reduce(0, +) / v)
         var sampled = 0
-        for reward in validationRewards { sampled += Binomial.sample(trials: 4, probability: reward, using: &evaluationRNG) }
+        for reward in validationRewards {
+            sampled += Binomial.sample(trials: 4, probability: reward, using: &evaluationRNG)
+        }
         add(SimulationMetrics.sampledValidationReward, Double(sampled) / (4 * v))
         add(.validationBest(at: 4), validationRewards.reduce(0) { $0 + 1 - pow(1 - $1, 4) } / v)
         add(.validationWorst(at: 4), validationRewards.reduce(0) { $0 + pow($1, 4) } / v)
@@ -260,8 +289,10 @@ final class RunState {
             add(SimulationMetrics.fractionAllOne, Double(allOne) / Double(groups))
             add(.fractionZeroStd, Double(allZero + allOne) / Double(groups))
         }
-        for (metric, value) in zip(SimulationMetrics.trainPassRateQuantiles.map(\.0),
-                                   quantiles(rates, SimulationMetrics.trainPassRateQuantiles.map(\.1))) {
+        for (metric, value) in zip(
+            SimulationMetrics.trainPassRateQuantiles.map(\.0),
+            quantiles(rates, SimulationMetrics.trainPassRateQuantiles.map(\.1)))
+        {
             add(metric, value)
         }
         (groups, allZero, allOne, rewardSum) = (0, 0, 0, 0)

@@ -29,12 +29,16 @@ public struct SweepSummary: Sendable {
         self.metric = metric
         let budget = runs.map(\.configuration.budget).max() ?? 1
         targets = EvaluationGrid.targets(budget: budget)
-        var sums: [Key: [Double]] = [:], counts: [Key: Int] = [:]
+        var sums: [Key: [Double]] = [:]
+        var counts: [Key: Int] = [:]
         for run in runs {
-            let key = Key(rolloutsPerProblem: run.configuration.rolloutsPerProblem, problemsPerBatch: run.configuration.problemsPerBatch)
+            let key = Key(
+                rolloutsPerProblem: run.configuration.rolloutsPerProblem,
+                problemsPerBatch: run.configuration.problemsPerBatch)
             let points = run.points.filter { $0.metric == metric }.sorted { $0.rollouts < $1.rollouts }
             var curve: [Double] = []
-            var best = -Double.infinity, index = 0
+            var best = -Double.infinity
+            var index = 0
             for target in targets {
                 while index < points.count && points[index].rollouts <= target * (1 + 1e-9) {
                     best = max(best, points[index].value)

@@ -28,7 +28,8 @@ extension Store {
     /// The task's row id under `label`, inserting the task when new.
     public func executorTask(label: String, _ task: AgentTask) throws(StoreError) -> Int64 {
         try write { db in
-            let existing = TaskRecord
+            let existing =
+                TaskRecord
                 .filter(TaskRecord.Columns.label == label && TaskRecord.Columns.taskID == task.taskID)
                 .select(TaskRecord.Columns.id, as: Int64.self)
             if let id = try existing.fetchOne(db) { return id }
@@ -48,12 +49,17 @@ extension Store {
 
     /// Stores a rollout (kept as it is when the same task, iteration and rollout id exist).
     @discardableResult
-    public func insertRollout(taskRow: Int64, _ rollout: AgentRollout, agentExitCode: Int? = nil,
-                              agentLog: String? = nil) throws(StoreError) -> Int64 {
+    public func insertRollout(
+        taskRow: Int64, _ rollout: AgentRollout, agentExitCode: Int? = nil,
+        agentLog: String? = nil
+    ) throws(StoreError) -> Int64 {
         try write { db in
-            let existing = RolloutRecord
-                .filter(RolloutRecord.Columns.taskId == taskRow && RolloutRecord.Columns.iteration == rollout.iteration
-                        && RolloutRecord.Columns.rolloutID == rollout.rolloutID)
+            let existing =
+                RolloutRecord
+                .filter(
+                    RolloutRecord.Columns.taskId == taskRow && RolloutRecord.Columns.iteration == rollout.iteration
+                        && RolloutRecord.Columns.rolloutID == rollout.rolloutID
+                )
                 .select(RolloutRecord.Columns.id, as: Int64.self)
             if let id = try existing.fetchOne(db) { return id }
             var record = try RolloutRecord(rollout, taskRow: taskRow, agentExitCode: agentExitCode, agentLog: agentLog)
@@ -67,8 +73,10 @@ extension Store {
         try write { db in
             for (id, resolved) in labels {
                 try RolloutRecord
-                    .filter(RolloutRecord.Columns.taskId == taskRow && RolloutRecord.Columns.iteration == iteration
-                            && RolloutRecord.Columns.rolloutID == id)
+                    .filter(
+                        RolloutRecord.Columns.taskId == taskRow && RolloutRecord.Columns.iteration == iteration
+                            && RolloutRecord.Columns.rolloutID == id
+                    )
                     .updateAll(db, RolloutRecord.Columns.resolved.set(to: resolved))
             }
         }
@@ -78,7 +86,8 @@ extension Store {
     public func rollouts(taskRow: Int64, iteration: Int) throws(StoreError) -> [StoredRollout] {
         try read { db in
             let taskID = try TaskRecord.fetchOne(db, key: taskRow)?.taskID ?? ""
-            return try RolloutRecord
+            return
+                try RolloutRecord
                 .filter(RolloutRecord.Columns.taskId == taskRow && RolloutRecord.Columns.iteration == iteration)
                 .order(RolloutRecord.Columns.rolloutID)
                 .fetchAll(db)
@@ -95,11 +104,14 @@ extension Store {
     }
 
     /// Stores a rollout's summary (the first one stored wins; a duplicate is ignored).
-    public func insertSummary(rolloutRow: Int64, text: String, inputTruncated: Bool,
-                              callID: String) throws(StoreError) {
+    public func insertSummary(
+        rolloutRow: Int64, text: String, inputTruncated: Bool,
+        callID: String
+    ) throws(StoreError) {
         try write { db in
-            var record = SummaryRecord(rolloutId: rolloutRow, text: text, inputTruncated: inputTruncated,
-                                       callID: callID)
+            var record = SummaryRecord(
+                rolloutId: rolloutRow, text: text, inputTruncated: inputTruncated,
+                callID: callID)
             try record.insert(db, onConflict: .ignore)
         }
     }

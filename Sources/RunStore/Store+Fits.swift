@@ -18,7 +18,9 @@ extension Store {
     }
 
     /// Stored fits, newest first, optionally of one kind, metric and difficulty.
-    public func fits(kind: FitKind? = nil, metric: MetricName? = nil, difficulty: String? = nil) throws(StoreError) -> [Fit] {
+    public func fits(kind: FitKind? = nil, metric: MetricName? = nil, difficulty: String? = nil) throws(StoreError)
+        -> [Fit]
+    {
         try read { db in
             var request = FitRecord.all()
             if let kind { request = request.filter(FitRecord.Columns.kind == kind.rawValue) }
@@ -31,12 +33,16 @@ extension Store {
     /// The newest fit for a metric and difficulty (and family, when given), as the planner looks it
     /// up; a `nil` difficulty finds only fits of runs without one (mixed or unlabelled), never
     /// another difficulty's.
-    public func latestFit(kind: FitKind = .frontier, metric: MetricName, difficulty: String?,
-                          family: FitFamily? = nil) throws(StoreError) -> Fit? {
+    public func latestFit(
+        kind: FitKind = .frontier, metric: MetricName, difficulty: String?,
+        family: FitFamily? = nil
+    ) throws(StoreError) -> Fit? {
         try read { db in
-            var request = FitRecord.filter(FitRecord.Columns.kind == kind.rawValue).filter(FitRecord.Columns.metric == metric.rawValue)
+            var request = FitRecord.filter(FitRecord.Columns.kind == kind.rawValue).filter(
+                FitRecord.Columns.metric == metric.rawValue)
             if let family { request = request.filter(FitRecord.Columns.family == family.rawValue) }
-            request = difficulty.map { request.filter(FitRecord.Columns.difficulty == $0) }
+            request =
+                difficulty.map { request.filter(FitRecord.Columns.difficulty == $0) }
                 ?? request.filter(FitRecord.Columns.difficulty == nil)
             return try request.order(FitRecord.Columns.id.desc).fetchOne(db)?.fit()
         }

@@ -45,9 +45,13 @@ extension Store {
     /// Totals over the mixed groups (the only ones that measure the judge), of one label or all.
     public func judgeVoteTotals(label: String? = nil) throws(StoreError) -> JudgeVoteTotals {
         try read { db in
-            var sql = "SELECT COUNT(*), COALESCE(SUM(votes), 0), COALESCE(SUM(correctVotes), 0) FROM judgeTally WHERE passing > 0 AND passing < groupSize"
+            var sql =
+                "SELECT COUNT(*), COALESCE(SUM(votes), 0), COALESCE(SUM(correctVotes), 0) FROM judgeTally WHERE passing > 0 AND passing < groupSize"
             var arguments: StatementArguments = []
-            if let label { sql += " AND label = ?"; arguments = [label] }
+            if let label {
+                sql += " AND label = ?"
+                arguments = [label]
+            }
             let row = try Row.fetchOne(db, sql: sql, arguments: arguments)!
             return JudgeVoteTotals(groups: row[0], votes: row[1], correctVotes: row[2])
         }

@@ -24,16 +24,19 @@ extension Store {
     @discardableResult
     public func insert(_ plan: Plan) throws(StoreError) -> Plan {
         guard plan.rolloutsPerProblem >= 1, plan.problemsPerBatch >= 1, plan.steps >= 1, plan.learningRate > 0 else {
-            throw .invalidValue(path: path, detail: "plan with n = \(plan.rolloutsPerProblem), B_p = \(plan.problemsPerBatch), M = \(plan.steps)")
+            throw .invalidValue(
+                path: path,
+                detail: "plan with n = \(plan.rolloutsPerProblem), B_p = \(plan.problemsPerBatch), M = \(plan.steps)")
         }
         let details: String
         do { details = String(decoding: try JSONEncoder().encode(plan), as: UTF8.self) } catch {
             throw .invalidValue(path: path, detail: "plan: \(error)")
         }
         return try write { db in
-            var record = PlanRecord(id: nil, budget: plan.budget, unit: plan.unit.rawValue, difficulty: plan.difficulty.rawValue,
-                                    rolloutsPerProblem: plan.rolloutsPerProblem, problemsPerBatch: plan.problemsPerBatch,
-                                    steps: plan.steps, learningRate: plan.learningRate, lawSource: plan.lawSource, details: details)
+            var record = PlanRecord(
+                id: nil, budget: plan.budget, unit: plan.unit.rawValue, difficulty: plan.difficulty.rawValue,
+                rolloutsPerProblem: plan.rolloutsPerProblem, problemsPerBatch: plan.problemsPerBatch,
+                steps: plan.steps, learningRate: plan.learningRate, lawSource: plan.lawSource, details: details)
             try record.insert(db)
             var stored = plan
             stored.id = record.id

@@ -42,9 +42,11 @@ public final class Store: Sendable {
             configuration.readonly = true
             let queue = try DatabaseQueue(path: path, configuration: configuration)
             try queue.read { db in
-                let tables = try String.fetchAll(db, sql: """
-                    SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
-                    """)
+                let tables = try String.fetchAll(
+                    db,
+                    sql: """
+                        SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+                        """)
                 if tables.isEmpty { return }
                 let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
                 guard applicationID == Migrations.applicationID else {
@@ -124,14 +126,17 @@ extension Store {
             let applied = try Migrations.migrator.appliedIdentifiers(db)
             let ordered = Migrations.knownIdentifiers.filter { applied.contains($0) }
             var counts: [String: Int] = [:]
-            for table in [RunRecord.databaseTableName, PointRecord.databaseTableName, FitRecord.databaseTableName,
-                          JudgeTallyRecord.databaseTableName, TaskRecord.databaseTableName,
-                          RolloutRecord.databaseTableName, LLMCallRecord.databaseTableName] {
+            for table in [
+                RunRecord.databaseTableName, PointRecord.databaseTableName, FitRecord.databaseTableName,
+                JudgeTallyRecord.databaseTableName, TaskRecord.databaseTableName,
+                RolloutRecord.databaseTableName, LLMCallRecord.databaseTableName,
+            ] {
                 counts[table] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
             }
             let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "unknown"
-            return StoreInfo(path: path, schemaVersion: ordered.count, migrations: ordered, counts: counts,
-                             journalMode: mode)
+            return StoreInfo(
+                path: path, schemaVersion: ordered.count, migrations: ordered, counts: counts,
+                journalMode: mode)
         }
     }
 }
@@ -220,7 +225,8 @@ extension Store {
         try read { db in
             var request = PointRecord.filter(PointRecord.Columns.runId == runID)
             if let metric { request = request.filter(PointRecord.Columns.metric == metric.rawValue) }
-            return try request
+            return
+                try request
                 .order(PointRecord.Columns.metric, PointRecord.Columns.step, Column.rowID)
                 .fetchAll(db).map(\.point)
         }

@@ -26,7 +26,7 @@ public enum StoreError: Error, Equatable, Sendable {
     public var isBadInput: Bool {
         switch self {
         case .notADatabase, .foreignDatabase, .createdByNewerVersion, .duplicateRunName, .runNotFound, .invalidValue,
-             .malformedRow:
+            .malformedRow:
             true
         case .cannotOpen, .sqlite, .missingDatabase:
             false
@@ -37,25 +37,25 @@ public enum StoreError: Error, Equatable, Sendable {
 extension StoreError: CustomStringConvertible {
     public var description: String {
         switch self {
-        case let .notADatabase(path):
+        case .notADatabase(let path):
             "\(path): not an IsoPlan database (the file is not SQLite, or is corrupt)"
-        case let .foreignDatabase(path, detail):
+        case .foreignDatabase(let path, let detail):
             "\(path): an SQLite database of another application (\(detail)); choose another --db path"
-        case let .createdByNewerVersion(path, unknown):
+        case .createdByNewerVersion(let path, let unknown):
             "\(path): written by a newer IsoPlan (unknown migrations: \(unknown.joined(separator: ", "))); upgrade isoplan"
-        case let .missingDatabase(path):
+        case .missingDatabase(let path):
             "\(path): no such database (give --db the store your runs were imported into)"
-        case let .cannotOpen(path, reason):
+        case .cannotOpen(let path, let reason):
             "\(path): cannot open database (\(reason))"
-        case let .duplicateRunName(path, name):
+        case .duplicateRunName(let path, let name):
             "\(path): a run named \"\(name)\" already exists"
-        case let .runNotFound(path, id):
+        case .runNotFound(let path, let id):
             "\(path): no run with id \(id)"
-        case let .invalidValue(path, detail):
+        case .invalidValue(let path, let detail):
             "\(path): \(detail); nothing was written"
-        case let .malformedRow(path, table, row, detail):
+        case .malformedRow(let path, let table, let row, let detail):
             "\(path): table \(table), row \(row.map(String.init) ?? "?"): \(detail)"
-        case let .sqlite(path, message):
+        case .sqlite(let path, let message):
             "\(path): SQLite error: \(message)"
         }
     }

@@ -21,8 +21,9 @@ public protocol CurveFamily: Sendable {
 
     /// Predictions (working space) for every prepared point, and, when `jacobian` is given,
     /// the `count × parameterCount` column-major Jacobian `∂prediction_i/∂θ_j`.
-    func evaluate(_ parameters: [Double], on prepared: FitData, predictions: inout [Double],
-                  jacobian: UnsafeMutableBufferPointer<Double>?)
+    func evaluate(
+        _ parameters: [Double], on prepared: FitData, predictions: inout [Double],
+        jacobian: UnsafeMutableBufferPointer<Double>?)
 
     /// The curve's value at one raw input, in the data's own units.
     func value(_ parameters: [Double], at input: [Double]) -> Double
@@ -36,13 +37,16 @@ public protocol CurveFamily: Sendable {
     /// Adds `Σᵢ pullsᵢ·∇²fᵢ(θ)` to the upper triangle of `curvature` (p × p, column-major), given
     /// the Jacobian just evaluated at θ. Families whose predictions are nearly linear in the
     /// parameters, or whose fits have small residuals, may leave this out (the default does nothing).
-    func addSecondOrderTerms(on prepared: FitData, jacobian: UnsafeBufferPointer<Double>, pulls: [Double],
-                             into curvature: UnsafeMutableBufferPointer<Double>)
+    func addSecondOrderTerms(
+        on prepared: FitData, jacobian: UnsafeBufferPointer<Double>, pulls: [Double],
+        into curvature: UnsafeMutableBufferPointer<Double>)
 }
 
 extension CurveFamily {
-    public func addSecondOrderTerms(on prepared: FitData, jacobian: UnsafeBufferPointer<Double>, pulls: [Double],
-                                    into curvature: UnsafeMutableBufferPointer<Double>) {}
+    public func addSecondOrderTerms(
+        on prepared: FitData, jacobian: UnsafeBufferPointer<Double>, pulls: [Double],
+        into curvature: UnsafeMutableBufferPointer<Double>
+    ) {}
 
     /// Number of fitted parameters.
     public var parameterCount: Int { parameterNames.count }

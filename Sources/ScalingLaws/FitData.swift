@@ -20,7 +20,9 @@ public struct FitData: Sendable {
             throw .invalidData("inputs have \(inputs.rows) rows but there are \(targets.count) targets")
         }
         if let index = inputs.storage.firstIndex(where: { !$0.isFinite }) {
-            throw .invalidData("input \(index / max(1, inputs.rows) + 1) of point \(index % max(1, inputs.rows) + 1) is not finite (\(inputs.storage[index]))")
+            throw .invalidData(
+                "input \(index / max(1, inputs.rows) + 1) of point \(index % max(1, inputs.rows) + 1) is not finite (\(inputs.storage[index]))"
+            )
         }
         if let index = targets.firstIndex(where: { !$0.isFinite }) {
             throw .invalidData("target of point \(index + 1) is not finite (\(targets[index]))")
@@ -49,7 +51,8 @@ public struct FitData: Sendable {
     /// The subset (with repetition) at `indices`, as a bootstrap resample uses.
     public func resampled(_ indices: [Int]) -> FitData {
         let m = Matrix(rows: indices.count, columns: inputs.columns) { i, j in inputs[indices[i], j] }
-        return try! FitData(inputs: m, targets: indices.map { targets[$0] }, weights: weights.map { w in indices.map { w[$0] } })
+        return try! FitData(
+            inputs: m, targets: indices.map { targets[$0] }, weights: weights.map { w in indices.map { w[$0] } })
     }
 
     /// The points for which `keep(index)` is true.

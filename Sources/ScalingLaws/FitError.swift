@@ -15,12 +15,12 @@ public enum FitError: Error, Equatable, Sendable {
 extension FitError: CustomStringConvertible {
     public var description: String {
         switch self {
-        case let .invalidData(detail): "invalid data: \(detail)"
-        case let .outOfDomain(family, detail): "\(family): \(detail)"
-        case let .tooFewPoints(family, points, parameters):
+        case .invalidData(let detail): "invalid data: \(detail)"
+        case .outOfDomain(let family, let detail): "\(family): \(detail)"
+        case .tooFewPoints(let family, let points, let parameters):
             "\(family) has \(parameters) free parameters but only \(points) points were given"
-        case let .invalidStart(detail): "invalid start: \(detail)"
-        case let .noFiniteStart(family): "\(family): no start gave a finite objective"
+        case .invalidStart(let detail): "invalid start: \(detail)"
+        case .noFiniteStart(let family): "\(family): no start gave a finite objective"
         }
     }
 }

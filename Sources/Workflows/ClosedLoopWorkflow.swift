@@ -47,8 +47,10 @@ public struct ClosedLoopResult: Codable, Sendable {
 }
 
 public enum ClosedLoopWorkflow {
-    public static func run(_ request: ClosedLoopRequest, store: Store,
-                           progress: any ProgressReporter = SilentProgress()) throws(WorkflowError) -> ClosedLoopResult {
+    public static func run(
+        _ request: ClosedLoopRequest, store: Store,
+        progress: any ProgressReporter = SilentProgress()
+    ) throws(WorkflowError) -> ClosedLoopResult {
         do {
             let start = Date()
             // 1. The sweep, stored like any other, and the project's frontier fit of it.
@@ -60,7 +62,9 @@ public enum ClosedLoopWorkflow {
             frontier.options.minimumCompute = 1e5  // the paper's fitting range
             frontier.workers = request.workers
             let fitted = try FrontierWorkflow.run(frontier, store: store)
-            guard let law = fitted.analysis.law else { throw WorkflowError.empty("the sweep's frontier has no law fit") }
+            guard let law = fitted.analysis.law else {
+                throw WorkflowError.empty("the sweep's frontier has no law fit")
+            }
 
             // 2. The plan at the extrapolated budget, from that law.
             let budget = request.sweepBudget * request.extrapolation
@@ -68,22 +72,27 @@ public enum ClosedLoopWorkflow {
             // with the best value in the sweep.
             let empirical = fitted.analysis.bestValuePerN.max { $0.value < $1.value }.flatMap { Int($0.key) } ?? 2048
             let identified = fitted.analysis.lawIdentified && law.parameters[0] > 0
-            let spec = AllocationLawSpec.fitted(name: "closed-loop-fit", parameters: law.parameters, cap: identified ? nil : empirical,
-                                                source: "frontier fit of sweep \(sweepID)")
-            let plan = try TrainingPlanner.plan(budget: budget, difficulty: request.difficulty == .easy ? .easy : .hard, law: spec,
-                                                lawSource: "fit:\(fitted.storedID ?? 0)", problems: request.trainSize)
+            let spec = AllocationLawSpec.fitted(
+                name: "closed-loop-fit", parameters: law.parameters, cap: identified ? nil : empirical,
+                source: "frontier fit of sweep \(sweepID)")
+            let plan = try TrainingPlanner.plan(
+                budget: budget, difficulty: request.difficulty == .easy ? .easy : .hard, law: spec,
+                lawSource: "fit:\(fitted.storedID ?? 0)", problems: request.trainSize)
 
             // 3. The plan and its neighbours at that budget, `seeds` seeds each.
-            let (alternatives, infeasible) = try alternatives(around: plan, budget: budget, request: request,
-                                                              progress: progress)
+            let (alternatives, infeasible) = try alternatives(
+                around: plan, budget: budget, request: request,
+                progress: progress)
             let values = alternatives.map(\.bestValidationReward)
             guard let planValue = alternatives.first(where: \.isPlan)?.bestValidationReward,
-                  let top = values.max(), let bottom = values.min() else {
+                let top = values.max(), let bottom = values.min()
+            else {
                 throw WorkflowError.empty("the plan \(plan.rolloutsPerProblem)/\(plan.problemsPerBatch) is infeasible")
             }
-            return ClosedLoopResult(lawParameters: law.parameters, planBudget: budget, plan: plan, alternatives: alternatives,
-                                    infeasible: infeasible, regret: top - planValue, relativeRegret: (top - planValue) / top,
-                                    spread: (top - bottom) / top, seconds: Date().timeIntervalSince(start))
+            return ClosedLoopResult(
+                lawParameters: law.parameters, planBudget: budget, plan: plan, alternatives: alternatives,
+                infeasible: infeasible, regret: top - planValue, relativeRegret: (top - planValue) / top,
+                spread: (top - bottom) / top, seconds: Date().timeIntervalSince(start))
         } catch {
             throw WorkflowError(error)
         }
@@ -93,8 +102,9 @@ public enum ClosedLoopWorkflow {
     /// request's population, D, C and seeds.
     static func sweepRequest(_ request: ClosedLoopRequest) -> SweepRequest {
         let grid = (3...11).map { (n: 1 << $0, bp: 32, fixedBatch: Int?.none) }
-        let preset = SweepPreset(name: "closed-loop", difficulty: request.difficulty, trainSize: request.trainSize,
-                                 budget: request.sweepBudget, grid: grid)
+        let preset = SweepPreset(
+            name: "closed-loop", difficulty: request.difficulty, trainSize: request.trainSize,
+            budget: request.sweepBudget, grid: grid)
         var sweep = SweepRequest(preset: preset)
         sweep.seeds = request.sweepSeeds
         sweep.parameters = request.parameters
@@ -105,35 +115,47 @@ public enum ClosedLoopWorkflow {
     /// Simulates (without storing) {n/4, n/2, n, 2n, 4n} × {B_p/4, B_p, 4B_p} around the plan at
     /// `budget`, seeds 100…, and returns each one's seed mean of the best val_reward; those with
     /// B_p above the train set or no step are returned apart as `n/B_p`.
-    static func alternatives(around plan: Plan, budget: Double, request: ClosedLoopRequest,
-                             progress: any ProgressReporter) throws -> ([ClosedLoopResult.Alternative], [String]) {
-        let n = plan.rolloutsPerProblem, bp = plan.problemsPerBatch
+    static func alternatives(
+        around plan: Plan, budget: Double, request: ClosedLoopRequest,
+        progress: any ProgressReporter
+    ) throws -> ([ClosedLoopResult.Alternative], [String]) {
+        let n = plan.rolloutsPerProblem
+        let bp = plan.problemsPerBatch
         var candidates: [(n: Int, bp: Int)] = []
         var infeasible: [String] = []
         for nn in [n / 4, n / 2, n, 2 * n, 4 * n] where nn >= 2 {
             for b in [bp / 4, bp, 4 * bp] where b >= 1 {
-                if b > request.trainSize || Double(nn * b) > budget { infeasible.append("\(nn)/\(b)"); continue }
+                if b > request.trainSize || Double(nn * b) > budget {
+                    infeasible.append("\(nn)/\(b)")
+                    continue
+                }
                 candidates.append((nn, b))
             }
         }
         let configurations = candidates.flatMap { c in
             (0..<request.seeds).map {
-                SimulationConfiguration(rolloutsPerProblem: c.n, problemsPerBatch: c.bp, budget: budget,
-                                        seed: UInt64(100 + $0))
+                SimulationConfiguration(
+                    rolloutsPerProblem: c.n, problemsPerBatch: c.bp, budget: budget,
+                    seed: UInt64(100 + $0))
             }
         }
         let source = PopulationSource.difficulty(request.difficulty)
-        let simulator = Simulator(source: source, trainSize: request.trainSize, parameters: request.parameters,
-                                  workers: request.workers)
-        let runs = try simulator.run(configurations, runName: {
-            Run(name: $0.runName(prefix: "closed-loop"), source: .sim, rolloutsPerProblem: $0.rolloutsPerProblem,
-                problemsPerBatch: $0.problemsPerBatch)
-        }, progress: progress)
+        let simulator = Simulator(
+            source: source, trainSize: request.trainSize, parameters: request.parameters,
+            workers: request.workers)
+        let runs = try simulator.run(
+            configurations,
+            runName: {
+                Run(
+                    name: $0.runName(prefix: "closed-loop"), source: .sim, rolloutsPerProblem: $0.rolloutsPerProblem,
+                    problemsPerBatch: $0.problemsPerBatch)
+            }, progress: progress)
         let best = SweepSummary(runs).best
         let alternatives = candidates.compactMap { c in
             best[.init(rolloutsPerProblem: c.n, problemsPerBatch: c.bp)].map {
-                ClosedLoopResult.Alternative(rolloutsPerProblem: c.n, problemsPerBatch: c.bp, bestValidationReward: $0,
-                                             isPlan: c.n == n && c.bp == bp)
+                ClosedLoopResult.Alternative(
+                    rolloutsPerProblem: c.n, problemsPerBatch: c.bp, bestValidationReward: $0,
+                    isPlan: c.n == n && c.bp == bp)
             }
         }
         return (alternatives, infeasible)

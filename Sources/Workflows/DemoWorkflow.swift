@@ -50,20 +50,24 @@ public enum DemoWorkflow {
     }
     public static let fixtureSystem = "20250911_chaterm_claude-4-sonnet"
 
-    public static func run(_ request: DemoRequest, store: Store,
-                           progress: any ProgressReporter = SilentProgress()) throws(WorkflowError) -> DemoResult {
+    public static func run(
+        _ request: DemoRequest, store: Store,
+        progress: any ProgressReporter = SilentProgress()
+    ) throws(WorkflowError) -> DemoResult {
         let start = Date()
         // 1. The sweeps: Q1 (n × B_p) and one fixed-batch slice of Q2.
         let sweeps = sweeps(request)
-        let sweep = SimulationWorkflow.prepare(sweeps.free), fixed = SimulationWorkflow.prepare(sweeps.fixed)
+        let sweep = SimulationWorkflow.prepare(sweeps.free)
+        let fixed = SimulationWorkflow.prepare(sweeps.fixed)
         let simulated = try SimulationWorkflow.run(sweep, store: store, progress: progress)
         let simulatedFixed = try SimulationWorkflow.run(fixed, store: store, progress: progress)
 
         // 2. Frontiers: n*(C) on the free sweep, n*(M) and B_p*(M) on the fixed-batch one.
         let (sweepID, fixedID) = (sweeps.free.identity.id, sweeps.fixed.identity.id)
         let fitted = try frontier(sweepID: sweepID, fixedBatch: nil, store: store, request: request, progress: progress)
-        let fittedFixed = try frontier(sweepID: fixedID, fixedBatch: request.fixedBatch, store: store, request: request,
-                                       progress: progress)
+        let fittedFixed = try frontier(
+            sweepID: fixedID, fixedBatch: request.fixedBatch, store: store, request: request,
+            progress: progress)
 
         // 3. A training plan at 4× the swept budget, from the stored n*(C) law.
         var planRequest = TrainingPlanRequest(budget: 4 * request.budget, difficulty: .named(.easy))
@@ -80,10 +84,11 @@ public enum DemoWorkflow {
             try ExportWorkflow.run(store: store, directory: directory, filter: runFilter, metrics: [.validationReward])
         }
         let runs = simulated.runs + simulatedFixed.runs
-        return DemoResult(simulatedRuns: runs.filter { !$0.alreadyStored }.count, storedRuns: runs.count,
-                          frontierFitID: fitted.storedID, fixedBatchFitID: fittedFixed.storedID,
-                          lawParameters: fitted.analysis.law?.parameters, plan: plan, testTime: testTime,
-                          report: written, export: export, seconds: Date().timeIntervalSince(start))
+        return DemoResult(
+            simulatedRuns: runs.filter { !$0.alreadyStored }.count, storedRuns: runs.count,
+            frontierFitID: fitted.storedID, fixedBatchFitID: fittedFixed.storedID,
+            lawParameters: fitted.analysis.law?.parameters, plan: plan, testTime: testTime,
+            report: written, export: export, seconds: Date().timeIntervalSince(start))
     }
 
     /// The demo's sweeps, scoped `demo`: `isocompute-q1-easy` and the B = `fixedBatch` slice of
@@ -103,13 +108,16 @@ public enum DemoWorkflow {
     }
 
     /// The report of both sweeps, with a test-time sizing on the bundled fixture: $500 for its 80 tasks.
-    static func reportRequest(_ request: DemoRequest, filter: RunFilter, sweep: SimulationRequest,
-                              fixed: SimulationRequest) throws(WorkflowError) -> ReportRequest {
+    static func reportRequest(
+        _ request: DemoRequest, filter: RunFilter, sweep: SimulationRequest,
+        fixed: SimulationRequest
+    ) throws(WorkflowError) -> ReportRequest {
         guard let fixture = solveRatesFixture else {
             throw .empty("the bundled solve-rates fixture is missing from the installation")
         }
-        let population = TestTimePlanRequest.Population.measured(files: [fixture], system: fixtureSystem,
-                                                                 options: SolveRateImportOptions(), kind: .betaBinomial)
+        let population = TestTimePlanRequest.Population.measured(
+            files: [fixture], system: fixtureSystem,
+            options: SolveRateImportOptions(), kind: .betaBinomial)
         var tts = TestTimePlanRequest(population: population, judge: .voteAccuracy(0.66), inputs: .codingAgentDefaults)
         tts.budget = 500
         var report = ReportRequest(filter: filter, outputPath: request.reportPath)
@@ -133,8 +141,10 @@ public enum DemoWorkflow {
     }
 
     /// Fits (and stores) the frontier of one sweep, 200 bootstrap resamples.
-    static func frontier(sweepID: String, fixedBatch: Int?, store: Store, request: DemoRequest,
-                         progress: any ProgressReporter) throws(WorkflowError) -> FrontierResult {
+    static func frontier(
+        sweepID: String, fixedBatch: Int?, store: Store, request: DemoRequest,
+        progress: any ProgressReporter
+    ) throws(WorkflowError) -> FrontierResult {
         let filter: RunFilter
         do { filter = try RunFilter("sweep=\(sweepID)") } catch { throw WorkflowError(error) }
         var frontier = FrontierRequest(filter: filter)

@@ -16,8 +16,10 @@ public enum ExportWorkflow {
     /// Writes `runs.csv`, `points.csv`, `fits.csv` (one row per fitted parameter), `frontier.csv`
     /// (stored frontier fits' grids) and `plans.csv` into `directory` (created if needed) for the
     /// runs matching `filter`. `metrics` limits `points.csv` to those metrics (`nil`: every metric).
-    public static func run(store: Store, directory: String, filter: RunFilter,
-                           metrics: Set<MetricName>? = nil) throws(WorkflowError) -> Result {
+    public static func run(
+        store: Store, directory: String, filter: RunFilter,
+        metrics: Set<MetricName>? = nil
+    ) throws(WorkflowError) -> Result {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             let runs = try store.runs(matching: filter)
@@ -28,7 +30,8 @@ public enum ExportWorkflow {
             var counts: [String: Int] = [:]
             for file in files {
                 let path = (directory as NSString).appendingPathComponent(file.name)
-                try CSVWriter.table(header: file.header, rows: file.rows).write(toFile: path, atomically: true, encoding: .utf8)
+                try CSVWriter.table(header: file.header, rows: file.rows).write(
+                    toFile: path, atomically: true, encoding: .utf8)
                 counts[file.name] = file.rows.count
             }
             return Result(directory: directory, rows: counts)
@@ -48,12 +51,19 @@ public enum ExportWorkflow {
 
     static func runTable(_ runs: [Run]) -> Table {
         let rows = runs.map { r in
-            [String(r.id ?? 0), r.name, r.source.rawValue, String(r.rolloutsPerProblem), String(r.problemsPerBatch),
-             number(r.learningRate), r.model ?? "", r.dataset ?? "", r.difficulty?.rawValue ?? "", r.seed.map(String.init) ?? "",
-             r.sweepID ?? "", r.preset ?? "", r.fixedBatch.map(String.init) ?? ""]
+            [
+                String(r.id ?? 0), r.name, r.source.rawValue, String(r.rolloutsPerProblem), String(r.problemsPerBatch),
+                number(r.learningRate), r.model ?? "", r.dataset ?? "", r.difficulty?.rawValue ?? "",
+                r.seed.map(String.init) ?? "",
+                r.sweepID ?? "", r.preset ?? "", r.fixedBatch.map(String.init) ?? "",
+            ]
         }
-        return Table(name: "runs.csv", header: ["run_id", "name", "source", "n", "bp", "learning_rate", "model", "dataset",
-                                                 "difficulty", "seed", "sweep", "preset", "fixed_batch"], rows: rows)
+        return Table(
+            name: "runs.csv",
+            header: [
+                "run_id", "name", "source", "n", "bp", "learning_rate", "model", "dataset",
+                "difficulty", "seed", "sweep", "preset", "fixed_batch",
+            ], rows: rows)
     }
 
     static func pointTable(_ runs: [Run], store: Store, metrics: Set<MetricName>?) throws -> Table {
@@ -61,51 +71,78 @@ public enum ExportWorkflow {
         for run in runs {
             guard let id = run.id else { continue }
             for p in try store.points(ofRun: id) where metrics?.contains(p.metric) ?? true {
-                rows.append([String(id), run.name, String(run.rolloutsPerProblem), String(run.problemsPerBatch), String(p.step),
-                             String(p.rollouts), number(p.tokens), p.metric.rawValue, p.rawName ?? "", String(p.value)])
+                rows.append([
+                    String(id), run.name, String(run.rolloutsPerProblem), String(run.problemsPerBatch), String(p.step),
+                    String(p.rollouts), number(p.tokens), p.metric.rawValue, p.rawName ?? "", String(p.value),
+                ])
             }
         }
-        return Table(name: "points.csv", header: ["run_id", "run", "n", "bp", "step", "rollouts", "tokens", "metric",
-                                                   "raw_name", "value"], rows: rows)
+        return Table(
+            name: "points.csv",
+            header: [
+                "run_id", "run", "n", "bp", "step", "rollouts", "tokens", "metric",
+                "raw_name", "value",
+            ], rows: rows)
     }
 
     static func fitTable(_ store: Store) throws -> Table {
         var rows: [[String]] = []
         for fit in try store.fits() {
             for (i, name) in fit.parameterNames.enumerated() {
-                rows.append([String(fit.id ?? 0), fit.kind.rawValue, fit.family.rawValue, fit.metric?.rawValue ?? "",
-                             fit.difficulty ?? "", fit.runFilter ?? "", name, String(fit.parameters[i]),
-                             number(fit.lower95?[i]), number(fit.upper95?[i]), fit.status.rawValue])
+                rows.append([
+                    String(fit.id ?? 0), fit.kind.rawValue, fit.family.rawValue, fit.metric?.rawValue ?? "",
+                    fit.difficulty ?? "", fit.runFilter ?? "", name, String(fit.parameters[i]),
+                    number(fit.lower95?[i]), number(fit.upper95?[i]), fit.status.rawValue,
+                ])
             }
         }
-        return Table(name: "fits.csv", header: ["fit_id", "kind", "family", "metric", "difficulty", "run_filter",
-                                                 "parameter", "value", "lower95", "upper95", "status"], rows: rows)
+        return Table(
+            name: "fits.csv",
+            header: [
+                "fit_id", "kind", "family", "metric", "difficulty", "run_filter",
+                "parameter", "value", "lower95", "upper95", "status",
+            ], rows: rows)
     }
 
     /// The frontier grids of stored frontier fits: envelope value and winning n per x.
     static func frontierTable(_ store: Store) throws -> Table {
         var rows: [[String]] = []
         for fit in try store.fits(kind: .frontier) {
-            guard let analysis = try? JSONDecoder().decode(FrontierAnalysis.self, from: Data(fit.detailsJSON.utf8)) else {
+            guard let analysis = try? JSONDecoder().decode(FrontierAnalysis.self, from: Data(fit.detailsJSON.utf8))
+            else {
                 continue
             }
             let fixedBatch = fit.options["fixedBatch"].flatMap { $0 == "none" ? nil : $0 } ?? ""
             for point in analysis.grid {
-                rows.append([String(fit.id ?? 0), analysis.axis, fixedBatch, String(point.x), String(point.value),
-                             String(point.rolloutsPerProblem), point.problemsPerBatch.map(String.init) ?? "",
-                             String(point.smoothedLog2N)])
+                rows.append([
+                    String(fit.id ?? 0), analysis.axis, fixedBatch, String(point.x), String(point.value),
+                    String(point.rolloutsPerProblem), point.problemsPerBatch.map(String.init) ?? "",
+                    String(point.smoothedLog2N),
+                ])
             }
         }
-        return Table(name: "frontier.csv", header: ["fit_id", "axis", "fixed_batch", "x", "value", "n_star", "bp_star",
-                                                     "smoothed_log2_n_star"], rows: rows)
+        return Table(
+            name: "frontier.csv",
+            header: [
+                "fit_id", "axis", "fixed_batch", "x", "value", "n_star", "bp_star",
+                "smoothed_log2_n_star",
+            ], rows: rows)
     }
 
     static func planTable(_ store: Store) throws -> Table {
         let rows = try store.plans().map { p in
-            [String(p.id ?? 0), String(p.budget), p.unit.rawValue, p.difficulty.rawValue, String(p.rolloutsPerProblem),
-             String(p.problemsPerBatch), String(p.steps), String(p.learningRate), String(p.optimalRollouts), p.lawSource]
+            [
+                String(p.id ?? 0), String(p.budget), p.unit.rawValue, p.difficulty.rawValue,
+                String(p.rolloutsPerProblem),
+                String(p.problemsPerBatch), String(p.steps), String(p.learningRate), String(p.optimalRollouts),
+                p.lawSource,
+            ]
         }
-        return Table(name: "plans.csv", header: ["plan_id", "budget", "unit", "difficulty", "n", "bp", "steps",
-                                                  "learning_rate", "n_star", "law"], rows: rows)
+        return Table(
+            name: "plans.csv",
+            header: [
+                "plan_id", "budget", "unit", "difficulty", "n", "bp", "steps",
+                "learning_rate", "n_star", "law",
+            ], rows: rows)
     }
 }

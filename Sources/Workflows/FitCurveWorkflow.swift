@@ -1,7 +1,7 @@
 public import Domain
 import Foundation
-import NumericCore
 import Ingest
+import NumericCore
 import RunStore
 public import ScalingLaws
 
@@ -51,7 +51,9 @@ public enum FitCurveWorkflow {
     /// Reads the file, builds the data (validated: finite values, the family's domain), fits,
     /// bootstraps, and stores the fit in one transaction in the database at `storePath` (opened,
     /// and created if need be, only then) — nothing is written on any failure.
-    public static func run(_ request: FitCurveRequest, storePath: String?, progress: any ProgressReporter = SilentProgress())
+    public static func run(
+        _ request: FitCurveRequest, storePath: String?, progress: any ProgressReporter = SilentProgress()
+    )
         throws(WorkflowError) -> FitCurveResult
     {
         let family = CurveFamilies.named(request.family, fixedR0: request.fixedR0)
@@ -73,7 +75,8 @@ public enum FitCurveWorkflow {
         let table: CSVTable
         do { table = try CSVTable(contentsOf: request.file) } catch { throw .input(error) }
         var columns: [[Double]] = []
-        var y: [Double], weights: [Double]?
+        var y: [Double]
+        var weights: [Double]?
         do throws(ImportError) {
             for name in request.xColumns { columns.append(try table.numbers(name)) }
             if let flopsColumn = request.tokensFromFlopsColumn {
@@ -89,7 +92,9 @@ public enum FitCurveWorkflow {
         } catch { throw .input(error) }
         guard columns.count == family.inputCount else {
             let flag = family.inputCount == 2 ? ", --tokens-from-flops" : ""
-            throw .fit(.invalidData("\(family.name) needs \(family.inputCount) input column(s); got \(columns.count) (--x\(flag))"))
+            throw .fit(
+                .invalidData(
+                    "\(family.name) needs \(family.inputCount) input column(s); got \(columns.count) (--x\(flag))"))
         }
         var keep = Array(0..<y.count)
         if request.dropHighest > 0 {
@@ -101,17 +106,23 @@ public enum FitCurveWorkflow {
         }
         do {
             let inputs = Matrix(rows: keep.count, columns: columns.count) { i, j in columns[j][keep[i]] }
-            return try FitData(inputs: inputs, targets: keep.map { y[$0] }, weights: weights.map { w in keep.map { w[$0] } })
+            return try FitData(
+                inputs: inputs, targets: keep.map { y[$0] }, weights: weights.map { w in keep.map { w[$0] } })
         } catch { throw .fit(error) }
     }
 
     /// The multi-start fit, its bootstrap (when asked) and covariance standard errors.
-    static func fit(_ family: any CurveFamily, to data: FitData, _ request: FitCurveRequest,
-                    progress: any ProgressReporter) throws -> FitCurveResult {
+    static func fit(
+        _ family: any CurveFamily, to data: FitData, _ request: FitCurveRequest,
+        progress: any ProgressReporter
+    ) throws -> FitCurveResult {
         let options = FitOptions(loss: request.loss)
         let prepared = try family.prepare(data)
-        let starts = request.starts.map { selectStarts(family.initialGrid(for: prepared), count: $0,
-                                                       bounds: family.bounds(for: prepared), seed: request.seed) }
+        let starts = request.starts.map {
+            selectStarts(
+                family.initialGrid(for: prepared), count: $0,
+                bounds: family.bounds(for: prepared), seed: request.seed)
+        }
         progress.begin("fitting \(family.name)", total: nil)
         let fit: CurveFit
         do {
@@ -120,13 +131,15 @@ public enum FitCurveWorkflow {
         }
         var bootstrap: BootstrapSummary?
         if request.bootstrapResamples >= 2 {
-            bootstrap = try CurveFitter.bootstrap(family, data: data, fit: fit, options: options,
-                                                  resamples: request.bootstrapResamples, seed: request.seed,
-                                                  workers: request.workers, progress: progress)
+            bootstrap = try CurveFitter.bootstrap(
+                family, data: data, fit: fit, options: options,
+                resamples: request.bootstrapResamples, seed: request.seed,
+                workers: request.workers, progress: progress)
         }
         let covariance = try CurveFitter.covarianceStandardErrors(family, data: data, fit: fit, options: options)
-        return FitCurveResult(fit: fit, bootstrap: bootstrap, covarianceStandardErrors: covariance,
-                              points: data.count, droppedPoints: request.dropHighest, storedID: nil)
+        return FitCurveResult(
+            fit: fit, bootstrap: bootstrap, covarianceStandardErrors: covariance,
+            points: data.count, droppedPoints: request.dropHighest, storedID: nil)
     }
 
     /// The store's record of a curve fit: parameters, intervals, the input's identity and the options.
@@ -152,7 +165,9 @@ public enum FitCurveWorkflow {
 
     /// `count` starts: an even subset of the grid, or the grid plus seeded uniform draws within
     /// the bounds (infinite bounds fall back to ±10 around the grid's range).
-    static func selectStarts(_ grid: [[Double]], count: Int, bounds: (lower: [Double], upper: [Double]), seed: UInt64) -> [[Double]] {
+    static func selectStarts(_ grid: [[Double]], count: Int, bounds: (lower: [Double], upper: [Double]), seed: UInt64)
+        -> [[Double]]
+    {
         guard count > 0, !grid.isEmpty else { return grid }
         if count <= grid.count {
             return (0..<count).map { grid[$0 * grid.count / count] }
@@ -161,8 +176,11 @@ public enum FitCurveWorkflow {
         let p = grid[0].count
         let extra = (0..<(count - grid.count)).map { _ in
             (0..<p).map { j -> Double in
-                let lo = bounds.lower[j].isFinite && bounds.lower[j] > -1e6 ? bounds.lower[j] : grid.map { $0[j] }.min()! - 10
-                let hi = bounds.upper[j].isFinite && bounds.upper[j] < 1e6 ? bounds.upper[j] : grid.map { $0[j] }.max()! + 10
+                let lo =
+                    bounds.lower[j].isFinite && bounds.lower[j] > -1e6
+                    ? bounds.lower[j] : grid.map { $0[j] }.min()! - 10
+                let hi =
+                    bounds.upper[j].isFinite && bounds.upper[j] < 1e6 ? bounds.upper[j] : grid.map { $0[j] }.max()! + 10
                 return lo + (hi - lo) * rng.nextUniform()
             }
         }
@@ -180,6 +198,7 @@ func contentHash(_ path: String) -> String? {
 func jsonText(_ value: some Encodable) -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
-    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(
+        positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
     return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
 }

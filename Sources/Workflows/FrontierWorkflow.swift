@@ -35,34 +35,46 @@ public enum FrontierWorkflow {
         do {
             let runs = try store.runs(matching: request.filter)
             guard !runs.isEmpty else { throw WorkflowError.empty("no run matches the filter \"\(request.filter)\"") }
-            let series = try self.series(of: runs, metric: request.metric, computeInTokens: request.computeInTokens, store: store,
-                                         progress: progress)
+            let series = try self.series(
+                of: runs, metric: request.metric, computeInTokens: request.computeInTokens, store: store,
+                progress: progress)
             guard !series.isEmpty else {
-                throw WorkflowError.empty("the \(runs.count) selected run(s) have no \(request.metric) points\(request.computeInTokens ? " with tokens" : "")")
+                throw WorkflowError.empty(
+                    "the \(runs.count) selected run(s) have no \(request.metric) points\(request.computeInTokens ? " with tokens" : "")"
+                )
             }
-            let analysis = try FrontierAnalysis.analyze(series, options: request.options, workers: request.workers, progress: progress)
+            let analysis = try FrontierAnalysis.analyze(
+                series, options: request.options, workers: request.workers, progress: progress)
             let used = Set(analysis.runsUsed)
             let usedRuns = runs.filter { used.contains($0.name) }
             let difficulties = Set(usedRuns.map(\.difficulty))
             let difficulty = difficulties.count == 1 ? difficulties.first??.rawValue : nil
-            var result = FrontierResult(analysis: analysis, runIDs: usedRuns.compactMap(\.id), difficulty: difficulty, storedID: nil)
+            var result = FrontierResult(
+                analysis: analysis, runIDs: usedRuns.compactMap(\.id), difficulty: difficulty, storedID: nil)
             if let law = analysis.law, request.persist {
                 let options = request.options
-                let stored = try store.insert(Fit(
-                    kind: .frontier, family: options.fixedBatch == nil ? .law : .lawLinear, metric: request.metric, difficulty: difficulty,
-                    runFilter: request.filter.description, runIDs: result.runIDs,
-                    options: ["compute": request.computeInTokens ? "tokens" : "rollouts", "grouping": options.grouping.rawValue,
-                              "ema": options.emaCoefficient.map { "\($0)" } ?? "none",
-                              "bucket": options.bucketWidth.map { "\($0)" } ?? "none",
-                              "window": "\(options.runningAverageWindow)", "bootstrap": "\(options.bootstrapResamples)",
-                              "seed": "\(options.seed)", "fixedBatch": options.fixedBatch.map { "\($0)" } ?? "none",
-                              "minCompute": "\(options.minimumCompute)", "gridPerDecade": "\(options.gridPointsPerDecade)",
-                              "extrapolationCut": options.extrapolationCut.map { "\($0)" } ?? "none",
-                              "curveLoss": "\(options.curveLoss)"],
-                    parameterNames: law.parameterNames, parameters: law.parameters,
-                    lower95: analysis.lawBootstrap?.lower95, upper95: analysis.lawBootstrap?.upper95,
-                    standardErrors: analysis.lawBootstrap?.standardErrors, objective: law.objective, status: law.status,
-                    parametersOnBound: law.parametersOnBound, detailsJSON: jsonText(analysis)))
+                let stored = try store.insert(
+                    Fit(
+                        kind: .frontier, family: options.fixedBatch == nil ? .law : .lawLinear, metric: request.metric,
+                        difficulty: difficulty,
+                        runFilter: request.filter.description, runIDs: result.runIDs,
+                        options: [
+                            "compute": request.computeInTokens ? "tokens" : "rollouts",
+                            "grouping": options.grouping.rawValue,
+                            "ema": options.emaCoefficient.map { "\($0)" } ?? "none",
+                            "bucket": options.bucketWidth.map { "\($0)" } ?? "none",
+                            "window": "\(options.runningAverageWindow)", "bootstrap": "\(options.bootstrapResamples)",
+                            "seed": "\(options.seed)", "fixedBatch": options.fixedBatch.map { "\($0)" } ?? "none",
+                            "minCompute": "\(options.minimumCompute)",
+                            "gridPerDecade": "\(options.gridPointsPerDecade)",
+                            "extrapolationCut": options.extrapolationCut.map { "\($0)" } ?? "none",
+                            "curveLoss": "\(options.curveLoss)",
+                        ],
+                        parameterNames: law.parameterNames, parameters: law.parameters,
+                        lower95: analysis.lawBootstrap?.lower95, upper95: analysis.lawBootstrap?.upper95,
+                        standardErrors: analysis.lawBootstrap?.standardErrors, objective: law.objective,
+                        status: law.status,
+                        parametersOnBound: law.parametersOnBound, detailsJSON: jsonText(analysis)))
                 result.storedID = stored.id
             }
             return result
@@ -73,8 +85,10 @@ public enum FrontierWorkflow {
 
     /// Each run's metric-vs-compute series from its stored points (runs without such points are
     /// left out).
-    static func series(of runs: [Run], metric: MetricName, computeInTokens: Bool, store: Store,
-                       progress: any ProgressReporter = SilentProgress()) throws -> [RunSeries] {
+    static func series(
+        of runs: [Run], metric: MetricName, computeInTokens: Bool, store: Store,
+        progress: any ProgressReporter = SilentProgress()
+    ) throws -> [RunSeries] {
         var series: [RunSeries] = []
         progress.begin("reading runs", total: runs.count)
         defer { progress.end() }
@@ -85,8 +99,10 @@ public enum FrontierWorkflow {
                 return compute.map { (point.step, $0, point.value) }
             }
             if !usable.isEmpty {
-                series.append(RunSeries(label: run.name, rolloutsPerProblem: run.rolloutsPerProblem,
-                                        problemsPerBatch: run.problemsPerBatch, points: usable))
+                series.append(
+                    RunSeries(
+                        label: run.name, rolloutsPerProblem: run.rolloutsPerProblem,
+                        problemsPerBatch: run.problemsPerBatch, points: usable))
             }
             progress.advance(by: 1)
         }

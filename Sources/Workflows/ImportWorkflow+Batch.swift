@@ -49,8 +49,9 @@ public enum ImportPreparationError: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .input(error): "\(error)"
-        case let .missingAllocation(file, field, looked): "missing \(field.rawValue) of the run in \(file): \(looked)"
+        case .input(let error): "\(error)"
+        case .missingAllocation(let file, let field, let looked):
+            "missing \(field.rawValue) of the run in \(file): \(looked)"
         }
     }
 }
@@ -60,13 +61,14 @@ extension ImportWorkflow {
     /// B_p, else what each run's own configuration says.
     public static func requests(_ batch: ImportBatch) throws(ImportPreparationError) -> [ImportRequest] {
         switch batch.files {
-        case let .manifest(path):
+        case .manifest(let path):
             do { return try manifest(path, batch: batch) } catch { throw .input(error) }
-        case let .logs(files):
+        case .logs(let files):
             return try files.map { file throws(ImportPreparationError) in
                 let (n, bp) = try allocation(for: file, batch: batch)
-                var request = ImportRequest(format: batch.format, file: file, rolloutsPerProblem: n,
-                                            problemsPerBatch: bp)
+                var request = ImportRequest(
+                    format: batch.format, file: file, rolloutsPerProblem: n,
+                    problemsPerBatch: bp)
                 request.tokensPerRollout = batch.tokensPerRollout
                 request.name = batch.name
                 request.appendTo = batch.appendTo
@@ -79,9 +81,11 @@ extension ImportWorkflow {
     /// whole number ≥ 1 fails as `manifest:line: reason`; a missing column names the columns found.
     public static func manifest(_ path: String, batch: ImportBatch) throws(ImportError) -> [ImportRequest] {
         let table = try CSVTable(contentsOf: path)
-        let fileColumn = try table.columnIndex("file"), nColumn = try table.columnIndex("n")
+        let fileColumn = try table.columnIndex("file")
+        let nColumn = try table.columnIndex("n")
         let bpColumn = try table.columnIndex("bp")
-        let tokensColumn = try? table.columnIndex("tokens_per_rollout"), nameColumn = try? table.columnIndex("name")
+        let tokensColumn = try? table.columnIndex("tokens_per_rollout")
+        let nameColumn = try? table.columnIndex("name")
         let base = URL(fileURLWithPath: path).deletingLastPathComponent()
         return try table.rows.map { row throws(ImportError) in
             let field = { (i: Int) in row.fields[i].trimmingCharacters(in: .whitespaces) }
@@ -101,7 +105,8 @@ extension ImportWorkflow {
     /// The batch's n and B_p, else what the run's own configuration says (verl: the log, when it
     /// prints one; TRL: the trainer config); a value found nowhere fails naming what was looked at.
     public static func allocation(for file: String, batch: ImportBatch) throws(ImportPreparationError) -> (Int, Int) {
-        var n = batch.rolloutsPerProblem, bp = batch.problemsPerBatch
+        var n = batch.rolloutsPerProblem
+        var bp = batch.problemsPerBatch
         var looked = "not given"
         if n == nil || bp == nil {
             var configured: ConfiguredAllocation?
@@ -110,8 +115,9 @@ extension ImportWorkflow {
             case .trl:
                 if let config = batch.trainerConfig {
                     do {
-                        configured = try TRLTrainerState.configuredAllocation(configPath: config,
-                                                                              processes: batch.processes)
+                        configured = try TRLTrainerState.configuredAllocation(
+                            configPath: config,
+                            processes: batch.processes)
                     } catch { throw .input(error) }
                 }
             case .csv: configured = nil

@@ -72,35 +72,49 @@ public enum ImportWorkflow {
     }
 
     static func importFile(_ request: ImportRequest, store: Store) throws -> ImportResult {
-        guard (1...Limits.maxRolloutsPerProblem).contains(request.rolloutsPerProblem), (1...Limits.maxProblemsPerBatch).contains(request.problemsPerBatch) else {
-            throw DomainError.invalid(field: "n/B_p", value: "\(request.rolloutsPerProblem)/\(request.problemsPerBatch)",
-                                      reason: "n must lie in 1…2^20 and B_p in 1…2^24")
+        guard (1...Limits.maxRolloutsPerProblem).contains(request.rolloutsPerProblem),
+            (1...Limits.maxProblemsPerBatch).contains(request.problemsPerBatch)
+        else {
+            throw DomainError.invalid(
+                field: "n/B_p", value: "\(request.rolloutsPerProblem)/\(request.problemsPerBatch)",
+                reason: "n must lie in 1…2^20 and B_p in 1…2^24")
         }
         guard let data = FileManager.default.contents(atPath: request.file) else {
-            throw ImportError.unreadable(file: request.file, reason: FileManager.default.fileExists(atPath: request.file)
-                                         ? "cannot read" : "no such file")
+            throw ImportError.unreadable(
+                file: request.file,
+                reason: FileManager.default.fileExists(atPath: request.file)
+                    ? "cannot read" : "no such file")
         }
         let hash = StableHash.contentHash(data)
-        if let previous = try store.importedFile(hash: hash), let run = try store.runs().first(where: { $0.id == previous.runID }) {
-            return ImportResult(file: request.file, run: run.name, runID: run.id, action: .unchanged, steps: 0, points: 0, canonical: [:])
+        if let previous = try store.importedFile(hash: hash),
+            let run = try store.runs().first(where: { $0.id == previous.runID })
+        {
+            return ImportResult(
+                file: request.file, run: run.name, runID: run.id, action: .unchanged, steps: 0, points: 0,
+                canonical: [:])
         }
         let log: TrainingLog
         switch request.format {
         case .verl: log = try VerlLog.read(request.file)
         case .trl: log = try TRLTrainerState.read(request.file)
-        case let .csv(stepColumn, metrics): log = try MetricCSV.read(request.file, stepColumn: stepColumn, metrics: metrics)
+        case .csv(let stepColumn, let metrics):
+            log = try MetricCSV.read(request.file, stepColumn: stepColumn, metrics: metrics)
         }
         let lastStep = log.steps.last!.step
         let (points, canonical) = metricPoints(log, request)
 
         if let target = request.appendTo {
-            guard let run = try store.run(named: target) else { throw WorkflowError.empty("no run named \"\(target)\" to append to") }
+            guard let run = try store.run(named: target) else {
+                throw WorkflowError.empty("no run named \"\(target)\" to append to")
+            }
             let stored = try store.points(ofRun: run.id!).map(\.step).max() ?? -1
             let fresh = points.filter { $0.step > stored }
-            try store.appendImported(fresh, toRun: run.id!, path: request.file, contentHash: hash, bytes: data.count,
-                                     lastStep: lastStep, replacing: nil)
-            return ImportResult(file: request.file, run: run.name, runID: run.id, action: .appended,
-                                steps: Set(fresh.map(\.step)).count, points: fresh.count, canonical: canonical)
+            try store.appendImported(
+                fresh, toRun: run.id!, path: request.file, contentHash: hash, bytes: data.count,
+                lastStep: lastStep, replacing: nil)
+            return ImportResult(
+                file: request.file, run: run.name, runID: run.id, action: .appended,
+                steps: Set(fresh.map(\.step)).count, points: fresh.count, canonical: canonical)
         }
         // A log that has grown: an earlier import of this path is a prefix of this content.
         let grownFrom = try store.importedFiles(path: request.file).last { file in
@@ -109,20 +123,27 @@ public enum ImportWorkflow {
         let name = request.name ?? ((request.file as NSString).lastPathComponent as NSString).deletingPathExtension
         if let grownFrom, let run = try store.runs().first(where: { $0.id == grownFrom.runID }) {
             let fresh = points.filter { $0.step > grownFrom.lastStep }
-            try store.appendImported(fresh, toRun: run.id!, path: request.file, contentHash: hash, bytes: data.count,
-                                     lastStep: lastStep, replacing: grownFrom.contentHash)
-            return ImportResult(file: request.file, run: run.name, runID: run.id, action: .updated,
-                                steps: Set(fresh.map(\.step)).count, points: fresh.count, canonical: canonical)
+            try store.appendImported(
+                fresh, toRun: run.id!, path: request.file, contentHash: hash, bytes: data.count,
+                lastStep: lastStep, replacing: grownFrom.contentHash)
+            return ImportResult(
+                file: request.file, run: run.name, runID: run.id, action: .updated,
+                steps: Set(fresh.map(\.step)).count, points: fresh.count, canonical: canonical)
         }
         if try store.run(named: name) != nil {
-            throw WorkflowError.empty("a run named \"\(name)\" exists and did not come from an earlier version of \(request.file); give --name for a new run or --run \(name) to append")
+            throw WorkflowError.empty(
+                "a run named \"\(name)\" exists and did not come from an earlier version of \(request.file); give --name for a new run or --run \(name) to append"
+            )
         }
-        let run = Run(name: name, source: request.format.source, rolloutsPerProblem: request.rolloutsPerProblem,
-                      problemsPerBatch: request.problemsPerBatch)
-        let stored = try store.insertImported(run, points: points, path: request.file, contentHash: hash, bytes: data.count,
-                                              lastStep: lastStep)
-        return ImportResult(file: request.file, run: name, runID: stored.id, action: .created, steps: log.steps.count,
-                            points: points.count, canonical: canonical)
+        let run = Run(
+            name: name, source: request.format.source, rolloutsPerProblem: request.rolloutsPerProblem,
+            problemsPerBatch: request.problemsPerBatch)
+        let stored = try store.insertImported(
+            run, points: points, path: request.file, contentHash: hash, bytes: data.count,
+            lastStep: lastStep)
+        return ImportResult(
+            file: request.file, run: name, runID: stored.id, action: .created, steps: log.steps.count,
+            points: points.count, canonical: canonical)
     }
 
     /// Points of every logged metric: canonical names where the alias table knows the raw name
@@ -141,7 +162,8 @@ public enum ImportWorkflow {
             }
         }
         let canonicalFor = Dictionary(uniqueKeysWithValues: chosen.map { ($0.value, $0.key) })
-        var tokens = 0.0, previousStep = 0
+        var tokens = 0.0
+        var previousStep = 0
         var points: [MetricPoint] = []
         for step in log.steps {
             let rollouts = Double(step.step) * perStep
@@ -150,7 +172,8 @@ public enum ImportWorkflow {
             } else if let perStepTokens = step.values["perf/total_num_tokens"] {
                 tokens += perStepTokens * Double(max(step.step - previousStep, 1))  // verl logs each step's tokens
             } else if let length = step.values["response_length/mean"] ?? step.values["completions/mean_length"]
-                        ?? step.values["completion_length"] {
+                ?? step.values["completion_length"]
+            {
                 tokens += length * perStep * Double(max(step.step - previousStep, 1))
             }
             previousStep = step.step
@@ -158,11 +181,16 @@ public enum ImportWorkflow {
             for (raw, value) in step.values.sorted(by: { $0.key < $1.key }) {
                 // A second raw name of a canonical metric (another data source) keeps its raw name.
                 let metric = canonicalFor[raw] ?? MetricName(rawValue: raw)
-                points.append(MetricPoint(step: step.step, rollouts: rollouts, tokens: tokenCount, metric: metric, rawName: raw, value: value))
+                points.append(
+                    MetricPoint(
+                        step: step.step, rollouts: rollouts, tokens: tokenCount, metric: metric, rawName: raw,
+                        value: value))
             }
         }
         return (points, Dictionary(uniqueKeysWithValues: chosen.map { ($0.key.rawValue, $0.value) }))
     }
 
-    static func rank(_ raw: String) -> (Int, String) { (raw.contains("/reward/") || raw.hasSuffix("reward") ? 0 : 1, raw) }
+    static func rank(_ raw: String) -> (Int, String) {
+        (raw.contains("/reward/") || raw.hasSuffix("reward") ? 0 : 1, raw)
+    }
 }

@@ -3,8 +3,8 @@ import Foundation
 import Ingest
 import NumericCore
 public import Planner
-import Report
 import RLSim
+import Report
 public import RunStore
 import ScalingLaws
 
@@ -60,7 +60,8 @@ public struct ReportSummary: Codable, Sendable {
 
 public enum ReportWorkflow {
     public static func run(_ request: ReportRequest, store: Store, progress: any ProgressReporter = SilentProgress())
-        throws(WorkflowError) -> ReportSummary {
+        throws(WorkflowError) -> ReportSummary
+    {
         do {
             var builder = try ReportBuilder(request: request, store: store, progress: progress)
             try builder.build()
@@ -72,7 +73,9 @@ public enum ReportWorkflow {
 
     /// Writes the report (charts first for Markdown, so the file never points at missing SVGs);
     /// each file is written atomically.
-    static func write(_ document: ReportDocument, request: ReportRequest, summary: ReportSummary) throws -> ReportSummary {
+    static func write(_ document: ReportDocument, request: ReportRequest, summary: ReportSummary) throws
+        -> ReportSummary
+    {
         var summary = summary
         let url = URL(fileURLWithPath: request.outputPath)
         let directory = url.deletingLastPathComponent()
@@ -84,7 +87,8 @@ public enum ReportWorkflow {
         case .markdown:
             let chartDirectory = url.deletingPathExtension().lastPathComponent + "-charts"
             let output = MarkdownReport.render(document, chartDirectory: chartDirectory)
-            try FileManager.default.createDirectory(at: directory.appendingPathComponent(chartDirectory), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: directory.appendingPathComponent(chartDirectory), withIntermediateDirectories: true)
             for file in output.files {
                 let path = directory.appendingPathComponent(file.path).path
                 try file.contents.write(toFile: path, atomically: true, encoding: .utf8)

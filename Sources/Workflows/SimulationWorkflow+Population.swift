@@ -11,8 +11,8 @@ public enum PopulationError: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .input(error): "\(error)"
-        case let .ambiguousSystem(file, matching): "\(file) holds \(matching) systems matching; choose one"
+        case .input(let error): "\(error)"
+        case .ambiguousSystem(let file, let matching): "\(file) holds \(matching) systems matching; choose one"
         }
     }
 }

@@ -35,8 +35,9 @@ public struct SweepRequest: Sendable {
 
     /// The sweep this request names; the same for a rerun, so a rerun resumes.
     public var identity: SweepIdentity {
-        SweepIdentity(scope: scope, preset: preset.name, population: source.name, fixedBatch: fixedBatch,
-                      trainSize: resolvedTrainSize, budget: budget ?? preset.budget)
+        SweepIdentity(
+            scope: scope, preset: preset.name, population: source.name, fixedBatch: fixedBatch,
+            trainSize: resolvedTrainSize, budget: budget ?? preset.budget)
     }
 }
 
@@ -46,8 +47,9 @@ extension SimulationWorkflow {
     /// and listed in `dropped`. Every run is recorded under `sweep.identity`.
     public static func prepare(_ sweep: SweepRequest) -> SimulationRequest {
         let trainSize = sweep.resolvedTrainSize
-        var (kept, dropped) = sweep.preset.configurations(seeds: sweep.seeds, budget: sweep.budget,
-                                                          trainSize: trainSize)
+        var (kept, dropped) = sweep.preset.configurations(
+            seeds: sweep.seeds, budget: sweep.budget,
+            trainSize: trainSize)
         if let batch = sweep.fixedBatch {
             kept = kept.filter { $0.fixedBatch == batch }
             dropped = dropped.filter { $0.fixedBatch == batch }
@@ -63,7 +65,8 @@ extension SimulationWorkflow {
 
     /// Prepares the sweep and runs it: stored runs are not simulated again.
     public static func run(_ sweep: SweepRequest, store: Store, progress: any ProgressReporter = SilentProgress())
-        throws(WorkflowError) -> SimulationResult {
+        throws(WorkflowError) -> SimulationResult
+    {
         try run(prepare(sweep), store: store, progress: progress)
     }
 }

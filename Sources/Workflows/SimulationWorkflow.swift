@@ -1,8 +1,8 @@
 public import Domain
 import Foundation
-import Synchronization
 public import RLSim
 public import RunStore
+import Synchronization
 
 /// `isoplan simulate run|sweep`: simulated runs, each stored with its points in one transaction.
 public struct SimulationRequest: Sendable {
@@ -26,8 +26,9 @@ public struct SimulationRequest: Sendable {
     /// One configuration on a population (`simulate run`), D defaulting to
     /// `defaultTrainSize(for:)`.
     public init(source: PopulationSource, configuration: SimulationConfiguration, trainSize: Int?) {
-        self.init(source: source, configurations: [configuration],
-                  trainSize: trainSize ?? Self.defaultTrainSize(for: source))
+        self.init(
+            source: source, configurations: [configuration],
+            trainSize: trainSize ?? Self.defaultTrainSize(for: source))
     }
 
     /// Train problems D when none is given: the paper's set sizes, 6,000 for the easy population
@@ -46,7 +47,9 @@ public struct SimulationRequest: Sendable {
     /// population's data), then the allocation and seed — so the same request names the same runs
     /// and a changed setting never reuses them.
     public func runName(_ c: SimulationConfiguration) -> String {
-        c.runName(prefix: (sweepID ?? "sim-\(source.name)-D\(trainSize)-C\(String(format: "%g", c.budget))") + "-" + settingsTag)
+        c.runName(
+            prefix: (sweepID ?? "sim-\(source.name)-D\(trainSize)-C\(String(format: "%g", c.budget))") + "-"
+                + settingsTag)
     }
 
     /// 8 hex digits identifying the parameters, the validation size and the population source.
@@ -58,11 +61,14 @@ public struct SimulationRequest: Sendable {
             var counts: [TaskOutcome]?
         }
         var counts: [TaskOutcome]?
-        if case let .counts(rates) = source { counts = rates.tasks }
+        if case .counts(let rates) = source { counts = rates.tasks }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        let data = (try? encoder.encode(Settings(parameters: parameters, validationSize: validationSize, source: source.name,
-                                                 counts: counts))) ?? Data()
+        let data =
+            (try? encoder.encode(
+                Settings(
+                    parameters: parameters, validationSize: validationSize, source: source.name,
+                    counts: counts))) ?? Data()
         return String(StableHash.contentHash(data).prefix(8))
     }
 }
@@ -98,8 +104,10 @@ public struct SimulationResult: Codable, Sendable {
 public enum SimulationWorkflow {
     /// Simulates the configurations not yet stored under their names and stores each run with its
     /// points in one transaction. Bad configurations fail before any work starts.
-    public static func run(_ request: SimulationRequest, store: Store,
-                           progress: any ProgressReporter = SilentProgress()) throws(WorkflowError) -> SimulationResult {
+    public static func run(
+        _ request: SimulationRequest, store: Store,
+        progress: any ProgressReporter = SilentProgress()
+    ) throws(WorkflowError) -> SimulationResult {
         do {
             let start = Date()
             for c in request.configurations { try c.validate(trainSize: request.trainSize) }
@@ -109,39 +117,52 @@ public enum SimulationWorkflow {
                 if let run = try store.run(named: name) { existing[name] = run }
             }
             let todo = request.configurations.filter { existing[request.runName($0)] == nil }
-            let simulator = Simulator(source: request.source, trainSize: request.trainSize, validationSize: request.validationSize,
-                                      parameters: request.parameters, workers: request.workers)
-            let difficulty: Difficulty? = if case let .difficulty(d) = request.source { d } else { nil }
+            let simulator = Simulator(
+                source: request.source, trainSize: request.trainSize, validationSize: request.validationSize,
+                parameters: request.parameters, workers: request.workers)
+            let difficulty: Difficulty? = if case .difficulty(let d) = request.source { d } else { nil }
             // Each run is stored (one transaction) as soon as its worker finishes it, so an
             // interrupted sweep keeps what it completed and a rerun resumes from there.
             let stored = Mutex<[SimulationRunSummary]>([])
-            _ = try simulator.run(todo, runName: { c in
-                Run(name: request.runName(c), source: .sim, rolloutsPerProblem: c.rolloutsPerProblem,
-                    problemsPerBatch: c.problemsPerBatch, model: "rlsim", dataset: "\(request.source.name)-D\(request.trainSize)",
-                    difficulty: difficulty, seed: c.seed, sweepID: request.sweepID, preset: request.preset, fixedBatch: c.fixedBatch)
-            }, progress: progress, finished: { result in
-                let run = try store.insert(result.run, points: result.points)
-                let rewards = result.points.filter { $0.metric == .validationReward }.map(\.value)
-                stored.withLock { $0.append(summary(run, result.configuration, rewards: rewards, alreadyStored: false)) }
-            })
+            _ = try simulator.run(
+                todo,
+                runName: { c in
+                    Run(
+                        name: request.runName(c), source: .sim, rolloutsPerProblem: c.rolloutsPerProblem,
+                        problemsPerBatch: c.problemsPerBatch, model: "rlsim",
+                        dataset: "\(request.source.name)-D\(request.trainSize)",
+                        difficulty: difficulty, seed: c.seed, sweepID: request.sweepID, preset: request.preset,
+                        fixedBatch: c.fixedBatch)
+                }, progress: progress,
+                finished: { result in
+                    let run = try store.insert(result.run, points: result.points)
+                    let rewards = result.points.filter { $0.metric == .validationReward }.map(\.value)
+                    stored.withLock {
+                        $0.append(summary(run, result.configuration, rewards: rewards, alreadyStored: false))
+                    }
+                })
             var summaries = stored.withLock { $0 }.sorted { $0.name < $1.name }
             for c in request.configurations where existing[request.runName(c)] != nil {
                 let run = existing[request.runName(c)]!
                 let rewards = try store.points(ofRun: run.id!, metric: .validationReward).map(\.value)
                 summaries.append(summary(run, c, rewards: rewards, alreadyStored: true))
             }
-            return SimulationResult(sweepID: request.sweepID, preset: request.preset, population: request.source.name,
-                                    trainSize: request.trainSize, runs: summaries,
-                                    dropped: request.dropped.map { "n\($0.rolloutsPerProblem)-bp\($0.problemsPerBatch)-s\($0.seed)" },
-                                    seconds: Date().timeIntervalSince(start))
+            return SimulationResult(
+                sweepID: request.sweepID, preset: request.preset, population: request.source.name,
+                trainSize: request.trainSize, runs: summaries,
+                dropped: request.dropped.map { "n\($0.rolloutsPerProblem)-bp\($0.problemsPerBatch)-s\($0.seed)" },
+                seconds: Date().timeIntervalSince(start))
         } catch {
             throw WorkflowError(error)
         }
     }
 
-    static func summary(_ run: Run, _ c: SimulationConfiguration, rewards: [Double], alreadyStored: Bool) -> SimulationRunSummary {
-        SimulationRunSummary(name: run.name, id: run.id, rolloutsPerProblem: c.rolloutsPerProblem, problemsPerBatch: c.problemsPerBatch,
-                             seed: c.seed, fixedBatch: c.fixedBatch, steps: c.steps, learningRate: run.learningRate,
-                             bestValidationReward: rewards.max(), finalValidationReward: rewards.last, alreadyStored: alreadyStored)
+    static func summary(_ run: Run, _ c: SimulationConfiguration, rewards: [Double], alreadyStored: Bool)
+        -> SimulationRunSummary
+    {
+        SimulationRunSummary(
+            name: run.name, id: run.id, rolloutsPerProblem: c.rolloutsPerProblem, problemsPerBatch: c.problemsPerBatch,
+            seed: c.seed, fixedBatch: c.fixedBatch, steps: c.steps, learningRate: run.learningRate,
+            bestValidationReward: rewards.max(), finalValidationReward: rewards.last, alreadyStored: alreadyStored)
     }
 }

@@ -52,15 +52,18 @@ public enum SolveRatesWorkflow {
     }
 
     /// Reads `files` and keeps `system` (all when nil).
-    public static func load(_ files: [String], system: String?,
-                            options: SolveRateImportOptions) throws(WorkflowError) -> [SolveRates] {
+    public static func load(
+        _ files: [String], system: String?,
+        options: SolveRateImportOptions
+    ) throws(WorkflowError) -> [SolveRates] {
         do {
             var systems = try SolveRateSources.read(files, options: options)
             if let wanted = system {
                 let names = systems.map { $0.system ?? "(unnamed)" }
                 systems = systems.filter { $0.system == wanted }
                 guard !systems.isEmpty else {
-                    throw WorkflowError.empty("no system named \"\(wanted)\" in the inputs (systems: \(names.joined(separator: ", ")))")
+                    throw WorkflowError.empty(
+                        "no system named \"\(wanted)\" in the inputs (systems: \(names.joined(separator: ", ")))")
                 }
             }
             return systems
@@ -74,13 +77,16 @@ public enum SolveRatesWorkflow {
         let trials = rates.tasks.map(\.trials).min()!
         let ks = request.ks ?? Array(Set([1, trials, 16, 64])).sorted()
         func empirical(_ k: Int) -> Double {
-            rates.tasks.reduce(0) { $0 + passAtK(samples: $1.trials, correct: $1.successes, k: k) } / Double(rates.tasks.count)
+            rates.tasks.reduce(0) { $0 + passAtK(samples: $1.trials, correct: $1.successes, k: k) }
+                / Double(rates.tasks.count)
         }
         var intervals: [String: [Double]]?
         if request.bootstrapResamples >= 2 {
             var samples: [String: [Double]] = [:]
-            for refit in try SolveRateFitter.bootstrap(rates, kind: request.kind, resamples: request.bootstrapResamples,
-                                                       seed: request.seed) {
+            for refit in try SolveRateFitter.bootstrap(
+                rates, kind: request.kind, resamples: request.bootstrapResamples,
+                seed: request.seed)
+            {
                 samples["alpha", default: []].append(refit.alpha)
                 samples["beta", default: []].append(refit.beta)
                 for k in ks { samples["pass@\(k)", default: []].append(refit.expectedPassAtK(k)) }
@@ -91,8 +97,10 @@ public enum SolveRatesWorkflow {
                 return [at(0.025), at(0.975)]
             }
         }
-        let holdout = request.holdoutKeep > 0
-            ? try SolveRateFitter.holdoutCheck(rates, keep: request.holdoutKeep, seeds: request.holdoutSeeds, kind: request.kind)
+        let holdout =
+            request.holdoutKeep > 0
+            ? try SolveRateFitter.holdoutCheck(
+                rates, keep: request.holdoutKeep, seeds: request.holdoutSeeds, kind: request.kind)
             : nil
         return SolveRatesReport(
             system: rates.system, tasks: rates.tasks.count, trials: trials, empiricalPassAt1: empirical(1),

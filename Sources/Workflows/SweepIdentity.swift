@@ -26,8 +26,10 @@ public struct SweepIdentity: Hashable, Sendable, CustomStringConvertible {
     public var trainSize: Int
     public var budget: Double
 
-    public init(scope: String? = nil, preset: String, population: String, fixedBatch: Int? = nil, trainSize: Int,
-                budget: Double) {
+    public init(
+        scope: String? = nil, preset: String, population: String, fixedBatch: Int? = nil, trainSize: Int,
+        budget: Double
+    ) {
         self.scope = scope
         self.preset = preset
         self.population = population
@@ -38,8 +40,10 @@ public struct SweepIdentity: Hashable, Sendable, CustomStringConvertible {
 
     /// `[<scope>-]<preset>-<population>[-B<B>]-D<D>-C<C>`.
     public var id: String {
-        let parts = [scope, preset, population, fixedBatch.map { "B\($0)" }, "D\(trainSize)",
-                     "C" + String(format: "%g", budget)]
+        let parts = [
+            scope, preset, population, fixedBatch.map { "B\($0)" }, "D\(trainSize)",
+            "C" + String(format: "%g", budget),
+        ]
         return parts.compactMap { $0 }.joined(separator: "-")
     }
 

@@ -28,7 +28,10 @@ public struct TestTimeExecutionRequest: Sendable {
     public var predictionsPath: String
     public var decisionsPath: String
 
-    public init(label: String, settings: ExecutionSettings, endpoint: URL, model: String, predictionsPath: String, decisionsPath: String) {
+    public init(
+        label: String, settings: ExecutionSettings, endpoint: URL, model: String, predictionsPath: String,
+        decisionsPath: String
+    ) {
         self.label = label
         self.settings = settings
         self.endpoint = endpoint
@@ -41,23 +44,30 @@ public struct TestTimeExecutionRequest: Sendable {
 public enum TestTimeExecutionWorkflow {
     /// The executor's inputs from files: tasks (a tasks file, else each rollout's first user
     /// message), rollouts and labels.
-    public static func inputs(_ request: TestTimeExecutionRequest) throws(WorkflowError) -> (tasks: [AgentTask], rollouts: [AgentRollout], labels: [[String]: Bool]) {
+    public static func inputs(_ request: TestTimeExecutionRequest) throws(WorkflowError) -> (
+        tasks: [AgentTask], rollouts: [AgentRollout], labels: [[String]: Bool]
+    ) {
         do {
             var rollouts: [AgentRollout] = []
             var labels: [[String]: Bool] = [:]
             // A SWE-bench report grades one run: exactly one per trajectory directory, in order.
             let reports = request.labelFiles.filter { $0.lowercased().hasSuffix(".json") }
             if !reports.isEmpty && reports.count != request.trajectories.count {
-                throw WorkflowError.empty("a SWE-bench report grades one run: give one per trajectory directory (\(request.trajectories.count) directories, \(reports.count) reports), or grade with a CSV task_id,rollout_id,resolved")
+                throw WorkflowError.empty(
+                    "a SWE-bench report grades one run: give one per trajectory directory (\(request.trajectories.count) directories, \(reports.count) reports), or grade with a CSV task_id,rollout_id,resolved"
+                )
             }
             for (i, directory) in request.trajectories.enumerated() {
                 let run = try AgentRollouts.miniSWEAgentRun(directory)
                 if let id = run.first?.rolloutID, rollouts.contains(where: { $0.rolloutID == id }) {
-                    throw WorkflowError.empty("two trajectory directories are named \(id): one rollout id per directory")
+                    throw WorkflowError.empty(
+                        "two trajectory directories are named \(id): one rollout id per directory")
                 }
                 if !reports.isEmpty {
                     let report = reports[i]
-                    labels.merge(try AgentRollouts.labels(report, rolloutID: run.first?.rolloutID, tasks: run.map(\.taskID))) { $1 }
+                    labels.merge(
+                        try AgentRollouts.labels(report, rolloutID: run.first?.rolloutID, tasks: run.map(\.taskID))
+                    ) { $1 }
                 }
                 rollouts += run
             }
@@ -78,25 +88,32 @@ public enum TestTimeExecutionWorkflow {
             if request.settings.mode == .rtv && rollouts.isEmpty {
                 throw WorkflowError.empty("no rollouts: give --trajectories DIR… or --rollouts-file FILE.jsonl")
             }
-            if tasks.isEmpty { throw WorkflowError.empty("no tasks: give --tasks FILE (or rollouts, whose tasks are taken)") }
+            if tasks.isEmpty {
+                throw WorkflowError.empty("no tasks: give --tasks FILE (or rollouts, whose tasks are taken)")
+            }
             return (tasks, rollouts, labels)
         } catch {
             throw WorkflowError(error)
         }
     }
 
-    public static func run(_ request: TestTimeExecutionRequest, store: Store, progress: any ProgressReporter = SilentProgress()) async throws -> ExecutionResult {
+    public static func run(
+        _ request: TestTimeExecutionRequest, store: Store, progress: any ProgressReporter = SilentProgress()
+    ) async throws -> ExecutionResult {
         let (tasks, rollouts, labels) = try inputs(request)
-        let client = try OpenAIChatClient(endpoint: request.endpoint, model: request.model, apiKeyVariable: request.apiKeyVariable,
-                                          options: request.client)
+        let client = try OpenAIChatClient(
+            endpoint: request.endpoint, model: request.model, apiKeyVariable: request.apiKeyVariable,
+            options: request.client)
         var agent = request.agent
         if let variable = request.apiKeyVariable { agent?.withheldEnvironment.append(variable) }  // the agent never sees the key
-        var execution = ExecutionRequest(label: request.label, settings: request.settings, tasks: tasks, rollouts: rollouts, labels: labels,
-                                         agent: agent)
+        var execution = ExecutionRequest(
+            label: request.label, settings: request.settings, tasks: tasks, rollouts: rollouts, labels: labels,
+            agent: agent)
         execution.concurrentTasks = request.concurrentTasks
         execution.callsInFlight = request.client.concurrency
         execution.agentsAtOnce = request.agentsAtOnce
-        let result = try await Executor.run(execution, store: store, client: client, limit: request.limit, progress: progress)
+        let result = try await Executor.run(
+            execution, store: store, client: client, limit: request.limit, progress: progress)
         try writeOutputs(result, request: request, store: store)
         return result
     }
@@ -105,12 +122,13 @@ public enum TestTimeExecutionWorkflow {
     /// select-K groups, priors, then final groups and the final pick; by round and group.
     static func canonicalOrder(_ decisions: [TournamentDecision]) -> [TournamentDecision] {
         func rank(_ d: TournamentDecision) -> [Int] {
-            let phase = switch (d.kind, d.stage) {
-            case (.group, .select): 0
-            case (.priors, _): 1
-            case (.group, .final): 2
-            case (.final, _): 3
-            }
+            let phase =
+                switch (d.kind, d.stage) {
+                case (.group, .select): 0
+                case (.priors, _): 1
+                case (.group, .final): 2
+                case (.final, _): 3
+                }
             return [d.iteration, phase, d.round ?? -1, d.group ?? -1]
         }
         return decisions.sorted { rank($0).lexicographicallyPrecedes(rank($1)) }
@@ -148,24 +166,31 @@ public enum TestTimeExecutionWorkflow {
     static func writeOutputs(_ result: ExecutionResult, request: TestTimeExecutionRequest, store: Store) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var predictions = "", decisions = ""
-        let rows = Dictionary(uniqueKeysWithValues: try store.executorTasks(label: request.label).map { ($0.task.taskID, $0.rowID) })
+        var predictions = ""
+        var decisions = ""
+        let rows = Dictionary(
+            uniqueKeysWithValues: try store.executorTasks(label: request.label).map { ($0.task.taskID, $0.rowID) })
         let line = { (value: any Encodable) in String(decoding: try encoder.encode(value), as: UTF8.self) + "\n" }
         for task in result.tasks {
-            predictions += try line(Prediction(instanceID: task.taskID,
-                                               modelNameOrPath: "\(request.model) (isoplan \(request.label))",
-                                               modelPatch: task.patch))
+            predictions += try line(
+                Prediction(
+                    instanceID: task.taskID,
+                    modelNameOrPath: "\(request.model) (isoplan \(request.label))",
+                    modelPatch: task.patch))
             guard let row = rows[task.taskID] else { continue }
             var calls: [String: Int] = [:]
             for vote in try store.votes(taskRow: row) { calls[vote.purpose.rawValue, default: 0] += 1 }
-            decisions += try line(DecisionRecord(taskID: task.taskID, selectedRolloutID: task.selectedRolloutID,
-                                                 selectedResolved: task.selectedResolved, population: task.population,
-                                                 decisions: canonicalOrder(try store.decisions(taskRow: row)),
-                                                 judgeCalls: calls))
+            decisions += try line(
+                DecisionRecord(
+                    taskID: task.taskID, selectedRolloutID: task.selectedRolloutID,
+                    selectedResolved: task.selectedResolved, population: task.population,
+                    decisions: canonicalOrder(try store.decisions(taskRow: row)),
+                    judgeCalls: calls))
         }
         for (path, text) in [(request.predictionsPath, predictions), (request.decisionsPath, decisions)] {
             let url = URL(fileURLWithPath: path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try text.write(to: url, atomically: true, encoding: .utf8)
         }
     }

@@ -79,8 +79,9 @@ public enum TestTimePlanWorkflow {
         } else {
             throw .empty("give --budget, --target-accuracy or --config")
         }
-        var planning = TestTimePlanner.Request(population: population, judge: judge, objective: objective,
-                                               inputs: request.inputs)
+        var planning = TestTimePlanner.Request(
+            population: population, judge: judge, objective: objective,
+            inputs: request.inputs)
         planning.refinement = request.refinement
         planning.unit = request.unit
         planning.maxRounds = request.maxRounds
@@ -96,14 +97,14 @@ public enum TestTimePlanWorkflow {
         -> TestTimePlanner.Request.Population
     {
         switch population {
-        case let .measured(files, system, options, kind):
+        case .measured(let files, let system, let options, let kind):
             let systems = try SolveRatesWorkflow.load(files, system: system, options: options)
             guard systems.count == 1 else {
                 let names = systems.map { $0.system ?? "(unnamed)" }.joined(separator: ", ")
                 throw .empty("the inputs hold \(systems.count) systems (\(names)); choose one with --system")
             }
             return .measured(systems[0], source: files.joined(separator: ", "), kind: kind)
-        case let .passAt1(mean, concentration):
+        case .passAt1(let mean, let concentration):
             return .passAt1(mean, concentration: concentration)
         }
     }
@@ -111,11 +112,11 @@ public enum TestTimePlanWorkflow {
     /// The judge, with a measured one's vote totals read from the store.
     static func judge(_ judge: TestTimePlanRequest.Judge) throws(WorkflowError) -> TestTimePlanner.Request.Judge {
         switch judge {
-        case let .voteAccuracy(a):
+        case .voteAccuracy(let a):
             return .voteAccuracy(a)
-        case let .pairAccuracy(accuracy, votes):
+        case .pairAccuracy(let accuracy, let votes):
             return .pairAccuracy(accuracy, votes: votes)
-        case let .fromStore(path, label):
+        case .fromStore(let path, let label):
             let totals: JudgeVoteTotals
             do {
                 totals = try Store(path: path, createIfMissing: false).judgeVoteTotals(label: label)
@@ -123,11 +124,13 @@ public enum TestTimePlanWorkflow {
                 throw .store(error)
             }
             guard totals.votes > 0 else {
-                throw .empty("\(path): no judge votes on mixed groups recorded\(label.map { " for \"\($0)\"" } ?? "")"
-                    + " — run the executor first, or give --judge-vote-accuracy")
+                throw .empty(
+                    "\(path): no judge votes on mixed groups recorded\(label.map { " for \"\($0)\"" } ?? "")"
+                        + " — run the executor first, or give --judge-vote-accuracy")
             }
-            return .measured(correctVotes: totals.correctVotes, votes: totals.votes, groups: totals.groups,
-                             origin: path + (label.map { " (\($0))" } ?? ""))
+            return .measured(
+                correctVotes: totals.correctVotes, votes: totals.votes, groups: totals.groups,
+                origin: path + (label.map { " (\($0))" } ?? ""))
         }
     }
 }

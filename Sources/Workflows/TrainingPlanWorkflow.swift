@@ -41,10 +41,11 @@ public enum TrainingPlanWorkflow {
         do {
             let (difficulty, notes) = try resolve(request.difficulty)
             let (law, lawSource, analysis) = try law(for: request, difficulty: difficulty, store: store)
-            var plan = try TrainingPlanner.plan(budget: request.budget, unit: request.unit, tokensPerRollout: request.tokensPerRollout,
-                                                difficulty: difficulty, law: law, lawSource: lawSource, batch: request.batch,
-                                                problems: request.problems, problemsPerBatch: request.problemsPerBatch,
-                                                lawSamples: analysis?.lawBootstrap?.samples ?? [])
+            var plan = try TrainingPlanner.plan(
+                budget: request.budget, unit: request.unit, tokensPerRollout: request.tokensPerRollout,
+                difficulty: difficulty, law: law, lawSource: lawSource, batch: request.batch,
+                problems: request.problems, problemsPerBatch: request.problemsPerBatch,
+                lawSamples: analysis?.lawBootstrap?.samples ?? [])
             if let analysis, request.batch == nil {
                 // The reward the plan's n curve predicts.
                 let x = request.budget
@@ -68,9 +69,11 @@ public enum TrainingPlanWorkflow {
     {
         let lawDifficulty: Difficulty = difficulty == .easy ? .easy : .hard
         if request.preferStoredFit || request.law == "fit",
-           let fit = try store.latestFit(kind: .frontier, metric: .validationReward, difficulty: lawDifficulty.rawValue,
-                                         family: .law),
-           fit.family == .law, fit.parameters.count == 4, request.unit == .rollouts {
+            let fit = try store.latestFit(
+                kind: .frontier, metric: .validationReward, difficulty: lawDifficulty.rawValue,
+                family: .law),
+            fit.family == .law, fit.parameters.count == 4, request.unit == .rollouts
+        {
             let id = fit.id ?? 0
             let law = AllocationLawSpec.fitted(
                 name: "fit-\(id)", parameters: fit.parameters,
@@ -79,12 +82,16 @@ public enum TrainingPlanWorkflow {
             return (law, "fit:\(id)", analysis)
         }
         guard request.law != "fit" else {
-            throw WorkflowError.empty("no stored frontier fit for \(lawDifficulty.rawValue); run `isoplan fit frontier` or use --law q1")
+            throw WorkflowError.empty(
+                "no stored frontier fit for \(lawDifficulty.rawValue); run `isoplan fit frontier` or use --law q1")
         }
-        guard let preset = PublishedLaws.law(request.law, difficulty: lawDifficulty, unit: request.unit)
-                ?? PublishedLaws.law(request.law, difficulty: lawDifficulty, unit: .rollouts) else {
-            throw WorkflowError.empty("no published \(request.law) law for \(lawDifficulty.rawValue) in \(request.unit.rawValue) "
-                                      + "(token budgets have a published law for easy only)")
+        guard
+            let preset = PublishedLaws.law(request.law, difficulty: lawDifficulty, unit: request.unit)
+                ?? PublishedLaws.law(request.law, difficulty: lawDifficulty, unit: .rollouts)
+        else {
+            throw WorkflowError.empty(
+                "no published \(request.law) law for \(lawDifficulty.rawValue) in \(request.unit.rawValue) "
+                    + "(token budgets have a published law for easy only)")
         }
         return (preset, "preset:\(preset.name)", nil)
     }
@@ -93,10 +100,11 @@ public enum TrainingPlanWorkflow {
     /// from the counts file's tasks (`auto: <e> easy, <h> hard tasks → <word>`, then the
     /// classifier's warnings).
     public static func resolve(_ choice: TrainingPlanRequest.DifficultyChoice) throws(WorkflowError)
-        -> (difficulty: PlanDifficulty, notes: [String]) {
+        -> (difficulty: PlanDifficulty, notes: [String])
+    {
         switch choice {
-        case let .named(word): return (word, [])
-        case let .auto(file):
+        case .named(let word): return (word, [])
+        case .auto(let file):
             let systems: [SolveRates]
             do { systems = try SolveRateCounts.read(file) } catch { throw .input(error) }
             let result = DifficultyClassifier.classify(SolveRates(system: nil, tasks: systems.flatMap(\.tasks)))

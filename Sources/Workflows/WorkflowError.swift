@@ -30,12 +30,12 @@ public enum WorkflowError: Error, CustomStringConvertible, Sendable {
 
     public var description: String {
         switch self {
-        case let .input(error): "\(error)"
-        case let .fit(error): "\(error)"
-        case let .store(error): "\(error)"
-        case let .domain(error): "\(error)"
-        case let .empty(detail): detail
-        case let .unexpected(error): "\(error)"
+        case .input(let error): "\(error)"
+        case .fit(let error): "\(error)"
+        case .store(let error): "\(error)"
+        case .domain(let error): "\(error)"
+        case .empty(let detail): detail
+        case .unexpected(let error): "\(error)"
         }
     }
 }

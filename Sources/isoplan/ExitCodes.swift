@@ -32,10 +32,10 @@ enum ExitCodes {
 
     private static func code(for error: WorkflowError) -> ExitCode {
         switch error {
-        case let .store(error): code(for: error)
-        case let .input(error): code(for: error)
+        case .store(let error): code(for: error)
+        case .input(let error): code(for: error)
         case .fit, .domain, .empty: dataError
-        case let .unexpected(error): code(for: error)
+        case .unexpected(let error): code(for: error)
         }
     }
 

@@ -16,22 +16,31 @@ struct CrashResumeTests {
 
     static func writeTasks(_ url: URL) throws {
         let lines = try tasks.map { task -> String in
-            let object: [String: Any] = ["task_id": task.id, "problem_statement": "Make the tests of \(task.id) pass.", "metadata": ["solve_rate": task.rate]]
-            return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+            let object: [String: Any] = [
+                "task_id": task.id, "problem_statement": "Make the tests of \(task.id) pass.",
+                "metadata": ["solve_rate": task.rate],
+            ]
+            return String(
+                decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
         }
         try (lines.joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
     }
 
     /// The CLI arguments of one PDR execution into `directory`.
     static func arguments(_ directory: TemporaryDirectory, server: ScriptedServer) -> [String] {
-        let agent = ["python3", ScriptedServer.scripts.appendingPathComponent("fake_agent.py").path, "--sleep", "0.1",
-                     "{task_id}", "{task_file}", "{priors_file}", "{out_dir}"]
+        let agent = [
+            "python3", ScriptedServer.scripts.appendingPathComponent("fake_agent.py").path, "--sleep", "0.1",
+            "{task_id}", "{task_file}", "{priors_file}", "{out_dir}",
+        ]
         let agentJSON = String(decoding: try! JSONSerialization.data(withJSONObject: agent), as: UTF8.self)
-        return ["tts", "pdr", "--db", directory.path("x.sqlite"), "--tasks", directory.path("tasks.jsonl"),
-                "--agent-command", agentJSON, "--work-dir", directory.path("work"), "-N", "4", "-T", "2", "-K", "2", "-V", "4",
-                "--endpoint", server.endpoint.absoluteString, "--model", "scripted", "--api-key-env", "CRASH_KEY",
-                "--concurrency", "2", "--tasks-at-once", "2", "--timeout", "10", "--seed", "11", "--label", "crash",
-                "--predictions", directory.path("predictions.jsonl"), "--decisions", directory.path("decisions.jsonl")]
+        return [
+            "tts", "pdr", "--db", directory.path("x.sqlite"), "--tasks", directory.path("tasks.jsonl"),
+            "--agent-command", agentJSON, "--work-dir", directory.path("work"), "-N", "4", "-T", "2", "-K", "2", "-V",
+            "4",
+            "--endpoint", server.endpoint.absoluteString, "--model", "scripted", "--api-key-env", "CRASH_KEY",
+            "--concurrency", "2", "--tasks-at-once", "2", "--timeout", "10", "--seed", "11", "--label", "crash",
+            "--predictions", directory.path("predictions.jsonl"), "--decisions", directory.path("decisions.jsonl"),
+        ]
     }
 
     /// A rollout's identity from one attempt's directory (`…/it<t>/attempt-<k>/<rollout>` without the attempt).
@@ -57,7 +66,8 @@ struct CrashResumeTests {
     /// LLM calls committed so far in `directory`'s store (0 before it exists).
     static func committedCalls(_ directory: TemporaryDirectory) -> Int {
         guard FileManager.default.fileExists(atPath: directory.path("x.sqlite")),
-              let store = try? Store(path: directory.path("x.sqlite"), createIfMissing: false) else { return 0 }
+            let store = try? Store(path: directory.path("x.sqlite"), createIfMissing: false)
+        else { return 0 }
         return (try? store.llmCalls(label: "crash").count) ?? 0
     }
 
@@ -66,10 +76,12 @@ struct CrashResumeTests {
         // The reference: one uninterrupted run.
         let reference = try TemporaryDirectory("isoplan-ref")
         try Self.writeTasks(reference.url.appendingPathComponent("tasks.jsonl"))
-        let referenceServer = try ScriptedServer(directory: reference.url, seed: 3, labels: [:], judgeAccuracy: 0.7,
-                                                 apiKeyVariable: "CRASH_KEY", environment: environment, unparseableRate: 0.15, name: "ref")
-        let clean = try CommandRunner.run(Self.arguments(reference, server: referenceServer),
-                                          environment: ["CRASH_KEY": Self.key, "FAKE_AGENT_LOG": reference.path("agent.log")])
+        let referenceServer = try ScriptedServer(
+            directory: reference.url, seed: 3, labels: [:], judgeAccuracy: 0.7,
+            apiKeyVariable: "CRASH_KEY", environment: environment, unparseableRate: 0.15, name: "ref")
+        let clean = try CommandRunner.run(
+            Self.arguments(reference, server: referenceServer),
+            environment: ["CRASH_KEY": Self.key, "FAKE_AGENT_LOG": reference.path("agent.log")])
         referenceServer.stop()
         #expect(clean.status == 0, "\(clean.stderr)")
 
@@ -78,16 +90,21 @@ struct CrashResumeTests {
         // The same execution killed five times, then finished.
         let crash = try TemporaryDirectory("isoplan-crash")
         try Self.writeTasks(crash.url.appendingPathComponent("tasks.jsonl"))
-        let server = try ScriptedServer(directory: crash.url, seed: 3, labels: [:], judgeAccuracy: 0.7, apiKeyVariable: "CRASH_KEY",
-                                        environment: environment, unparseableRate: 0.15, name: "crash")
+        let server = try ScriptedServer(
+            directory: crash.url, seed: 3, labels: [:], judgeAccuracy: 0.7, apiKeyVariable: "CRASH_KEY",
+            environment: environment, unparseableRate: 0.15, name: "crash")
         let agentLog = crash.url.appendingPathComponent("agent.log")
         let runEnvironment: [String: String?] = ["CRASH_KEY": Self.key, "FAKE_AGENT_LOG": agentLog.path]
         var rng = SystemRandomNumberGenerator()
         var outputs: [String] = []
-        var resentInFlight = 0, resentCommitted = 0, rerunCommittedRollouts = 0, kills = 0
+        var resentInFlight = 0
+        var resentCommitted = 0
+        var rerunCommittedRollouts = 0
+        var kills = 0
         /// At each kill: the server log's length, the committed call ids, the call ids answered so
         /// far, the agent log's length and the committed rollouts' directories.
-        var snapshots: [(requests: Int, committed: Set<String>, answered: Set<String>, agentRuns: Int, rollouts: Set<String>)] = []
+        var snapshots:
+            [(requests: Int, committed: Set<String>, answered: Set<String>, agentRuns: Int, rollouts: Set<String>)] = []
         var unkilled: [String] = []
         for _ in 0..<10 where kills < 5 {
             let process = Process()
@@ -112,11 +129,16 @@ struct CrashResumeTests {
             // What was committed at the kill, and where the logs stood.
             let store = try Store(path: crash.path("x.sqlite"))
             let committed = Set(try store.llmCalls(label: "crash").map(\.callID))
-            let committedRollouts = Set(try store.executorTasks(label: "crash").flatMap { row, _ in
-                try (0..<2).flatMap { try store.rollouts(taskRow: row, iteration: $0).map { Self.rolloutKey($0.rollout.source) } }
-            })
+            let committedRollouts = Set(
+                try store.executorTasks(label: "crash").flatMap { row, _ in
+                    try (0..<2).flatMap {
+                        try store.rollouts(taskRow: row, iteration: $0).map { Self.rolloutKey($0.rollout.source) }
+                    }
+                })
             let before = server.requests()
-            let answeredBefore = Set(before.filter { $0.outcome == "ok" || $0.outcome == "malformed" || $0.outcome == "slow" }.map(\.call_id))
+            let answeredBefore = Set(
+                before.filter { $0.outcome == "ok" || $0.outcome == "malformed" || $0.outcome == "slow" }.map(\.call_id)
+            )
             let agentBefore = (try? String(contentsOf: agentLog, encoding: .utf8))?.split(separator: "\n").count ?? 0
             outputs.append("kill \(kills): \(committed.count) calls and \(committedRollouts.count) rollouts committed")
             snapshots.append((before.count, committed, answeredBefore, agentBefore, committedRollouts))
@@ -128,17 +150,23 @@ struct CrashResumeTests {
         for (offset, committed, answered, agentOffset, rollouts) in snapshots {
             let after = log.dropFirst(offset)
             resentCommitted += after.filter { committed.contains($0.call_id) }.count
-            resentInFlight += Set(after.filter { answered.contains($0.call_id) && !committed.contains($0.call_id) }.map(\.call_id)).count
+            resentInFlight +=
+                Set(after.filter { answered.contains($0.call_id) && !committed.contains($0.call_id) }.map(\.call_id))
+                .count
             for line in agentLines.dropFirst(agentOffset) {
                 struct Invocation: Decodable { let out_dir: String }
-                if let invocation = try? JSONDecoder().decode(Invocation.self, from: Data(line.utf8)), rollouts.contains(Self.rolloutKey(invocation.out_dir)) {
+                if let invocation = try? JSONDecoder().decode(Invocation.self, from: Data(line.utf8)),
+                    rollouts.contains(Self.rolloutKey(invocation.out_dir))
+                {
                     rerunCommittedRollouts += 1
                 }
             }
         }
         server.stop()
         print((outputs + unkilled).joined(separator: "\n"))
-        print("re-sent after a kill: \(resentInFlight) in-flight requests (allowed ≤ \(2 * kills)), \(resentCommitted) committed ones")
+        print(
+            "re-sent after a kill: \(resentInFlight) in-flight requests (allowed ≤ \(2 * kills)), \(resentCommitted) committed ones"
+        )
         #expect(kills == 5, "five runs killed mid-way (\(kills)); \(unkilled)")
         #expect(resentCommitted == 0, "no committed call is sent again")
         #expect(resentInFlight <= 2 * max(kills, 1), "at most one in-flight request per slot per kill is re-sent")
@@ -154,14 +182,18 @@ struct CrashResumeTests {
         let work = crash.url.appendingPathComponent("work").standardizedFileURL.path
         var argvSeen = Set<String>()
         for case let path as String in FileManager.default.enumerator(atPath: work)! where path.hasSuffix("argv.json") {
-            let argv = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: work + "/" + path))) as! [String]
+            let argv =
+                try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: work + "/" + path)))
+                as! [String]
             argvSeen.insert(argv[argv.count - 4])
         }
         #expect(argvSeen == Set(Self.tasks.map(\.id)))
         for line in agentLines {
             struct Invocation: Decodable { let out_dir: String }
             let dir = try JSONDecoder().decode(Invocation.self, from: Data(line.utf8)).out_dir
-            #expect(URL(fileURLWithPath: dir).standardizedFileURL.path.hasPrefix(work + "/"), "\(dir) inside the work directory")
+            #expect(
+                URL(fileURLWithPath: dir).standardizedFileURL.path.hasPrefix(work + "/"),
+                "\(dir) inside the work directory")
         }
         #expect(!FileManager.default.fileExists(atPath: crash.url.appendingPathComponent("pwned").path))
         #expect(!FileManager.default.fileExists(atPath: work + "/pwned"))
@@ -171,18 +203,26 @@ struct CrashResumeTests {
         for directory in [reference, crash] {
             for case let path as String in FileManager.default.enumerator(atPath: directory.url.path)! {
                 let full = directory.url.path + "/" + path
-                if let data = FileManager.default.contents(atPath: full), data.range(of: Data(Self.key.utf8)) != nil { leaks.append(full) }
+                if let data = FileManager.default.contents(atPath: full), data.range(of: Data(Self.key.utf8)) != nil {
+                    leaks.append(full)
+                }
             }
         }
-        for text in [clean.stdout, clean.stderr, final.stdout, final.stderr] where text.contains(Self.key) { leaks.append("command output") }
+        for text in [clean.stdout, clean.stderr, final.stdout, final.stderr] where text.contains(Self.key) {
+            leaks.append("command output")
+        }
         #expect(leaks.isEmpty, "the key leaked into \(leaks)")
         // A wrong key is refused, and the error names the variable, not the key.
-        let wrongServer = try ScriptedServer(directory: crash.url, seed: 3, labels: [:], judgeAccuracy: 0.7, apiKeyVariable: "CRASH_KEY",
-                                             environment: environment, name: "wrong")
-        let wrong = try CommandRunner.run(Self.arguments(crash, server: wrongServer).map { $0 == "crash" ? "wrong-key" : $0 },
-                                          environment: ["CRASH_KEY": "not-the-key-\(Self.key.suffix(4))"])
+        let wrongServer = try ScriptedServer(
+            directory: crash.url, seed: 3, labels: [:], judgeAccuracy: 0.7, apiKeyVariable: "CRASH_KEY",
+            environment: environment, name: "wrong")
+        let wrong = try CommandRunner.run(
+            Self.arguments(crash, server: wrongServer).map { $0 == "crash" ? "wrong-key" : $0 },
+            environment: ["CRASH_KEY": "not-the-key-\(Self.key.suffix(4))"])
         wrongServer.stop()
-        #expect(wrong.status == 65 && wrong.stderr.contains("401") && !wrong.stderr.contains("not-the-key"), "\(wrong.stderr)")
+        #expect(
+            wrong.status == 65 && wrong.stderr.contains("401") && !wrong.stderr.contains("not-the-key"),
+            "\(wrong.stderr)")
         let missing = try CommandRunner.run(Self.arguments(crash, server: wrongServer), environment: ["CRASH_KEY": nil])
         #expect(missing.status == 65 && missing.stderr.contains("CRASH_KEY"))
     }
@@ -193,32 +233,54 @@ struct TTSCommandLineTests {
     /// Every option of `tts rtv` and `tts pdr` is documented in `--help`, and bad values are
     /// refused before any work (exit 64).
     @Test func helpDocumentsEveryOptionAndValidationRefusesBadValues() throws {
-        let shared = ["--trajectories", "--rollouts-file", "--tasks", "--labels", "--endpoint", "--model", "--api-key-env", "--concurrency",
-                      "--tasks-at-once", "--timeout", "--max-attempts", "--group-size", "--votes", "--max-reasks", "--tie-break-votes",
-                      "--judge-temperature", "--context-chars", "--summary-chars", "--seed", "--max-spend", "--max-tokens", "--price-in",
-                      "--price-out", "--label", "--predictions", "--decisions", "--db", "--json"]
-        for (command, extra) in [("rtv", [String]()), ("pdr", ["--agent-command", "--agent-timeout", "--work-dir", "--rollouts", "--iterations",
-                                                               "--priors", "--prior-selection"])] {
+        let shared = [
+            "--trajectories", "--rollouts-file", "--tasks", "--labels", "--endpoint", "--model", "--api-key-env",
+            "--concurrency",
+            "--tasks-at-once", "--timeout", "--max-attempts", "--group-size", "--votes", "--max-reasks",
+            "--tie-break-votes",
+            "--judge-temperature", "--context-chars", "--summary-chars", "--seed", "--max-spend", "--max-tokens",
+            "--price-in",
+            "--price-out", "--label", "--predictions", "--decisions", "--db", "--json",
+        ]
+        for (command, extra) in [
+            ("rtv", [String]()),
+            (
+                "pdr",
+                [
+                    "--agent-command", "--agent-timeout", "--work-dir", "--rollouts", "--iterations",
+                    "--priors", "--prior-selection",
+                ]
+            ),
+        ] {
             let help = try CommandRunner.run(["tts", command, "--help"])
             #expect(help.status == 0)
             let lines = help.stdout.split(separator: "\n").map(String.init)
             for option in shared + extra {
-                let line = try #require(lines.first { $0.trimmingCharacters(in: .whitespaces).hasPrefix(option) || $0.contains(", \(option)") },
-                                        "\(command): \(option) listed")
+                let line = try #require(
+                    lines.first {
+                        $0.trimmingCharacters(in: .whitespaces).hasPrefix(option) || $0.contains(", \(option)")
+                    },
+                    "\(command): \(option) listed")
                 let index = lines.firstIndex(of: line)!
                 let text = line.drop { $0 == " " }.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-                #expect(text.count > 1 || lines[index + 1].hasPrefix("      "), "\(command): \(option) has a description")
+                #expect(
+                    text.count > 1 || lines[index + 1].hasPrefix("      "), "\(command): \(option) has a description")
             }
         }
         let base = ["tts", "rtv", "--rollouts-file", "x.jsonl", "--model", "m"]
-        for bad in [["--endpoint", "ftp://x"], ["--endpoint", "http://127.0.0.1:1/v1", "--votes", "0"],
-                    ["--endpoint", "http://127.0.0.1:1/v1", "--max-spend", "5"], ["--endpoint", "http://127.0.0.1:1/v1", "--api-key-env", "sk=secret"]] {
+        for bad in [
+            ["--endpoint", "ftp://x"], ["--endpoint", "http://127.0.0.1:1/v1", "--votes", "0"],
+            ["--endpoint", "http://127.0.0.1:1/v1", "--max-spend", "5"],
+            ["--endpoint", "http://127.0.0.1:1/v1", "--api-key-env", "sk=secret"],
+        ] {
             let result = try CommandRunner.run(base + bad)
             #expect(result.status == 64, "\(bad): \(result.stderr)")
             #expect(!result.stderr.contains("secret"))
         }
-        let pdr = try CommandRunner.run(["tts", "pdr", "--tasks", "t.jsonl", "--model", "m", "--endpoint", "http://127.0.0.1:1/v1",
-                                         "--agent-command", "python3 agent.py"])
+        let pdr = try CommandRunner.run([
+            "tts", "pdr", "--tasks", "t.jsonl", "--model", "m", "--endpoint", "http://127.0.0.1:1/v1",
+            "--agent-command", "python3 agent.py",
+        ])
         #expect(pdr.status == 64 && pdr.stderr.contains("JSON array"))
     }
 }

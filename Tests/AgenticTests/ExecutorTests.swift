@@ -10,13 +10,20 @@ import Testing
 enum ExecutorTests {
     /// Runs RTV over a synthetic population against a fresh scripted server; `waits` records the
     /// client's waits between attempts.
-    static func rtv(_ population: SyntheticPopulation, seed: Int, accuracy: Double, votes: Int = 8, directory: TemporaryDirectory,
-                    unparseable: Double = 0, faultRate: Double = 0, timeout: Double = 30, retryAfter: Double = 0, name: String = "run",
-                    limit: SpendLimit = SpendLimit(), server existing: ScriptedServer? = nil, waits: WaitLog? = nil)
-        async throws -> (result: ExecutionResult, store: Store, server: ScriptedServer) {
-        let server = try existing ?? ScriptedServer(directory: directory.url, seed: seed, labels: population.serverLabels, judgeAccuracy: accuracy,
-                                        unparseableRate: unparseable, faultRate: faultRate, slowSeconds: timeout + 1, retryAfter: retryAfter,
-                                        name: name)
+    static func rtv(
+        _ population: SyntheticPopulation, seed: Int, accuracy: Double, votes: Int = 8, directory: TemporaryDirectory,
+        unparseable: Double = 0, faultRate: Double = 0, timeout: Double = 30, retryAfter: Double = 0,
+        name: String = "run",
+        limit: SpendLimit = SpendLimit(), server existing: ScriptedServer? = nil, waits: WaitLog? = nil
+    )
+        async throws -> (result: ExecutionResult, store: Store, server: ScriptedServer)
+    {
+        let server =
+            try existing
+            ?? ScriptedServer(
+                directory: directory.url, seed: seed, labels: population.serverLabels, judgeAccuracy: accuracy,
+                unparseableRate: unparseable, faultRate: faultRate, slowSeconds: timeout + 1, retryAfter: retryAfter,
+                name: name)
         var options = OpenAIChatClient.Options()
         options.concurrency = 8
         options.timeout = timeout
@@ -29,13 +36,15 @@ enum ExecutorTests {
                 try await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
             }
         }
-        let client = try OpenAIChatClient(endpoint: server.endpoint, model: "scripted", apiKeyVariable: nil, options: options)
+        let client = try OpenAIChatClient(
+            endpoint: server.endpoint, model: "scripted", apiKeyVariable: nil, options: options)
         var settings = ExecutionSettings()
         settings.tournament.votes = votes
         settings.summary.includeRolloutReference = true  // the scripted judge grades by reference
         settings.seed = UInt64(seed)
-        var request = ExecutionRequest(label: name, settings: settings, tasks: population.tasks, rollouts: population.rollouts,
-                                       labels: population.labels)
+        var request = ExecutionRequest(
+            label: name, settings: settings, tasks: population.tasks, rollouts: population.rollouts,
+            labels: population.labels)
         request.concurrentTasks = 8
         let store = try Store(path: directory.path("\(name).sqlite"))
         request.callsInFlight = options.concurrency
@@ -51,22 +60,31 @@ struct FaultToleranceTests {
     /// selections as a fault-free run with the same seed; re-asks and fallbacks are logged.
     @Test func faultsDoNotChangeSelections() async throws {
         let population = SyntheticPopulation(tasks: 8, rollouts: 8, seed: 42)
-        let clean = try TemporaryDirectory(), faulty = try TemporaryDirectory()
-        let reference = try await ExecutorTests.rtv(population, seed: 5, accuracy: 0.7, votes: 4, directory: clean, unparseable: 0.2)
+        let clean = try TemporaryDirectory()
+        let faulty = try TemporaryDirectory()
+        let reference = try await ExecutorTests.rtv(
+            population, seed: 5, accuracy: 0.7, votes: 4, directory: clean, unparseable: 0.2)
         reference.server.stop()
         let waits = WaitLog()
-        let stressed = try await ExecutorTests.rtv(population, seed: 5, accuracy: 0.7, votes: 4, directory: faulty, unparseable: 0.2,
-                                                   faultRate: 0.2, timeout: 1, retryAfter: 1, waits: waits)
+        let stressed = try await ExecutorTests.rtv(
+            population, seed: 5, accuracy: 0.7, votes: 4, directory: faulty, unparseable: 0.2,
+            faultRate: 0.2, timeout: 1, retryAfter: 1, waits: waits)
         stressed.server.stop()
         #expect(stressed.result.tasks.map(\.selectedRolloutID) == reference.result.tasks.map(\.selectedRolloutID))
         #expect(stressed.result.tasks.map(\.patch) == reference.result.tasks.map(\.patch))
         let outcomes = Dictionary(grouping: stressed.server.requests(), by: \.outcome).mapValues(\.count)
-        for kind in ["429", "500", "slow", "malformed", "drop"] { #expect((outcomes[kind] ?? 0) > 0, "fault \(kind) was injected: \(outcomes)") }
-        let failed = outcomes.filter { $0.key != "ok" }.values.reduce(0, +), total = outcomes.values.reduce(0, +)
+        for kind in ["429", "500", "slow", "malformed", "drop"] {
+            #expect((outcomes[kind] ?? 0) > 0, "fault \(kind) was injected: \(outcomes)")
+        }
+        let failed = outcomes.filter { $0.key != "ok" }.values.reduce(0, +)
+        let total = outcomes.values.reduce(0, +)
         #expect(Double(failed) / Double(total) > 0.12, "about a fifth of the requests failed: \(outcomes)")
         // Same votes, same re-asks, same fallbacks: faults are transport retries, never re-asks.
-        for (ref, got) in zip(try reference.store.executorTasks(label: "run"), try stressed.store.executorTasks(label: "run")) {
-            let a = try reference.store.votes(taskRow: ref.rowID), b = try stressed.store.votes(taskRow: got.rowID)
+        for (ref, got) in zip(
+            try reference.store.executorTasks(label: "run"), try stressed.store.executorTasks(label: "run"))
+        {
+            let a = try reference.store.votes(taskRow: ref.rowID)
+            let b = try stressed.store.votes(taskRow: got.rowID)
             #expect(a.count == b.count && Set(a.map(\.callID)) == Set(b.map(\.callID)))
             #expect(Set(a.map { "\($0.callID) \($0.choice ?? 0)" }) == Set(b.map { "\($0.callID) \($0.choice ?? 0)" }))
         }
@@ -81,8 +99,9 @@ struct FaultToleranceTests {
         // after the client's 1 s time-out counts as a time-out, hence at most one wait per 429.
         let delays = waits.delays
         let retryAfterWaits = delays.filter { $0 == 1 }.count
-        #expect(retryAfterWaits > 0 && retryAfterWaits <= outcomes["429"] ?? 0,
-                "\(retryAfterWaits) waits of 1 s: \(outcomes)")
+        #expect(
+            retryAfterWaits > 0 && retryAfterWaits <= outcomes["429"] ?? 0,
+            "\(retryAfterWaits) waits of 1 s: \(outcomes)")
         // Retry waits stay bounded: none longer than max(maxBackoff, Retry-After) = 1 s, and at most
         // maxAttempts − 1 = 11 of them per committed call.
         #expect(delays.allSatisfy { (0...1).contains($0) }, "longest wait \(delays.max() ?? 0) s")
@@ -96,26 +115,32 @@ struct SpendCapAndPriorTests {
     /// no cap resumes and ends where an uncapped run ends.
     @Test func theCapStopsNewCallsAndARerunResumes() async throws {
         let population = SyntheticPopulation(tasks: 6, rollouts: 8, seed: 8)
-        let reference = try TemporaryDirectory(), capped = try TemporaryDirectory()
+        let reference = try TemporaryDirectory()
+        let capped = try TemporaryDirectory()
         let full = try await ExecutorTests.rtv(population, seed: 2, accuracy: 0.7, votes: 4, directory: reference)
         full.server.stop()
         let cap = 20_000
-        let server = try ScriptedServer(directory: capped.url, seed: 2, labels: population.serverLabels, judgeAccuracy: 0.7, name: "capped")
+        let server = try ScriptedServer(
+            directory: capped.url, seed: 2, labels: population.serverLabels, judgeAccuracy: 0.7, name: "capped")
         await #expect(throws: LLMError.self) {
-            _ = try await ExecutorTests.rtv(population, seed: 2, accuracy: 0.7, votes: 4, directory: capped,
-                                            limit: SpendLimit(capTokens: cap), server: server)
+            _ = try await ExecutorTests.rtv(
+                population, seed: 2, accuracy: 0.7, votes: 4, directory: capped,
+                limit: SpendLimit(capTokens: cap), server: server)
         }
         let store = try Store(path: capped.path("run.sqlite"))
         let calls = try store.llmCalls(label: "run")
-        var total = 0, crossedAt: Int?
+        var total = 0
+        var crossedAt: Int?
         for (i, call) in calls.enumerated() {
             total += call.promptTokens + call.completionTokens
             if crossedAt == nil && total >= cap { crossedAt = i }
         }
         let after = calls.count - 1 - (crossedAt ?? calls.count)
-        #expect(crossedAt != nil && after <= 8, "\(after) calls committed after the cap was reached (8 in flight at most)")
+        #expect(
+            crossedAt != nil && after <= 8, "\(after) calls committed after the cap was reached (8 in flight at most)")
         #expect(calls.count < (try full.store.llmCalls(label: "run")).count, "the capped run stopped early")
-        let resumed = try await ExecutorTests.rtv(population, seed: 2, accuracy: 0.7, votes: 4, directory: capped, server: server)
+        let resumed = try await ExecutorTests.rtv(
+            population, seed: 2, accuracy: 0.7, votes: 4, directory: capped, server: server)
         server.stop()
         #expect(resumed.result.tasks.map(\.selectedRolloutID) == full.result.tasks.map(\.selectedRolloutID))
         // The resumed run sent exactly the calls the capped one had not committed.
@@ -139,8 +164,11 @@ struct SpendCapAndPriorTests {
         settings.priors = 3
         settings.priorSelection = mode
         settings.tournament.votes = 1
-        let agent = AgentCommand(argv: ["python3", ScriptedServer.scripts.appendingPathComponent("fake_agent.py").path,
-                                        "{task_id}", "{task_file}", "{priors_file}", "{out_dir}"], timeout: 60, workDirectory: dir.path("work"))
+        let agent = AgentCommand(
+            argv: [
+                "python3", ScriptedServer.scripts.appendingPathComponent("fake_agent.py").path,
+                "{task_id}", "{task_file}", "{priors_file}", "{out_dir}",
+            ], timeout: 60, workDirectory: dir.path("work"))
         var request = ExecutionRequest(label: "p", settings: settings, tasks: tasks, agent: agent)
         request.agentsAtOnce = 6
         let store = try Store(path: dir.path("p.sqlite"))
@@ -148,21 +176,28 @@ struct SpendCapAndPriorTests {
         let result = try await Executor.run(request, store: store, client: client)
         #expect(result.tasks[0].population == [12, 12])
         let row = try #require(try store.executorTasks(label: "p").first?.rowID)
-        let priors = try store.decisions(taskRow: row).filter { $0.kind == .priors }.sorted { ($0.group ?? 0) < ($1.group ?? 0) }
+        let priors = try store.decisions(taskRow: row).filter { $0.kind == .priors }.sorted {
+            ($0.group ?? 0) < ($1.group ?? 0)
+        }
         #expect(priors.count == 12)
         for (i, decision) in priors.enumerated() {
             switch mode {
             case .own: #expect(decision.chosen == ["it0-r\(i)"], "it1-r\(i) refines its own rollout")
-            case .random: #expect(Set(decision.chosen).count == 3 && decision.chosen.allSatisfy { $0.hasPrefix("it0-r") })
+            case .random:
+                #expect(Set(decision.chosen).count == 3 && decision.chosen.allSatisfy { $0.hasPrefix("it0-r") })
             case .select: break
             }
         }
         if mode == .random { #expect(Set(priors.map(\.chosen)).count > 1, "draws differ between rollouts") }
         // The agent saw those priors: its priors file lists them.
         let work = dir.url.appendingPathComponent("work").path
-        let files = (FileManager.default.enumerator(atPath: work)?.allObjects as? [String] ?? []).filter { $0.hasSuffix("it1-r10-\(String(StableHash.hex("it1-r10").prefix(8))).priors.json") }
+        let files = (FileManager.default.enumerator(atPath: work)?.allObjects as? [String] ?? []).filter {
+            $0.hasSuffix("it1-r10-\(String(StableHash.hex("it1-r10").prefix(8))).priors.json")
+        }
         let file = try #require(files.first)
-        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: work + "/" + file))) as! [String: Any]
+        let object =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: work + "/" + file)))
+            as! [String: Any]
         let listed = (object["priors"] as! [[String: Any]]).map { $0["rollout_id"] as! String }
         #expect(listed == priors[10].chosen)
     }

@@ -13,10 +13,14 @@ import Testing
 struct RealModelTests {
     // Skipped without the server under a plain `swift test`; required under `make test`
     // (ISOPLAN_REQUIRE_EXTERNAL=1), where the #require below fails when it is missing.
-    @Test(.enabled(if: ExternalPrerequisite.shouldRun(available: LocalLLMServer.isInstalled),
-                   "the llama.cpp server is not installed: `make test` builds it (Tests/LLMServer/setup.sh)"))
+    @Test(
+        .enabled(
+            if: ExternalPrerequisite.shouldRun(available: LocalLLMServer.isInstalled),
+            "the llama.cpp server is not installed: `make test` builds it (Tests/LLMServer/setup.sh)"))
     func smolLMSummarisesAndJudgesAnRTV() async throws {
-        try #require(LocalLLMServer.isInstalled, "the llama.cpp server is not installed: run `make test` (it runs Tests/LLMServer/setup.sh first)")
+        try #require(
+            LocalLLMServer.isInstalled,
+            "the llama.cpp server is not installed: run `make test` (it runs Tests/LLMServer/setup.sh first)")
         let dir = try TemporaryDirectory("isoplan-llm")
         let key = "sk-local-\(UUID().uuidString)"
         let server = try await LocalLLMServer(apiKey: key, logDirectory: dir.url)
@@ -25,8 +29,9 @@ struct RealModelTests {
         options.concurrency = 1  // the server answers one request at a time
         options.timeout = 180
         options.maxAttempts = 3
-        let client = try OpenAIChatClient(endpoint: server.endpoint, model: "smollm2-135m-instruct", apiKeyVariable: "LLM_KEY",
-                                          options: options, environment: ["LLM_KEY": key])
+        let client = try OpenAIChatClient(
+            endpoint: server.endpoint, model: "smollm2-135m-instruct", apiKeyVariable: "LLM_KEY",
+            options: options, environment: ["LLM_KEY": key])
         var settings = ExecutionSettings()
         settings.tournament.votes = 2
         settings.tournament.maxReasks = 1
@@ -38,8 +43,9 @@ struct RealModelTests {
         settings.seed = 7
         let population = SyntheticPopulation(tasks: 4, rollouts: 4, alpha: 1, beta: 1, seed: 9, taskPrefix: "smol")
         let store = try Store(path: dir.path("llm.sqlite"))
-        let request = ExecutionRequest(label: "smol", settings: settings, tasks: population.tasks, rollouts: population.rollouts,
-                                       labels: population.labels)
+        let request = ExecutionRequest(
+            label: "smol", settings: settings, tasks: population.tasks, rollouts: population.rollouts,
+            labels: population.labels)
         let start = Date()
         let result = try await Executor.run(request, store: store, client: client)
         let seconds = Date().timeIntervalSince(start)
@@ -55,7 +61,9 @@ struct RealModelTests {
             let groups = try store.decisions(taskRow: row).filter { $0.kind == .group }
             #expect(groups.count == 3)
             for decision in groups {
-                let slots = mine.filter { $0.round == decision.round && $0.group == decision.group && $0.voteIndex < settings.tournament.votes }
+                let slots = mine.filter {
+                    $0.round == decision.round && $0.group == decision.group && $0.voteIndex < settings.tournament.votes
+                }
                 let ends = Dictionary(grouping: slots, by: \.voteIndex).mapValues { records in
                     records.filter { $0.counted }.count + records.filter { $0.purpose == .fallback }.count
                 }
@@ -72,7 +80,9 @@ struct RealModelTests {
         let unparsed = firstAsks.filter { !$0.counted }.count
         let reasks = votes.filter { $0.purpose == .reask }.count
         let fallbacks = votes.filter { $0.purpose == .fallback }.count
-        print("SmolLM2-135M: \(calls.count) calls in \(Int(seconds)) s; \(firstAsks.count) first asks, \(unparsed) unparsable, \(reasks) re-asks, \(fallbacks) fallbacks; selected success \(result.evaluation.map { String($0.selectedSuccess) } ?? "-")")
+        print(
+            "SmolLM2-135M: \(calls.count) calls in \(Int(seconds)) s; \(firstAsks.count) first asks, \(unparsed) unparsable, \(reasks) re-asks, \(fallbacks) fallbacks; selected success \(result.evaluation.map { String($0.selectedSuccess) } ?? "-")"
+        )
         #expect(reasks == unparsed, "every unparsable first answer was re-asked (max-reasks 1)")
         // The key never reached the store.
         let data = try Data(contentsOf: URL(fileURLWithPath: dir.path("llm.sqlite")))

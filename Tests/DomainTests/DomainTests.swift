@@ -41,19 +41,23 @@ struct DomainTests {
         #expect(throws: Never.self) { try point.validate() }
         var bad = point
         bad.value = .nan
-        #expect(throws: DomainError.invalid(field: "value", value: "nan", reason: "must be finite")) { try bad.validate() }
+        #expect(throws: DomainError.invalid(field: "value", value: "nan", reason: "must be finite")) {
+            try bad.validate()
+        }
         bad = point
         bad.rollouts = -1
         #expect(throws: DomainError.self) { try bad.validate() }
     }
 
     @Test func valuesRoundTripThroughJSON() throws {
-        let run = Run(id: 4, name: "n8-bp32", source: .sim, rolloutsPerProblem: 8, problemsPerBatch: 32,
-                      learningRate: 1.25e-7, difficulty: .easy)
+        let run = Run(
+            id: 4, name: "n8-bp32", source: .sim, rolloutsPerProblem: 8, problemsPerBatch: 32,
+            learningRate: 1.25e-7, difficulty: .easy)
         let decoded = try JSONDecoder().decode(Run.self, from: JSONEncoder().encode(run))
         #expect(decoded == run)
-        let point = MetricPoint(step: 1, rollouts: 256, tokens: 1e5, metric: .validationBest(at: 4), rawName: "val/best@4",
-                                value: 0.5)
+        let point = MetricPoint(
+            step: 1, rollouts: 256, tokens: 1e5, metric: .validationBest(at: 4), rawName: "val/best@4",
+            value: 0.5)
         let json = String(decoding: try JSONEncoder().encode(point), as: UTF8.self)
         #expect(json.contains("\"metric\":\"val_best@4\""))
     }

@@ -4,9 +4,13 @@ import Testing
 @Suite("Run filter")
 struct RunFilterTests {
     static let runs = [
-        Run(id: 1, name: "easy-n8", source: .sim, rolloutsPerProblem: 8, problemsPerBatch: 32, learningRate: 1e-6, difficulty: .easy),
+        Run(
+            id: 1, name: "easy-n8", source: .sim, rolloutsPerProblem: 8, problemsPerBatch: 32, learningRate: 1e-6,
+            difficulty: .easy),
         Run(id: 2, name: "easy-n64", source: .sim, rolloutsPerProblem: 64, problemsPerBatch: 32, difficulty: .easy),
-        Run(id: 3, name: "hard-n64", source: .verl, rolloutsPerProblem: 64, problemsPerBatch: 128, model: "Qwen2.5-7B", difficulty: .hard),
+        Run(
+            id: 3, name: "hard-n64", source: .verl, rolloutsPerProblem: 64, problemsPerBatch: 128, model: "Qwen2.5-7B",
+            difficulty: .hard),
     ]
 
     static func select(_ expression: String) throws -> [Int64] {
@@ -25,7 +29,8 @@ struct RunFilterTests {
         #expect(try Self.select("id>1  id<3") == [2])
         #expect(try RunFilter("  n>=32   source=sim ").description == "n>=32 source=sim")
         // The first operator splits key from value, so values may contain operator characters.
-        #expect(try RunFilter("name~lr=1e-6").terms == [RunFilter.Term(key: "name", op: .contains, values: ["lr=1e-6"])])
+        #expect(
+            try RunFilter("name~lr=1e-6").terms == [RunFilter.Term(key: "name", op: .contains, values: ["lr=1e-6"])])
     }
 
     @Test func rejectsMalformedTermsNamingThem() {

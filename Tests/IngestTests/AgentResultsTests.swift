@@ -58,7 +58,8 @@ struct AgentResultsTests {
         #expect(throws: ImportError.self) { try SolveRateSources.read([preds]) }
         var options = SolveRateImportOptions()
         options.labels = [report]
-        let chat = try #require(try SolveRateSources.read(["chat=\(preds)", "reasoner=\(traj)"], options: options).first)
+        let chat = try #require(
+            try SolveRateSources.read(["chat=\(preds)", "reasoner=\(traj)"], options: options).first)
         #expect(chat.tasks.count == 23 && chat.tasks.reduce(0) { $0 + $1.successes } == 8)
         let reasoner = try SolveRateSources.read(["reasoner=\(traj)"], options: options)
         #expect(reasoner[0].tasks == [TaskOutcome(taskID: "pvlib__pvlib-python-1154", trials: 1, successes: 0)])
@@ -76,9 +77,12 @@ struct AgentResultsTests {
             "\(error)".contains("junk.json") && "\(error)".contains("unrecognised JSON")
         }
         let badTrial = dir.path("bad.json")
-        try Data(#"{"results": [{"task_id": "t", "is_resolved": "yes"}]}"#.utf8).write(to: URL(fileURLWithPath: badTrial))
+        try Data(#"{"results": [{"task_id": "t", "is_resolved": "yes"}]}"#.utf8).write(
+            to: URL(fileURLWithPath: badTrial))
         #expect(throws: ImportError.self) { try SolveRateSources.read([badTrial]) }
-        #expect { try SolveRateSources.read([dir.path("missing.json")]) } throws: { ($0 as? ImportError)?.isMissingFile == true }
+        #expect { try SolveRateSources.read([dir.path("missing.json")]) } throws: {
+            ($0 as? ImportError)?.isMissingFile == true
+        }
         // A NAME= prefix cannot merge the systems of a multi-system counts file.
         let counts = dir.path("two.csv")
         try Data("system,task_id,trials,successes\na,t1,2,1\nb,t1,2,2\n".utf8).write(to: URL(fileURLWithPath: counts))
@@ -87,7 +91,8 @@ struct AgentResultsTests {
         // Labels from another run's report are refused.
         var options = SolveRateImportOptions()
         options.labels = [try Self.fixture("auto-code-rover_acr-run-1_report.json")]
-        #expect { try SolveRateSources.read([try Self.fixture("deepseek_chat_dev_preds.json")], options: options) }
-            throws: { "\($0)".contains("not in the --labels report") }
+        #expect {
+            try SolveRateSources.read([try Self.fixture("deepseek_chat_dev_preds.json")], options: options)
+        } throws: { "\($0)".contains("not in the --labels report") }
     }
 }

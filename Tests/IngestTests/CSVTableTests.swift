@@ -19,7 +19,10 @@ struct CSVTableTests {
             try CSVTable(text: "a,b,c\n1,2,3\n4,5\n", file: "t.csv")
         }
         let table = try CSVTable(text: "c,r\n1e5,0.3\n2e5,abc\n", file: "t.csv")
-        #expect(throws: ImportError.malformed(file: "t.csv", line: 3, reason: "column \"r\" is not a number (found \"abc\")")) {
+        #expect(
+            throws: ImportError.malformed(
+                file: "t.csv", line: 3, reason: "column \"r\" is not a number (found \"abc\")")
+        ) {
             try table.numbers("r")
         }
         #expect(throws: ImportError.missingColumn(file: "t.csv", column: "loss", available: ["c", "r"])) {

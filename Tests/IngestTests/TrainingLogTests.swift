@@ -32,7 +32,9 @@ struct TrainingLogTests {
     @Test func verlConsoleResumedAndEarlyFormats() throws {
         let resumed = try VerlLog.read(try Self.fixture("dstack-configs_verl_demo_ppo_first1000lines.log"))
         #expect(resumed.steps.first?.step == 101 && resumed.steps.last?.step == 190 && resumed.steps.count == 90)
-        #expect(resumed.steps.filter { $0.values.keys.contains { MetricAliases.canonical($0) == .validationReward } }.count == 9)
+        #expect(
+            resumed.steps.filter { $0.values.keys.contains { MetricAliases.canonical($0) == .validationReward } }.count
+                == 9)
         let early = try VerlLog.read(try Self.fixture("verl-data_gemma-2-2b-it-ppo_gsm8k_2024-12.log"))
         #expect(early.steps.first?.step == 0)
         expectClose(try #require(early.steps[0].values["test_score/openai/gsm8k"]), 0.521, absolute: 1e-12)
@@ -41,10 +43,12 @@ struct TrainingLogTests {
     }
 
     @Test func trlTrainerStateOldAndNewKeys() throws {
-        let old = try TRLTrainerState.read(try Self.fixture("Gemma-3-RL-Finetuning_gsm8k-grpo_checkpoint-250_trainer_state.json"))
+        let old = try TRLTrainerState.read(
+            try Self.fixture("Gemma-3-RL-Finetuning_gsm8k-grpo_checkpoint-250_trainer_state.json"))
         #expect(old.steps.count == 25 && old.steps.first?.step == 10)
         #expect(old.steps[0].values["completion_length"] == 542.6875)
-        let new = try TRLTrainerState.read(try Self.fixture("IITD_Feb26_AAIPL_minesweeper-grpo_checkpoint-500_trainer_state.json"))
+        let new = try TRLTrainerState.read(
+            try Self.fixture("IITD_Feb26_AAIPL_minesweeper-grpo_checkpoint-500_trainer_state.json"))
         #expect(new.steps.count == 50)
         #expect(new.steps[0].values["frac_reward_zero_std"] == 0)
         #expect(MetricAliases.canonical("frac_reward_zero_std") == .fractionZeroStd)
@@ -64,18 +68,24 @@ struct TrainingLogTests {
     @Test func allocationsFromConfigurations() throws {
         let early = try VerlLog.configuredAllocation(try Self.fixture("verl-data_gemma-2-2b-it-ppo_gsm8k_2024-12.log"))
         #expect(early.rolloutsPerProblem == 1 && early.problemsPerBatch == 512)
-        let resumed = try VerlLog.configuredAllocation(try Self.fixture("dstack-configs_verl_demo_ppo_first1000lines.log"))
+        let resumed = try VerlLog.configuredAllocation(
+            try Self.fixture("dstack-configs_verl_demo_ppo_first1000lines.log"))
         #expect(resumed.rolloutsPerProblem == 1 && resumed.problemsPerBatch == 256)
-        let excerpt = try VerlLog.configuredAllocation(try Self.fixture("verl-data_qwen2-7b-fsdp2_grpo_gsm8k_excerpt.log"))
+        let excerpt = try VerlLog.configuredAllocation(
+            try Self.fixture("verl-data_qwen2-7b-fsdp2_grpo_gsm8k_excerpt.log"))
         #expect(excerpt.rolloutsPerProblem == nil && excerpt.problemsPerBatch == nil)
         let dir = try TemporaryDirectory()
         let config = dir.path("args.json")
-        try Data(#"{"num_generations": 8, "per_device_train_batch_size": 16, "gradient_accumulation_steps": 4, "world_size": 2}"#.utf8)
-            .write(to: URL(fileURLWithPath: config))
+        try Data(
+            #"{"num_generations": 8, "per_device_train_batch_size": 16, "gradient_accumulation_steps": 4, "world_size": 2}"#
+                .utf8
+        )
+        .write(to: URL(fileURLWithPath: config))
         let trl = try TRLTrainerState.configuredAllocation(configPath: config)
         #expect(trl.rolloutsPerProblem == 8 && trl.problemsPerBatch == 16)  // 16 × 4 × 2 = 128 completions = 16 prompts × 8
         #expect(try TRLTrainerState.configuredAllocation(configPath: config, processes: 1).problemsPerBatch == 8)
-        try Data(#"{"num_generations": 3, "per_device_train_batch_size": 16}"#.utf8).write(to: URL(fileURLWithPath: config))
+        try Data(#"{"num_generations": 3, "per_device_train_batch_size": 16}"#.utf8).write(
+            to: URL(fileURLWithPath: config))
         #expect(throws: ImportError.self) { try TRLTrainerState.configuredAllocation(configPath: config) }
     }
 
@@ -92,12 +102,14 @@ struct TrainingLogTests {
     @Test func edgeCases() throws {
         let dir = try TemporaryDirectory()
         let console = dir.path("c.log")
-        try Data("""
+        try Data(
+            """
             noise line
             \u{1B}[36m(TaskRunner pid=1)\u{1B}[0m step:3 - a:np.float64(0.5) - b:nan - c:hello - d:None
             (TaskRunner pid=1) step:3 - e:2 [repeated 7x across cluster]
             (TaskRunner pid=1) step:1 - a:0.25
-            """.utf8).write(to: URL(fileURLWithPath: console))
+            """.utf8
+        ).write(to: URL(fileURLWithPath: console))
         let log = try VerlLog.read(console)
         #expect(log.steps.map(\.step) == [1, 3])
         #expect(log.steps[1].values == ["a": 0.5, "e": 2])
@@ -109,7 +121,8 @@ struct TrainingLogTests {
             .write(to: URL(fileURLWithPath: flags))
         #expect(try VerlLog.read(flags).steps[0].values == ["x": 0, "s": 1.5])
         let badJSON = dir.path("bad.jsonl")
-        try Data("{\"step\": 1, \"data\": {\"a\": 1}}\n{\"step\": 2, \"data\": \n".utf8).write(to: URL(fileURLWithPath: badJSON))
+        try Data("{\"step\": 1, \"data\": {\"a\": 1}}\n{\"step\": 2, \"data\": \n".utf8).write(
+            to: URL(fileURLWithPath: badJSON))
         #expect { try VerlLog.read(badJSON) } throws: { "\($0)".contains("bad.jsonl:2") }
     }
 }

@@ -18,15 +18,18 @@ public enum CommandRunner {
             Bundle.main.bundleURL.deletingLastPathComponent(),
         ].map { $0.appendingPathComponent("isoplan") }
         guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: candidates.map(\.path).joined(separator: ", ")])
+            throw CocoaError(
+                .fileNoSuchFile, userInfo: [NSFilePathErrorKey: candidates.map(\.path).joined(separator: ", ")])
         }
         return found
     }
 
     /// Runs `isoplan arguments…` with `environment` added to (or, with `nil` values, removed
     /// from) this process's environment; stdin is empty.
-    public static func run(_ arguments: [String], environment: [String: String?] = [:],
-                           currentDirectory: URL? = nil) throws -> Result {
+    public static func run(
+        _ arguments: [String], environment: [String: String?] = [:],
+        currentDirectory: URL? = nil
+    ) throws -> Result {
         let process = Process()
         process.executableURL = try isoplanURL()
         process.arguments = arguments
@@ -35,7 +38,8 @@ public enum CommandRunner {
         for (key, value) in environment { env[key] = value }
         process.environment = env
         if let currentDirectory { process.currentDirectoryURL = currentDirectory }
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
@@ -53,7 +57,8 @@ public enum CommandRunner {
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         done.wait()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData.withLock { $0 }, as: UTF8.self))
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData.withLock { $0 }, as: UTF8.self))
     }
 }

@@ -23,19 +23,27 @@ public struct HeadlessChromium: Sendable {
     /// Options every run shares: no sandbox (tests run as root), no GPU, no network beyond the
     /// page, a fixed device scale so CSS pixels are screenshot pixels.
     var commonArguments: [String] {
-        ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--force-device-scale-factor=1",
-         "--no-first-run", "--disable-extensions", "--disable-background-networking", "--mute-audio"]
+        [
+            "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--force-device-scale-factor=1",
+            "--no-first-run", "--disable-extensions", "--disable-background-networking", "--mute-audio",
+        ]
     }
 
     /// The serialized DOM of `page` after load, at a window `width` pixels wide.
     public func dumpDOM(_ page: URL, width: Int, profile: URL) throws -> String {
-        try run(commonArguments + ["--user-data-dir=\(profile.path)", "--window-size=\(width),900", "--dump-dom", page.absoluteString])
+        try run(
+            commonArguments + [
+                "--user-data-dir=\(profile.path)", "--window-size=\(width),900", "--dump-dom", page.absoluteString,
+            ])
     }
 
     /// Writes a `width` × `height` screenshot of `page` to `png`.
     public func screenshot(_ page: URL, width: Int, height: Int, to png: URL, profile: URL) throws {
-        _ = try run(commonArguments + ["--user-data-dir=\(profile.path)", "--window-size=\(width),\(height)",
-                                       "--screenshot=\(png.path)", page.absoluteString])
+        _ = try run(
+            commonArguments + [
+                "--user-data-dir=\(profile.path)", "--window-size=\(width),\(height)",
+                "--screenshot=\(png.path)", page.absoluteString,
+            ])
         guard FileManager.default.fileExists(atPath: png.path) else {
             throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: png.path])
         }
@@ -57,7 +65,9 @@ public struct HeadlessChromium: Sendable {
         process.waitUntilExit()
         timer.cancel()
         guard process.terminationStatus == 0 else {
-            throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "chromium exited with status \(process.terminationStatus)"])
+            throw CocoaError(
+                .executableLoad,
+                userInfo: [NSLocalizedDescriptionKey: "chromium exited with status \(process.terminationStatus)"])
         }
         return String(decoding: data, as: UTF8.self)
     }

@@ -1,6 +1,7 @@
 public import Foundation
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// llama-cpp-python's OpenAI-compatible server with SmolLM2-135M-Instruct on loopback
@@ -10,7 +11,8 @@ public final class LocalLLMServer: @unchecked Sendable {
     public let logURL: URL
     let process: Process
 
-    public static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    public static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent()
         .appendingPathComponent("LLMServer")
 
     /// Whether `setup.sh` has built the environment.
@@ -27,7 +29,9 @@ public final class LocalLLMServer: @unchecked Sendable {
             port = Int.random(in: 20_000...60_000)
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/bin/bash")
-            process.arguments = [Self.directory.appendingPathComponent("serve.sh").path, String(port), "--api_key", apiKey]
+            process.arguments = [
+                Self.directory.appendingPathComponent("serve.sh").path, String(port), "--api_key", apiKey,
+            ]
             FileManager.default.createFile(atPath: logURL.path, contents: nil)
             let log = try FileHandle(forWritingTo: logURL)
             process.standardOutput = log
@@ -37,14 +41,19 @@ public final class LocalLLMServer: @unchecked Sendable {
             // Counted polls, not a deadline: a test starved of threads by CPU-bound neighbours
             // must not give up on a server that is up.
             for _ in 0..<Int(wait * 4) where process.isRunning {
-                if await Self.answers(port: port, apiKey: apiKey) { started = process; break }
+                if await Self.answers(port: port, apiKey: apiKey) {
+                    started = process
+                    break
+                }
                 try await Task.sleep(nanoseconds: 250_000_000)
             }
             if started != nil { break }
             Self.stop(process)
         }
         guard let started else {
-            throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "the llama.cpp server did not start; see \(logURL.path)"])
+            throw CocoaError(
+                .executableLoad,
+                userInfo: [NSLocalizedDescriptionKey: "the llama.cpp server did not start; see \(logURL.path)"])
         }
         self.port = port
         process = started

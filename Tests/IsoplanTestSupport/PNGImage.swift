@@ -17,8 +17,8 @@ public struct PNGImage: Sendable {
         public var description: String {
             switch self {
             case .notPNG: "not a PNG file"
-            case let .unsupported(what): "unsupported PNG: \(what)"
-            case let .corrupt(what): "corrupt PNG: \(what)"
+            case .unsupported(let what): "unsupported PNG: \(what)"
+            case .corrupt(let what): "corrupt PNG: \(what)"
             }
         }
     }
@@ -29,20 +29,32 @@ public struct PNGImage: Sendable {
 
     public init(data: Data) throws {
         let bytes = [UInt8](data)
-        guard bytes.count > 8, bytes[0..<8] == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] else { throw DecodingError.notPNG }
-        func u32(_ i: Int) -> Int { Int(bytes[i]) << 24 | Int(bytes[i + 1]) << 16 | Int(bytes[i + 2]) << 8 | Int(bytes[i + 3]) }
-        var i = 8, width = 0, height = 0, channels = 0
+        guard bytes.count > 8, bytes[0..<8] == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] else {
+            throw DecodingError.notPNG
+        }
+        func u32(_ i: Int) -> Int {
+            Int(bytes[i]) << 24 | Int(bytes[i + 1]) << 16 | Int(bytes[i + 2]) << 8 | Int(bytes[i + 3])
+        }
+        var i = 8
+        var width = 0
+        var height = 0
+        var channels = 0
         var compressed: [UInt8] = []
         while i + 8 <= bytes.count {
-            let length = u32(i), type = String(decoding: bytes[(i + 4)..<(i + 8)], as: UTF8.self)
+            let length = u32(i)
+            let type = String(decoding: bytes[(i + 4)..<(i + 8)], as: UTF8.self)
             guard i + 12 + length <= bytes.count else { throw DecodingError.corrupt("chunk \(type) runs past the end") }
             let body = (i + 8)..<(i + 8 + length)
             switch type {
             case "IHDR":
                 width = u32(body.lowerBound)
                 height = u32(body.lowerBound + 4)
-                let (depth, color, interlace) = (bytes[body.lowerBound + 8], bytes[body.lowerBound + 9], bytes[body.lowerBound + 12])
-                guard depth == 8, interlace == 0 else { throw DecodingError.unsupported("bit depth \(depth), interlace \(interlace)") }
+                let (depth, color, interlace) = (
+                    bytes[body.lowerBound + 8], bytes[body.lowerBound + 9], bytes[body.lowerBound + 12]
+                )
+                guard depth == 8, interlace == 0 else {
+                    throw DecodingError.unsupported("bit depth \(depth), interlace \(interlace)")
+                }
                 switch color {
                 case 0: channels = 1
                 case 2: channels = 3
@@ -66,12 +78,16 @@ public struct PNGImage: Sendable {
                 uncompress(out.baseAddress, &rawLength, input.baseAddress, uLong(input.count))
             }
         }
-        guard status == Z_OK, Int(rawLength) == raw.count else { throw DecodingError.corrupt("zlib status \(status), \(rawLength) of \(raw.count) bytes") }
+        guard status == Z_OK, Int(rawLength) == raw.count else {
+            throw DecodingError.corrupt("zlib status \(status), \(rawLength) of \(raw.count) bytes")
+        }
         // Undo the per-row filters (PNG spec §9).
         var pixels = [UInt8](repeating: 0, count: height * stride)
         for y in 0..<height {
             let filter = raw[y * (stride + 1)]
-            let source = y * (stride + 1) + 1, row = y * stride, previous = row - stride
+            let source = y * (stride + 1) + 1
+            let row = y * stride
+            let previous = row - stride
             for x in 0..<stride {
                 let a = x >= channels ? Int(pixels[row + x - channels]) : 0
                 let b = y > 0 ? Int(pixels[previous + x]) : 0
@@ -106,7 +122,9 @@ public struct PNGImage: Sendable {
 
     /// The fraction of pixels in the rectangle (clipped to the image) for which `test(r, g, b)`
     /// holds; 0 for an empty rectangle.
-    public func fraction(x: Int, y: Int, width w: Int, height h: Int, where test: (UInt8, UInt8, UInt8) -> Bool) -> Double {
+    public func fraction(x: Int, y: Int, width w: Int, height h: Int, where test: (UInt8, UInt8, UInt8) -> Bool)
+        -> Double
+    {
         let (x0, y0) = (max(0, x), max(0, y))
         let (x1, y1) = (min(width, x + w), min(height, y + h))
         guard x1 > x0, y1 > y0 else { return 0 }

@@ -13,20 +13,25 @@ public final class ScriptedServer: @unchecked Sendable {
         .appendingPathComponent("Scripts")
 
     /// Starts the server with `labels` (`"task::rollout" → passes`) written to `directory`.
-    public init(directory: URL, seed: Int, labels: [String: Bool], judgeAccuracy: Double, apiKeyVariable: String? = nil,
-                environment: [String: String] = [:], unparseableRate: Double = 0, faultRate: Double = 0,
-                faultKinds: String = "429,500,slow,malformed,drop", slowSeconds: Double = 3, retryAfter: Double = 0,
-                name: String = "server") throws {
+    public init(
+        directory: URL, seed: Int, labels: [String: Bool], judgeAccuracy: Double, apiKeyVariable: String? = nil,
+        environment: [String: String] = [:], unparseableRate: Double = 0, faultRate: Double = 0,
+        faultKinds: String = "429,500,slow,malformed,drop", slowSeconds: Double = 3, retryAfter: Double = 0,
+        name: String = "server"
+    ) throws {
         let labelsURL = directory.appendingPathComponent("\(name)-labels.json")
         try JSONSerialization.data(withJSONObject: labels, options: [.sortedKeys]).write(to: labelsURL)
         logURL = directory.appendingPathComponent("\(name)-requests.jsonl")
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        var arguments = ["python3", Self.scripts.appendingPathComponent("scripted_openai_server.py").path, "--port", "0",
-                         "--seed", String(seed), "--labels", labelsURL.path, "--judge-accuracy", String(judgeAccuracy),
-                         "--unparseable-rate", String(unparseableRate), "--fault-rate", String(faultRate), "--fault-kinds", faultKinds,
-                         "--slow-seconds", String(slowSeconds), "--retry-after", String(retryAfter), "--log", logURL.path,
-                         "--max-seconds", "1500"]
+        var arguments = [
+            "python3", Self.scripts.appendingPathComponent("scripted_openai_server.py").path, "--port", "0",
+            "--seed", String(seed), "--labels", labelsURL.path, "--judge-accuracy", String(judgeAccuracy),
+            "--unparseable-rate", String(unparseableRate), "--fault-rate", String(faultRate), "--fault-kinds",
+            faultKinds,
+            "--slow-seconds", String(slowSeconds), "--retry-after", String(retryAfter), "--log", logURL.path,
+            "--max-seconds", "1500",
+        ]
         if let apiKeyVariable { arguments += ["--api-key-env", apiKeyVariable] }
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
@@ -49,7 +54,8 @@ public final class ScriptedServer: @unchecked Sendable {
         let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard text.hasPrefix("LISTENING "), let port = Int(text.dropFirst(10)) else {
             process.terminate()
-            throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "the scripted server did not start: \(text)"])
+            throw CocoaError(
+                .executableLoad, userInfo: [NSLocalizedDescriptionKey: "the scripted server did not start: \(text)"])
         }
         self.port = port
     }

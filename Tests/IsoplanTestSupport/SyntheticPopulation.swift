@@ -13,22 +13,36 @@ public struct SyntheticPopulation: Sendable {
     /// `[task, rollout] → passes`, as the executor reads them.
     public var labels: [[String]: Bool] = [:]
 
-    public init(tasks count: Int, rollouts n: Int, alpha: Double = 0.2, beta: Double = 0.2, seed: UInt64,
-                taskPrefix: String = "task") {
+    public init(
+        tasks count: Int, rollouts n: Int, alpha: Double = 0.2, beta: Double = 0.2, seed: UInt64,
+        taskPrefix: String = "task"
+    ) {
         var rng = Xoshiro256StarStar(seed: seed, stream: 77)
         let distribution = Beta(alpha: alpha, beta: beta)
         for t in 0..<count {
             let id = "\(taskPrefix)-\(t)"
             let p = distribution.sample(using: &rng)
-            tasks.append(AgentTask(taskID: id, statement: "Fix the failing test in module \(t).", metadataJSON: "{\"solve_rate\": \(p)}"))
+            tasks.append(
+                AgentTask(
+                    taskID: id, statement: "Fix the failing test in module \(t).",
+                    metadataJSON: "{\"solve_rate\": \(p)}"))
             for r in 0..<n {
                 let passes = rng.nextUniform() < p
                 let rolloutID = "r\(r)"
-                rollouts.append(AgentRollout(taskID: id, rolloutID: rolloutID, messages: [
-                    TranscriptMessage(role: "user", content: "Fix the failing test in module \(t)."),
-                    TranscriptMessage(role: "assistant", content: "I will run the tests.\n```bash\npytest -q\n```"),
-                    TranscriptMessage(role: "tool", content: passes ? "12 passed" : "Traceback (most recent call last):\nAssertionError: 3 != 4\n1 failed, 11 passed"),
-                ], finalPatch: "diff --git a/m\(t).py b/m\(t).py\n+fix \(r)", resolved: nil, exitStatus: "Submitted", source: "synthetic"))
+                rollouts.append(
+                    AgentRollout(
+                        taskID: id, rolloutID: rolloutID,
+                        messages: [
+                            TranscriptMessage(role: "user", content: "Fix the failing test in module \(t)."),
+                            TranscriptMessage(
+                                role: "assistant", content: "I will run the tests.\n```bash\npytest -q\n```"),
+                            TranscriptMessage(
+                                role: "tool",
+                                content: passes
+                                    ? "12 passed"
+                                    : "Traceback (most recent call last):\nAssertionError: 3 != 4\n1 failed, 11 passed"),
+                        ], finalPatch: "diff --git a/m\(t).py b/m\(t).py\n+fix \(r)", resolved: nil,
+                        exitStatus: "Submitted", source: "synthetic"))
                 serverLabels["\(id)::\(rolloutID)"] = passes
                 labels[[id, rolloutID]] = passes
             }

@@ -17,7 +17,9 @@ public enum SyntheticRuns {
     /// step) to 1e7.
     public static func points(n: Int, count: Int = 80) -> [(step: Int, rollouts: Double, value: Double)] {
         let batch = Double(n * problemsPerBatch)
-        let steps = Set((0..<count).map { i in max(1, Int((pow(10, 4 + 3 * Double(i) / Double(count - 1)) / batch).rounded())) }).sorted()
+        let steps = Set(
+            (0..<count).map { i in max(1, Int((pow(10, 4 + 3 * Double(i) / Double(count - 1)) / batch).rounded())) }
+        ).sorted()
         return steps.map { (step: $0, rollouts: Double($0) * batch, value: reward(n: n, compute: Double($0) * batch)) }
     }
 }

@@ -30,7 +30,8 @@ public func expectClose(
         return
     }
     for (index, (a, e)) in zip(actual, expected).enumerated() {
-        expectClose(a, e, relative: relative, absolute: absolute, "element \(index) \(comment())",
-                    sourceLocation: sourceLocation)
+        expectClose(
+            a, e, relative: relative, absolute: absolute, "element \(index) \(comment())",
+            sourceLocation: sourceLocation)
     }
 }

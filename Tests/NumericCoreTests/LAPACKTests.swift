@@ -100,11 +100,23 @@ struct LAPACKTests {
         #expect(zip(s, s.dropFirst()).allSatisfy { $0 >= $1 })
     }
 
-    struct SymmetricCase: Decodable { let n: Int; let cond: Double; let a: [Double]; let eigenvalues: [Double] }
-    struct GeneralCase: Decodable {
-        let rows: Int; let columns: Int; let cond: Double; let a: [Double]; let singularValues: [Double]
+    struct SymmetricCase: Decodable {
+        let n: Int
+        let cond: Double
+        let a: [Double]
+        let eigenvalues: [Double]
     }
-    struct LAPACKGolden: Decodable { let symmetric: [SymmetricCase]; let general: [GeneralCase] }
+    struct GeneralCase: Decodable {
+        let rows: Int
+        let columns: Int
+        let cond: Double
+        let a: [Double]
+        let singularValues: [Double]
+    }
+    struct LAPACKGolden: Decodable {
+        let symmetric: [SymmetricCase]
+        let general: [GeneralCase]
+    }
 
     @Test func eigenvaluesMatchNumpy() throws {
         let golden = try GoldenData.load("lapack", as: LAPACKGolden.self)
@@ -126,10 +138,12 @@ struct LAPACKTests {
         #expect(golden.general.count == 15)
         for c in golden.general {
             let a = Matrix(rows: c.rows, columns: c.columns, columnMajor: c.a)
-            expectClose(try a.singularValues(), c.singularValues, absolute: 1e-12 * c.cond,
-                        "\(c.rows)×\(c.columns) cond=\(c.cond)")
-            expectClose(try a.singularValueDecomposition().singularValues, c.singularValues,
-                        absolute: 1e-12 * c.cond)
+            expectClose(
+                try a.singularValues(), c.singularValues, absolute: 1e-12 * c.cond,
+                "\(c.rows)×\(c.columns) cond=\(c.cond)")
+            expectClose(
+                try a.singularValueDecomposition().singularValues, c.singularValues,
+                absolute: 1e-12 * c.cond)
         }
     }
 

@@ -30,7 +30,8 @@ struct MatrixTests {
 
     @Test(arguments: [(1, 1, 1), (7, 5, 3), (33, 17, 64), (128, 96, 80)])
     func gemmMatchesTripleLoop(m: Int, k: Int, n: Int) {
-        let a = Self.random(m, k, seed: 1), b = Self.random(k, n, seed: 2)
+        let a = Self.random(m, k, seed: 1)
+        let b = Self.random(k, n, seed: 2)
         let expected = Self.naiveProduct(a, b)
         // Rounding of a length-k dot product of O(1) terms grows like k·ulp; 4·k^1.5·ulp leaves room
         // for blocked summation orders.
@@ -41,7 +42,8 @@ struct MatrixTests {
     }
 
     @Test func gemmAccumulatesWithAlphaAndBeta() {
-        let a = Self.random(6, 4, seed: 3), b = Self.random(4, 5, seed: 4)
+        let a = Self.random(6, 4, seed: 3)
+        let b = Self.random(4, 5, seed: 4)
         var c = Self.random(6, 5, seed: 5)
         let c0 = c
         Matrix.gemm(alpha: 2, a, b, beta: -0.5, into: &c)
@@ -52,10 +54,12 @@ struct MatrixTests {
 
     @Test func gemvMatchesGemm() {
         let a = Self.random(9, 7, seed: 6)
-        let x = TestMatrices.randomVector(7, seed: 7), z = TestMatrices.randomVector(9, seed: 8)
+        let x = TestMatrices.randomVector(7, seed: 7)
+        let z = TestMatrices.randomVector(9, seed: 8)
         expectClose(a.multiplied(by: x), (a * TestMatrices.columnMatrix(x)).storage, absolute: 1e-13)
-        expectClose(a.multiplied(.transposed, by: z),
-                    a.multiplied(.transposed, by: TestMatrices.columnMatrix(z)).storage, absolute: 1e-13)
+        expectClose(
+            a.multiplied(.transposed, by: z),
+            a.multiplied(.transposed, by: TestMatrices.columnMatrix(z)).storage, absolute: 1e-13)
     }
 
     @Test func gramIsSymmetricAndMatchesGemm() {
@@ -70,7 +74,8 @@ struct MatrixTests {
     }
 
     @Test func levelOneOperations() {
-        let x: [Double] = [3, 4, 12], y: [Double] = [1, -2, 0.5]
+        let x: [Double] = [3, 4, 12]
+        let y: [Double] = [1, -2, 0.5]
         expectClose(x.dot(y), 3 - 8 + 6, absolute: 1e-15)
         expectClose(x.euclideanNorm, 13, relative: 1e-15)
         var z = y

@@ -4,7 +4,10 @@ import Testing
 @Suite("Random number generators")
 struct RandomTests {
     struct XoshiroCase: Decodable {
-        let seed: String; let first: [String]; let afterJump: [String]; let afterLongJump: [String]
+        let seed: String
+        let first: [String]
+        let afterJump: [String]
+        let afterLongJump: [String]
     }
 
     @Test func xoshiroMatchesReferenceAlgorithm() throws {
@@ -21,12 +24,17 @@ struct RandomTests {
     }
 
     @Test func sameSeedSameSequenceAndStreamsDiffer() {
-        var a = Xoshiro256StarStar(seed: 7), b = Xoshiro256StarStar(seed: 7)
+        var a = Xoshiro256StarStar(seed: 7)
+        var b = Xoshiro256StarStar(seed: 7)
         #expect((0..<100).map { _ in a.next() } == (0..<100).map { _ in b.next() })
         let streams = Xoshiro256StarStar(seed: 7).streams(4)
-        let heads = streams.map { s -> UInt64 in var s = s; return s.next() }
+        let heads = streams.map { s -> UInt64 in
+            var s = s
+            return s.next()
+        }
         #expect(Set(heads).count == 4)
-        var s0 = Xoshiro256StarStar(seed: 7, stream: 0), s1 = Xoshiro256StarStar(seed: 7, stream: 1)
+        var s0 = Xoshiro256StarStar(seed: 7, stream: 0)
+        var s1 = Xoshiro256StarStar(seed: 7, stream: 1)
         var s0again = Xoshiro256StarStar(seed: 7, stream: 0)
         #expect(s0.next() != s1.next())
         _ = s0again.next()
@@ -35,13 +43,18 @@ struct RandomTests {
 
     @Test func uniformsStayInRange() {
         var g = Xoshiro256StarStar(seed: 3)
-        var minimum = 1.0, maximum = 0.0, sum = 0.0
+        var minimum = 1.0
+        var maximum = 0.0
+        var sum = 0.0
         let count = 200_000
         for _ in 0..<count {
-            let u = g.nextUniform(), o = g.nextOpenUniform()
+            let u = g.nextUniform()
+            let o = g.nextOpenUniform()
             #expect(u >= 0 && u < 1)
             #expect(o > 0 && o < 1)
-            minimum = min(minimum, u); maximum = max(maximum, u); sum += u
+            minimum = min(minimum, u)
+            maximum = max(maximum, u)
+            sum += u
         }
         // Mean of U(0,1): SE = sqrt(1/12/N) ≈ 6.5e-4; 4 SE.
         #expect(abs(sum / Double(count) - 0.5) < 4 * (1.0 / 12.0 / Double(count)).squareRoot())

@@ -38,7 +38,8 @@ struct SamplerTests {
         let draws = 1_000_000
         var rng = Xoshiro256StarStar(seed: seed)
         var counts = [Double](repeating: 0, count: n + 1)
-        var sum = 0.0, sumSquares = 0.0
+        var sum = 0.0
+        var sumSquares = 0.0
         for _ in 0..<draws {
             let k = Binomial.sample(trials: n, probability: p, using: &rng)
             counts[k] += 1
@@ -48,13 +49,17 @@ struct SamplerTests {
         let test = Self.binomialChiSquare(counts, n: n, p: p)
         #expect(test.pValue >= 1e-4, "χ²=\(test.statistic) df=\(test.degreesOfFreedom) p=\(test.pValue)")
 
-        let q = 1 - p, nd = Double(n), N = Double(draws)
-        let mean = nd * p, variance = nd * p * q
+        let q = 1 - p
+        let nd = Double(n)
+        let N = Double(draws)
+        let mean = nd * p
+        let variance = nd * p * q
         let fourthCentral = variance * (1 + 3 * (nd - 2) * p * q)
         let sampleMean = sum / N
         let sampleVariance = (sumSquares - N * sampleMean * sampleMean) / (N - 1)
         #expect(abs(sampleMean - mean) <= 4 * (variance / N).squareRoot(), "mean")
-        #expect(abs(sampleVariance - variance) <= 4 * Self.varianceStandardError(variance, fourthCentral, N), "variance")
+        #expect(
+            abs(sampleVariance - variance) <= 4 * Self.varianceStandardError(variance, fourthCentral, N), "variance")
     }
 
     /// The simulator's pattern: a different p on every draw, crossing ½ and both methods. Draws
@@ -72,7 +77,8 @@ struct SamplerTests {
         }
         for (index, p) in probabilities.enumerated() {
             let test = Self.binomialChiSquare(counts[index], n: n, p: p)
-            #expect(test.pValue >= 1e-4, "p=\(p): χ²=\(test.statistic) df=\(test.degreesOfFreedom) p-value=\(test.pValue)")
+            #expect(
+                test.pValue >= 1e-4, "p=\(p): χ²=\(test.statistic) df=\(test.degreesOfFreedom) p-value=\(test.pValue)")
         }
     }
 
@@ -89,7 +95,8 @@ struct SamplerTests {
 
     /// Raw moments E[Xʳ], r = 1…4, of Beta(a, b): `Π_{i<r} (a + i)/(a + b + i)`.
     static func betaRawMoments(a: Double, b: Double) -> [Double] {
-        var result: [Double] = [], product = 1.0
+        var result: [Double] = []
+        var product = 1.0
         for i in 0..<4 {
             product *= (a + Double(i)) / (a + b + Double(i))
             result.append(product)
@@ -99,7 +106,8 @@ struct SamplerTests {
 
     /// Raw moments E[Xʳ], r = 1…4, of Gamma(k, θ): `θʳ·k(k + 1)…(k + r − 1)`.
     static func gammaRawMoments(shape: Double, scale: Double) -> [Double] {
-        var result: [Double] = [], product = 1.0
+        var result: [Double] = []
+        var product = 1.0
         for i in 0..<4 {
             product *= scale * (shape + Double(i))
             result.append(product)
@@ -124,8 +132,9 @@ struct SamplerTests {
         let m = xs.reduce(0, +) / n
         let v = xs.reduce(0) { $0 + ($1 - m) * ($1 - m) } / (n - 1)
         #expect(abs(m - mean) <= 4 * (variance / n).squareRoot(), "\(name) mean: \(m) vs \(mean)")
-        #expect(abs(v - variance) <= 4 * varianceStandardError(variance, fourthCentral, n),
-                "\(name) variance: \(v) vs \(variance)")
+        #expect(
+            abs(v - variance) <= 4 * varianceStandardError(variance, fourthCentral, n),
+            "\(name) variance: \(v) vs \(variance)")
         let ks = KolmogorovSmirnovTest(sample: xs, cdf: cdf)
         #expect(ks.pValue >= 1e-4, "\(name) KS: D=\(ks.statistic) p=\(ks.pValue)")
     }
@@ -136,8 +145,10 @@ struct SamplerTests {
     func normal(parameters: (mean: Double, sd: Double), seed: UInt64) {
         let (mean, sd) = parameters
         let dist = Normal(mean: mean, standardDeviation: sd)
-        Self.checkContinuous("Normal(\(mean), \(sd))", seed: seed, mean: mean, variance: sd * sd,
-                             fourthCentral: 3 * pow(sd, 4), cdf: { standardNormalCDF(($0 - mean) / sd) }) {
+        Self.checkContinuous(
+            "Normal(\(mean), \(sd))", seed: seed, mean: mean, variance: sd * sd,
+            fourthCentral: 3 * pow(sd, 4), cdf: { standardNormalCDF(($0 - mean) / sd) }
+        ) {
             dist.sample(using: &$0)
         }
     }
@@ -156,8 +167,10 @@ struct SamplerTests {
     func gamma(shape: Double, seed: UInt64) {
         let dist = Gamma(shape: shape, scale: 2)
         let (mean, variance, fourth) = Self.centralMoments(Self.gammaRawMoments(shape: shape, scale: 2))
-        Self.checkContinuous("Gamma(\(shape), 2)", seed: seed, mean: mean, variance: variance, fourthCentral: fourth,
-                             cdf: { regularizedGammaP(a: shape, x: max(0, $0) / 2) }) { dist.sample(using: &$0) }
+        Self.checkContinuous(
+            "Gamma(\(shape), 2)", seed: seed, mean: mean, variance: variance, fourthCentral: fourth,
+            cdf: { regularizedGammaP(a: shape, x: max(0, $0) / 2) }
+        ) { dist.sample(using: &$0) }
     }
 
     static let betaCases: [(a: Double, b: Double)] = [(0.25, 1), (0.5, 0.5), (2, 5), (30, 0.7)]
@@ -167,8 +180,10 @@ struct SamplerTests {
         let (a, b) = parameters
         let dist = Beta(alpha: a, beta: b)
         let (mean, variance, fourth) = Self.centralMoments(Self.betaRawMoments(a: a, b: b))
-        Self.checkContinuous("Beta(\(a), \(b))", seed: seed, mean: mean, variance: variance, fourthCentral: fourth,
-                             cdf: { regularizedIncompleteBeta(x: min(1, max(0, $0)), a: a, b: b) }) {
+        Self.checkContinuous(
+            "Beta(\(a), \(b))", seed: seed, mean: mean, variance: variance, fourthCentral: fourth,
+            cdf: { regularizedIncompleteBeta(x: min(1, max(0, $0)), a: a, b: b) }
+        ) {
             dist.sample(using: &$0)
         }
     }
@@ -187,7 +202,9 @@ struct SamplerTests {
         let draws = 400_000
         let hits = (0..<draws).reduce(0) { acc, _ in acc + (Bernoulli(probability: 0.3).sample(using: &rng) ? 1 : 0) }
         #expect(abs(Double(hits) / Double(draws) - 0.3) <= 4 * (0.21 / Double(draws)).squareRoot())
-        Self.checkContinuous("Uniform(-2, 6)", seed: seed, mean: 2, variance: 64.0 / 12, fourthCentral: pow(8, 4) / 80,
-                             cdf: { min(1, max(0, ($0 + 2) / 8)) }) { Uniform(lowerBound: -2, upperBound: 6).sample(using: &$0) }
+        Self.checkContinuous(
+            "Uniform(-2, 6)", seed: seed, mean: 2, variance: 64.0 / 12, fourthCentral: pow(8, 4) / 80,
+            cdf: { min(1, max(0, ($0 + 2) / 8)) }
+        ) { Uniform(lowerBound: -2, upperBound: 6).sample(using: &$0) }
     }
 }

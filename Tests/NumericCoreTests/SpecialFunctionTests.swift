@@ -6,9 +6,21 @@ import Testing
 @Suite("Special functions and goodness-of-fit")
 struct SpecialFunctionTests {
     struct Golden: Decodable {
-        struct LogGammaCase: Decodable { let x: Double; let value: Double }
-        struct BetaCase: Decodable { let a: Double; let b: Double; let x: Double; let value: Double }
-        struct GammaCase: Decodable { let a: Double; let x: Double; let value: Double }
+        struct LogGammaCase: Decodable {
+            let x: Double
+            let value: Double
+        }
+        struct BetaCase: Decodable {
+            let a: Double
+            let b: Double
+            let x: Double
+            let value: Double
+        }
+        struct GammaCase: Decodable {
+            let a: Double
+            let x: Double
+            let value: Double
+        }
         let logGamma: [LogGammaCase]
         let incompleteBeta: [BetaCase]
         let gammaP: [GammaCase]
@@ -17,17 +29,22 @@ struct SpecialFunctionTests {
 
     @Test func matchScipy() throws {
         let golden = try GoldenData.load("special", as: Golden.self)
-        for c in golden.logGamma { expectClose(logGamma(c.x), c.value, relative: 1e-14, absolute: 1e-15, "lgamma(\(c.x))") }
+        for c in golden.logGamma {
+            expectClose(logGamma(c.x), c.value, relative: 1e-14, absolute: 1e-15, "lgamma(\(c.x))")
+        }
         // Continued fractions converge to ~1e-15; the logBeta prefactor costs up to ~1e-12 at a + b ≈ 700.
         for c in golden.incompleteBeta {
-            expectClose(regularizedIncompleteBeta(x: c.x, a: c.a, b: c.b), c.value, relative: 1e-10, absolute: 1e-14,
-                        "I_\(c.x)(\(c.a), \(c.b))")
+            expectClose(
+                regularizedIncompleteBeta(x: c.x, a: c.a, b: c.b), c.value, relative: 1e-10, absolute: 1e-14,
+                "I_\(c.x)(\(c.a), \(c.b))")
         }
         for c in golden.gammaP {
-            expectClose(regularizedGammaP(a: c.a, x: c.x), c.value, relative: 1e-10, absolute: 1e-14, "P(\(c.a), \(c.x))")
+            expectClose(
+                regularizedGammaP(a: c.a, x: c.x), c.value, relative: 1e-10, absolute: 1e-14, "P(\(c.a), \(c.x))")
         }
         for c in golden.gammaQ {
-            expectClose(regularizedGammaQ(a: c.a, x: c.x), c.value, relative: 1e-10, absolute: 1e-14, "Q(\(c.a), \(c.x))")
+            expectClose(
+                regularizedGammaQ(a: c.a, x: c.x), c.value, relative: 1e-10, absolute: 1e-14, "Q(\(c.a), \(c.x))")
         }
     }
 
@@ -78,7 +95,9 @@ struct QuantileTests {
                 let qs = [0, 0.1, 0.25, 0.5, 0.75, 0.9, 1]
                 let sorted = values.sorted()
                 let expected = qs.map { q -> Double in
-                    let p = q * Double(count - 1), low = Int(p.rounded(.down)), high = min(low + 1, count - 1)
+                    let p = q * Double(count - 1)
+                    let low = Int(p.rounded(.down))
+                    let high = min(low + 1, count - 1)
                     return sorted[low] + (p - Double(low)) * (sorted[high] - sorted[low])
                 }
                 #expect(quantiles(values, qs) == expected, "count \(count) ties \(ties)")

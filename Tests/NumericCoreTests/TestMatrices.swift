@@ -56,4 +56,3 @@ enum TestMatrices {
     /// A matrix of one column.
     static func columnMatrix(_ x: [Double]) -> Matrix { Matrix(rows: x.count, columns: 1, columnMajor: x) }
 }
-

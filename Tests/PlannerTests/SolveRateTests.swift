@@ -8,7 +8,9 @@ import Testing
 @Suite("Solve-rate models")
 struct SolveRateTests {
     static func terminalBench() throws -> [SolveRates] {
-        let url = try #require(Bundle.module.url(forResource: "tbench_core011_task_success", withExtension: "csv", subdirectory: "Fixtures"))
+        let url = try #require(
+            Bundle.module.url(
+                forResource: "tbench_core011_task_success", withExtension: "csv", subdirectory: "Fixtures"))
         return try SolveRateCounts.read(url.path)
     }
 
@@ -27,7 +29,9 @@ struct SolveRateTests {
         for n in 1...12 {
             for c in 0...n {
                 for k in 1...n {
-                    expectClose(passAtK(samples: n, correct: c, k: k), Self.bruteForcePassAtK(n, c, k), absolute: 1e-12, "n=\(n) c=\(c) k=\(k)")
+                    expectClose(
+                        passAtK(samples: n, correct: c, k: k), Self.bruteForcePassAtK(n, c, k), absolute: 1e-12,
+                        "n=\(n) c=\(c) k=\(k)")
                 }
             }
         }
@@ -73,16 +77,20 @@ struct SolveRateTests {
         for rates in try Self.terminalBench() {
             let check = try SolveRateFitter.holdoutCheck(rates, keep: 3, seeds: 40)
             #expect(check.k == 5)
-            #expect(abs(check.predicted - check.measured) <= 0.03,
-                    "\(rates.system!): predicted \(check.predicted), measured \(check.measured)")
+            #expect(
+                abs(check.predicted - check.measured) <= 0.03,
+                "\(rates.system!): predicted \(check.predicted), measured \(check.measured)")
         }
     }
 
     @Test func mixtureNeverFitsWorseThanTheBetaBinomial() throws {
         for rates in try Self.terminalBench().prefix(3) {
-            let plain = try SolveRateFitter.fit(rates), mixture = try SolveRateFitter.fit(rates, kind: .mixture)
+            let plain = try SolveRateFitter.fit(rates)
+            let mixture = try SolveRateFitter.fit(rates, kind: .mixture)
             #expect(mixture.logLikelihood >= plain.logLikelihood - 1e-6)
-            #expect(mixture.pointMassZero >= 0 && mixture.pointMassOne >= 0 && mixture.pointMassZero + mixture.pointMassOne < 1)
+            #expect(
+                mixture.pointMassZero >= 0 && mixture.pointMassOne >= 0
+                    && mixture.pointMassZero + mixture.pointMassOne < 1)
             // Point masses at 0 and 1 bound coverage: pass@k → 1 − w₀ as k grows.
             #expect(mixture.expectedPassAtK(100_000) <= 1 - mixture.pointMassZero + 1e-6)
         }
@@ -92,11 +100,21 @@ struct SolveRateTests {
         let table = try CSVTable(text: "task,attempts,resolved\na,4,1\nb,4,0\na,2,2\n", file: "c.csv")
         let rates = try SolveRateCounts.parse(table)
         #expect(rates.count == 1 && rates[0].system == nil)
-        #expect(rates[0].tasks == [TaskOutcome(taskID: "a", trials: 6, successes: 3), TaskOutcome(taskID: "b", trials: 4, successes: 0)])
-        #expect(throws: ImportError.malformed(file: "c.csv", line: 2, reason: "need 0 ≤ successes ≤ trials and trials ≥ 1 (found 5 of 4)")) {
+        #expect(
+            rates[0].tasks == [
+                TaskOutcome(taskID: "a", trials: 6, successes: 3), TaskOutcome(taskID: "b", trials: 4, successes: 0),
+            ])
+        #expect(
+            throws: ImportError.malformed(
+                file: "c.csv", line: 2, reason: "need 0 ≤ successes ≤ trials and trials ≥ 1 (found 5 of 4)")
+        ) {
             try SolveRateCounts.parse(try CSVTable(text: "task_id,trials,successes\nx,4,5\n", file: "c.csv"))
         }
-        #expect(throws: ImportError.self) { try SolveRateCounts.parse(try CSVTable(text: "task_id,trials\nx,4\n", file: "c.csv")) }
-        #expect(throws: ImportError.self) { try SolveRateCounts.parse(try CSVTable(text: "task_id,trials,successes\nx,4.5,1\n", file: "c.csv")) }
+        #expect(throws: ImportError.self) {
+            try SolveRateCounts.parse(try CSVTable(text: "task_id,trials\nx,4\n", file: "c.csv"))
+        }
+        #expect(throws: ImportError.self) {
+            try SolveRateCounts.parse(try CSVTable(text: "task_id,trials,successes\nx,4.5,1\n", file: "c.csv"))
+        }
     }
 }

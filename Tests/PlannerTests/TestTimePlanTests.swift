@@ -107,13 +107,13 @@ struct TestTimePlanTests {
         #expect {
             try TestTimePlanner.plan(Self.request(.passAt1(0.45, concentration: 0.41), .budget(1, perTask: false)))
         } throws: { error in
-            guard case let .budgetTooSmall(cost, tasks, unit) = error as? PlannerError else { return false }
+            guard case .budgetTooSmall(let cost, let tasks, let unit) = error as? PlannerError else { return false }
             return cost > 1 && tasks == 100 && unit == .usd
         }
         #expect {
             try TestTimePlanner.plan(Self.request(.passAt1(0.05, concentration: 0.41), .targetAccuracy(0.99)))
         } throws: { error in
-            guard case let .unreachableTarget(target, best, _, _) = error as? PlannerError else { return false }
+            guard case .unreachableTarget(let target, let best, _, _) = error as? PlannerError else { return false }
             return target == 0.99 && best < 0.99
         }
         var bounded = Self.request(.passAt1(0.45, concentration: 0.41), .budget(100, perTask: false))

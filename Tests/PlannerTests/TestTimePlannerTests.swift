@@ -26,8 +26,9 @@ struct TestTimePlannerTests {
     @Test func moreBudgetNeverLowersAccuracy() {
         for model in TournamentTests.shapes.prefix(4) {
             for unit in CostUnit.allCases {
-                let scored = TestTimePlanner.score(space: Self.smallSpace, model: model, judge: JudgeModel(voteAccuracy: 0.66),
-                                                   inputs: Self.inputs, unit: unit)
+                let scored = TestTimePlanner.score(
+                    space: Self.smallSpace, model: model, judge: JudgeModel(voteAccuracy: 0.66),
+                    inputs: Self.inputs, unit: unit)
                 let frontier = TestTimePlanner.frontier(scored)
                 let (low, high) = (scored.map(\.costValue).min()!, scored.map(\.costValue).max()!)
                 var previous = -1.0
@@ -50,11 +51,13 @@ struct TestTimePlannerTests {
     }
 
     @Test func latencyBoundIsRespected() {
-        let scored = TestTimePlanner.score(space: Self.smallSpace, model: TournamentTests.shapes[0], judge: JudgeModel(voteAccuracy: 0.8),
-                                           inputs: Self.inputs, unit: .usd, maxRounds: 5)
+        let scored = TestTimePlanner.score(
+            space: Self.smallSpace, model: TournamentTests.shapes[0], judge: JudgeModel(voteAccuracy: 0.8),
+            inputs: Self.inputs, unit: .usd, maxRounds: 5)
         #expect(!scored.isEmpty && scored.allSatisfy { $0.cost.sequentialRounds <= 5 })
         #expect(scored.contains { $0.pipeline.configuration.rollouts == 8 && $0.pipeline.configuration.groupSize == 2 })  // 2 + 3 rounds
-        #expect(!scored.contains { $0.pipeline.configuration.rollouts == 16 && $0.pipeline.configuration.groupSize == 2 })
+        #expect(
+            !scored.contains { $0.pipeline.configuration.rollouts == 16 && $0.pipeline.configuration.groupSize == 2 })
     }
 
     /// The interval's quantiles equal scipy's binomial quantiles for one accuracy, and the

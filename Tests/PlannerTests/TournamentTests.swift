@@ -66,11 +66,14 @@ struct TournamentTests {
                 for v in [1, 2, 8] {
                     for a in [0.5, 0.66, 0.9, 1] {
                         let c = TournamentSettings(groupSize: g, votes: v)
-                        let rtv = TournamentModel.expectedAccuracy(model: model, candidates: n, tournament: c,
-                                                                   judge: JudgeModel(voteAccuracy: a))
+                        let rtv = TournamentModel.expectedAccuracy(
+                            model: model, candidates: n, tournament: c,
+                            judge: JudgeModel(voteAccuracy: a))
                         #expect(rtv <= passAtN + 1e-12, "N=\(n) G=\(g) V=\(v) a=\(a)")
                         if a == 1 { expectClose(rtv, passAtN, absolute: 1e-12, "perfect judge N=\(n) G=\(g)") }
-                        if a == 0.5 && g == 2 { expectClose(rtv, model.meanSolveRate, absolute: 1e-12, "coin-flip judge N=\(n)") }
+                        if a == 0.5 && g == 2 {
+                            expectClose(rtv, model.meanSolveRate, absolute: 1e-12, "coin-flip judge N=\(n)")
+                        }
                     }
                 }
             }
@@ -80,7 +83,10 @@ struct TournamentTests {
     /// Analytic vs Monte Carlo over a stratified subset of 40 cells of the grid (every
     /// shape, N, G, V and a appears), 10⁶ simulated tasks each: within max(0.5 points, 4 SE).
     @Test func analyticMatchesMonteCarlo() {
-        let ns = [2, 3, 8, 16, 17], gs = [2, 4], vs = [1, 2, 8], accuracies = [0.5, 0.66, 0.9, 1.0]
+        let ns = [2, 3, 8, 16, 17]
+        let gs = [2, 4]
+        let vs = [1, 2, 8]
+        let accuracies = [0.5, 0.66, 0.9, 1.0]
         let cells: [Cell] = (0..<40).map { i in
             Cell(shape: i % 8, n: ns[i % 5], g: gs[(i / 5) % 2], v: vs[i % 3], a: accuracies[(i / 2) % 4])
         }
@@ -90,11 +96,15 @@ struct TournamentTests {
             let c = TournamentSettings(groupSize: cell.g, votes: cell.v)
             let judge = JudgeModel(voteAccuracy: cell.a)
             let model = Self.shapes[cell.shape]
-            let analytic = TournamentModel.expectedAccuracy(model: model, candidates: cell.n, tournament: c, judge: judge)
-            let mc = TournamentModel.simulate(model: model, candidates: cell.n, tournament: c, judge: judge, tasks: 1_000_000,
-                                              seed: UInt64(i))
+            let analytic = TournamentModel.expectedAccuracy(
+                model: model, candidates: cell.n, tournament: c, judge: judge)
+            let mc = TournamentModel.simulate(
+                model: model, candidates: cell.n, tournament: c, judge: judge, tasks: 1_000_000,
+                seed: UInt64(i))
             if abs(analytic - mc.mean) > max(0.005, 4 * mc.standardError) {
-                failures.withLock { $0.append("cell \(cell): analytic \(analytic), Monte Carlo \(mc.mean) ± \(mc.standardError)") }
+                failures.withLock {
+                    $0.append("cell \(cell): analytic \(analytic), Monte Carlo \(mc.mean) ± \(mc.standardError)")
+                }
             }
         }
         #expect(failures.withLock { $0 } == [])

@@ -7,9 +7,13 @@ import Testing
 
 @Suite("Training planner")
 struct TrainingPlannerTests {
-    static func plan(_ budget: Double, _ difficulty: PlanDifficulty, law: String = "q1", batch: Int? = nil) throws -> Plan {
-        let spec = try #require(PublishedLaws.law(law, difficulty: difficulty == .easy ? .easy : .hard, unit: .rollouts))
-        return try TrainingPlanner.plan(budget: budget, difficulty: difficulty, law: spec, lawSource: "preset", batch: batch)
+    static func plan(_ budget: Double, _ difficulty: PlanDifficulty, law: String = "q1", batch: Int? = nil) throws
+        -> Plan
+    {
+        let spec = try #require(
+            PublishedLaws.law(law, difficulty: difficulty == .easy ? .easy : .hard, unit: .rollouts))
+        return try TrainingPlanner.plan(
+            budget: budget, difficulty: difficulty, law: spec, lawSource: "preset", batch: batch)
     }
 
     /// The n* interval is the 2.5 % and 97.5 % quantiles (linear between order statistics) of n*
@@ -23,18 +27,21 @@ struct TrainingPlannerTests {
         let sorted = samples.map { law.optimalRollouts(x, parameters: $0) }.sorted()
         func quantile(_ q: Double) -> Double {
             let position = q * Double(sorted.count - 1)
-            let low = Int(position), high = min(low + 1, sorted.count - 1)
+            let low = Int(position)
+            let high = min(low + 1, sorted.count - 1)
             return sorted[low] + (position - Double(low)) * (sorted[high] - sorted[low])
         }
         let interval = try #require(TrainingPlanner.optimalRolloutsInterval(law: law, at: x, samples: samples))
         expectClose(interval[0], quantile(0.025), relative: 1e-12)
         expectClose(interval[1], quantile(0.975), relative: 1e-12)
-        let plan = try TrainingPlanner.plan(budget: x, difficulty: .easy, law: law, lawSource: "preset", lawSamples: samples)
+        let plan = try TrainingPlanner.plan(
+            budget: x, difficulty: .easy, law: law, lawSource: "preset", lawSamples: samples)
         #expect(plan.optimalRolloutsInterval == interval)
         #expect(interval[0] <= plan.optimalRollouts && plan.optimalRollouts <= interval[1])
         #expect(TrainingPlanner.optimalRolloutsInterval(law: law, at: x, samples: Array(samples.prefix(19))) == nil)
-        let fixed = try TrainingPlanner.plan(budget: 4e6, difficulty: .easy, law: law, lawSource: "preset", batch: 8192,
-                                             lawSamples: samples)
+        let fixed = try TrainingPlanner.plan(
+            budget: 4e6, difficulty: .easy, law: law, lawSource: "preset", batch: 8192,
+            lawSamples: samples)
         #expect(fixed.optimalRolloutsInterval == nil)
     }
 
@@ -46,7 +53,9 @@ struct TrainingPlannerTests {
                 let unrounded = spec.optimalRollouts(budget)
                 let manual = min(Int(pow(2, log2(unrounded).rounded())), spec.cap)
                 let p = try Self.plan(budget, difficulty)
-                #expect(p.rolloutsPerProblem == expected && p.rolloutsPerProblem == manual, "\(difficulty) \(budget): \(p.rolloutsPerProblem)")
+                #expect(
+                    p.rolloutsPerProblem == expected && p.rolloutsPerProblem == manual,
+                    "\(difficulty) \(budget): \(p.rolloutsPerProblem)")
             }
         }
         // The playbook's worked example: easy, 2e6 → n 256, B_p 32, M 244, η 2.83e-6.
@@ -60,13 +69,19 @@ struct TrainingPlannerTests {
         for budget in [1e5, 1e6, 4e6, 1e7] {
             for difficulty in PlanDifficulty.allCases {
                 let p = try Self.plan(budget, difficulty)
-                expectClose(p.learningRate, 1e-6 * (Double(p.problemsPerBatch * p.rolloutsPerProblem) / 1024).squareRoot(), relative: 1e-12)
+                expectClose(
+                    p.learningRate, 1e-6 * (Double(p.problemsPerBatch * p.rolloutsPerProblem) / 1024).squareRoot(),
+                    relative: 1e-12)
                 #expect(p.steps == Int(budget / Double(p.batch)) && p.steps >= 1)
                 let verl = PlanExport.verl(p)
                 #expect(verl.contains("actor_rollout_ref.rollout.n=\(p.rolloutsPerProblem)"))
-                #expect(verl.contains("data.train_batch_size=\(p.problemsPerBatch)") && verl.contains("trainer.total_training_steps=\(p.steps)"))
+                #expect(
+                    verl.contains("data.train_batch_size=\(p.problemsPerBatch)")
+                        && verl.contains("trainer.total_training_steps=\(p.steps)"))
                 let openrlhf = PlanExport.openrlhf(p)
-                #expect(openrlhf.contains("--train_batch_size \(p.batch)") && openrlhf.contains("--n_samples_per_prompt \(p.rolloutsPerProblem)"))
+                #expect(
+                    openrlhf.contains("--train_batch_size \(p.batch)")
+                        && openrlhf.contains("--n_samples_per_prompt \(p.rolloutsPerProblem)"))
                 if difficulty != .easy { #expect(p.recipe["kl"] == "off" && p.problemsPerBatch >= 32) }
                 if difficulty == .mixed { #expect(p.warnings.contains { $0.contains("hard recipe") }) }
             }
@@ -89,14 +104,17 @@ struct TrainingPlannerTests {
         #expect(hard.warnings.contains { $0.contains("easy fit") })
         // A small train set keeps B_p within it without breaking B.
         let spec = PublishedLaws.law("q1", difficulty: .easy, unit: .rollouts)!
-        let small = try TrainingPlanner.plan(budget: 1e6, difficulty: .easy, law: spec, lawSource: "preset", batch: 8192, problems: 100)
+        let small = try TrainingPlanner.plan(
+            budget: 1e6, difficulty: .easy, law: spec, lawSource: "preset", batch: 8192, problems: 100)
         #expect(small.batch == 8192 && small.problemsPerBatch <= 100)
     }
 
     @Test func autoDifficultyUsesThePapersBins() {
-        let easy = SolveRates(system: nil, tasks: (0..<10).map { TaskOutcome(taskID: "e\($0)", trials: 16, successes: 6) })
+        let easy = SolveRates(
+            system: nil, tasks: (0..<10).map { TaskOutcome(taskID: "e\($0)", trials: 16, successes: 6) })
         #expect(DifficultyClassifier.classify(easy).difficulty == .easy)
-        let mixed = SolveRates(system: nil, tasks: easy.tasks + (0..<10).map { TaskOutcome(taskID: "h\($0)", trials: 16, successes: 0) })
+        let mixed = SolveRates(
+            system: nil, tasks: easy.tasks + (0..<10).map { TaskOutcome(taskID: "h\($0)", trials: 16, successes: 0) })
         #expect(DifficultyClassifier.classify(mixed).difficulty == .mixed)
         let outside = SolveRates(system: nil, tasks: [TaskOutcome(taskID: "x", trials: 16, successes: 15)])
         let result = DifficultyClassifier.classify(outside)

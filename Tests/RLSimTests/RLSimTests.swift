@@ -23,7 +23,9 @@ struct RLSimMechanicsTests {
         var rng = Xoshiro256StarStar(seed: 9)
         func avg16(_ population: Population) -> [Int] {
             var counts = [Int](repeating: 0, count: 17)
-            for a in population.trainLogits { counts[Binomial.sample(trials: 16, probability: logistic(a), using: &rng)] += 1 }
+            for a in population.trainLogits {
+                counts[Binomial.sample(trials: 16, probability: logistic(a), using: &rng)] += 1
+            }
             return counts
         }
         // Resampling 16 outcomes of a posterior draw reproduces the bin's predictive distribution,
@@ -37,9 +39,11 @@ struct RLSimMechanicsTests {
         #expect(Double(hardCounts[0]) / 20_000 > 0.7, "hard 0/16 share \(hardCounts[0])")
         let easyCounts = avg16(easy)
         #expect(Double(easyCounts[5...9].reduce(0, +)) / 20_000 > 0.55)
-        let extreme = Population(source: .difficulty(.extremelyHard), trainSize: 5_000, validationSize: 1, parameters: p, seed: 1)
+        let extreme = Population(
+            source: .difficulty(.extremelyHard), trainSize: 5_000, validationSize: 1, parameters: p, seed: 1)
         #expect(extreme.trainLogits.reduce(0) { $0 + logistic($1) } / 5_000 < 0.01)
-        let tri = Population(source: .difficulty(.heteroTri), trainSize: 20_000, validationSize: 1, parameters: p, seed: 1)
+        let tri = Population(
+            source: .difficulty(.heteroTri), trainSize: 20_000, validationSize: 1, parameters: p, seed: 1)
         let veryEasy = tri.trainLogits.filter { logistic($0) > 0.6 }.count
         expectClose(Double(veryEasy) / 20_000, 0.25, absolute: 0.05)
     }
@@ -58,13 +62,18 @@ struct RLSimMechanicsTests {
     /// Same seed and configuration give identical runs, whatever the worker count and whatever
     /// else runs beside them; another seed gives another population and run.
     @Test func runsAreReproducible() throws {
-        let configs = [SimulationConfiguration(rolloutsPerProblem: 8, problemsPerBatch: 16, budget: 2e4, seed: 1),
-                       SimulationConfiguration(rolloutsPerProblem: 32, problemsPerBatch: 16, budget: 2e4, seed: 1),
-                       SimulationConfiguration(rolloutsPerProblem: 8, problemsPerBatch: 16, budget: 2e4, seed: 2)]
+        let configs = [
+            SimulationConfiguration(rolloutsPerProblem: 8, problemsPerBatch: 16, budget: 2e4, seed: 1),
+            SimulationConfiguration(rolloutsPerProblem: 32, problemsPerBatch: 16, budget: 2e4, seed: 1),
+            SimulationConfiguration(rolloutsPerProblem: 8, problemsPerBatch: 16, budget: 2e4, seed: 2),
+        ]
         func simulate(_ c: [SimulationConfiguration], workers: Int) throws -> [SimulatedRun] {
             try Simulator(source: .difficulty(.easy), trainSize: 200, validationSize: 50, workers: workers)
-                .run(c) { Run(name: $0.runName(prefix: "t"), source: .sim, rolloutsPerProblem: $0.rolloutsPerProblem,
-                              problemsPerBatch: $0.problemsPerBatch) }
+                .run(c) {
+                    Run(
+                        name: $0.runName(prefix: "t"), source: .sim, rolloutsPerProblem: $0.rolloutsPerProblem,
+                        problemsPerBatch: $0.problemsPerBatch)
+                }
         }
         let together = try simulate(configs, workers: 2)
         let alone = try simulate([configs[0]], workers: 1)
@@ -76,7 +85,8 @@ struct RLSimMechanicsTests {
         #expect(together[0].points.filter { $0.metric == .validationReward }.count == steps.count)
         let last = together[1].points.last!
         #expect(last.rollouts == Double(configs[1].steps * 512))
-        expectClose(try #require(last.tokens), last.rollouts * SimulationParameters.standard.tokensPerRollout, relative: 1e-12)
+        expectClose(
+            try #require(last.tokens), last.rollouts * SimulationParameters.standard.tokensPerRollout, relative: 1e-12)
         expectClose(try #require(together[1].run.learningRate), 2.5e-3 * (512.0 / 1024).squareRoot(), relative: 1e-12)
     }
 
@@ -85,14 +95,21 @@ struct RLSimMechanicsTests {
         let simulator = Simulator(source: .difficulty(.hard), trainSize: 100)
         for (config, fragment) in [
             (SimulationConfiguration(rolloutsPerProblem: 1, problemsPerBatch: 8, budget: 1e4, seed: 0), "≥ 2"),
-            (SimulationConfiguration(rolloutsPerProblem: 8, problemsPerBatch: 128, budget: 1e4, seed: 0), "exceeds the 100 train problems"),
+            (
+                SimulationConfiguration(rolloutsPerProblem: 8, problemsPerBatch: 128, budget: 1e4, seed: 0),
+                "exceeds the 100 train problems"
+            ),
             (SimulationConfiguration(rolloutsPerProblem: 8, problemsPerBatch: 8, budget: -5, seed: 0), "positive"),
             (SimulationConfiguration(rolloutsPerProblem: 8, problemsPerBatch: 8, budget: 10, seed: 0), "buys no step"),
         ] {
             let good = SimulationConfiguration(rolloutsPerProblem: 8, problemsPerBatch: 8, budget: 1e9, seed: 0)
-            #expect { _ = try simulator.run([good, config]) { Run(name: "x", source: .sim, rolloutsPerProblem: $0.rolloutsPerProblem,
-                                                                   problemsPerBatch: $0.problemsPerBatch) } }
-                throws: { "\($0)".contains(fragment) }
+            #expect {
+                _ = try simulator.run([good, config]) {
+                    Run(
+                        name: "x", source: .sim, rolloutsPerProblem: $0.rolloutsPerProblem,
+                        problemsPerBatch: $0.problemsPerBatch)
+                }
+            } throws: { "\($0)".contains(fragment) }
         }
         #expect(SweepPreset.named("isocompute-q9") == nil)
         #expect(SweepPreset.q1Easy.grid.count == 39 && SweepPreset.q1Hard.grid.count == 27)
@@ -111,10 +128,13 @@ struct RLSimFindingsTests {
 
     static func simulate(_ difficulty: Difficulty) throws -> [SimulatedRun] {
         let configs = ns.flatMap { n in
-            (0..<3).map { SimulationConfiguration(rolloutsPerProblem: n, problemsPerBatch: 32, budget: 3e6, seed: UInt64($0)) }
+            (0..<3).map {
+                SimulationConfiguration(rolloutsPerProblem: n, problemsPerBatch: 32, budget: 3e6, seed: UInt64($0))
+            }
         }
         return try Simulator(source: .difficulty(difficulty), trainSize: 2000).run(configs) {
-            Run(name: $0.runName(prefix: difficulty.rawValue), source: .sim, rolloutsPerProblem: $0.rolloutsPerProblem,
+            Run(
+                name: $0.runName(prefix: difficulty.rawValue), source: .sim, rolloutsPerProblem: $0.rolloutsPerProblem,
                 problemsPerBatch: $0.problemsPerBatch)
         }
     }

@@ -1,10 +1,11 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import IsoplanTestSupport
 import Report
 import Testing
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// Parses a chart's SVG and answers structural questions about it.
 struct ParsedSVG {
@@ -26,18 +27,29 @@ struct ParsedSVG {
 @Suite("SVG charts")
 struct ChartSVGTests {
     static func sample() -> Chart {
-        Chart(id: "sample", title: "Reward <vs> compute & more", caption: "c",
-              x: Axis("compute", scale: .log10), y: Axis("reward"),
-              series: [
-                Series(name: "n = 8", points: [ChartPoint(1e4, 0.40), ChartPoint(1e5, 0.50), ChartPoint(1e6, 0.55)], color: Palette.category(0)),
-                Series(name: "n = 8 records", points: [ChartPoint(2e4, 0.42), ChartPoint(3e5, 0.52)], style: .markers,
-                       color: Palette.category(0), inLegend: false),
-                Series(name: "n = \"32\"", points: [ChartPoint(1e4, 0.38), ChartPoint(0, 0.9), ChartPoint(1e6, 0.60)],
-                       style: .lineAndMarkers, color: Palette.category(1)),
-              ],
-              bands: [Band(name: "95% band", x: [1e4, 1e6], lower: [0.35, 0.5], upper: [0.45, 0.62], color: Palette.category(1))],
-              annotations: [Annotation(.vertical(x: 2e5), label: "8→32"), Annotation(.horizontal(y: 0.58), label: "saturation"),
-                            Annotation(.point(x: 5e5, y: 0.56, lower: 0.5, upper: 0.6), label: "plan")])
+        Chart(
+            id: "sample", title: "Reward <vs> compute & more", caption: "c",
+            x: Axis("compute", scale: .log10), y: Axis("reward"),
+            series: [
+                Series(
+                    name: "n = 8", points: [ChartPoint(1e4, 0.40), ChartPoint(1e5, 0.50), ChartPoint(1e6, 0.55)],
+                    color: Palette.category(0)),
+                Series(
+                    name: "n = 8 records", points: [ChartPoint(2e4, 0.42), ChartPoint(3e5, 0.52)], style: .markers,
+                    color: Palette.category(0), inLegend: false),
+                Series(
+                    name: "n = \"32\"", points: [ChartPoint(1e4, 0.38), ChartPoint(0, 0.9), ChartPoint(1e6, 0.60)],
+                    style: .lineAndMarkers, color: Palette.category(1)),
+            ],
+            bands: [
+                Band(
+                    name: "95% band", x: [1e4, 1e6], lower: [0.35, 0.5], upper: [0.45, 0.62], color: Palette.category(1)
+                )
+            ],
+            annotations: [
+                Annotation(.vertical(x: 2e5), label: "8→32"), Annotation(.horizontal(y: 0.58), label: "saturation"),
+                Annotation(.point(x: 5e5, y: 0.56, lower: 0.5, upper: 0.6), label: "plan"),
+            ])
     }
 
     @Test func everySeriesIsOnePathPerStyleAndTheLegendListsWhatItShould() throws {
@@ -61,7 +73,10 @@ struct ChartSVGTests {
         let legend = try svg.elements("//*[@class='legend-entry']").map { svg.attribute($0, "data-name") }
         #expect(legend == ["n = 8", "n = \"32\"", "95% band"])
         #expect(try svg.elements("//*[@class='band']").count == 1)
-        #expect(try svg.elements("//*[@class='annotation']").map { svg.attribute($0, "data-label") } == ["8→32", "saturation", "plan"])
+        #expect(
+            try svg.elements("//*[@class='annotation']").map { svg.attribute($0, "data-label") } == [
+                "8→32", "saturation", "plan",
+            ])
     }
 
     @Test func axesCarryTheirRangeAndReadableTickLabels() throws {
@@ -90,18 +105,25 @@ struct ChartSVGTests {
     }
 
     @Test func plottedPointsLandWhereTheAxesSay() throws {
-        let chart = Chart(id: "p", title: "t", x: Axis("x", range: 0...10), y: Axis("y", range: 0...1),
-                          series: [Series(name: "s", points: [ChartPoint(0, 0), ChartPoint(10, 1)], color: .ink)])
+        let chart = Chart(
+            id: "p", title: "t", x: Axis("x", range: 0...10), y: Axis("y", range: 0...1),
+            series: [Series(name: "s", points: [ChartPoint(0, 0), ChartPoint(10, 1)], color: .ink)])
         let layout = chart.layout()
         let svg = try ParsedSVG(chart.svg())
         let path = try #require(try svg.elements("//*[@class='series-line']").first)
-        let numbers = (svg.attribute(path, "d") ?? "").split(whereSeparator: { "ML ".contains($0) }).compactMap { Double($0) }
-        expectClose(numbers, [layout.plotLeft, layout.plotTop + layout.plotHeight, layout.plotLeft + layout.plotWidth, layout.plotTop],
-                    absolute: 0.051, "the path runs from the bottom-left to the top-right corner (one-decimal coordinates)")
+        let numbers = (svg.attribute(path, "d") ?? "").split(whereSeparator: { "ML ".contains($0) }).compactMap {
+            Double($0)
+        }
+        expectClose(
+            numbers,
+            [layout.plotLeft, layout.plotTop + layout.plotHeight, layout.plotLeft + layout.plotWidth, layout.plotTop],
+            absolute: 0.051, "the path runs from the bottom-left to the top-right corner (one-decimal coordinates)")
     }
 
     @Test func legendGrowsTheChartInsteadOfOverflowing() {
-        let many = (0..<30).map { Series(name: "s\($0)", points: [ChartPoint(1, Double($0))], color: Palette.category($0)) }
+        let many = (0..<30).map {
+            Series(name: "s\($0)", points: [ChartPoint(1, Double($0))], color: Palette.category($0))
+        }
         let chart = Chart(id: "m", title: "t", x: Axis("x"), y: Axis("y"), series: many, height: 300)
         let layout = chart.layout()
         #expect(layout.legend.count == 30)

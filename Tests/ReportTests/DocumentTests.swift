@@ -27,7 +27,9 @@ struct DocumentTests {
         #expect(html.components(separatedBy: "<figure id=").count - 1 == 2)
         #expect(html.components(separatedBy: "<svg ").count - 1 == 2)
         // Nothing to fetch: no scripts, no external styles, images or links; unique clip ids.
-        for needle in ["<script", "<link", "<img", "src=", "@import", "url(http"] { #expect(!html.contains(needle), "\(needle)") }
+        for needle in ["<script", "<link", "<img", "src=", "@import", "url(http"] {
+            #expect(!html.contains(needle), "\(needle)")
+        }
         #expect(html.contains("clip-sample") && html.contains("clip-second"))
         #expect(html.contains("@media print"))
     }

@@ -11,8 +11,10 @@ struct ExecutorTableTests {
 
     static let rollout = AgentRollout(
         taskID: task.taskID, rolloutID: "r3", iteration: 1,
-        messages: [TranscriptMessage(role: "user", content: "Fix it."),
-                   TranscriptMessage(role: "assistant", content: "Done.")],
+        messages: [
+            TranscriptMessage(role: "user", content: "Fix it."),
+            TranscriptMessage(role: "assistant", content: "Done."),
+        ],
         finalPatch: "diff --git a/p.py b/p.py", resolved: nil, exitStatus: "Submitted", source: "run-dir/r3")
 
     static let vote = JudgeVote(
@@ -33,8 +35,9 @@ struct ExecutorTableTests {
         #expect(try store.executionConfiguration(label: "run", recording: "{\"votes\":8}") == "{\"votes\":8}")
         let taskRow = try store.executorTask(label: "run", task)
         let rolloutRow = try store.insertRollout(taskRow: taskRow, rollout, agentExitCode: 0, agentLog: "ok")
-        try store.insertSummary(rolloutRow: rolloutRow, text: "It fixed the parser.", inputTruncated: true,
-                                callID: "c-sum")
+        try store.insertSummary(
+            rolloutRow: rolloutRow, text: "It fixed the parser.", inputTruncated: true,
+            callID: "c-sum")
         try store.insertGroup(taskRow: taskRow, votes: [vote], decision: decision)
         try store.insertLLMCall(label: "run", call)
         return (store, taskRow, rolloutRow)
@@ -60,14 +63,16 @@ struct ExecutorTableTests {
         try store.setResolved(taskRow: taskRow, iteration: 1, ["r3": true])
         #expect(try store.rollouts(taskRow: taskRow, iteration: 1).map(\.rollout.resolved) == [true])
 
-        try store.insertSummary(rolloutRow: rolloutRow, text: "A second summary is ignored.", inputTruncated: false,
-                                callID: "c-sum-2")
+        try store.insertSummary(
+            rolloutRow: rolloutRow, text: "A second summary is ignored.", inputTruncated: false,
+            callID: "c-sum-2")
         #expect(try store.summary(rolloutRow: rolloutRow) == "It fixed the parser.")
         #expect(try store.summary(rolloutRow: rolloutRow + 1) == nil)
 
         #expect(try store.votes(taskRow: taskRow) == [Self.vote])
-        let priors = TournamentDecision(kind: .priors, stage: .select, iteration: 1, candidates: ["r1"], chosen: ["r1"],
-                                        method: "select-K")
+        let priors = TournamentDecision(
+            kind: .priors, stage: .select, iteration: 1, candidates: ["r1"], chosen: ["r1"],
+            method: "select-K")
         try store.insertDecision(taskRow: taskRow, priors)
         #expect(try store.decisions(taskRow: taskRow) == [Self.decision, priors])
 
@@ -111,7 +116,7 @@ struct ExecutorTableTests {
         let (store, taskRow, _) = try Self.filledStore(dir)
         let rowID = try Self.corrupt(store.path, table: table, column: column, value: value)
         let error = try #require(throws: StoreError.self) { try Self.read(table, from: store, taskRow: taskRow) }
-        guard case let .malformedRow(path, failedTable, failedRow, detail) = error else {
+        guard case .malformedRow(let path, let failedTable, let failedRow, let detail) = error else {
             Issue.record("expected malformedRow, got \(error)")
             return
         }
@@ -127,9 +132,13 @@ struct ExecutorTableTests {
         let (store, taskRow, _) = try Self.filledStore(dir)
         let rowID = try Self.corrupt(store.path, table: table, column: column, value: "semifinal")
         let error = try #require(throws: StoreError.self) { try Self.read(table, from: store, taskRow: taskRow) }
-        #expect(error == .malformedRow(path: store.path, table: table, row: rowID,
-                                       detail: "\(column) \"semifinal\" is not known"))
-        #expect(error.description
+        #expect(
+            error
+                == .malformedRow(
+                    path: store.path, table: table, row: rowID,
+                    detail: "\(column) \"semifinal\" is not known"))
+        #expect(
+            error.description
                 == "\(store.path): table \(table), row \(rowID): \(column) \"semifinal\" is not known")
     }
 }

@@ -8,14 +8,16 @@ import Testing
 @Suite("SQLite store")
 struct StoreTests {
     static func sampleRun(_ name: String = "n16-bp64") -> Run {
-        Run(name: name, source: .sim, rolloutsPerProblem: 16, problemsPerBatch: 64, learningRate: 1e-6,
+        Run(
+            name: name, source: .sim, rolloutsPerProblem: 16, problemsPerBatch: 64, learningRate: 1e-6,
             model: "Qwen2.5-7B", dataset: "math-easy", difficulty: .easy)
     }
 
     static func samplePoints(_ count: Int = 5) -> [MetricPoint] {
         (0..<count).map { step in
-            MetricPoint(step: step, rollouts: Double(step * 1024), tokens: Double(step * 1024 * 700),
-                        metric: .validationReward, rawName: "val-core/math/reward/mean@4", value: 0.3 + 0.01 * Double(step))
+            MetricPoint(
+                step: step, rollouts: Double(step * 1024), tokens: Double(step * 1024 * 700),
+                metric: .validationReward, rawName: "val-core/math/reward/mean@4", value: 0.3 + 0.01 * Double(step))
         }
     }
 
@@ -24,8 +26,13 @@ struct StoreTests {
         let store = try Store(path: dir.path("new.sqlite"))
         let info = try store.info()
         #expect(info.schemaVersion == 7)
-        #expect(info.migrations == ["v1-runs-and-points", "v2-fits", "v3-judge-tallies", "v4-run-sweeps", "v5-imported-files", "v6-plans", "v7-executor"])
-        #expect(info.counts == ["run": 0, "point": 0, "fit": 0, "judgeTally": 0, "task": 0, "rollout": 0, "llmCall": 0])
+        #expect(
+            info.migrations == [
+                "v1-runs-and-points", "v2-fits", "v3-judge-tallies", "v4-run-sweeps", "v5-imported-files", "v6-plans",
+                "v7-executor",
+            ])
+        #expect(
+            info.counts == ["run": 0, "point": 0, "fit": 0, "judgeTally": 0, "task": 0, "rollout": 0, "llmCall": 0])
         #expect(info.journalMode == "wal")
     }
 
@@ -42,7 +49,10 @@ struct StoreTests {
         try reopened.append([MetricPoint(step: 9, rollouts: 9216, metric: .trainReward, value: 0.5)], toRun: saved.id!)
         #expect(try reopened.info().counts["point"] == 6)
         #expect(try reopened.deleteRun(id: saved.id!))
-        #expect(try reopened.info().counts == ["run": 0, "point": 0, "fit": 0, "judgeTally": 0, "task": 0, "rollout": 0, "llmCall": 0])
+        #expect(
+            try reopened.info().counts == [
+                "run": 0, "point": 0, "fit": 0, "judgeTally": 0, "task": 0, "rollout": 0, "llmCall": 0,
+            ])
     }
 
     @Test func failedWritesLeaveNothingBehind() throws {
@@ -59,7 +69,10 @@ struct StoreTests {
         #expect(throws: StoreError.runNotFound(path: store.path, id: 999)) {
             try store.append(Self.samplePoints(), toRun: 999)
         }
-        #expect(try store.info().counts == ["run": 1, "point": 5, "fit": 0, "judgeTally": 0, "task": 0, "rollout": 0, "llmCall": 0])
+        #expect(
+            try store.info().counts == [
+                "run": 1, "point": 5, "fit": 0, "judgeTally": 0, "task": 0, "rollout": 0, "llmCall": 0,
+            ])
     }
 
     /// A failure in the middle of the transaction (an SQLite trigger aborts the fourth point)
@@ -70,18 +83,22 @@ struct StoreTests {
         let store = try Store(path: path)
         try store.insert(Self.sampleRun(), points: Self.samplePoints())
         try DatabaseQueue(path: path).write { db in
-            try db.execute(sql: """
-                CREATE TRIGGER abortOnStep3 BEFORE INSERT ON point WHEN NEW.step = 3
-                BEGIN SELECT RAISE(ABORT, 'injected failure'); END
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER abortOnStep3 BEFORE INSERT ON point WHEN NEW.step = 3
+                    BEGIN SELECT RAISE(ABORT, 'injected failure'); END
+                    """)
         }
         #expect {
             try store.insert(Self.sampleRun("second"), points: Self.samplePoints())
         } throws: { error in
-            guard case let .sqlite(p, message) = error as? StoreError else { return false }
+            guard case .sqlite(let p, let message) = error as? StoreError else { return false }
             return p == path && message.contains("injected failure")
         }
-        #expect(try store.info().counts == ["run": 1, "point": 5, "fit": 0, "judgeTally": 0, "task": 0, "rollout": 0, "llmCall": 0])
+        #expect(
+            try store.info().counts == [
+                "run": 1, "point": 5, "fit": 0, "judgeTally": 0, "task": 0, "rollout": 0, "llmCall": 0,
+            ])
         #expect(try store.run(named: "second") == nil)
     }
 
@@ -106,7 +123,7 @@ struct StoreTests {
         #expect {
             try Store(path: path)
         } throws: { error in
-            guard case let .foreignDatabase(p, detail) = error as? StoreError else { return false }
+            guard case .foreignDatabase(let p, let detail) = error as? StoreError else { return false }
             return p == path && detail.contains("invoice")
         }
         // Still in rollback-journal mode: nothing converted it to WAL.
@@ -130,22 +147,29 @@ struct StoreTests {
         let dir = try TemporaryDirectory()
         let path = dir.path("runs.sqlite")
         let store = try Store(path: path)
-        let run = try store.insert(Run(name: "r", source: .sim, rolloutsPerProblem: 8, problemsPerBatch: 32), points: [])
-        let plan = try store.insert(Plan(budget: 1e6, unit: .rollouts, difficulty: .easy, rolloutsPerProblem: 8,
-                                         problemsPerBatch: 32, steps: 10, learningRate: 1e-6, optimalRollouts: 8,
-                                         lawSource: "preset", lawParameters: [], recipe: [:], rationale: ""))
+        let run = try store.insert(
+            Run(name: "r", source: .sim, rolloutsPerProblem: 8, problemsPerBatch: 32), points: [])
+        let plan = try store.insert(
+            Plan(
+                budget: 1e6, unit: .rollouts, difficulty: .easy, rolloutsPerProblem: 8,
+                problemsPerBatch: 32, steps: 10, learningRate: 1e-6, optimalRollouts: 8,
+                lawSource: "preset", lawParameters: [], recipe: [:], rationale: ""))
         try DatabaseQueue(path: path).write { db in
             try db.execute(sql: "UPDATE run SET source = 'slurm' WHERE id = ?", arguments: [run.id])
-            try db.execute(sql: "UPDATE plan SET details = '{\"unit\": \"furlongs\"}' WHERE id = ?", arguments: [plan.id])
+            try db.execute(
+                sql: "UPDATE plan SET details = '{\"unit\": \"furlongs\"}' WHERE id = ?", arguments: [plan.id])
         }
-        #expect(throws: StoreError.malformedRow(path: path, table: "run", row: run.id,
-                                                detail: "source \"slurm\" is not known")) {
+        #expect(
+            throws: StoreError.malformedRow(
+                path: path, table: "run", row: run.id,
+                detail: "source \"slurm\" is not known")
+        ) {
             try store.runs()
         }
         #expect {
             try store.plans()
         } throws: { error in
-            guard case let .malformedRow(_, table, row, _) = error as? StoreError else { return false }
+            guard case .malformedRow(_, let table, let row, _) = error as? StoreError else { return false }
             return table == "plan" && row == plan.id
         }
     }
@@ -154,13 +178,18 @@ struct StoreTests {
         let dir = try TemporaryDirectory()
         let path = dir.path("fits.sqlite")
         let store = try Store(path: path)
-        let fit = try store.insert(Fit(kind: .curve, family: .power, parameterNames: ["E"], parameters: [1],
-                                       objective: 0, status: .converged))
+        let fit = try store.insert(
+            Fit(
+                kind: .curve, family: .power, parameterNames: ["E"], parameters: [1],
+                objective: 0, status: .converged))
         try DatabaseQueue(path: path).write { db in
             try db.execute(sql: "UPDATE fit SET status = 'wobbly' WHERE id = ?", arguments: [fit.id])
         }
-        #expect(throws: StoreError.malformedRow(path: path, table: "fit", row: fit.id,
-                                                detail: "status \"wobbly\" is not known")) {
+        #expect(
+            throws: StoreError.malformedRow(
+                path: path, table: "fit", row: fit.id,
+                detail: "status \"wobbly\" is not known")
+        ) {
             try store.fits()
         }
     }
@@ -168,10 +197,11 @@ struct StoreTests {
     @Test func fitsRoundTripAndTheLatestIsFound() throws {
         let dir = try TemporaryDirectory()
         let store = try Store(path: dir.path("fits.sqlite"))
-        let older = Fit(kind: .frontier, family: .law, metric: .validationReward, difficulty: "easy", runFilter: "source=sim",
-                        runIDs: [1, 2], options: ["window": "5"], parameterNames: ["L", "k", "log10_C0", "b"],
-                        parameters: [6, 4.7, 5.8, 2.7], lower95: [5, 3, 5.5, 2.5], upper95: [7, 6, 6, 3],
-                        standardErrors: [0.5, 0.7, 0.1, 0.1], objective: 0.02, status: .converged, detailsJSON: "{\"x\":1}")
+        let older = Fit(
+            kind: .frontier, family: .law, metric: .validationReward, difficulty: "easy", runFilter: "source=sim",
+            runIDs: [1, 2], options: ["window": "5"], parameterNames: ["L", "k", "log10_C0", "b"],
+            parameters: [6, 4.7, 5.8, 2.7], lower95: [5, 3, 5.5, 2.5], upper95: [7, 6, 6, 3],
+            standardErrors: [0.5, 0.7, 0.1, 0.1], objective: 0.02, status: .converged, detailsJSON: "{\"x\":1}")
         let saved = try store.insert(older)
         var newer = older
         newer.parameters[0] = 6.1
@@ -206,7 +236,8 @@ struct StoreTests {
     }
 
     @Test func committedVersion1FixtureStillOpens() throws {
-        let fixture = try #require(Bundle.module.url(forResource: "v1", withExtension: "sqlite", subdirectory: "Fixtures"))
+        let fixture = try #require(
+            Bundle.module.url(forResource: "v1", withExtension: "sqlite", subdirectory: "Fixtures"))
         let dir = try TemporaryDirectory()
         let path = dir.path("v1.sqlite")
         try FileManager.default.copyItem(atPath: fixture.path, toPath: path)

@@ -2,6 +2,7 @@ import Foundation
 import IsoplanTestSupport
 import NumericCore
 import ScalingLaws
+import Synchronization
 import Testing
 
 @Suite("Allocation law n*(C)")
@@ -13,7 +14,8 @@ struct AllocationLawTests {
     ]
 
     @Test func publishedLawsReproduceTestVectors() throws {
-        let url = try #require(Bundle.module.url(forResource: "law_test_vectors", withExtension: "csv", subdirectory: "Golden"))
+        let url = try #require(
+            Bundle.module.url(forResource: "law_test_vectors", withExtension: "csv", subdirectory: "Golden"))
         let lines = try String(contentsOf: url, encoding: .utf8).split(whereSeparator: \.isNewline)
         let header = lines[0].split(separator: ",").map(String.init)
         let law = AllocationLaw()
@@ -21,7 +23,9 @@ struct AllocationLawTests {
         for line in lines.dropFirst() {
             let fields = line.split(separator: ",").map { Double($0)! }
             for (column, name) in header.enumerated().dropFirst() {
-                expectClose(law.value(Self.published[name]!, at: [fields[0]]), fields[column], absolute: 0.01, "\(name) at C=\(fields[0])")
+                expectClose(
+                    law.value(Self.published[name]!, at: [fields[0]]), fields[column], absolute: 0.01,
+                    "\(name) at C=\(fields[0])")
                 checked += 1
             }
         }
@@ -31,28 +35,41 @@ struct AllocationLawTests {
     @Test func jacobianMatchesFiniteDifferences() throws {
         let families: [(any CurveFamily, [Double], FitData)] = [
             (AllocationLaw(), [6.09, 4.75, 5.84, 2.73], try FitData(x: [1e4, 3e5, 1e6, 5e7], y: [0, 0, 0, 0])),
-            (AllocationLaw(input: .linear), [7.1, 0.015, 91.7, 2], try FitData(x: [10, 50, 120, 400], y: [0, 0, 0, 0])),
+            (
+                AllocationLaw(input: .linear), [7.1, 0.015, 91.7, 2],
+                try FitData(x: [10, 50, 120, 400], y: [0, 0, 0, 0])
+            ),
             (ScaleRLSigmoid(), [0.3, 0.72, 5.5, 1.3], try FitData(x: [1e3, 1e5, 3e6], y: [0, 0, 0])),
             (ScaleRLSigmoid(fixedR0: 0.2), [0.72, 5.5, 1.3], try FitData(x: [1e3, 1e5, 3e6], y: [0, 0, 0])),
             (PowerLaw(), [1.5, 400, 0.34], try FitData(x: [1e6, 1e8, 1e10], y: [0, 0, 0])),
-            (ChinchillaLoss(), [6.2, 7.7, 0.6, 0.35, 0.37],
-             try FitData(inputs: Matrix(rowMajor: [[1e8, 2e9], [3e9, 6e10], [1.6e10, 3e11]]), targets: [3, 2.5, 2.1])),
+            (
+                ChinchillaLoss(), [6.2, 7.7, 0.6, 0.35, 0.37],
+                try FitData(
+                    inputs: Matrix(rowMajor: [[1e8, 2e9], [3e9, 6e10], [1.6e10, 3e11]]), targets: [3, 2.5, 2.1])
+            ),
         ]
         for (family, theta, raw) in families {
             let data = try family.prepare(raw)
-            let n = data.count, p = family.parameterCount
+            let n = data.count
+            let p = family.parameterCount
             var predictions = [Double](repeating: 0, count: n)
             var jacobian = [Double](repeating: 0, count: n * p)
-            jacobian.withUnsafeMutableBufferPointer { family.evaluate(theta, on: data, predictions: &predictions, jacobian: $0) }
+            jacobian.withUnsafeMutableBufferPointer {
+                family.evaluate(theta, on: data, predictions: &predictions, jacobian: $0)
+            }
             for j in 0..<p {
                 let h = 1e-6 * max(1, abs(theta[j]))
-                var plus = theta, minus = theta
+                var plus = theta
+                var minus = theta
                 plus[j] += h
                 minus[j] -= h
-                let up = family.predictions(plus, on: data), down = family.predictions(minus, on: data)
+                let up = family.predictions(plus, on: data)
+                let down = family.predictions(minus, on: data)
                 for i in 0..<n {
                     // Central differences: error O(h²·f‴) plus rounding ε·|f|/h ≈ 1e-10.
-                    expectClose(jacobian[i + j * n], (up[i] - down[i]) / (2 * h), absolute: 1e-6, "\(family.name) ∂f\(i)/∂\(family.parameterNames[j])")
+                    expectClose(
+                        jacobian[i + j * n], (up[i] - down[i]) / (2 * h), absolute: 1e-6,
+                        "\(family.name) ∂f\(i)/∂\(family.parameterNames[j])")
                 }
             }
         }
@@ -70,7 +87,8 @@ struct AllocationLawTests {
             let y = budgets.map { law.value(truth, at: [$0]) + 0.15 * Normal.standard(using: &rng) }
             let data = try! FitData(x: budgets, y: y)
             let fit = try! CurveFitter.fit(law, to: data, workers: 1)
-            let boot = try! CurveFitter.bootstrap(law, data: data, fit: fit, resamples: 400, seed: UInt64(seed), workers: 1)
+            let boot = try! CurveFitter.bootstrap(
+                law, data: data, fit: fit, resamples: 400, seed: UInt64(seed), workers: 1)
             return (0..<4).map { boot.lower95[$0] <= truth[$0] && truth[$0] <= boot.upper95[$0] }
         }
         for (j, name) in law.parameterNames.enumerated() {
@@ -90,5 +108,3 @@ struct AllocationLawTests {
         return results.withLock { $0 }
     }
 }
-
-import Synchronization

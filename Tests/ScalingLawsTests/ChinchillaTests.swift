@@ -1,4 +1,5 @@
 import Domain
+import Foundation
 import IsoplanTestSupport
 import ScalingLaws
 import Testing
@@ -13,7 +14,9 @@ struct ChinchillaTests {
         let fit = try CurveFitter.fit(ChinchillaLoss(), to: data, options: FitOptions(loss: .huber(delta: 1e-3)))
         #expect(fit.starts == 4500)
         #expect(fit.status == .converged)
-        let (a, b, e, alpha, beta) = (fit.parameters[0], fit.parameters[1], fit.parameters[2], fit.parameters[3], fit.parameters[4])
+        let (a, b, e, alpha, beta) = (
+            fit.parameters[0], fit.parameters[1], fit.parameters[2], fit.parameters[3], fit.parameters[4]
+        )
         expectClose(exp(a), 477.8, absolute: 1, "A")
         expectClose(exp(b), 2143, absolute: 5, "B")
         expectClose(exp(e), 1.8172, absolute: 0.0005, "E")
@@ -22,8 +25,6 @@ struct ChinchillaTests {
         expectClose(fit.objective, 1.01827e-3, relative: 1e-4, "objective")
     }
 }
-
-import Foundation
 
 @Suite("Chinchilla bootstrap")
 struct ChinchillaBootstrapTests {
@@ -34,12 +35,15 @@ struct ChinchillaBootstrapTests {
         let data = try EpochData.chinchillaPoints()
         let options = FitOptions(loss: .huber(delta: 1e-3))
         let fit = try CurveFitter.fit(ChinchillaLoss(), to: data, options: options)
-        let boot = try CurveFitter.bootstrap(ChinchillaLoss(), data: data, fit: fit, options: options,
-                                             resamples: 4000, seed: 2024)
+        let boot = try CurveFitter.bootstrap(
+            ChinchillaLoss(), data: data, fit: fit, options: options,
+            resamples: 4000, seed: 2024)
         #expect(boot.samples.count == 4000)
         #expect(boot.notConverged == 0, "\(boot.notConverged) resamples did not reach the gradient tolerance")
-        let aValues = boot.samples.map { exp($0[0]) }, eValues = boot.samples.map { exp($0[2]) }
-        let seA = standardDeviation(aValues), seE = standardDeviation(eValues)
+        let aValues = boot.samples.map { exp($0[0]) }
+        let eValues = boot.samples.map { exp($0[2]) }
+        let seA = standardDeviation(aValues)
+        let seE = standardDeviation(eValues)
         let (seAlpha, seBeta) = (boot.standardErrors[3], boot.standardErrors[4])
         expectClose(seA, 124.5, relative: 0.2, "SE(A)")
         expectClose(seE, 0.0257, relative: 0.2, "SE(E)")

@@ -17,7 +17,8 @@ enum EpochData {
         let cutoff = rows.map(\.loss).sorted(by: >)[4]
         let kept = rows.filter { $0.loss < cutoff }
         precondition(kept.count == 240, "expected 240 points, got \(kept.count)")
-        let inputs = Matrix(rows: kept.count, columns: 2) { i, j in j == 0 ? kept[i].n : kept[i].flop / (6 * kept[i].n) }
+        let inputs = Matrix(rows: kept.count, columns: 2) { i, j in j == 0 ? kept[i].n : kept[i].flop / (6 * kept[i].n)
+        }
         return try FitData(inputs: inputs, targets: kept.map(\.loss))
     }
 }

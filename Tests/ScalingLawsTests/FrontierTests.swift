@@ -14,8 +14,9 @@ struct FrontierTests {
     /// Runs evaluated at ~80 log-spaced steps from compute 1e4 (or one step) up to 1e7.
     static func runs() -> [RunSeries] {
         truth.keys.sorted().map { n in
-            RunSeries(label: "n\(n)", rolloutsPerProblem: n, problemsPerBatch: SyntheticRuns.problemsPerBatch,
-                      points: SyntheticRuns.points(n: n).map { ($0.step, $0.rollouts, $0.value) })
+            RunSeries(
+                label: "n\(n)", rolloutsPerProblem: n, problemsPerBatch: SyntheticRuns.problemsPerBatch,
+                points: SyntheticRuns.points(n: n).map { ($0.step, $0.rollouts, $0.value) })
         }
     }
 
@@ -39,23 +40,31 @@ struct FrontierTests {
         #expect(analysis.curves.map(\.rolloutsPerProblem) == [8, 32, 128, 512])
         // Noise-free data: each fitted curve is the true one.
         for curve in analysis.curves {
-            expectClose(curve.fit.parameters, Self.truth[curve.rolloutsPerProblem]!, absolute: 1e-6, "n=\(curve.rolloutsPerProblem)")
+            expectClose(
+                curve.fit.parameters, Self.truth[curve.rolloutsPerProblem]!, absolute: 1e-6,
+                "n=\(curve.rolloutsPerProblem)")
         }
         // Crossings within ±0.02 dex of the analytic ones (other handovers are where a run's
         // compute range begins or ends: n = 128's first step comes before n = 8's, and so on).
         let crossings = analysis.handovers.filter(\.isCrossing)
         #expect(crossings.map(\.toN) == [32, 128, 512])
         for handover in crossings {
-            expectClose(log10(handover.x), Self.crossing(handover.fromN, handover.toN), absolute: 0.02,
-                        "handover \(handover.fromN) → \(handover.toN)")
+            expectClose(
+                log10(handover.x), Self.crossing(handover.fromN, handover.toN), absolute: 0.02,
+                "handover \(handover.fromN) → \(handover.toN)")
         }
         // n* exact wherever the grid is more than 0.05 dex from a handover.
-        let ranges = Dictionary(uniqueKeysWithValues: runs.map { ($0.rolloutsPerProblem, ($0.points.first!.compute, $0.points.last!.compute)) })
+        let ranges = Dictionary(
+            uniqueKeysWithValues: runs.map {
+                ($0.rolloutsPerProblem, ($0.points.first!.compute, $0.points.last!.compute))
+            })
         var checked = 0
         for point in analysis.grid {
             let lx = log10(point.x)
             guard crossings.allSatisfy({ abs(log10($0.x) - lx) > 0.05 }) else { continue }
-            let candidates = Self.truth.keys.filter { ranges[$0]!.0 <= point.x * (1 + 1e-12) && point.x <= ranges[$0]!.1 * (1 + 1e-12) }
+            let candidates = Self.truth.keys.filter {
+                ranges[$0]!.0 <= point.x * (1 + 1e-12) && point.x <= ranges[$0]!.1 * (1 + 1e-12)
+            }
             let best = candidates.max { Self.trueValue($0, point.x) < Self.trueValue($1, point.x) }!
             #expect(point.rolloutsPerProblem == best, "at log10 C = \(lx)")
             checked += 1
@@ -68,7 +77,9 @@ struct FrontierTests {
     }
 
     @Test func recordBreakingKeepsFirstPointOfEachNewLevel() {
-        let points: [(compute: Double, value: Double)] = [(1, 0.10), (2, 0.12), (3, 0.11), (4, 0.125), (5, 0.2), (6, 0.2)]
+        let points: [(compute: Double, value: Double)] = [
+            (1, 0.10), (2, 0.12), (3, 0.11), (4, 0.125), (5, 0.2), (6, 0.2),
+        ]
         #expect(recordBreakingPoints(points).map(\.compute) == [1, 2, 4, 5])
         // Buckets of 0.05: 0.10 → bucket 2, 0.12 and 0.125 stay in bucket 2, 0.2 → bucket 4.
         #expect(recordBreakingPoints(points, bucketWidth: 0.05).map(\.compute) == [1, 5])
@@ -79,8 +90,9 @@ struct FrontierTests {
     }
 
     @Test func repeatedStepsKeepTheLaterRecord() {
-        let run = RunSeries(label: "r", rolloutsPerProblem: 8, problemsPerBatch: 4,
-                            points: [(1, 32, 0.1), (2, 64, 0.2), (2, 64, 0.3), (0, 0, 0.05)])
+        let run = RunSeries(
+            label: "r", rolloutsPerProblem: 8, problemsPerBatch: 4,
+            points: [(1, 32, 0.1), (2, 64, 0.2), (2, 64, 0.3), (0, 0, 0.05)])
         let cleaned = run.cleaned()
         #expect(cleaned.map(\.step) == [1, 2])
         #expect(cleaned.map(\.value) == [0.1, 0.3])
@@ -88,11 +100,16 @@ struct FrontierTests {
 
     @Test func fixedBatchModeFitsNStarAndBatchLawsOverSteps() throws {
         // B = 8192 split as (B_p, n): larger n wins at more steps.
-        let curves: [(n: Int, p: [Double])] = [(16, [0.3, 0.55, 1.4, 2]), (64, [0.3, 0.62, 1.8, 2]), (256, [0.3, 0.68, 2.2, 2])]
-        let runs = curves.map { curve in
-            RunSeries(label: "n\(curve.n)", rolloutsPerProblem: curve.n, problemsPerBatch: 8192 / curve.n,
-                      points: (1...400).map { m in (m, Double(m * 8192), ScaleRLSigmoid().value(curve.p, at: [Double(m)])) })
-        } + [RunSeries(label: "other-batch", rolloutsPerProblem: 8, problemsPerBatch: 8, points: [(1, 64, 0.1)])]
+        let curves: [(n: Int, p: [Double])] = [
+            (16, [0.3, 0.55, 1.4, 2]), (64, [0.3, 0.62, 1.8, 2]), (256, [0.3, 0.68, 2.2, 2]),
+        ]
+        let runs =
+            curves.map { curve in
+                RunSeries(
+                    label: "n\(curve.n)", rolloutsPerProblem: curve.n, problemsPerBatch: 8192 / curve.n,
+                    points: (1...400).map { m in (m, Double(m * 8192), ScaleRLSigmoid().value(curve.p, at: [Double(m)]))
+                    })
+            } + [RunSeries(label: "other-batch", rolloutsPerProblem: 8, problemsPerBatch: 8, points: [(1, 64, 0.1)])]
         var options = FrontierOptions()
         options.fixedBatch = 8192
         options.bootstrapResamples = 0
@@ -100,12 +117,16 @@ struct FrontierTests {
         #expect(analysis.axis == "steps")
         #expect(analysis.notes.contains { $0.contains("other-batch") })
         #expect(analysis.handovers.filter(\.isCrossing).map(\.toN) == [64, 256])
-        let law = try #require(analysis.law), batchLaw = try #require(analysis.batchLaw)
+        let law = try #require(analysis.law)
+        let batchLaw = try #require(analysis.batchLaw)
         #expect(law.family == "law-linear")
         // The envelope: n = 16 up to the first crossing (M ≈ 106), n = 64 up to the second (≈ 330),
         // then 256. The linear-M law follows the first rise (log2 16 = 4 → log2 64 = 6) and B_p*
         // mirrors it from 512 (log2 = 9).
-        #expect(analysis.handovers.filter(\.isCrossing).map { ($0.fromN, $0.toN) }.elementsEqual([(16, 64), (64, 256)]) { $0 == $1 })
+        #expect(
+            analysis.handovers.filter(\.isCrossing).map { ($0.fromN, $0.toN) }.elementsEqual([(16, 64), (64, 256)]) {
+                $0 == $1
+            })
         let linear = AllocationLaw(input: .linear)
         expectClose(linear.value(law.parameters, at: [5]), 4, absolute: 0.3, "log2 n* early")
         expectClose(linear.value(law.parameters, at: [250]), 6, absolute: 0.6, "log2 n* between the crossings")
@@ -117,8 +138,9 @@ struct FrontierTests {
     /// steep, k sits on its bound, and the analysis says the saturation is not identified.
     @Test func unidentifiedLawIsSaidPlainly() throws {
         let runs = [8, 32].map { n in
-            RunSeries(label: "n\(n)", rolloutsPerProblem: n, problemsPerBatch: SyntheticRuns.problemsPerBatch,
-                      points: SyntheticRuns.points(n: n).map { ($0.step, $0.rollouts, $0.value) })
+            RunSeries(
+                label: "n\(n)", rolloutsPerProblem: n, problemsPerBatch: SyntheticRuns.problemsPerBatch,
+                points: SyntheticRuns.points(n: n).map { ($0.step, $0.rollouts, $0.value) })
         }
         var options = FrontierOptions()
         options.runningAverageWindow = 1
@@ -135,10 +157,12 @@ struct FrontierTests {
     /// EMA runs within each run: two runs of one n interleaved in compute must not be smoothed
     /// into each other.
     @Test func emaSmoothsEachRunSeparately() throws {
-        let flat = RunSeries(label: "flat", rolloutsPerProblem: 8, problemsPerBatch: 4,
-                             points: (1...6).map { ($0, Double($0 * 64), 0.15) })
-        let rising = RunSeries(label: "rising", rolloutsPerProblem: 8, problemsPerBatch: 2,
-                               points: (1...12).map { ($0, Double($0 * 32), 0.1 + 0.01 * Double($0)) })
+        let flat = RunSeries(
+            label: "flat", rolloutsPerProblem: 8, problemsPerBatch: 4,
+            points: (1...6).map { ($0, Double($0 * 64), 0.15) })
+        let rising = RunSeries(
+            label: "rising", rolloutsPerProblem: 8, problemsPerBatch: 2,
+            points: (1...12).map { ($0, Double($0 * 32), 0.1 + 0.01 * Double($0)) })
         var options = FrontierOptions()
         options.emaCoefficient = 0.5
         options.bootstrapResamples = 0
@@ -157,8 +181,10 @@ struct FrontierTests {
         let one = try CurveFitter.fit(ChinchillaLoss(), to: data, options: options, starts: grid, workers: 1)
         let two = try CurveFitter.fit(ChinchillaLoss(), to: data, options: options, starts: grid, workers: 2)
         #expect(one == two)
-        let bootOne = try CurveFitter.bootstrap(ChinchillaLoss(), data: data, fit: one, options: options, resamples: 20, seed: 5, workers: 1)
-        let bootTwo = try CurveFitter.bootstrap(ChinchillaLoss(), data: data, fit: one, options: options, resamples: 20, seed: 5, workers: 2)
+        let bootOne = try CurveFitter.bootstrap(
+            ChinchillaLoss(), data: data, fit: one, options: options, resamples: 20, seed: 5, workers: 1)
+        let bootTwo = try CurveFitter.bootstrap(
+            ChinchillaLoss(), data: data, fit: one, options: options, resamples: 20, seed: 5, workers: 2)
         #expect(bootOne == bootTwo)
     }
 
@@ -180,8 +206,11 @@ struct FrontierTests {
     @Test func lawIntervalsDoNotShrinkWithGridDensity() throws {
         var rng = Xoshiro256StarStar(seed: 11)
         let runs = SyntheticRuns.truth.keys.sorted().map { n in
-            RunSeries(label: "n\(n)", rolloutsPerProblem: n, problemsPerBatch: SyntheticRuns.problemsPerBatch,
-                      points: SyntheticRuns.points(n: n).map { ($0.step, $0.rollouts, $0.value + 0.004 * Normal.standard(using: &rng)) })
+            RunSeries(
+                label: "n\(n)", rolloutsPerProblem: n, problemsPerBatch: SyntheticRuns.problemsPerBatch,
+                points: SyntheticRuns.points(n: n).map {
+                    ($0.step, $0.rollouts, $0.value + 0.004 * Normal.standard(using: &rng))
+                })
         }
         func widths(gridPerDecade: Int) throws -> [Double] {
             var options = FrontierOptions()
@@ -191,7 +220,8 @@ struct FrontierTests {
             let boot = try #require(try FrontierAnalysis.analyze(runs, options: options).lawBootstrap)
             return zip(boot.upper95, boot.lower95).map { $0 - $1 }
         }
-        let coarse = try widths(gridPerDecade: 20), fine = try widths(gridPerDecade: 80)
+        let coarse = try widths(gridPerDecade: 20)
+        let fine = try widths(gridPerDecade: 80)
         // log10 C0 and b are the well-identified parameters; their widths stay within a factor 1.6.
         for j in [2, 3] {
             #expect(coarse[j] > 0 && fine[j] > coarse[j] / 1.6, "parameter \(j): coarse \(coarse[j]), fine \(fine[j])")

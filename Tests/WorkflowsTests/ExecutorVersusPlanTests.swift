@@ -15,9 +15,11 @@ struct ExecutorVersusPlanTests {
     /// RTV over a synthetic population against a fresh scripted judge right on `accuracy` of mixed
     /// votes: the client and execution settings of `AgenticTests`' fault-free runs.
     static func rtv(_ population: SyntheticPopulation, seed: Int, accuracy: Double, directory: TemporaryDirectory)
-        async throws -> (result: ExecutionResult, store: Store) {
-        let server = try ScriptedServer(directory: directory.url, seed: seed, labels: population.serverLabels,
-                                        judgeAccuracy: accuracy, slowSeconds: 31, name: "run")
+        async throws -> (result: ExecutionResult, store: Store)
+    {
+        let server = try ScriptedServer(
+            directory: directory.url, seed: seed, labels: population.serverLabels,
+            judgeAccuracy: accuracy, slowSeconds: 31, name: "run")
         defer { server.stop() }
         var options = OpenAIChatClient.Options()
         options.concurrency = 8
@@ -25,14 +27,16 @@ struct ExecutorVersusPlanTests {
         options.initialBackoff = 0.05
         options.maxBackoff = 1
         options.maxAttempts = 12
-        let client = try OpenAIChatClient(endpoint: server.endpoint, model: "scripted", apiKeyVariable: nil,
-                                          options: options)
+        let client = try OpenAIChatClient(
+            endpoint: server.endpoint, model: "scripted", apiKeyVariable: nil,
+            options: options)
         var settings = ExecutionSettings()
         settings.tournament.votes = 8
         settings.summary.includeRolloutReference = true  // the scripted judge grades by reference
         settings.seed = UInt64(seed)
-        var request = ExecutionRequest(label: "run", settings: settings, tasks: population.tasks,
-                                       rollouts: population.rollouts, labels: population.labels)
+        var request = ExecutionRequest(
+            label: "run", settings: settings, tasks: population.tasks,
+            rollouts: population.rollouts, labels: population.labels)
         request.concurrentTasks = 8
         request.callsInFlight = options.concurrency
         let store = try Store(path: directory.path("run.sqlite"))
@@ -57,14 +61,16 @@ struct ExecutorVersusPlanTests {
                 let ties = try store.decisions(taskRow: row)
                     .filter { $0.kind == .group && $0.method != "plurality" }
                 #expect(ties.allSatisfy { $0.method == "tie-break votes" || $0.method == "seeded draw after ties" })
-                #expect(votes.filter { $0.purpose == .tieBreak }.count >= ties.count,
-                        "every tie is logged as tie-break votes")
+                #expect(
+                    votes.filter { $0.purpose == .tieBreak }.count >= ties.count,
+                    "every tie is logged as tie-break votes")
             }
             let counts = dir.url.appendingPathComponent("counts.csv")
             try population.countsCSV().write(to: counts, atomically: true, encoding: .utf8)
             var plan = TestTimePlanRequest(
-                population: .measured(files: [counts.path], system: nil, options: SolveRateImportOptions(),
-                                      kind: .betaBinomial),
+                population: .measured(
+                    files: [counts.path], system: nil, options: SolveRateImportOptions(),
+                    kind: .betaBinomial),
                 judge: .voteAccuracy(0.7), inputs: .codingAgentDefaults)
             plan.fixed = try TestTimePipeline(specification: "N=16,G=2,V=8")
             plan.seed = UInt64(seed)
@@ -72,8 +78,10 @@ struct ExecutorVersusPlanTests {
             let hit = interval.lower <= evaluation.selectedSuccess && evaluation.selectedSuccess <= interval.upper
             if hit { inside += 1 }
             let line = "seed %d: selected %.3f, interval %.3f–%.3f, pass@1 %.3f, oracle %.3f, judge %.3f"
-            lines.append(String(format: line, seed, evaluation.selectedSuccess, interval.lower, interval.upper,
-                                evaluation.populationPassAt1, evaluation.oraclePassAtN, evaluation.voteAccuracy ?? -1))
+            lines.append(
+                String(
+                    format: line, seed, evaluation.selectedSuccess, interval.lower, interval.upper,
+                    evaluation.populationPassAt1, evaluation.oraclePassAtN, evaluation.voteAccuracy ?? -1))
         }
         print(lines.joined(separator: "\n"))
         #expect(inside >= 8, "\(inside) of 10 seeds inside the interval:\n\(lines.joined(separator: "\n"))")

@@ -63,11 +63,14 @@ struct PreparationTests {
         }
         let base = request()
         #expect(base.identity == request().identity && base.identity.id == request().identity.id)
-        let prepared = SimulationWorkflow.prepare(base), again = SimulationWorkflow.prepare(request())
+        let prepared = SimulationWorkflow.prepare(base)
+        let again = SimulationWorkflow.prepare(request())
         #expect(prepared.configurations.map(prepared.runName) == again.configurations.map(again.runName))
-        let changes = [request { $0.budget = 4e5 }, request { $0.trainSize = 600 },
-                       request { $0.population = .difficulty(.hard) }, request { $0.preset = .q3Easy },
-                       request { $0.fixedBatch = 4096 }, request { $0.scope = "demo" }]
+        let changes = [
+            request { $0.budget = 4e5 }, request { $0.trainSize = 600 },
+            request { $0.population = .difficulty(.hard) }, request { $0.preset = .q3Easy },
+            request { $0.fixedBatch = 4096 }, request { $0.scope = "demo" },
+        ]
         for changed in changes {
             #expect(changed.identity != base.identity && changed.identity.id != base.identity.id)
         }
@@ -92,13 +95,21 @@ struct PreparationTests {
             _ = try SimulationWorkflow.countsPopulation(file: counts, system: nil)
             Issue.record("two systems were accepted")
         } catch {
-            guard case let .ambiguousSystem(file, matching) = error else { Issue.record("\(error)"); return }
+            guard case .ambiguousSystem(let file, let matching) = error else {
+                Issue.record("\(error)")
+                return
+            }
             #expect(file == counts && matching == 2)
         }
         let source = try SimulationWorkflow.countsPopulation(file: counts, system: "a")
-        guard case let .counts(rates) = source else { Issue.record("\(source)"); return }
+        guard case .counts(let rates) = source else {
+            Issue.record("\(source)")
+            return
+        }
         #expect(rates.system == "a" && rates.tasks.count == 2 && source.name == "counts:a")
-        #expect(throws: PopulationError.self) { try SimulationWorkflow.countsPopulation(file: dir.path("none.csv"), system: nil) }
+        #expect(throws: PopulationError.self) {
+            try SimulationWorkflow.countsPopulation(file: dir.path("none.csv"), system: nil)
+        }
     }
 
     @Test func manifestErrorsNameFileAndLine() throws {
@@ -110,7 +121,10 @@ struct PreparationTests {
             _ = try ImportWorkflow.requests(batch)
             Issue.record("a malformed manifest row was accepted")
         } catch {
-            guard case let .input(inner) = error else { Issue.record("\(error)"); return }
+            guard case .input(let inner) = error else {
+                Issue.record("\(error)")
+                return
+            }
             #expect(inner == .malformed(file: manifest, line: 4, reason: "n and bp must be whole numbers ≥ 1"))
             #expect("\(error)".hasPrefix("\(manifest):4: "))
         }
@@ -134,7 +148,10 @@ struct PreparationTests {
             _ = try ImportWorkflow.requests(batch)
             Issue.record("a log without n was accepted")
         } catch {
-            guard case let .missingAllocation(file, field, looked) = error else { Issue.record("\(error)"); return }
+            guard case .missingAllocation(let file, let field, let looked) = error else {
+                Issue.record("\(error)")
+                return
+            }
             #expect(file == "run.csv" && field == .rolloutsPerProblem && looked == "not given")
         }
         batch.rolloutsPerProblem = 8

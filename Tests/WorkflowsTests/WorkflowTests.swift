@@ -12,15 +12,18 @@ struct WorkflowTests {
     static func storeWithSyntheticRuns(_ dir: TemporaryDirectory) throws -> Store {
         let store = try Store(path: dir.path("runs.sqlite"))
         for n in SyntheticRuns.truth.keys.sorted() {
-            let run = Run(name: "sim-n\(n)", source: .sim, rolloutsPerProblem: n, problemsPerBatch: SyntheticRuns.problemsPerBatch,
-                          difficulty: .easy)
+            let run = Run(
+                name: "sim-n\(n)", source: .sim, rolloutsPerProblem: n,
+                problemsPerBatch: SyntheticRuns.problemsPerBatch,
+                difficulty: .easy)
             let points = SyntheticRuns.points(n: n).map {
                 MetricPoint(step: $0.step, rollouts: $0.rollouts, metric: .validationReward, value: $0.value)
             }
             try store.insert(run, points: points)
         }
-        try store.insert(Run(name: "other-hard", source: .verl, rolloutsPerProblem: 16, problemsPerBatch: 64, difficulty: .hard),
-                         points: [MetricPoint(step: 1, rollouts: 1024, metric: .validationReward, value: 0.1)])
+        try store.insert(
+            Run(name: "other-hard", source: .verl, rolloutsPerProblem: 16, problemsPerBatch: 64, difficulty: .hard),
+            points: [MetricPoint(step: 1, rollouts: 1024, metric: .validationReward, value: 0.1)])
         return store
     }
 
@@ -45,7 +48,9 @@ struct WorkflowTests {
     @Test func frontierFailuresWriteNothing() throws {
         let dir = try TemporaryDirectory()
         let store = try Self.storeWithSyntheticRuns(dir)
-        #expect(throws: WorkflowError.self) { try FrontierWorkflow.run(FrontierRequest(filter: try RunFilter("source=trl")), store: store) }
+        #expect(throws: WorkflowError.self) {
+            try FrontierWorkflow.run(FrontierRequest(filter: try RunFilter("source=trl")), store: store)
+        }
         var wrongMetric = FrontierRequest(filter: try RunFilter("source=sim"))
         wrongMetric.metric = .trainReward
         #expect(throws: WorkflowError.self) { try FrontierWorkflow.run(wrongMetric, store: store) }
@@ -101,8 +106,9 @@ struct WorkflowTests {
             return text.contains(message) && !text.contains("\n")
         }
         #expect(throws: WorkflowError.self) {
-            try FitCurveWorkflow.run(FitCurveRequest(file: path, family: .scalerl, xColumns: ["c"], yColumn: "nothing"),
-                                     storePath: storePath)
+            try FitCurveWorkflow.run(
+                FitCurveRequest(file: path, family: .scalerl, xColumns: ["c"], yColumn: "nothing"),
+                storePath: storePath)
         }
         // Not even an empty database was created.
         #expect(!FileManager.default.fileExists(atPath: storePath))

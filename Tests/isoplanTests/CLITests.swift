@@ -1,7 +1,7 @@
 import Domain
 import Foundation
-import IsoplanTestSupport
 import Ingest
+import IsoplanTestSupport
 import RunStore
 import Testing
 
@@ -21,7 +21,8 @@ struct CLITests {
         #expect(result.status == 0, "\(result.stderr)")
         let info = try JSONDecoder().decode(Info.self, from: Data(result.stdout.utf8))
         #expect(info.schemaVersion == 7)
-        #expect(info.counts == ["run": 0, "point": 0, "fit": 0, "judgeTally": 0, "task": 0, "rollout": 0, "llmCall": 0])
+        #expect(
+            info.counts == ["run": 0, "point": 0, "fit": 0, "judgeTally": 0, "task": 0, "rollout": 0, "llmCall": 0])
         #expect(info.journalMode == "wal")
         #expect(FileManager.default.fileExists(atPath: path))
         #expect(result.stderr.isEmpty)
@@ -36,7 +37,8 @@ struct CLITests {
         let mixed = try CommandRunner.run(["--json", "db", "info", "--db", path])
         #expect(mixed.status == 0)
         #expect(try JSONDecoder().decode(Info.self, from: Data(mixed.stdout.utf8)).path == path)
-        let fromEnv = try CommandRunner.run(["db", "info", "--json"], environment: ["ISOPLAN_DB": dir.path("env.sqlite")])
+        let fromEnv = try CommandRunner.run(
+            ["db", "info", "--json"], environment: ["ISOPLAN_DB": dir.path("env.sqlite")])
         #expect(try JSONDecoder().decode(Info.self, from: Data(fromEnv.stdout.utf8)).path == dir.path("env.sqlite"))
         let defaulted = try CommandRunner.run(["db", "info", "--json"], currentDirectory: dir.url)
         #expect(defaulted.status == 0)
@@ -49,7 +51,10 @@ struct CLITests {
         #expect(result.status == 0)
         #expect(result.stdout.contains("schema"))
         #expect(result.stdout.contains("run rows"))
-        #expect(result.stdout.contains("7 (v1-runs-and-points, v2-fits, v3-judge-tallies, v4-run-sweeps, v5-imported-files, v6-plans, v7-executor)"))
+        #expect(
+            result.stdout.contains(
+                "7 (v1-runs-and-points, v2-fits, v3-judge-tallies, v4-run-sweeps, v5-imported-files, v6-plans, v7-executor)"
+            ))
     }
 
     @Test func randomBytesExit65WithOneLineNamingTheFile() throws {
@@ -69,7 +74,10 @@ struct CLITests {
         let result = try CommandRunner.run(["db", "info", "--db", dir.path("m.sqlite"), "--format", "markdown"])
         #expect(result.status == 0)
         #expect(result.stdout.hasPrefix("| field | value |\n|---|---|\n"))
-        #expect(result.stdout.contains("| schema | 7 (v1-runs-and-points, v2-fits, v3-judge-tallies, v4-run-sweeps, v5-imported-files, v6-plans, v7-executor) |"))
+        #expect(
+            result.stdout.contains(
+                "| schema | 7 (v1-runs-and-points, v2-fits, v3-judge-tallies, v4-run-sweeps, v5-imported-files, v6-plans, v7-executor) |"
+            ))
     }
 
     @Test func emptyDatabasePathIsAUsageError() throws {
@@ -86,7 +94,11 @@ struct CLITests {
 
     @Test func versionReportsOpenBLAS() throws {
         struct Version: Decodable {
-            struct BLAS: Decodable { let configuration: String; let coreName: String; let threads: Int }
+            struct BLAS: Decodable {
+                let configuration: String
+                let coreName: String
+                let threads: Int
+            }
             let isoplan: String
             let openblas: BLAS
         }
@@ -118,11 +130,16 @@ struct FitCLITests {
         let csv = SharedFixture.path("epoch_chinchilla_svg_extracted_data.csv")
         let result = try CommandRunner.run([
             "fit", "curve", "--db", dir.path("f.sqlite"), "--family", "chinchilla", "--csv", csv, "--x", "Model Size",
-            "--tokens-from-flops", "Training FLOP", "--y", "loss", "--drop-highest", "5", "--loss", "huber:1e-3", "--json",
+            "--tokens-from-flops", "Training FLOP", "--y", "loss", "--drop-highest", "5", "--loss", "huber:1e-3",
+            "--json",
         ])
         #expect(result.status == 0, "\(result.stderr)")
         struct Output: Decodable {
-            struct Fit: Decodable { let parameters: [Double]; let status: String; let starts: Int }
+            struct Fit: Decodable {
+                let parameters: [Double]
+                let status: String
+                let starts: Int
+            }
             let fit: Fit
             let storedID: Int64?
         }
@@ -139,21 +156,28 @@ struct FitCLITests {
         let dir = try TemporaryDirectory()
         let csv = dir.path("bad.csv")
         try "c,r\n1e5,0.3\n-2e5,0.4\n3e5,0.5\n4e5,0.6\n5e5,0.62\n".write(toFile: csv, atomically: true, encoding: .utf8)
-        let result = try CommandRunner.run(["fit", "curve", "--db", dir.path("f.sqlite"), "--family", "scalerl", "--csv", csv,
-                                            "--x", "c", "--y", "r"])
+        let result = try CommandRunner.run([
+            "fit", "curve", "--db", dir.path("f.sqlite"), "--family", "scalerl", "--csv", csv,
+            "--x", "c", "--y", "r",
+        ])
         #expect(result.status == 65)
         #expect(result.stderr.split(separator: "\n").count == 1)
         #expect(result.stderr.contains("compute must be > 0"))
-        let missing = try CommandRunner.run(["fit", "curve", "--db", dir.path("f.sqlite"), "--family", "scalerl",
-                                             "--csv", dir.path("none.csv"), "--x", "c", "--y", "r"])
+        let missing = try CommandRunner.run([
+            "fit", "curve", "--db", dir.path("f.sqlite"), "--family", "scalerl",
+            "--csv", dir.path("none.csv"), "--x", "c", "--y", "r",
+        ])
         #expect(missing.status == 66)
-        let usage = try CommandRunner.run(["fit", "curve", "--family", "scalerl", "--csv", csv, "--x", "c", "--y", "r",
-                                           "--loss", "cauchy"])
+        let usage = try CommandRunner.run([
+            "fit", "curve", "--family", "scalerl", "--csv", csv, "--x", "c", "--y", "r",
+            "--loss", "cauchy",
+        ])
         #expect(usage.status == 64)
         let family = try CommandRunner.run(["fit", "curve", "--family", "cubic", "--csv", csv, "--x", "c", "--y", "r"])
         #expect(family.status == 64)
         #expect(family.stderr.contains("'cubic' is invalid for '--family <family>'"))
-        let help = try CommandRunner.run(["fit", "curve", "--help"]).stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let help = try CommandRunner.run(["fit", "curve", "--help"]).stdout.split(whereSeparator: \.isWhitespace)
+            .joined(separator: " ")
         #expect(help.contains("(values: scalerl, law, law-linear, power, chinchilla)"))
         // Failed fits leave no database behind.
         #expect(!FileManager.default.fileExists(atPath: dir.path("f.sqlite")))
@@ -164,19 +188,29 @@ struct FitCLITests {
         let path = dir.path("runs.sqlite")
         let store = try Store(path: path)
         for n in SyntheticRuns.truth.keys.sorted() {
-            try store.insert(Run(name: "sim-n\(n)", source: .sim, rolloutsPerProblem: n,
-                                 problemsPerBatch: SyntheticRuns.problemsPerBatch, difficulty: .easy),
-                             points: SyntheticRuns.points(n: n).map {
-                                 MetricPoint(step: $0.step, rollouts: $0.rollouts, metric: .validationReward, value: $0.value)
-                             })
+            try store.insert(
+                Run(
+                    name: "sim-n\(n)", source: .sim, rolloutsPerProblem: n,
+                    problemsPerBatch: SyntheticRuns.problemsPerBatch, difficulty: .easy),
+                points: SyntheticRuns.points(n: n).map {
+                    MetricPoint(step: $0.step, rollouts: $0.rollouts, metric: .validationReward, value: $0.value)
+                })
         }
-        let result = try CommandRunner.run(["fit", "frontier", "--db", path, "--run-filter", "source=sim n>=8",
-                                            "--bootstrap", "50", "--json"])
+        let result = try CommandRunner.run([
+            "fit", "frontier", "--db", path, "--run-filter", "source=sim n>=8",
+            "--bootstrap", "50", "--json",
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         struct Output: Decodable {
             struct Analysis: Decodable {
-                struct Handover: Decodable { let toN: Int; let isCrossing: Bool }
-                struct Law: Decodable { let parameterNames: [String]; let status: String }
+                struct Handover: Decodable {
+                    let toN: Int
+                    let isCrossing: Bool
+                }
+                struct Law: Decodable {
+                    let parameterNames: [String]
+                    let status: String
+                }
                 let handovers: [Handover]
                 let law: Law?
             }
@@ -198,14 +232,20 @@ struct FitCLITests {
 
     @Test func fitFrontierRejectsABadFilter() throws {
         let dir = try TemporaryDirectory()
-        let result = try CommandRunner.run(["fit", "frontier", "--db", dir.path("f.sqlite"), "--run-filter", "colour=red"])
+        let result = try CommandRunner.run([
+            "fit", "frontier", "--db", dir.path("f.sqlite"), "--run-filter", "colour=red",
+        ])
         #expect(result.status == 64)
         #expect(result.stderr.contains("colour"))
-        let missing = try CommandRunner.run(["fit", "frontier", "--db", dir.path("f.sqlite"), "--run-filter", "source=sim"])
+        let missing = try CommandRunner.run([
+            "fit", "frontier", "--db", dir.path("f.sqlite"), "--run-filter", "source=sim",
+        ])
         #expect(missing.status == 66)
         #expect(missing.stderr.contains("no such database"))
         _ = try CommandRunner.run(["db", "info", "--db", dir.path("f.sqlite")])
-        let none = try CommandRunner.run(["fit", "frontier", "--db", dir.path("f.sqlite"), "--run-filter", "source=sim"])
+        let none = try CommandRunner.run([
+            "fit", "frontier", "--db", dir.path("f.sqlite"), "--run-filter", "source=sim",
+        ])
         #expect(none.status == 65)
         #expect(none.stderr.contains("no run matches"))
     }
@@ -218,7 +258,11 @@ struct SolveRatesCLITests {
         let result = try CommandRunner.run(["fit", "solve-rates", file, "--holdout-check", "3", "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         struct Report: Decodable {
-            struct Holdout: Decodable { let predicted: Double; let measured: Double; let keptTrials: Int }
+            struct Holdout: Decodable {
+                let predicted: Double
+                let measured: Double
+                let keptTrials: Int
+            }
             let system: String?
             let holdout: Holdout?
         }
@@ -255,7 +299,10 @@ struct PlanTTSCLITests {
             let cost: Cost
             let totalCost, dollarsPerTask: Double
         }
-        struct Judge: Decodable { let voteAccuracy: Double; let source: String }
+        struct Judge: Decodable {
+            let voteAccuracy: Double
+            let source: String
+        }
         struct Point: Decodable { let budget, accuracy: Double }
         struct Sensitivity: Decodable { let concentration, recommendedAccuracy: Double }
         let mode: String
@@ -268,8 +315,10 @@ struct PlanTTSCLITests {
     }
 
     @Test func budgetRecommendationFitsTheBudget() throws {
-        let result = try CommandRunner.run(["plan", "tts", "--solve-rates", Self.counts, "--system", "20250711_openhands_claude-4-sonnet",
-                                            "--judge-vote-accuracy", "0.66", "--budget", "500", "--unit", "usd", "--json"])
+        let result = try CommandRunner.run([
+            "plan", "tts", "--solve-rates", Self.counts, "--system", "20250711_openhands_claude-4-sonnet",
+            "--judge-vote-accuracy", "0.66", "--budget", "500", "--unit", "usd", "--json",
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         let plan = try JSONDecoder().decode(Plan.self, from: Data(result.stdout.utf8))
         #expect(plan.mode == "budget" && plan.tasks == 80)
@@ -279,18 +328,26 @@ struct PlanTTSCLITests {
         #expect(r.interval.lower < r.prediction.accuracy && r.prediction.accuracy < r.interval.upper)
         // Better than one rollout (the population's pass@1 is 0.42) and never above the curve.
         #expect(r.prediction.accuracy > 0.42)
-        #expect(zip(plan.curve, plan.curve.dropFirst()).allSatisfy { $0.accuracy <= $1.accuracy && $0.budget < $1.budget })
-        let table = try CommandRunner.run(["plan", "tts", "--solve-rates", Self.counts, "--system", "20250711_openhands_claude-4-sonnet",
-                                           "--judge-vote-accuracy", "0.66", "--budget", "500"])
+        #expect(
+            zip(plan.curve, plan.curve.dropFirst()).allSatisfy { $0.accuracy <= $1.accuracy && $0.budget < $1.budget })
+        let table = try CommandRunner.run([
+            "plan", "tts", "--solve-rates", Self.counts, "--system", "20250711_openhands_claude-4-sonnet",
+            "--judge-vote-accuracy", "0.66", "--budget", "500",
+        ])
         #expect(table.status == 0)
-        for heading in ["Recommendation for a budget of $500.00 over 80 tasks", "Cost per task", "judge calls", "Accuracy vs budget"] {
+        for heading in [
+            "Recommendation for a budget of $500.00 over 80 tasks", "Cost per task", "judge calls",
+            "Accuracy vs budget",
+        ] {
             #expect(table.stdout.contains(heading), "\(heading)")
         }
     }
 
     @Test func passAt1AloneAssumesAShapeAndShowsSensitivity() throws {
-        let result = try CommandRunner.run(["plan", "tts", "--pass-at-1", "0.45", "--judge-vote-accuracy", "0.8",
-                                            "--target-accuracy", "0.55", "--json"])
+        let result = try CommandRunner.run([
+            "plan", "tts", "--pass-at-1", "0.45", "--judge-vote-accuracy", "0.8",
+            "--target-accuracy", "0.55", "--json",
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         let plan = try JSONDecoder().decode(Plan.self, from: Data(result.stdout.utf8))
         #expect(plan.mode == "target" && plan.tasks == 100)
@@ -300,13 +357,17 @@ struct PlanTTSCLITests {
     }
 
     @Test func fixedConfigurationPredictsTheReferenceDefault() throws {
-        let result = try CommandRunner.run(["plan", "tts", "--solve-rates", Self.counts, "--system", "20250829_goose_claude-4-opus",
-                                            "--judge-pair-accuracy", "0.8", "--config", "N=16,G=2,V=8,K=4,T=2", "--json"])
+        let result = try CommandRunner.run([
+            "plan", "tts", "--solve-rates", Self.counts, "--system", "20250829_goose_claude-4-opus",
+            "--judge-pair-accuracy", "0.8", "--config", "N=16,G=2,V=8,K=4,T=2", "--json",
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         let plan = try JSONDecoder().decode(Plan.self, from: Data(result.stdout.utf8))
         let c = plan.recommendation
         #expect(plan.mode == "fixed" && c.pipeline.configuration.priors == 4 && c.pipeline.selection == "select")
-        #expect(c.cost.rollouts == 32 && c.cost.summaries == 32 && c.cost.judgeCalls == 216 && c.cost.sequentialRounds == 10)
+        #expect(
+            c.cost.rollouts == 32 && c.cost.summaries == 32 && c.cost.judgeCalls == 216 && c.cost.sequentialRounds == 10
+        )
         #expect(plan.judge.source.contains("pairwise"))
     }
 
@@ -314,30 +375,44 @@ struct PlanTTSCLITests {
         let dir = try TemporaryDirectory()
         let path = dir.path("judge.sqlite")
         let store = try Store(path: path)
-        try store.insert([JudgeTally(label: "exec-1", taskID: "t1", groupSize: 2, passing: 1, votes: 100, correctVotes: 70)])
-        let result = try CommandRunner.run(["plan", "tts", "--db", path, "--pass-at-1", "0.4", "--judge-from-store",
-                                            "--config", "N=8,G=2,V=8", "--json"])
+        try store.insert([
+            JudgeTally(label: "exec-1", taskID: "t1", groupSize: 2, passing: 1, votes: 100, correctVotes: 70)
+        ])
+        let result = try CommandRunner.run([
+            "plan", "tts", "--db", path, "--pass-at-1", "0.4", "--judge-from-store",
+            "--config", "N=8,G=2,V=8", "--json",
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         let plan = try JSONDecoder().decode(Plan.self, from: Data(result.stdout.utf8))
         expectClose(plan.judge.voteAccuracy, 0.7, absolute: 1e-12)
-        let empty = try CommandRunner.run(["plan", "tts", "--db", path, "--judge-label", "other", "--pass-at-1", "0.4",
-                                           "--judge-from-store", "--config", "N=8"])
+        let empty = try CommandRunner.run([
+            "plan", "tts", "--db", path, "--judge-label", "other", "--pass-at-1", "0.4",
+            "--judge-from-store", "--config", "N=8",
+        ])
         #expect(empty.status == 65 && empty.stderr.contains("no judge votes"))
-        let missing = try CommandRunner.run(["plan", "tts", "--db", dir.path("none.sqlite"), "--pass-at-1", "0.4",
-                                             "--judge-from-store", "--config", "N=8"])
+        let missing = try CommandRunner.run([
+            "plan", "tts", "--db", dir.path("none.sqlite"), "--pass-at-1", "0.4",
+            "--judge-from-store", "--config", "N=8",
+        ])
         #expect(missing.status == 66)
     }
 
     @Test func badRequestsExplainThemselves() throws {
-        let both = try CommandRunner.run(["plan", "tts", "--pass-at-1", "0.4", "--judge-vote-accuracy", "0.7", "--budget", "10",
-                                          "--config", "N=4"])
+        let both = try CommandRunner.run([
+            "plan", "tts", "--pass-at-1", "0.4", "--judge-vote-accuracy", "0.7", "--budget", "10",
+            "--config", "N=4",
+        ])
         #expect(both.status == 64 && both.stderr.contains("exactly one of --budget"))
         let noJudge = try CommandRunner.run(["plan", "tts", "--pass-at-1", "0.4", "--budget", "10"])
         #expect(noJudge.status == 64 && noJudge.stderr.contains("judge"))
-        let poor = try CommandRunner.run(["plan", "tts", "--pass-at-1", "0.4", "--judge-vote-accuracy", "0.7", "--budget", "1"])
+        let poor = try CommandRunner.run([
+            "plan", "tts", "--pass-at-1", "0.4", "--judge-vote-accuracy", "0.7", "--budget", "1",
+        ])
         #expect(poor.status == 65 && poor.stderr.contains("cheapest configuration costs"))
-        let missing = try CommandRunner.run(["plan", "tts", "--solve-rates", "/nonexistent.csv", "--judge-vote-accuracy", "0.7",
-                                             "--budget", "10"])
+        let missing = try CommandRunner.run([
+            "plan", "tts", "--solve-rates", "/nonexistent.csv", "--judge-vote-accuracy", "0.7",
+            "--budget", "10",
+        ])
         #expect(missing.status == 66)
     }
 }
@@ -345,7 +420,11 @@ struct PlanTTSCLITests {
 @Suite("isoplan simulate")
 struct SimulateCLITests {
     struct Result: Decodable {
-        struct RunSummary: Decodable { let name: String; let alreadyStored: Bool; let bestValidationReward: Double? }
+        struct RunSummary: Decodable {
+            let name: String
+            let alreadyStored: Bool
+            let bestValidationReward: Double?
+        }
         let runs: [RunSummary]
         let dropped: [String]
     }
@@ -353,8 +432,10 @@ struct SimulateCLITests {
     @Test func sweepStoresRunsAndResumes() throws {
         let dir = try TemporaryDirectory()
         let db = dir.path("sim.sqlite")
-        let arguments = ["simulate", "sweep", "--preset", "isocompute-q1-hard", "--problems", "300", "--seeds", "1",
-                         "--budget", "2e5", "--db", db, "--json"]
+        let arguments = [
+            "simulate", "sweep", "--preset", "isocompute-q1-hard", "--problems", "300", "--seeds", "1",
+            "--budget", "2e5", "--db", db, "--json",
+        ]
         let first = try CommandRunner.run(arguments)
         #expect(first.status == 0, "\(first.stderr)")
         let result = try JSONDecoder().decode(Result.self, from: Data(first.stdout.utf8))
@@ -369,7 +450,9 @@ struct SimulateCLITests {
         let points = try store.points(ofRun: runs[0].id!, metric: .validationReward)
         #expect(points.first?.step == 0 && points.count >= 20)
         // The stored runs feed the frontier workflow like imported logs.
-        let frontier = try CommandRunner.run(["fit", "frontier", "--db", db, "--run-filter", "preset=isocompute-q1-hard", "--bootstrap", "0"])
+        let frontier = try CommandRunner.run([
+            "fit", "frontier", "--db", db, "--run-filter", "preset=isocompute-q1-hard", "--bootstrap", "0",
+        ])
         #expect(frontier.status == 0, "\(frontier.stderr)")
     }
 
@@ -378,7 +461,10 @@ struct SimulateCLITests {
         let db = dir.path("sim.sqlite")
         for (arguments, fragment) in [
             (["simulate", "run", "--difficulty", "easy", "-n", "1", "--bp", "32"], "-n must be ≥ 2"),
-            (["simulate", "run", "--difficulty", "easy", "-n", "8", "--bp", "64", "--problems", "50"], "exceeds the 50 train problems"),
+            (
+                ["simulate", "run", "--difficulty", "easy", "-n", "8", "--bp", "64", "--problems", "50"],
+                "exceeds the 50 train problems"
+            ),
             (["simulate", "run", "--difficulty", "easy", "-n", "8", "--bp", "32", "--budget=-1"], "positive"),
             (["simulate", "sweep", "--preset", "isocompute-q7"], "invalid for '--preset"),
             (["simulate", "run", "--difficulty", "medium", "-n", "8", "--bp", "32"], "invalid for '--difficulty"),
@@ -414,9 +500,15 @@ struct ImportCLITests {
         try Data("file,n,bp,name\n\(log),4,512,gemma-ppo\n".utf8).write(to: URL(fileURLWithPath: manifest))
         let ok = try CommandRunner.run(["import", "verl", "--manifest", manifest, "--db", db, "--json"])
         #expect(ok.status == 0, "\(ok.stderr)")
-        struct Result: Decodable { let run: String; let action: String; let canonical: [String: String] }
+        struct Result: Decodable {
+            let run: String
+            let action: String
+            let canonical: [String: String]
+        }
         let results = try JSONDecoder().decode([Result].self, from: Data(ok.stdout.utf8))
-        #expect(results.count == 1 && results[0].run == "gemma-ppo" && results[0].canonical["val_reward"] == "test_score/openai/gsm8k")
+        #expect(
+            results.count == 1 && results[0].run == "gemma-ppo"
+                && results[0].canonical["val_reward"] == "test_score/openai/gsm8k")
         let bad = dir.path("bad.log")
         try Data("(x) step:1 - a:1\n(x) step:2 - broken\n".utf8).write(to: URL(fileURLWithPath: bad))
         let malformed = try CommandRunner.run(["import", "verl", bad, "--n", "4", "--bp", "8", "--db", db])
@@ -428,27 +520,41 @@ struct ImportCLITests {
 
 @Suite("isoplan plan train")
 struct PlanTrainCLITests {
-    struct Plan: Decodable { let rolloutsPerProblem, problemsPerBatch, steps: Int; let lawSource: String; let id: Int64? }
+    struct Plan: Decodable {
+        let rolloutsPerProblem, problemsPerBatch, steps: Int
+        let lawSource: String
+        let id: Int64?
+    }
 
     @Test func presetLawThenAStoredFitWins() throws {
         let dir = try TemporaryDirectory()
         let db = dir.path("p.sqlite")
-        let preset = try CommandRunner.run(["plan", "train", "--budget", "1e6", "--difficulty", "easy", "--db", db, "--json"])
+        let preset = try CommandRunner.run([
+            "plan", "train", "--budget", "1e6", "--difficulty", "easy", "--db", db, "--json",
+        ])
         #expect(preset.status == 0, "\(preset.stderr)")
         let plan = try JSONDecoder().decode(Plan.self, from: Data(preset.stdout.utf8))
         #expect(plan.rolloutsPerProblem == 128 && plan.lawSource == "preset:q1-easy" && plan.id != nil)
         let verl = try CommandRunner.run(["plan", "train", "--budget", "2e6", "--db", db, "--format", "verl"])
         #expect(verl.stdout.contains("actor_rollout_ref.rollout.n=256"))
         // A simulated sweep and its frontier fit become the law of later plans (without --law).
-        _ = try CommandRunner.run(["simulate", "sweep", "--preset", "isocompute-q1-easy", "--problems", "500", "--seeds", "1",
-                                   "--budget", "2e5", "--db", db])
-        let fit = try CommandRunner.run(["fit", "frontier", "--db", db, "--run-filter", "preset=isocompute-q1-easy", "--bootstrap", "0"])
+        _ = try CommandRunner.run([
+            "simulate", "sweep", "--preset", "isocompute-q1-easy", "--problems", "500", "--seeds", "1",
+            "--budget", "2e5", "--db", db,
+        ])
+        let fit = try CommandRunner.run([
+            "fit", "frontier", "--db", db, "--run-filter", "preset=isocompute-q1-easy", "--bootstrap", "0",
+        ])
         #expect(fit.status == 0, "\(fit.stderr)")
-        let fromFit = try CommandRunner.run(["plan", "train", "--budget", "1e6", "--difficulty", "easy", "--db", db, "--json"])
+        let fromFit = try CommandRunner.run([
+            "plan", "train", "--budget", "1e6", "--difficulty", "easy", "--db", db, "--json",
+        ])
         #expect(try JSONDecoder().decode(Plan.self, from: Data(fromFit.stdout.utf8)).lawSource.hasPrefix("fit:"))
         let bad = try CommandRunner.run(["plan", "train", "--budget", "1e6", "--difficulty", "medium", "--db", db])
         #expect(bad.status == 64)
-        let noFit = try CommandRunner.run(["plan", "train", "--budget", "1e6", "--difficulty", "hard", "--law", "fit", "--db", db])
+        let noFit = try CommandRunner.run([
+            "plan", "train", "--budget", "1e6", "--difficulty", "hard", "--law", "fit", "--db", db,
+        ])
         #expect(noFit.status == 65 && noFit.stderr.contains("no stored frontier fit"))
     }
 }
@@ -458,9 +564,13 @@ struct ExportCLITests {
     @Test func tidyCSVRoundTrips() throws {
         let dir = try TemporaryDirectory()
         let db = dir.path("e.sqlite")
-        _ = try CommandRunner.run(["simulate", "sweep", "--preset", "isocompute-q1-hard", "--problems", "300", "--seeds", "1",
-                                   "--budget", "1e5", "--db", db])
-        _ = try CommandRunner.run(["plan", "train", "--budget", "1e6", "--difficulty", "hard", "--law", "q1", "--db", db])
+        _ = try CommandRunner.run([
+            "simulate", "sweep", "--preset", "isocompute-q1-hard", "--problems", "300", "--seeds", "1",
+            "--budget", "1e5", "--db", db,
+        ])
+        _ = try CommandRunner.run([
+            "plan", "train", "--budget", "1e6", "--difficulty", "hard", "--law", "q1", "--db", db,
+        ])
         let out = dir.path("csv")
         let result = try CommandRunner.run(["export", "--csv", out, "--run-filter", "n<=16", "--db", db, "--json"])
         #expect(result.status == 0, "\(result.stderr)")

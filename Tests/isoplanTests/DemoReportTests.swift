@@ -17,13 +17,17 @@ final class DemoRun: Sendable {
 
     init() throws {
         directory = try TemporaryDirectory("isoplan-demo")
-        result = try CommandRunner.run(["demo", "--db", directory.path("demo.sqlite"), "-o", directory.path("demo.html"),
-                                        "--csv", directory.path("csv")])
+        result = try CommandRunner.run([
+            "demo", "--db", directory.path("demo.sqlite"), "-o", directory.path("demo.html"),
+            "--csv", directory.path("csv"),
+        ])
     }
 
     /// The charts the demo report must show, by figure id.
-    static let expectedCharts = ["reward-vs-compute", "allocation-law", "fixed-batch-8192", "bp-vs-n", "train-pass-distribution",
-                                 "pass-at-k", "tts-accuracy-vs-budget"]
+    static let expectedCharts = [
+        "reward-vs-compute", "allocation-law", "fixed-batch-8192", "bp-vs-n", "train-pass-distribution",
+        "pass-at-k", "tts-accuracy-vs-budget",
+    ]
 }
 
 @Suite("isoplan demo")
@@ -33,9 +37,11 @@ struct DemoCLITests {
         let demo = try DemoRun.shared.get()
         #expect(demo.result.status == 0, "\(demo.result.stderr)")
         let html = try String(contentsOfFile: demo.report, encoding: .utf8)
-        for section in ["<h2>Training plan</h2>", "<h2>The compute-optimal frontier</h2>", "<h2>Fixed batch B = 8192</h2>",
-                        "<h2>B_p vs n sensitivity</h2>", "<h2>Per-problem training pass@1 over training</h2>",
-                        "<h2>Test-time scaling</h2>", "<h2>Fits in the store</h2>", "<h2>Data provenance</h2>", "fit:1"] {
+        for section in [
+            "<h2>Training plan</h2>", "<h2>The compute-optimal frontier</h2>", "<h2>Fixed batch B = 8192</h2>",
+            "<h2>B_p vs n sensitivity</h2>", "<h2>Per-problem training pass@1 over training</h2>",
+            "<h2>Test-time scaling</h2>", "<h2>Fits in the store</h2>", "<h2>Data provenance</h2>", "fit:1",
+        ] {
             #expect(html.contains(section), "\(section)")
         }
         for id in DemoRun.expectedCharts { #expect(html.contains("<figure id=\"\(id)\""), "chart \(id)") }
@@ -44,7 +50,9 @@ struct DemoCLITests {
         let fits = try store.fits(kind: .frontier)
         #expect(fits.count == 2 && Set(fits.map(\.family)) == [.law, .lawLinear])
         let plan = try #require(try store.plans().first)
-        #expect(plan.lawSource == "fit:\(fits.first { $0.family == .law }!.id!)", "the plan uses the n*(C) fit, not the fixed-batch one")
+        #expect(
+            plan.lawSource == "fit:\(fits.first { $0.family == .law }!.id!)",
+            "the plan uses the n*(C) fit, not the fixed-batch one")
         // The fit's bootstrap brackets n*, and the plan's n has a fitted reward curve.
         let interval = try #require(plan.optimalRolloutsInterval)
         #expect(interval[0] <= plan.optimalRollouts && plan.optimalRollouts <= interval[1])
@@ -56,7 +64,9 @@ struct DemoCLITests {
         let axis = try frontier.columnIndex("axis")
         #expect(Set(frontier.rows.map { $0.fields[axis] }) == ["compute", "steps"])
         // Rerunning resumes: nothing simulated again.
-        let again = try CommandRunner.run(["demo", "--db", demo.database, "-o", demo.directory.path("again.md"), "--format", "md"])
+        let again = try CommandRunner.run([
+            "demo", "--db", demo.database, "-o", demo.directory.path("again.md"), "--format", "md",
+        ])
         #expect(again.status == 0, "\(again.stderr)")
         #expect(again.stdout.contains("simulated 0 runs (94 in the sweeps)"), "\(again.stdout)")
         let markdown = try String(contentsOfFile: demo.directory.path("again.md"), encoding: .utf8)
@@ -70,12 +80,15 @@ struct DemoCLITests {
     /// and with ink in its region and colour (data) in its plot area.
     // Skipped without Chromium under a plain `swift test`; required under `make test`
     // (ISOPLAN_REQUIRE_EXTERNAL=1), where the #require below fails when it is missing.
-    @Test(.enabled(if: ExternalPrerequisite.shouldRun(available: HeadlessChromium() != nil),
-                   "Chromium is not installed: `make test` installs Debian's chromium"))
+    @Test(
+        .enabled(
+            if: ExternalPrerequisite.shouldRun(available: HeadlessChromium() != nil),
+            "Chromium is not installed: `make test` installs Debian's chromium"))
     func demoReportRendersInHeadlessChromium() throws {
         let demo = try DemoRun.shared.get()
         #expect(demo.result.status == 0, "\(demo.result.stderr)")
-        let chromium = try #require(HeadlessChromium(), "Chromium is not installed (the README's test command installs Debian's chromium)")
+        let chromium = try #require(
+            HeadlessChromium(), "Chromium is not installed (the README's test command installs Debian's chromium)")
         let html = try String(contentsOfFile: demo.report, encoding: .utf8)
         #expect(html.utf8.count < 2 << 20, "the report is under 2 MB (\(html.utf8.count) bytes)")
         for needle in ["<script", "<link", "<img", "src=", "@import", "url(http", "href=\"http"] {
@@ -96,34 +109,54 @@ struct DemoCLITests {
             </script>
             """
         let measured = demo.directory.url.appendingPathComponent("measure.html")
-        try html.replacingOccurrences(of: "</body>", with: probe + "\n</body>").write(to: measured, atomically: true, encoding: .utf8)
+        try html.replacingOccurrences(of: "</body>", with: probe + "\n</body>").write(
+            to: measured, atomically: true, encoding: .utf8)
         let width = 1100
-        let dom = try chromium.dumpDOM(measured, width: width, profile: demo.directory.url.appendingPathComponent("profile-a"))
-        let json = try #require(dom.range(of: "<pre id=\"isoplan-layout\">").flatMap { start in
-            dom.range(of: "</pre>", range: start.upperBound..<dom.endIndex).map { String(dom[start.upperBound..<$0.lowerBound]) }
-        }, "the measuring script ran")
-        struct Box: Decodable { let id: String; let x, y, w, h, px, py, pw, ph: Double }
-        struct Layout: Decodable { let height: Double; let charts: [Box] }
-        let layout = try JSONDecoder().decode(Layout.self, from: Data(json.replacingOccurrences(of: "&quot;", with: "\"").utf8))
+        let dom = try chromium.dumpDOM(
+            measured, width: width, profile: demo.directory.url.appendingPathComponent("profile-a"))
+        let json = try #require(
+            dom.range(of: "<pre id=\"isoplan-layout\">").flatMap { start in
+                dom.range(of: "</pre>", range: start.upperBound..<dom.endIndex).map {
+                    String(dom[start.upperBound..<$0.lowerBound])
+                }
+            }, "the measuring script ran")
+        struct Box: Decodable {
+            let id: String
+            let x, y, w, h, px, py, pw, ph: Double
+        }
+        struct Layout: Decodable {
+            let height: Double
+            let charts: [Box]
+        }
+        let layout = try JSONDecoder().decode(
+            Layout.self, from: Data(json.replacingOccurrences(of: "&quot;", with: "\"").utf8))
         #expect(layout.charts.map(\.id) == DemoRun.expectedCharts)
 
         // Screenshot the report itself, whole page, at the same width.
         let png = demo.directory.url.appendingPathComponent("report.png")
-        try chromium.screenshot(demo.report.fileURL, width: width, height: Int(layout.height.rounded(.up)), to: png,
-                                profile: demo.directory.url.appendingPathComponent("profile-b"))
+        try chromium.screenshot(
+            demo.report.fileURL, width: width, height: Int(layout.height.rounded(.up)), to: png,
+            profile: demo.directory.url.appendingPathComponent("profile-b"))
         let image = try PNGImage(contentsOf: png)
         #expect(image.width == width && image.height >= Int(layout.height) - 1)
         for box in layout.charts {
             #expect(box.w > 100 && box.h > 100, "\(box.id) has a size: \(box.w) × \(box.h)")
             // Ink: anything clearly darker than the white page and the light grid lines.
-            let ink = image.fraction(x: Int(box.x), y: Int(box.y), width: Int(box.w), height: Int(box.h)) { r, g, b in min(r, g, b) < 200 }
+            let ink = image.fraction(x: Int(box.x), y: Int(box.y), width: Int(box.w), height: Int(box.h)) { r, g, b in
+                min(r, g, b) < 200
+            }
             #expect(ink >= 0.01, "\(box.id): \(String(format: "%.2f", 100 * ink)) % non-background pixels")
             // Data: coloured (not grey) pixels inside the plot area.
-            let colour = image.fraction(x: Int(box.px), y: Int(box.py), width: Int(box.pw), height: Int(box.ph)) { r, g, b in
+            let colour = image.fraction(x: Int(box.px), y: Int(box.py), width: Int(box.pw), height: Int(box.ph)) {
+                r, g, b in
                 Int(max(r, g, b)) - Int(min(r, g, b)) > 40
             }
-            #expect(colour >= 0.01, "\(box.id): \(String(format: "%.2f", 100 * colour)) % coloured pixels in the plot area")
-            print(String(format: "chart %@: %.0f × %.0f px, %.1f %% ink, %.1f %% coloured in the plot area", box.id, box.w, box.h, 100 * ink, 100 * colour))
+            #expect(
+                colour >= 0.01, "\(box.id): \(String(format: "%.2f", 100 * colour)) % coloured pixels in the plot area")
+            print(
+                String(
+                    format: "chart %@: %.0f × %.0f px, %.1f %% ink, %.1f %% coloured in the plot area", box.id, box.w,
+                    box.h, 100 * ink, 100 * colour))
         }
     }
 }
@@ -140,19 +173,34 @@ struct ReportCLITests {
     @Test func reportComputesMissingAnalysesWithoutStoringThem() throws {
         let dir = try TemporaryDirectory()
         let db = dir.path("r.sqlite")
-        let sweep = try CommandRunner.run(["simulate", "sweep", "--preset", "isocompute-q1-hard", "--problems", "300", "--seeds", "1",
-                                           "--budget", "3e5", "--db", db])
+        let sweep = try CommandRunner.run([
+            "simulate", "sweep", "--preset", "isocompute-q1-hard", "--problems", "300", "--seeds", "1",
+            "--budget", "3e5", "--db", db,
+        ])
         #expect(sweep.status == 0, "\(sweep.stderr)")
         let out = dir.path("out/report.html")
-        let result = try CommandRunner.run(["report", "--db", db, "--run-filter", "n<=256", "-o", out, "--bootstrap", "20",
-                                            "--solve-rates", Self.counts, "--system", "20250911_chaterm_claude-4-sonnet", "--json"])
+        let result = try CommandRunner.run([
+            "report", "--db", db, "--run-filter", "n<=256", "-o", out, "--bootstrap", "20",
+            "--solve-rates", Self.counts, "--system", "20250911_chaterm_claude-4-sonnet", "--json",
+        ])
         #expect(result.status == 0, "\(result.stderr)")
-        struct Summary: Decodable { let charts: [String]; let runs: Int; let frontierFits: [Int64?]; let notes: [String]; let bytes: Int }
+        struct Summary: Decodable {
+            let charts: [String]
+            let runs: Int
+            let frontierFits: [Int64?]
+            let notes: [String]
+            let bytes: Int
+        }
         let summary = try JSONDecoder().decode(Summary.self, from: Data(result.stdout.utf8))
-        #expect(summary.charts == ["reward-vs-compute", "allocation-law", "bp-vs-n", "train-pass-distribution", "pass-at-k",
-                                   "tts-accuracy-vs-budget"])
+        #expect(
+            summary.charts == [
+                "reward-vs-compute", "allocation-law", "bp-vs-n", "train-pass-distribution", "pass-at-k",
+                "tts-accuracy-vs-budget",
+            ])
         #expect(summary.frontierFits == [nil], "computed for the report")
-        #expect(summary.notes.contains { $0.hasPrefix("fixed-batch laws") } && summary.notes.contains { $0.hasPrefix("plan:") })
+        #expect(
+            summary.notes.contains { $0.hasPrefix("fixed-batch laws") }
+                && summary.notes.contains { $0.hasPrefix("plan:") })
         let store = try Store(path: db)
         #expect(try store.fits().isEmpty, "a report stores nothing")
         #expect(summary.runs == (try store.runs(matching: try RunFilter("n<=256")).count))
@@ -172,11 +220,16 @@ struct ReportCLITests {
         #expect(system.status == 64 && system.stderr.contains("--solve-rates"))
         // An empty store still gets a report that says what is missing.
         _ = try Store(path: dir.path("empty.sqlite"))
-        let empty = try CommandRunner.run(["report", "--db", dir.path("empty.sqlite"), "-o", dir.path("empty.md"), "--format", "md"])
+        let empty = try CommandRunner.run([
+            "report", "--db", dir.path("empty.sqlite"), "-o", dir.path("empty.md"), "--format", "md",
+        ])
         #expect(empty.status == 0, "\(empty.stderr)")
         #expect(empty.stdout.contains("left out: frontier") && empty.stdout.contains("left out: test-time"))
         let help = try CommandRunner.run(["report", "--help"])
-        for option in ["--run-filter", "--solve-rates", "--judge-vote-accuracy", "--budget", "--unit", "--bootstrap", "--format", "-o"] {
+        for option in [
+            "--run-filter", "--solve-rates", "--judge-vote-accuracy", "--budget", "--unit", "--bootstrap", "--format",
+            "-o",
+        ] {
             #expect(help.stdout.contains(option), "\(option) in --help")
         }
     }

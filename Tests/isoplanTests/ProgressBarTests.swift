@@ -1,6 +1,7 @@
 import Domain
 import Synchronization
 import Testing
+
 @testable import isoplan
 
 @Suite("Terminal progress bar")

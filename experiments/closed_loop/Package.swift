@@ -9,8 +9,10 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "closed-loop",
-            dependencies: [.product(name: "Workflows", package: "IsoPlan"), .product(name: "RunStore", package: "IsoPlan"),
-                           .product(name: "RLSim", package: "IsoPlan"), .product(name: "Domain", package: "IsoPlan")]
+            dependencies: [
+                .product(name: "Workflows", package: "IsoPlan"), .product(name: "RunStore", package: "IsoPlan"),
+                .product(name: "RLSim", package: "IsoPlan"), .product(name: "Domain", package: "IsoPlan"),
+            ]
         )
     ]
 )

@@ -24,7 +24,8 @@ public struct AgentCommand: Sendable, Hashable, Codable {
     /// `argument` with each placeholder replaced, in one left-to-right scan (a value that itself
     /// holds a placeholder, such as a task id `{out_dir}`, is never substituted again).
     public static func substitute(_ argument: String, _ values: [String: String]) -> String {
-        var out = "", rest = Substring(argument)
+        var out = ""
+        var rest = Substring(argument)
         while let open = rest.firstIndex(of: "{") {
             out += rest[..<open]
             let tail = rest[open...]
@@ -41,9 +42,13 @@ public struct AgentCommand: Sendable, Hashable, Codable {
 
     /// Parses the JSON array form (`["python3", "agent.py", "{task_id}", "{out_dir}"]`).
     public init(json: String, timeout: Double, workDirectory: String) throws(ExecutorError) {
-        guard let array = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String], let first = array.first, !first.isEmpty,
-              !first.hasPrefix("-"), !first.contains("=") else {
-            throw .invalid("--agent-command must be a JSON array of strings with the program first, e.g. [\"python3\", \"agent.py\", \"{task_id}\", \"{out_dir}\"]")
+        guard let array = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String],
+            let first = array.first, !first.isEmpty,
+            !first.hasPrefix("-"), !first.contains("=")
+        else {
+            throw .invalid(
+                "--agent-command must be a JSON array of strings with the program first, e.g. [\"python3\", \"agent.py\", \"{task_id}\", \"{out_dir}\"]"
+            )
         }
         self.init(argv: array, timeout: timeout, workDirectory: workDirectory)
     }
@@ -52,9 +57,11 @@ public struct AgentCommand: Sendable, Hashable, Codable {
     /// dot replaced), anything else `_`, cut to 60 characters, plus a stable hash of the whole id
     /// so that different ids never share a name.
     public static func safeName(_ id: String) -> String {
-        var kept = String(id.unicodeScalars.map { c -> Character in
-            CharacterSet.alphanumerics.contains(c) && c.isASCII || c == "-" || c == "_" || c == "." ? Character(c) : "_"
-        }.prefix(60))
+        var kept = String(
+            id.unicodeScalars.map { c -> Character in
+                CharacterSet.alphanumerics.contains(c) && c.isASCII || c == "-" || c == "_" || c == "."
+                    ? Character(c) : "_"
+            }.prefix(60))
         if kept.hasPrefix(".") { kept = "_" + kept.dropFirst() }
         return kept + "-" + String(StableHash.hex(id).prefix(8))
     }
@@ -74,40 +81,63 @@ public enum AgentRunner {
     /// refinement rollout), in a new attempt directory. A failed run (non-zero exit, time-out, no readable output) still
     /// yields a rollout — with no patch and the failure as its exit status — so the population
     /// keeps its size and the failure is visible to the judge and in the record.
-    public static func run(_ command: AgentCommand, task: AgentTask, rolloutID: String, iteration: Int,
-                           priors: [(rolloutID: String, summary: String)]) async throws(ExecutorError) -> AgentRun {
+    public static func run(
+        _ command: AgentCommand, task: AgentTask, rolloutID: String, iteration: Int,
+        priors: [(rolloutID: String, summary: String)]
+    ) async throws(ExecutorError) -> AgentRun {
         // A new attempt directory each time (`it<t>/attempt-<k>/<rollout>`): an agent orphaned by a
         // killed run can only write into its own, never into the rerun's.
-        let iterationDirectory = URL(fileURLWithPath: command.workDirectory).appendingPathComponent(AgentCommand.safeName(task.taskID))
-            .appendingPathComponent("it\(iteration)")
+        let iterationDirectory = URL(fileURLWithPath: command.workDirectory).appendingPathComponent(
+            AgentCommand.safeName(task.taskID)
+        )
+        .appendingPathComponent("it\(iteration)")
         let name = AgentCommand.safeName(rolloutID)
         var attempt = 1
-        while FileManager.default.fileExists(atPath: iterationDirectory.appendingPathComponent("attempt-\(attempt)/\(name)").path) { attempt += 1 }
+        while FileManager.default.fileExists(
+            atPath: iterationDirectory.appendingPathComponent("attempt-\(attempt)/\(name)").path)
+        { attempt += 1 }
         let base = iterationDirectory.appendingPathComponent("attempt-\(attempt)")
         let out = base.appendingPathComponent(name)
-        let taskFile = base.appendingPathComponent("\(name).task.json"), priorsFile = base.appendingPathComponent("\(name).priors.json")
+        let taskFile = base.appendingPathComponent("\(name).task.json")
+        let priorsFile = base.appendingPathComponent("\(name).priors.json")
         do {
             try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
             let metadata = (try? JSONSerialization.jsonObject(with: Data(task.metadataJSON.utf8))) ?? [String: Any]()
-            let taskObject: [String: Any] = ["task_id": task.taskID, "problem_statement": task.statement, "metadata": metadata]
-            try JSONSerialization.data(withJSONObject: taskObject, options: [.sortedKeys, .prettyPrinted]).write(to: taskFile, options: .atomic)
-            let priorsObject: [String: Any] = ["task_id": task.taskID, "iteration": iteration,
-                                               "priors": priors.map { ["rollout_id": $0.rolloutID, "summary": $0.summary] }]
-            try JSONSerialization.data(withJSONObject: priorsObject, options: [.sortedKeys, .prettyPrinted]).write(to: priorsFile, options: .atomic)
+            let taskObject: [String: Any] = [
+                "task_id": task.taskID, "problem_statement": task.statement, "metadata": metadata,
+            ]
+            try JSONSerialization.data(withJSONObject: taskObject, options: [.sortedKeys, .prettyPrinted]).write(
+                to: taskFile, options: .atomic)
+            let priorsObject: [String: Any] = [
+                "task_id": task.taskID, "iteration": iteration,
+                "priors": priors.map { ["rollout_id": $0.rolloutID, "summary": $0.summary] },
+            ]
+            try JSONSerialization.data(withJSONObject: priorsObject, options: [.sortedKeys, .prettyPrinted]).write(
+                to: priorsFile, options: .atomic)
         } catch {
             throw .agent("cannot prepare \(out.path): \(error.localizedDescription)")
         }
-        let values = ["{task_id}": task.taskID, "{task_file}": taskFile.path, "{priors_file}": priorsFile.path, "{out_dir}": out.path]
+        let values = [
+            "{task_id}": task.taskID, "{task_file}": taskFile.path, "{priors_file}": priorsFile.path,
+            "{out_dir}": out.path,
+        ]
         let argv = command.argv.map { AgentCommand.substitute($0, values) }
-        let (status, log) = try await execute(argv, in: out, timeout: command.timeout, withholding: command.withheldEnvironment)
+        let (status, log) = try await execute(
+            argv, in: out, timeout: command.timeout, withholding: command.withheldEnvironment)
         var rollout: AgentRollout
-        if status == 0, let parsed = try? AgentRollouts.agentOutput(out.path, taskID: task.taskID, rolloutID: rolloutID, iteration: iteration) {
+        if status == 0,
+            let parsed = try? AgentRollouts.agentOutput(
+                out.path, taskID: task.taskID, rolloutID: rolloutID, iteration: iteration)
+        {
             rollout = parsed
         } else {
-            rollout = AgentRollout(taskID: task.taskID, rolloutID: rolloutID, iteration: iteration,
-                                   messages: [TranscriptMessage(role: "agent-log", content: log)], finalPatch: "",
-                                   exitStatus: status == 0 ? "agent output unreadable" : status == -1 ? "agent timed out" : "agent exited with status \(status)",
-                                   source: out.path)
+            rollout = AgentRollout(
+                taskID: task.taskID, rolloutID: rolloutID, iteration: iteration,
+                messages: [TranscriptMessage(role: "agent-log", content: log)], finalPatch: "",
+                exitStatus: status == 0
+                    ? "agent output unreadable"
+                    : status == -1 ? "agent timed out" : "agent exited with status \(status)",
+                source: out.path)
         }
         rollout.source = out.path
         return AgentRun(rollout: rollout, exitCode: status, log: log)
@@ -117,7 +147,9 @@ public enum AgentRunner {
     /// `timeout` seconds, or when the calling task is cancelled (SIGTERM, then SIGKILL after 5 s).
     /// Returns the exit status (−1 on a time-out, 128 + n for signal n) and the last 4,000
     /// characters of its output.
-    static func execute(_ argv: [String], in directory: URL, timeout: Double, withholding: [String] = []) async throws(ExecutorError) -> (Int32, String) {
+    static func execute(_ argv: [String], in directory: URL, timeout: Double, withholding: [String] = [])
+        async throws(ExecutorError) -> (Int32, String)
+    {
         let process = Process()
         var environment = ProcessInfo.processInfo.environment
         for name in withholding { environment[name] = nil }
@@ -131,10 +163,12 @@ public enum AgentRunner {
             process.arguments = argv
         }
         process.currentDirectoryURL = directory
-        let stdoutURL = directory.appendingPathComponent("agent.stdout"), stderrURL = directory.appendingPathComponent("agent.stderr")
+        let stdoutURL = directory.appendingPathComponent("agent.stdout")
+        let stderrURL = directory.appendingPathComponent("agent.stderr")
         guard FileManager.default.createFile(atPath: stdoutURL.path, contents: nil),
-              FileManager.default.createFile(atPath: stderrURL.path, contents: nil),
-              let stdout = try? FileHandle(forWritingTo: stdoutURL), let stderr = try? FileHandle(forWritingTo: stderrURL) else {
+            FileManager.default.createFile(atPath: stderrURL.path, contents: nil),
+            let stdout = try? FileHandle(forWritingTo: stdoutURL), let stderr = try? FileHandle(forWritingTo: stderrURL)
+        else {
             throw .agent("cannot open the output files in \(directory.path)")
         }
         process.standardOutput = stdout
@@ -159,8 +193,12 @@ public enum AgentRunner {
         try? stdout.close()
         try? stderr.close()
         if cancelled { throw .agent("stopped: the execution was interrupted") }
-        let text = [stdoutURL, stderrURL].map { (try? String(contentsOf: $0, encoding: .utf8)) ?? "" }.joined(separator: "\n")
-        let status: Int32 = timedOut ? -1 : process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+        let text = [stdoutURL, stderrURL].map { (try? String(contentsOf: $0, encoding: .utf8)) ?? "" }.joined(
+            separator: "\n")
+        let status: Int32 =
+            timedOut
+            ? -1
+            : process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
         return (status, String(text.suffix(4_000)))
     }
 }

@@ -50,8 +50,10 @@ final class CachedLLM: Sendable {
     /// so it is overshot by at most the calls already in flight.
     let gate: AsyncSemaphore
 
-    init(client: any LLMClient, store: Store, label: String, limit: SpendLimit, sendSlots: Int,
-         onChange: @escaping @Sendable (ExecutionCounters) -> Void) throws(StoreError) {
+    init(
+        client: any LLMClient, store: Store, label: String, limit: SpendLimit, sendSlots: Int,
+        onChange: @escaping @Sendable (ExecutionCounters) -> Void
+    ) throws(StoreError) {
         self.client = client
         gate = AsyncSemaphore(permits: max(1, sendSlots))
         self.store = store
@@ -81,23 +83,33 @@ final class CachedLLM: Sendable {
         do {
             try Task.checkCancellation()
             let (dollars, tokens) = counters.withLock { ($0.dollars, $0.promptTokens + $0.completionTokens) }
-            if let cap = limit.capUSD, dollars >= cap { throw LLMError.budgetExhausted(spent: dollars, cap: cap, unit: "USD") }
-            if let cap = limit.capTokens, tokens >= cap { throw LLMError.budgetExhausted(spent: Double(tokens), cap: Double(cap), unit: "tokens") }
+            if let cap = limit.capUSD, dollars >= cap {
+                throw LLMError.budgetExhausted(spent: dollars, cap: cap, unit: "USD")
+            }
+            if let cap = limit.capTokens, tokens >= cap {
+                throw LLMError.budgetExhausted(spent: Double(tokens), cap: Double(cap), unit: "tokens")
+            }
             response = try await client.complete(request)
         } catch {
             await gate.release()
             throw error
         }
         await gate.release()
-        try store.insertLLMCall(label: label, LLMCallLog(
-            callID: request.callID, purpose: request.purpose, requestHash: hash, model: client.model, response: response.text,
-            promptTokens: response.promptTokens, completionTokens: response.completionTokens, latency: response.latency,
-            attempts: response.attempts))
+        try store.insertLLMCall(
+            label: label,
+            LLMCallLog(
+                callID: request.callID, purpose: request.purpose, requestHash: hash, model: client.model,
+                response: response.text,
+                promptTokens: response.promptTokens, completionTokens: response.completionTokens,
+                latency: response.latency,
+                attempts: response.attempts))
         update {
             $0.sent += 1
             $0.promptTokens += response.promptTokens
             $0.completionTokens += response.completionTokens
-            $0.dollars += Double(response.promptTokens) * self.limit.priceIn + Double(response.completionTokens) * self.limit.priceOut
+            $0.dollars +=
+                Double(response.promptTokens) * self.limit.priceIn + Double(response.completionTokens)
+                * self.limit.priceOut
         }
         return response.text
     }

@@ -32,10 +32,15 @@ public enum CallIdentity {
     }
 
     /// A judge call: one vote slot of one group, at an attempt (re-asks count up).
-    public static func judge(task: String, iteration: Int, stage: TournamentStage, round: Int, group: Int, vote: Int, attempt: Int,
-                             purpose: JudgePurpose) -> String {
-        make(["task": task, "it": String(iteration), "stage": stage.rawValue, "round": String(round), "group": String(group),
-              "vote": String(vote), "attempt": String(attempt), "purpose": purpose.rawValue])
+    public static func judge(
+        task: String, iteration: Int, stage: TournamentStage, round: Int, group: Int, vote: Int, attempt: Int,
+        purpose: JudgePurpose
+    ) -> String {
+        make([
+            "task": task, "it": String(iteration), "stage": stage.rawValue, "round": String(round),
+            "group": String(group),
+            "vote": String(vote), "attempt": String(attempt), "purpose": purpose.rawValue,
+        ])
     }
 
     /// A random generator for one decision: seeded by the execution's seed and the decision's

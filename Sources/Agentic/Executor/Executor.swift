@@ -23,12 +23,18 @@ public struct ExecutionSettings: Sendable, Hashable, Codable {
 
     /// Checks the ranges every run needs.
     public func validate() throws(ExecutorError) {
-        guard tournament.groupSize >= 2 && tournament.groupSize <= 16 else { throw .invalid("the group size G must lie in 2…16") }
+        guard tournament.groupSize >= 2 && tournament.groupSize <= 16 else {
+            throw .invalid("the group size G must lie in 2…16")
+        }
         guard tournament.votes >= 1 && tournament.votes <= 64 else { throw .invalid("the votes V must lie in 1…64") }
         guard tournament.maxReasks >= 0 && tournament.maxReasks <= 5 else { throw .invalid("re-asks must lie in 0…5") }
-        guard tournament.maxTieBreakVotes >= 0 && tournament.maxTieBreakVotes <= 16 else { throw .invalid("tie-break votes must lie in 0…16") }
+        guard tournament.maxTieBreakVotes >= 0 && tournament.maxTieBreakVotes <= 16 else {
+            throw .invalid("tie-break votes must lie in 0…16")
+        }
         if mode == .pdr {
-            guard rollouts >= 1 && rollouts <= 256 else { throw .invalid("the rollouts per iteration N must lie in 1…256") }
+            guard rollouts >= 1 && rollouts <= 256 else {
+                throw .invalid("the rollouts per iteration N must lie in 1…256")
+            }
             guard iterations >= 1 && iterations <= 8 else { throw .invalid("the iterations T must lie in 1…8") }
             guard priors >= 1 && priors <= 16 else { throw .invalid("the priors K must lie in 1…16") }
         }
@@ -53,8 +59,10 @@ public struct ExecutionRequest: Sendable {
     /// Agent command runs at once, over all tasks.
     public var agentsAtOnce = 4
 
-    public init(label: String, settings: ExecutionSettings, tasks: [AgentTask], rollouts: [AgentRollout] = [],
-                labels: [[String]: Bool] = [:], agent: AgentCommand? = nil) {
+    public init(
+        label: String, settings: ExecutionSettings, tasks: [AgentTask], rollouts: [AgentRollout] = [],
+        labels: [[String]: Bool] = [:], agent: AgentCommand? = nil
+    ) {
         self.label = label
         self.settings = settings
         self.tasks = tasks
@@ -103,10 +111,14 @@ public struct EvaluationSummary: Sendable, Codable, Equatable {
 
 /// Runs executions: summaries, RTV, PDR, with every result committed before it is used.
 public enum Executor {
-    public static func run(_ request: ExecutionRequest, store: Store, client: any LLMClient, limit: SpendLimit = SpendLimit(),
-                           progress: any ProgressReporter = SilentProgress()) async throws -> ExecutionResult {
+    public static func run(
+        _ request: ExecutionRequest, store: Store, client: any LLMClient, limit: SpendLimit = SpendLimit(),
+        progress: any ProgressReporter = SilentProgress()
+    ) async throws -> ExecutionResult {
         try request.settings.validate()
-        if request.settings.mode == .pdr && request.agent == nil { throw ExecutorError.invalid("PDR needs an agent command") }
+        if request.settings.mode == .pdr && request.agent == nil {
+            throw ExecutorError.invalid("PDR needs an agent command")
+        }
         for task in request.tasks { try task.validate() }
         let fingerprint = configurationText(request, model: client.model)
         let stored = try store.executionConfiguration(label: request.label, recording: fingerprint)
@@ -123,10 +135,16 @@ public enum Executor {
         defer { progress.end() }
         let tasksDone = Mutex(0)
         let agentSlots = AsyncSemaphore(permits: max(1, request.agentsAtOnce))
-        let llm = try CachedLLM(client: client, store: store, label: request.label, limit: limit, sendSlots: request.callsInFlight) { counters in
-            progress.status(String(format: "%d tasks done, %d rollouts (%d agent runs), %d LLM calls (%d from the store), %@ tokens, $%.2f",
-                                   tasksDone.withLock { $0 }, counters.rollouts, counters.agentRuns, counters.sent + counters.cached, counters.cached,
-                                   compactCount(counters.promptTokens + counters.completionTokens), counters.dollars))
+        let llm = try CachedLLM(
+            client: client, store: store, label: request.label, limit: limit, sendSlots: request.callsInFlight
+        ) { counters in
+            progress.status(
+                String(
+                    format:
+                        "%d tasks done, %d rollouts (%d agent runs), %d LLM calls (%d from the store), %@ tokens, $%.2f",
+                    tasksDone.withLock { $0 }, counters.rollouts, counters.agentRuns, counters.sent + counters.cached,
+                    counters.cached,
+                    compactCount(counters.promptTokens + counters.completionTokens), counters.dollars))
         }
         let results = try await withThrowingTaskGroup(of: TaskResult.self) { group in
             var pending = request.tasks.makeIterator()
@@ -135,8 +153,9 @@ public enum Executor {
             func startNext() -> Bool {
                 guard let task = pending.next() else { return false }
                 group.addTask {
-                    try await runTask(task, request: request, initial: rolloutsByTask[task.taskID] ?? [], store: store, llm: llm,
-                                      agentSlots: agentSlots)
+                    try await runTask(
+                        task, request: request, initial: rolloutsByTask[task.taskID] ?? [], store: store, llm: llm,
+                        agentSlots: agentSlots)
                 }
                 return true
             }
@@ -157,8 +176,9 @@ public enum Executor {
         for (row, _) in try store.executorTasks(label: request.label) {
             for vote in try store.votes(taskRow: row) { judgeCalls[vote.purpose.rawValue, default: 0] += 1 }
         }
-        return ExecutionResult(label: request.label, tasks: sorted, counters: llm.counters.withLock { $0 }, evaluation: evaluation,
-                               judgeCalls: judgeCalls)
+        return ExecutionResult(
+            label: request.label, tasks: sorted, counters: llm.counters.withLock { $0 }, evaluation: evaluation,
+            judgeCalls: judgeCalls)
     }
 
     /// The settings that must not change under a label (they shape every call).
@@ -170,16 +190,21 @@ public enum Executor {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let data = (try? encoder.encode(Fingerprint(model: model, settings: request.settings, agent: request.agent?.argv))) ?? Data()
+        let data =
+            (try? encoder.encode(Fingerprint(model: model, settings: request.settings, agent: request.agent?.argv)))
+            ?? Data()
         return String(decoding: data, as: UTF8.self)
     }
 
-    static func runTask(_ task: AgentTask, request: ExecutionRequest, initial: [AgentRollout], store: Store, llm: CachedLLM,
-                        agentSlots: AsyncSemaphore) async throws -> TaskResult {
+    static func runTask(
+        _ task: AgentTask, request: ExecutionRequest, initial: [AgentRollout], store: Store, llm: CachedLLM,
+        agentSlots: AsyncSemaphore
+    ) async throws -> TaskResult {
         let settings = request.settings
         let taskRow = try store.executorTask(label: request.label, task)
-        let context = TaskContext(label: request.label, seed: settings.seed, taskRow: taskRow, task: task, store: store, llm: llm,
-                                  settings: settings.tournament)
+        let context = TaskContext(
+            label: request.label, seed: settings.seed, taskRow: taskRow, task: task, store: store, llm: llm,
+            settings: settings.tournament)
         for var rollout in initial where rollout.iteration == 0 {
             if let label = request.labels[[task.taskID, rollout.rolloutID]] { rollout.resolved = label }
             try store.insertRollout(taskRow: taskRow, rollout)
@@ -194,66 +219,91 @@ public enum Executor {
             // PDR: iteration 0 from the agent when no rollouts were given (filling in any an
             // interrupted run left missing), every later iteration from the agent.
             if settings.mode == .pdr && (t > 0 || !initial.contains { $0.iteration == 0 }) {
-                rollouts = try await ensureAgentRollouts(task: task, taskRow: taskRow, iteration: t, count: settings.rollouts,
-                                                         priors: priorsFor, summaries: previousSummaries, request: request, store: store,
-                                                         llm: llm, slots: agentSlots)
+                rollouts = try await ensureAgentRollouts(
+                    task: task, taskRow: taskRow, iteration: t, count: settings.rollouts,
+                    priors: priorsFor, summaries: previousSummaries, request: request, store: store,
+                    llm: llm, slots: agentSlots)
             }
             if !request.labels.isEmpty {
                 let grades = rollouts.reduce(into: [String: Bool]()) { map, r in
-                    if r.rollout.resolved == nil, let label = request.labels[[task.taskID, r.rollout.rolloutID]] { map[r.rollout.rolloutID] = label }
+                    if r.rollout.resolved == nil, let label = request.labels[[task.taskID, r.rollout.rolloutID]] {
+                        map[r.rollout.rolloutID] = label
+                    }
                 }
                 if !grades.isEmpty {
                     try store.setResolved(taskRow: taskRow, iteration: t, grades)
                     rollouts = try store.rollouts(taskRow: taskRow, iteration: t)
                 }
             }
-            guard !rollouts.isEmpty else { throw ExecutorError.invalid("task \(task.taskID) has no rollouts at iteration \(t)") }
+            guard !rollouts.isEmpty else {
+                throw ExecutorError.invalid("task \(task.taskID) has no rollouts at iteration \(t)")
+            }
             population.append(rollouts.count)
             llm.update { $0.rollouts += rollouts.count }
-            let summaries = try await summarize(rollouts, context: context, iteration: t, options: settings.summary,
-                                                temperature: settings.summaryTemperature)
+            let summaries = try await summarize(
+                rollouts, context: context, iteration: t, options: settings.summary,
+                temperature: settings.summaryTemperature)
             if t < iterations - 1 {
-                priorsFor = try await choosePriors(rollouts.map(\.rollout.rolloutID), summaries: summaries, iteration: t,
-                                                   context: context, settings: settings)
+                priorsFor = try await choosePriors(
+                    rollouts.map(\.rollout.rolloutID), summaries: summaries, iteration: t,
+                    context: context, settings: settings)
                 previousSummaries = summaries
             }
             last = rollouts
             if t == iterations - 1 {
-                let finalDecision = try store.decisions(taskRow: taskRow).first { $0.kind == .final && $0.iteration == t }
+                let finalDecision = try store.decisions(taskRow: taskRow).first {
+                    $0.kind == .final && $0.iteration == t
+                }
                 let winner: String
                 if let finalDecision, let chosen = finalDecision.chosen.first {
                     winner = chosen
                 } else {
                     let ids = rollouts.map(\.rollout.rolloutID)
-                    winner = try await Tournament(context: context, iteration: t, stage: .final).run(candidates: ids, summaries: summaries, stopAt: 1)[0]
-                    try store.insertDecision(taskRow: taskRow, TournamentDecision(kind: .final, stage: .final, iteration: t, candidates: ids.naturallySorted(),
-                                                                                 chosen: [winner], method: "tournament"))
+                    winner = try await Tournament(context: context, iteration: t, stage: .final).run(
+                        candidates: ids, summaries: summaries, stopAt: 1)[0]
+                    try store.insertDecision(
+                        taskRow: taskRow,
+                        TournamentDecision(
+                            kind: .final, stage: .final, iteration: t, candidates: ids.naturallySorted(),
+                            chosen: [winner], method: "tournament"))
                 }
                 let selected = rollouts.first { $0.rollout.rolloutID == winner }!.rollout
                 let grades = last.compactMap(\.rollout.resolved)
                 let graded = grades.count == last.count && !last.isEmpty
-                return TaskResult(taskID: task.taskID, selectedRolloutID: winner, patch: selected.finalPatch, population: population,
-                                  selectedResolved: selected.resolved,
-                                  populationPassAt1: graded ? Double(grades.filter { $0 }.count) / Double(grades.count) : nil,
-                                  oraclePass: graded ? grades.contains(true) : nil)
+                return TaskResult(
+                    taskID: task.taskID, selectedRolloutID: winner, patch: selected.finalPatch, population: population,
+                    selectedResolved: selected.resolved,
+                    populationPassAt1: graded ? Double(grades.filter { $0 }.count) / Double(grades.count) : nil,
+                    oraclePass: graded ? grades.contains(true) : nil)
             }
         }
         fatalError("unreachable: the last iteration returns")
     }
 
     /// Each rollout's summary: the stored one, else a summary call (committed before use).
-    static func summarize(_ rollouts: [StoredRollout], context: TaskContext, iteration: Int, options: SummaryOptions,
-                          temperature: Double) async throws -> [String: String] {
+    static func summarize(
+        _ rollouts: [StoredRollout], context: TaskContext, iteration: Int, options: SummaryOptions,
+        temperature: Double
+    ) async throws -> [String: String] {
         try await withThrowingTaskGroup(of: (String, String).self) { group in
             for stored in rollouts {
                 group.addTask {
-                    if let text = try context.store.summary(rolloutRow: stored.rowID) { return (stored.rollout.rolloutID, text) }
-                    let (messages, truncated) = SummaryPrompt.messages(task: context.task, rollout: stored.rollout, options: options)
-                    let callID = CallIdentity.summary(task: context.task.taskID, iteration: iteration, rollout: stored.rollout.rolloutID)
-                    var text = try await context.llm.text(for: ChatRequest(messages: messages, maxTokens: options.maxTokens,
-                                                                           temperature: temperature, callID: callID, purpose: "summary"))
-                    if text.count > options.maxSummaryCharacters { text = String(text.prefix(options.maxSummaryCharacters)) + " […]" }
-                    try context.store.insertSummary(rolloutRow: stored.rowID, text: text, inputTruncated: truncated, callID: callID)
+                    if let text = try context.store.summary(rolloutRow: stored.rowID) {
+                        return (stored.rollout.rolloutID, text)
+                    }
+                    let (messages, truncated) = SummaryPrompt.messages(
+                        task: context.task, rollout: stored.rollout, options: options)
+                    let callID = CallIdentity.summary(
+                        task: context.task.taskID, iteration: iteration, rollout: stored.rollout.rolloutID)
+                    var text = try await context.llm.text(
+                        for: ChatRequest(
+                            messages: messages, maxTokens: options.maxTokens,
+                            temperature: temperature, callID: callID, purpose: "summary"))
+                    if text.count > options.maxSummaryCharacters {
+                        text = String(text.prefix(options.maxSummaryCharacters)) + " […]"
+                    }
+                    try context.store.insertSummary(
+                        rolloutRow: stored.rowID, text: text, inputTruncated: truncated, callID: callID)
                     return (stored.rollout.rolloutID, text)
                 }
             }
@@ -264,26 +314,35 @@ public enum Executor {
     }
 
     /// The priors of every next-iteration rollout (`it{t+1}-r{i}`), committed as decisions.
-    static func choosePriors(_ ids: [String], summaries: [String: String], iteration t: Int, context: TaskContext,
-                             settings: ExecutionSettings) async throws -> [String: [String]] {
+    static func choosePriors(
+        _ ids: [String], summaries: [String: String], iteration t: Int, context: TaskContext,
+        settings: ExecutionSettings
+    ) async throws -> [String: [String]] {
         let next = (0..<settings.rollouts).map { "it\(t + 1)-r\($0)" }
-        let stored = try context.store.decisions(taskRow: context.taskRow).filter { $0.kind == .priors && $0.iteration == t }
+        let stored = try context.store.decisions(taskRow: context.taskRow).filter {
+            $0.kind == .priors && $0.iteration == t
+        }
         switch settings.priorSelection {
         case .select:
             let kept: [String]
             if let decision = stored.first {
                 kept = decision.chosen
             } else {
-                kept = try await Tournament(context: context, iteration: t, stage: .select).run(candidates: ids, summaries: summaries,
-                                                                                               stopAt: settings.priors)
-                try context.store.insertDecision(taskRow: context.taskRow, TournamentDecision(
-                    kind: .priors, stage: .select, iteration: t, candidates: ids.naturallySorted(), chosen: kept.naturallySorted(),
-                    method: "select-K"))
+                kept = try await Tournament(context: context, iteration: t, stage: .select).run(
+                    candidates: ids, summaries: summaries,
+                    stopAt: settings.priors)
+                try context.store.insertDecision(
+                    taskRow: context.taskRow,
+                    TournamentDecision(
+                        kind: .priors, stage: .select, iteration: t, candidates: ids.naturallySorted(),
+                        chosen: kept.naturallySorted(),
+                        method: "select-K"))
             }
             return Dictionary(uniqueKeysWithValues: next.map { ($0, kept.naturallySorted()) })
         case .random, .own:
             if stored.count == next.count {
-                return Dictionary(uniqueKeysWithValues: zip(next, stored.sorted { ($0.group ?? 0) < ($1.group ?? 0) }.map(\.chosen)))
+                return Dictionary(
+                    uniqueKeysWithValues: zip(next, stored.sorted { ($0.group ?? 0) < ($1.group ?? 0) }.map(\.chosen)))
             }
             // Rollout i of the next iteration pairs with rollout i of this one, in natural order
             // (it0-r2 before it0-r10).
@@ -299,9 +358,11 @@ public enum Executor {
                 }
                 priors[id] = chosen
                 if !stored.contains(where: { $0.group == i }) {
-                    try context.store.insertDecision(taskRow: context.taskRow, TournamentDecision(
-                        kind: .priors, stage: .select, iteration: t, group: i, candidates: sorted, chosen: chosen,
-                        method: settings.priorSelection == .own ? "own-summary" : "random-K"))
+                    try context.store.insertDecision(
+                        taskRow: context.taskRow,
+                        TournamentDecision(
+                            kind: .priors, stage: .select, iteration: t, group: i, candidates: sorted, chosen: chosen,
+                            method: settings.priorSelection == .own ? "own-summary" : "random-K"))
                 }
             }
             return priors
@@ -310,9 +371,11 @@ public enum Executor {
 
     /// Iteration `t`'s agent rollouts: the committed ones, and new runs for the rest (a committed
     /// rollout is never run again).
-    static func ensureAgentRollouts(task: AgentTask, taskRow: Int64, iteration t: Int, count: Int, priors: [String: [String]],
-                                    summaries: [String: String], request: ExecutionRequest, store: Store, llm: CachedLLM,
-                                    slots: AsyncSemaphore) async throws -> [StoredRollout] {
+    static func ensureAgentRollouts(
+        task: AgentTask, taskRow: Int64, iteration t: Int, count: Int, priors: [String: [String]],
+        summaries: [String: String], request: ExecutionRequest, store: Store, llm: CachedLLM,
+        slots: AsyncSemaphore
+    ) async throws -> [StoredRollout] {
         guard let agent = request.agent else { throw ExecutorError.invalid("PDR needs an agent command") }
         let existing = Set(try store.rollouts(taskRow: taskRow, iteration: t).map(\.rollout.rolloutID))
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -330,7 +393,8 @@ public enum Executor {
                         throw error
                     }
                     await slots.release()
-                    try store.insertRollout(taskRow: taskRow, run.rollout, agentExitCode: Int(run.exitCode), agentLog: run.log)
+                    try store.insertRollout(
+                        taskRow: taskRow, run.rollout, agentExitCode: Int(run.exitCode), agentLog: run.log)
                     llm.update { $0.agentRuns += 1 }
                 }
             }
@@ -352,30 +416,40 @@ public enum Executor {
             while true {
                 let rollouts = try store.rollouts(taskRow: row, iteration: iteration)
                 if rollouts.isEmpty { break }
-                for r in rollouts { if let resolved = r.rollout.resolved { grade[[String(iteration), r.rollout.rolloutID]] = resolved } }
+                for r in rollouts {
+                    if let resolved = r.rollout.resolved { grade[[String(iteration), r.rollout.rolloutID]] = resolved }
+                }
                 iteration += 1
             }
             let votes = try store.votes(taskRow: row).filter(\.counted)
-            for decision in try store.decisions(taskRow: row) where decision.kind == .group && decision.candidates.count > 1 {
+            for decision in try store.decisions(taskRow: row)
+            where decision.kind == .group && decision.candidates.count > 1 {
                 let labels = decision.candidates.compactMap { grade[[String(decision.iteration), $0]] }
                 guard labels.count == decision.candidates.count else { continue }
                 let passing = labels.filter { $0 }.count
-                let mine = votes.filter { $0.stage == decision.stage && $0.iteration == decision.iteration && $0.round == decision.round && $0.group == decision.group }
+                let mine = votes.filter {
+                    $0.stage == decision.stage && $0.iteration == decision.iteration && $0.round == decision.round
+                        && $0.group == decision.group
+                }
                 guard !mine.isEmpty else { continue }
-                let correct = mine.filter { grade[[String(decision.iteration), $0.chosenRolloutID ?? ""]] == true }.count
-                tallies.append(JudgeTally(label: label, taskID: task.taskID, groupSize: decision.candidates.count, passing: passing,
-                                          votes: mine.count, correctVotes: correct))
+                let correct = mine.filter { grade[[String(decision.iteration), $0.chosenRolloutID ?? ""]] == true }
+                    .count
+                tallies.append(
+                    JudgeTally(
+                        label: label, taskID: task.taskID, groupSize: decision.candidates.count, passing: passing,
+                        votes: mine.count, correctVotes: correct))
             }
         }
         try store.replaceJudgeTallies(label: label, with: tallies)
         let mixed = tallies.filter(\.isMixed)
         let n = Double(graded.count)
-        return EvaluationSummary(gradedTasks: graded.count,
-                                 populationPassAt1: graded.reduce(0) { $0 + $1.populationPassAt1! } / n,
-                                 oraclePassAtN: Double(graded.filter { $0.oraclePass == true }.count) / n,
-                                 selectedSuccess: Double(graded.filter { $0.selectedResolved == true }.count) / n,
-                                 mixedGroups: mixed.count, mixedVotes: mixed.reduce(0) { $0 + $1.votes },
-                                 correctMixedVotes: mixed.reduce(0) { $0 + $1.correctVotes })
+        return EvaluationSummary(
+            gradedTasks: graded.count,
+            populationPassAt1: graded.reduce(0) { $0 + $1.populationPassAt1! } / n,
+            oraclePassAtN: Double(graded.filter { $0.oraclePass == true }.count) / n,
+            selectedSuccess: Double(graded.filter { $0.selectedResolved == true }.count) / n,
+            mixedGroups: mixed.count, mixedVotes: mixed.reduce(0) { $0 + $1.votes },
+            correctMixedVotes: mixed.reduce(0) { $0 + $1.correctVotes })
     }
 }
 

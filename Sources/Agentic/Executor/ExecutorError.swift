@@ -12,10 +12,12 @@ public enum ExecutorError: Error, CustomStringConvertible, Sendable {
 
     public var description: String {
         switch self {
-        case let .changedRequest(callID): "the stored call \(callID) was made with a different request (model, prompt or options changed): use a new --label to start over"
-        case let .changedConfiguration(label, detail): "execution \"\(label)\" was started with other settings (\(detail)): use a new --label"
-        case let .invalid(detail): detail
-        case let .agent(detail): "agent command: \(detail)"
+        case .changedRequest(let callID):
+            "the stored call \(callID) was made with a different request (model, prompt or options changed): use a new --label to start over"
+        case .changedConfiguration(let label, let detail):
+            "execution \"\(label)\" was started with other settings (\(detail)): use a new --label"
+        case .invalid(let detail): detail
+        case .agent(let detail): "agent command: \(detail)"
         }
     }
 }

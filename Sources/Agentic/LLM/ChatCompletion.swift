@@ -72,10 +72,14 @@ public enum LLMError: Error, CustomStringConvertible, Sendable, Equatable {
 
     public var description: String {
         switch self {
-        case let .unavailable(endpoint, detail): "\(endpoint): unavailable after retries (\(detail))"
-        case let .rejected(endpoint, status, detail): "\(endpoint): HTTP \(status) (\(detail))"
-        case let .missingKey(variable): "the API key variable \(variable) is not set (export it, or name another with --api-key-env)"
-        case let .budgetExhausted(spent, cap, unit): String(format: "budget cap reached: %.4g of %.4g %@ spent; rerun with a higher cap to resume", spent, cap, unit)
+        case .unavailable(let endpoint, let detail): "\(endpoint): unavailable after retries (\(detail))"
+        case .rejected(let endpoint, let status, let detail): "\(endpoint): HTTP \(status) (\(detail))"
+        case .missingKey(let variable):
+            "the API key variable \(variable) is not set (export it, or name another with --api-key-env)"
+        case .budgetExhausted(let spent, let cap, let unit):
+            String(
+                format: "budget cap reached: %.4g of %.4g %@ spent; rerun with a higher cap to resume", spent, cap, unit
+            )
         }
     }
 }

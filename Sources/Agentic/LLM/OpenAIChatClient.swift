@@ -1,7 +1,8 @@
 import Domain
 public import Foundation
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// An OpenAI-compatible chat-completions client (`POST {endpoint}/chat/completions`).
@@ -38,8 +39,10 @@ public struct OpenAIChatClient: LLMClient {
     let session: URLSession
 
     /// `apiKeyVariable`: the environment variable holding the key (`nil`: send no key, for local servers).
-    public init(endpoint: URL, model: String, apiKeyVariable: String?, options: Options = Options(),
-                environment: [String: String] = ProcessInfo.processInfo.environment) throws(LLMError) {
+    public init(
+        endpoint: URL, model: String, apiKeyVariable: String?, options: Options = Options(),
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(LLMError) {
         if let variable = apiKeyVariable {
             guard let key = environment[variable], !key.isEmpty else { throw .missingKey(variable: variable) }
             apiKey = key
@@ -59,7 +62,8 @@ public struct OpenAIChatClient: LLMClient {
     }
 
     var completionsURL: URL {
-        endpoint.path.hasSuffix("/chat/completions") ? endpoint : endpoint.appendingPathComponent("chat").appendingPathComponent("completions")
+        endpoint.path.hasSuffix("/chat/completions")
+            ? endpoint : endpoint.appendingPathComponent("chat").appendingPathComponent("completions")
     }
 
     public func body(of request: ChatRequest) -> String {
@@ -70,13 +74,17 @@ public struct OpenAIChatClient: LLMClient {
             var maxTokens: Int
 
             enum CodingKeys: String, CodingKey {
-                case model, messages, temperature, maxTokens = "max_tokens"
+                case model, messages, temperature
+                case maxTokens = "max_tokens"
             }
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let data = (try? encoder.encode(Body(model: model, messages: request.messages, temperature: request.temperature,
-                                             maxTokens: request.maxTokens))) ?? Data()
+        let data =
+            (try? encoder.encode(
+                Body(
+                    model: model, messages: request.messages, temperature: request.temperature,
+                    maxTokens: request.maxTokens))) ?? Data()
         return String(decoding: data, as: UTF8.self)
     }
 
@@ -106,11 +114,12 @@ public struct OpenAIChatClient: LLMClient {
             }
             await slots.release()
             switch outcome {
-            case let .success((data, http)):
+            case .success((let data, let http)):
                 if http.statusCode == 200 {
                     if let parsed = Self.parse(data, requestCharacters: urlRequest.httpBody?.count ?? 0) {
-                        return ChatResponse(text: parsed.text, promptTokens: parsed.prompt, completionTokens: parsed.completion,
-                                            latency: Date().timeIntervalSince(start), attempts: attempt)
+                        return ChatResponse(
+                            text: parsed.text, promptTokens: parsed.prompt, completionTokens: parsed.completion,
+                            latency: Date().timeIntervalSince(start), attempts: attempt)
                     }
                     lastProblem = "malformed response body"
                 } else if http.statusCode == 429 || http.statusCode == 408 || (500...599).contains(http.statusCode) {
@@ -118,12 +127,15 @@ public struct OpenAIChatClient: LLMClient {
                     wait = Self.retryAfter(http.value(forHTTPHeaderField: "Retry-After"))
                 } else if http.statusCode == 401 || http.statusCode == 403 {
                     // The server's text may quote part of the key: none of it is repeated.
-                    throw .rejected(endpoint: endpoint.absoluteString, status: http.statusCode,
-                                    detail: "authentication failed: check the key in the variable given to --api-key-env")
+                    throw .rejected(
+                        endpoint: endpoint.absoluteString, status: http.statusCode,
+                        detail: "authentication failed: check the key in the variable given to --api-key-env")
                 } else {
-                    throw .rejected(endpoint: endpoint.absoluteString, status: http.statusCode, detail: scrubbed(Self.errorMessage(data)))
+                    throw .rejected(
+                        endpoint: endpoint.absoluteString, status: http.statusCode,
+                        detail: scrubbed(Self.errorMessage(data)))
                 }
-            case let .failure(error):
+            case .failure(let error):
                 lastProblem = Self.describe(error)
             }
             guard attempt < options.maxAttempts else { break }
@@ -133,24 +145,29 @@ public struct OpenAIChatClient: LLMClient {
             do {
                 try await options.sleep(delay)
             } catch {
-                throw .unavailable(endpoint: endpoint.absoluteString, detail: "stopped while retrying after \(lastProblem)")
+                throw .unavailable(
+                    endpoint: endpoint.absoluteString, detail: "stopped while retrying after \(lastProblem)")
             }
         }
-        throw .unavailable(endpoint: endpoint.absoluteString, detail: "\(options.maxAttempts) attempts, last: \(lastProblem)")
+        throw .unavailable(
+            endpoint: endpoint.absoluteString, detail: "\(options.maxAttempts) attempts, last: \(lastProblem)")
     }
 
     /// `text` without the API key (or its first or last eight characters).
     func scrubbed(_ text: String) -> String {
         guard let apiKey, apiKey.count >= 8 else { return text }
-        return [apiKey, String(apiKey.prefix(8)), String(apiKey.suffix(8))].reduce(text) { $0.replacingOccurrences(of: $1, with: "[redacted]") }
+        return [apiKey, String(apiKey.prefix(8)), String(apiKey.suffix(8))].reduce(text) {
+            $0.replacingOccurrences(of: $1, with: "[redacted]")
+        }
     }
 
     /// The first choice's text and the usage (estimated from lengths, four characters a token,
     /// when absent), or `nil` when the body is not a chat completion.
     static func parse(_ data: Data, requestCharacters: Int) -> (text: String, prompt: Int, completion: Int)? {
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let choices = object["choices"] as? [[String: Any]], let first = choices.first,
-              let message = first["message"] as? [String: Any] else { return nil }
+            let choices = object["choices"] as? [[String: Any]], let first = choices.first,
+            let message = first["message"] as? [String: Any]
+        else { return nil }
         let text = message["content"] as? String ?? ""
         let usage = object["usage"] as? [String: Any]
         let prompt = usage?["prompt_tokens"] as? Int ?? max(1, requestCharacters / 4)
@@ -171,7 +188,9 @@ public struct OpenAIChatClient: LLMClient {
     /// An OpenAI-style error's message (at most 200 characters), else the status alone.
     static func errorMessage(_ data: Data) -> String {
         let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-        let message = (object?["error"] as? [String: Any])?["message"] as? String ?? String(decoding: data.prefix(200), as: UTF8.self)
+        let message =
+            (object?["error"] as? [String: Any])?["message"] as? String
+            ?? String(decoding: data.prefix(200), as: UTF8.self)
         return String(message.prefix(200))
     }
 

@@ -41,16 +41,22 @@ public enum SummaryPrompt {
         """
 
     /// The messages of a summary call and whether the trajectory had to be cut.
-    public static func messages(task: AgentTask, rollout: AgentRollout, options: SummaryOptions) -> (messages: [ChatRequest.Message], truncated: Bool) {
+    public static func messages(task: AgentTask, rollout: AgentRollout, options: SummaryOptions) -> (
+        messages: [ChatRequest.Message], truncated: Bool
+    ) {
         var truncated = false
         func cut(_ text: String, _ limit: Int) -> String {
             guard text.count > limit else { return text }
             truncated = true
-            let head = text.prefix(limit * 5 / 6), tail = text.suffix(limit / 6)
+            let head = text.prefix(limit * 5 / 6)
+            let tail = text.suffix(limit / 6)
             return "\(head)\n[… \(text.count - head.count - tail.count) characters cut …]\n\(tail)"
         }
-        let statement = cut(task.statement.isEmpty ? (rollout.messages.first { $0.role == "user" }?.content ?? "") : task.statement, options.taskCharacters)
-        let patch = cut(rollout.finalPatch.isEmpty ? "(no patch submitted)" : rollout.finalPatch, options.patchCharacters)
+        let statement = cut(
+            task.statement.isEmpty ? (rollout.messages.first { $0.role == "user" }?.content ?? "") : task.statement,
+            options.taskCharacters)
+        let patch = cut(
+            rollout.finalPatch.isEmpty ? "(no patch submitted)" : rollout.finalPatch, options.patchCharacters)
         let errors = cut(errorLines(rollout.messages).joined(separator: "\n"), options.errorCharacters)
         var budget = options.contextCharacters - statement.count - patch.count - errors.count
         let steps = rollout.messages.filter { $0.role != "system" }.enumerated().map { i, m in
@@ -95,7 +101,8 @@ public enum SummaryPrompt {
     /// Lines that report errors or failures, de-duplicated, the last 60.
     static func errorLines(_ messages: [TranscriptMessage]) -> [String] {
         let pattern = ["error", "exception", "traceback", "failed", "failure", "assert"]
-        var seen = Set<String>(), lines: [String] = []
+        var seen = Set<String>()
+        var lines: [String] = []
         for message in messages where message.role != "system" && message.role != "assistant" {
             for line in message.content.split(separator: "\n") {
                 let text = line.trimmingCharacters(in: .whitespaces)
@@ -127,9 +134,17 @@ public enum JudgePrompt {
     }
 
     /// A re-ask: the first messages, the unparsable answer, and a reminder of the format.
-    public static func reask(_ messages: [ChatRequest.Message], answer: String, candidates: Int) -> [ChatRequest.Message] {
-        messages + [.init(role: "assistant", content: String(answer.prefix(2_000))),
-                    .init(role: "user", content: "Your answer had no valid <choice>k</choice> tag with k from 1 to \(candidates). Reply with only the tag, for example <choice>1</choice>.")]
+    public static func reask(_ messages: [ChatRequest.Message], answer: String, candidates: Int) -> [ChatRequest
+        .Message]
+    {
+        messages + [
+            .init(role: "assistant", content: String(answer.prefix(2_000))),
+            .init(
+                role: "user",
+                content:
+                    "Your answer had no valid <choice>k</choice> tag with k from 1 to \(candidates). Reply with only the tag, for example <choice>1</choice>."
+            ),
+        ]
     }
 
     /// The chosen candidate (1-based) in `answer`: the last `<choice>k</choice>` tag (any case,

@@ -20,15 +20,16 @@ public enum LinearAlgebraError: Error, Equatable, Sendable {
 extension LinearAlgebraError: CustomStringConvertible {
     public var description: String {
         switch self {
-        case let .singular(routine, pivot):
+        case .singular(let routine, let pivot):
             return "\(routine): matrix is singular (U(\(pivot),\(pivot)) = 0)"
-        case let .notPositiveDefinite(routine, minor):
+        case .notPositiveDefinite(let routine, let minor):
             return "\(routine): matrix is not positive definite (leading minor of order \(minor))"
-        case let .rankDeficient(routine, index):
-            return "\(routine): matrix is rank-deficient (zero diagonal of the triangular factor at \(index)); use the minimum-norm solver"
-        case let .noConvergence(routine, count):
+        case .rankDeficient(let routine, let index):
+            return
+                "\(routine): matrix is rank-deficient (zero diagonal of the triangular factor at \(index)); use the minimum-norm solver"
+        case .noConvergence(let routine, let count):
             return "\(routine): did not converge (\(count) off-diagonal elements did not reach zero)"
-        case let .nonFiniteInput(routine):
+        case .nonFiniteInput(let routine):
             return "\(routine): input contains NaN or infinity"
         }
     }

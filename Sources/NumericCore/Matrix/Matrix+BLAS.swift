@@ -34,14 +34,17 @@ extension Matrix {
         precondition(k == kb, "gemm: inner dimensions differ (\(k) vs \(kb))")
         precondition(c.rows == m && c.columns == n, "gemm: result is \(c.rows)×\(c.columns), expected \(m)×\(n)")
         guard m > 0, n > 0 else { return }
-        let lda = a.leadingDimension, ldb = b.leadingDimension, ldc = c.leadingDimension
+        let lda = a.leadingDimension
+        let ldb = b.leadingDimension
+        let ldc = c.leadingDimension
         a.withUnsafeBufferPointer { ap in
             b.withUnsafeBufferPointer { bp in
                 c.withUnsafeMutableBufferPointer { cp in
-                    cblas_dgemm(CblasColMajor, transposeA.cblas, transposeB.cblas,
-                                blasInt(m), blasInt(n), blasInt(k),
-                                alpha, ap.baseAddress, lda, bp.baseAddress, ldb,
-                                beta, cp.baseAddress, ldc)
+                    cblas_dgemm(
+                        CblasColMajor, transposeA.cblas, transposeB.cblas,
+                        blasInt(m), blasInt(n), blasInt(k),
+                        alpha, ap.baseAddress, lda, bp.baseAddress, ldb,
+                        beta, cp.baseAddress, ldc)
                 }
             }
         }
@@ -49,8 +52,10 @@ extension Matrix {
 
     /// The product `op(self)·op(other)` (BLAS `dgemm`).
     /// - Complexity: O(m·n·k).
-    public func multiplied(_ transposeSelf: Transpose = .none, by other: Matrix,
-                           _ transposeOther: Transpose = .none) -> Matrix {
+    public func multiplied(
+        _ transposeSelf: Transpose = .none, by other: Matrix,
+        _ transposeOther: Transpose = .none
+    ) -> Matrix {
         let m = transposeSelf.isTransposed ? columns : rows
         let n = transposeOther.isTransposed ? other.rows : other.columns
         var result = Matrix(rows: m, columns: n)
@@ -73,13 +78,17 @@ extension Matrix {
         precondition(x.count == inCount, "gemv: x has \(x.count) elements, expected \(inCount)")
         precondition(y.count == outCount, "gemv: y has \(y.count) elements, expected \(outCount)")
         guard outCount > 0 else { return }
-        if inCount == 0 { y.scale(by: beta); return }
+        if inCount == 0 {
+            y.scale(by: beta)
+            return
+        }
         let lda = a.leadingDimension
         a.withUnsafeBufferPointer { ap in
             x.withUnsafeBufferPointer { xp in
                 y.withUnsafeMutableBufferPointer { yp in
-                    cblas_dgemv(CblasColMajor, transposeA.cblas, blasInt(a.rows), blasInt(a.columns),
-                                alpha, ap.baseAddress, lda, xp.baseAddress, 1, beta, yp.baseAddress, 1)
+                    cblas_dgemv(
+                        CblasColMajor, transposeA.cblas, blasInt(a.rows), blasInt(a.columns),
+                        alpha, ap.baseAddress, lda, xp.baseAddress, 1, beta, yp.baseAddress, 1)
                 }
             }
         }
@@ -102,11 +111,13 @@ extension Matrix {
         let inner = form.isTransposed ? rows : columns
         var c = Matrix(rows: size, columns: size)
         guard size > 0 else { return c }
-        let lda = leadingDimension, ldc = c.leadingDimension
+        let lda = leadingDimension
+        let ldc = c.leadingDimension
         withUnsafeBufferPointer { ap in
             c.withUnsafeMutableBufferPointer { cp in
-                cblas_dsyrk(CblasColMajor, CblasUpper, form.isTransposed ? CblasTrans : CblasNoTrans,
-                            blasInt(size), blasInt(inner), 1, ap.baseAddress, lda, 0, cp.baseAddress, ldc)
+                cblas_dsyrk(
+                    CblasColMajor, CblasUpper, form.isTransposed ? CblasTrans : CblasNoTrans,
+                    blasInt(size), blasInt(inner), 1, ap.baseAddress, lda, 0, cp.baseAddress, ldc)
             }
         }
         c.mirrorTriangle(from: .upper)
@@ -120,7 +131,11 @@ extension Matrix {
         for j in 0..<n {
             for i in (j + 1)..<n {
                 // (i, j) is below the diagonal, (j, i) above.
-                if source == .upper { _storage[i + j * n] = _storage[j + i * n] } else { _storage[j + i * n] = _storage[i + j * n] }
+                if source == .upper {
+                    _storage[i + j * n] = _storage[j + i * n]
+                } else {
+                    _storage[j + i * n] = _storage[i + j * n]
+                }
             }
         }
     }

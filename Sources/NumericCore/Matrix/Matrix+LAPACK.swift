@@ -7,8 +7,10 @@ internal import CLapack
 /// Interprets a LAPACKE return code.
 /// - Parameter positive: builds the error for `info > 0`.
 @inline(__always)
-private func check(_ info: lapack_int_t, _ routine: String,
-                   positive: (Int) -> LinearAlgebraError) throws(LinearAlgebraError) {
+private func check(
+    _ info: lapack_int_t, _ routine: String,
+    positive: (Int) -> LinearAlgebraError
+) throws(LinearAlgebraError) {
     if info == 0 { return }
     if info > 0 { throw positive(Int(info)) }
     // LAPACKE reports a failed workspace allocation as LAPACK_WORK_MEMORY_ERROR (-1010) or
@@ -38,13 +40,16 @@ extension Matrix {
         precondition(isSquare, "solve: matrix is \(rows)×\(columns), not square")
         precondition(b.rows == rows, "solve: right-hand side has \(b.rows) rows, expected \(rows)")
         try requireFinite(self, b, routine: "dgesv")
-        var a = self, x = b
+        var a = self
+        var x = b
         var pivots = [lapack_int_t](repeating: 0, count: rows)
-        let lda = leadingDimension, ldx = x.leadingDimension
+        let lda = leadingDimension
+        let ldx = x.leadingDimension
         let info = a.withUnsafeMutableBufferPointer { ap in
             x.withUnsafeMutableBufferPointer { xp in
-                LAPACKE_dgesv(columnMajor, blasInt(rows), blasInt(b.columns), ap.baseAddress, lda,
-                              &pivots, xp.baseAddress, ldx)
+                LAPACKE_dgesv(
+                    columnMajor, blasInt(rows), blasInt(b.columns), ap.baseAddress, lda,
+                    &pivots, xp.baseAddress, ldx)
             }
         }
         try check(info, "dgesv") { .singular(routine: "dgesv", pivot: $0) }
@@ -65,13 +70,15 @@ extension Matrix {
         precondition(b.rows == rows, "leastSquares: right-hand side has \(b.rows) rows, expected \(rows)")
         try requireFinite(self, b, routine: "dgels")
         var a = self
-        let nrhs = b.columns, ldb = Swift.max(1, rows, columns)
+        let nrhs = b.columns
+        let ldb = Swift.max(1, rows, columns)
         var work = Matrix(rows: ldb, columns: nrhs)
         for j in 0..<nrhs { for i in 0..<rows { work._storage[i + j * ldb] = b.storage[i + j * rows] } }
         let info = a.withUnsafeMutableBufferPointer { ap in
             work.withUnsafeMutableBufferPointer { wp in
-                LAPACKE_dgels(columnMajor, char("N"), blasInt(rows), blasInt(columns), blasInt(nrhs),
-                              ap.baseAddress, leadingDimension, wp.baseAddress, blasInt(ldb))
+                LAPACKE_dgels(
+                    columnMajor, char("N"), blasInt(rows), blasInt(columns), blasInt(nrhs),
+                    ap.baseAddress, leadingDimension, wp.baseAddress, blasInt(ldb))
             }
         }
         try check(info, "dgels") { .rankDeficient(routine: "dgels", index: $0) }
@@ -94,15 +101,17 @@ extension Matrix {
         precondition(b.rows == rows, "minimumNormLeastSquares: right-hand side has \(b.rows) rows, expected \(rows)")
         try requireFinite(self, b, routine: "dgelsd")
         var a = self
-        let nrhs = b.columns, ldb = Swift.max(1, rows, columns)
+        let nrhs = b.columns
+        let ldb = Swift.max(1, rows, columns)
         var work = Matrix(rows: ldb, columns: nrhs)
         for j in 0..<nrhs { for i in 0..<rows { work._storage[i + j * ldb] = b.storage[i + j * rows] } }
         var s = [Double](repeating: 0, count: Swift.min(rows, columns))
         var rank: lapack_int_t = 0
         let info = a.withUnsafeMutableBufferPointer { ap in
             work.withUnsafeMutableBufferPointer { wp in
-                LAPACKE_dgelsd(columnMajor, blasInt(rows), blasInt(columns), blasInt(nrhs), ap.baseAddress,
-                               leadingDimension, wp.baseAddress, blasInt(ldb), &s, rcond, &rank)
+                LAPACKE_dgelsd(
+                    columnMajor, blasInt(rows), blasInt(columns), blasInt(nrhs), ap.baseAddress,
+                    leadingDimension, wp.baseAddress, blasInt(ldb), &s, rcond, &rank)
             }
         }
         try check(info, "dgelsd") { .noConvergence(routine: "dgelsd", count: $0) }
@@ -136,12 +145,15 @@ extension Matrix {
         precondition(isSquare, "choleskySolve: matrix is \(rows)×\(columns), not square")
         precondition(b.rows == rows, "choleskySolve: right-hand side has \(b.rows) rows, expected \(rows)")
         try requireFinite(self, b, routine: "dposv")
-        var a = self, x = b
-        let lda = leadingDimension, ldx = x.leadingDimension
+        var a = self
+        var x = b
+        let lda = leadingDimension
+        let ldx = x.leadingDimension
         let info = a.withUnsafeMutableBufferPointer { ap in
             x.withUnsafeMutableBufferPointer { xp in
-                LAPACKE_dposv(columnMajor, Triangle.lower.lapack, blasInt(rows), blasInt(b.columns),
-                              ap.baseAddress, lda, xp.baseAddress, ldx)
+                LAPACKE_dposv(
+                    columnMajor, Triangle.lower.lapack, blasInt(rows), blasInt(b.columns),
+                    ap.baseAddress, lda, xp.baseAddress, ldx)
             }
         }
         try check(info, "dposv") { .notPositiveDefinite(routine: "dposv", minor: $0) }
@@ -159,8 +171,9 @@ extension Matrix {
         var v = self
         var w = [Double](repeating: 0, count: rows)
         let info = v.withUnsafeMutableBufferPointer { vp in
-            LAPACKE_dsyev(columnMajor, char("V"), Triangle.lower.lapack, blasInt(rows), vp.baseAddress,
-                          leadingDimension, &w)
+            LAPACKE_dsyev(
+                columnMajor, char("V"), Triangle.lower.lapack, blasInt(rows), vp.baseAddress,
+                leadingDimension, &w)
         }
         try check(info, "dsyev") { .noConvergence(routine: "dsyev", count: $0) }
         return (w, v)
@@ -178,16 +191,20 @@ extension Matrix {
         try requireFinite(self, routine: "dgesvd")
         let k = Swift.min(rows, columns)
         var a = self
-        var u = Matrix(rows: rows, columns: k), vt = Matrix(rows: k, columns: columns)
+        var u = Matrix(rows: rows, columns: k)
+        var vt = Matrix(rows: k, columns: columns)
         var s = [Double](repeating: 0, count: k)
         var superb = [Double](repeating: 0, count: Swift.max(1, k - 1))
-        let lda = leadingDimension, ldu = u.leadingDimension, ldvt = vt.leadingDimension
+        let lda = leadingDimension
+        let ldu = u.leadingDimension
+        let ldvt = vt.leadingDimension
         let info = a.withUnsafeMutableBufferPointer { ap in
             u.withUnsafeMutableBufferPointer { up in
                 vt.withUnsafeMutableBufferPointer { vp in
-                    LAPACKE_dgesvd(columnMajor, char("S"), char("S"), blasInt(rows), blasInt(columns),
-                                   ap.baseAddress, lda, &s, up.baseAddress, ldu,
-                                   vp.baseAddress, ldvt, &superb)
+                    LAPACKE_dgesvd(
+                        columnMajor, char("S"), char("S"), blasInt(rows), blasInt(columns),
+                        ap.baseAddress, lda, &s, up.baseAddress, ldu,
+                        vp.baseAddress, ldvt, &superb)
                 }
             }
         }
@@ -202,11 +219,13 @@ extension Matrix {
         var a = self
         var s = [Double](repeating: 0, count: k)
         var superb = [Double](repeating: 0, count: Swift.max(1, k - 1))
-        var unusedU = 0.0, unusedVT = 0.0
+        var unusedU = 0.0
+        var unusedVT = 0.0
         let lda = leadingDimension
         let info = a.withUnsafeMutableBufferPointer { ap in
-            LAPACKE_dgesvd(columnMajor, char("N"), char("N"), blasInt(rows), blasInt(columns), ap.baseAddress,
-                           lda, &s, &unusedU, 1, &unusedVT, 1, &superb)
+            LAPACKE_dgesvd(
+                columnMajor, char("N"), char("N"), blasInt(rows), blasInt(columns), ap.baseAddress,
+                lda, &s, &unusedU, 1, &unusedVT, 1, &superb)
         }
         try check(info, "dgesvd") { .noConvergence(routine: "dgesvd", count: $0) }
         return s

@@ -118,8 +118,9 @@ public struct Matrix: Equatable, Sendable {
 
     /// `self - other`, shape-checked.
     public static func - (lhs: Matrix, rhs: Matrix) -> Matrix {
-        precondition(lhs.rows == rhs.rows && lhs.columns == rhs.columns,
-                     "Shape mismatch: \(lhs.rows)×\(lhs.columns) − \(rhs.rows)×\(rhs.columns)")
+        precondition(
+            lhs.rows == rhs.rows && lhs.columns == rhs.columns,
+            "Shape mismatch: \(lhs.rows)×\(lhs.columns) − \(rhs.rows)×\(rhs.columns)")
         var result = lhs
         result._storage.axpy(-1, rhs.storage)
         return result
@@ -127,8 +128,9 @@ public struct Matrix: Equatable, Sendable {
 
     /// `self + other`, shape-checked.
     public static func + (lhs: Matrix, rhs: Matrix) -> Matrix {
-        precondition(lhs.rows == rhs.rows && lhs.columns == rhs.columns,
-                     "Shape mismatch: \(lhs.rows)×\(lhs.columns) + \(rhs.rows)×\(rhs.columns)")
+        precondition(
+            lhs.rows == rhs.rows && lhs.columns == rhs.columns,
+            "Shape mismatch: \(lhs.rows)×\(lhs.columns) + \(rhs.rows)×\(rhs.columns)")
         var result = lhs
         result._storage.axpy(1, rhs.storage)
         return result

@@ -28,26 +28,31 @@ public enum NelderMead {
             let v = f(x)
             return v.isFinite ? v : .infinity
         }
-        var simplex = [start] + (0..<d).map { j -> [Double] in
-            var x = start
-            x[j] += step * max(1, abs(x[j]))
-            return x
-        }
+        var simplex =
+            [start]
+            + (0..<d).map { j -> [Double] in
+                var x = start
+                x[j] += step * max(1, abs(x[j]))
+                return x
+            }
         var values = simplex.map(value)
         while evaluations < maxEvaluations {
             let order = values.indices.sorted { values[$0] < values[$1] }
             simplex = order.map { simplex[$0] }
             values = order.map { values[$0] }
             let spread = values[d] - values[0]
-            let size = (1...d).map { i in zip(simplex[i], simplex[0]).map { abs($0 - $1) / (1 + abs($1)) }.max()! }.max()!
+            let size = (1...d).map { i in zip(simplex[i], simplex[0]).map { abs($0 - $1) / (1 + abs($1)) }.max()! }
+                .max()!
             if values[d].isFinite && spread <= tolerance * (abs(values[0]) + tolerance) && size <= tolerance {
                 return Result(x: simplex[0], value: values[0], evaluations: evaluations, converged: true)
             }
             let centroid = (0..<d).map { j in simplex[0..<d].reduce(0) { $0 + $1[j] } / Double(d) }
             func along(_ t: Double) -> [Double] { (0..<d).map { centroid[$0] + t * (simplex[d][$0] - centroid[$0]) } }
-            let reflected = along(-1), fr = value(reflected)
+            let reflected = along(-1)
+            let fr = value(reflected)
             if fr < values[0] {
-                let expanded = along(-2), fe = value(expanded)
+                let expanded = along(-2)
+                let fe = value(expanded)
                 (simplex[d], values[d]) = fe < fr ? (expanded, fe) : (reflected, fr)
             } else if fr < values[d - 1] {
                 (simplex[d], values[d]) = (reflected, fr)

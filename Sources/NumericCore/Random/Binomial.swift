@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-public import Glibc
+    public import Glibc
 #elseif canImport(Darwin)
-public import Darwin
+    public import Darwin
 #endif
 
 /// The binomial distribution: successes in `trials` independent Bernoulli(`probability`) trials.
@@ -25,7 +25,8 @@ public struct Binomial: Sendable {
     /// - Precondition: `trials ≥ 0`, `0 ≤ probability ≤ 1`.
     public init(trials: Int, probability: Double) {
         precondition(trials >= 0, "Binomial trials must be ≥ 0, got \(trials)")
-        precondition(probability >= 0 && probability <= 1, "Binomial probability must lie in [0, 1], got \(probability)")
+        precondition(
+            probability >= 0 && probability <= 1, "Binomial probability must lie in [0, 1], got \(probability)")
         self.trials = trials
         self.probability = probability
     }
@@ -39,9 +40,12 @@ public struct Binomial: Sendable {
     /// the form for hot loops where `probability` changes on every draw.
     /// - Precondition: `trials ≥ 0`, `0 ≤ probability ≤ 1` (NaN traps).
     @inlinable
-    public static func sample(trials n: Int, probability p: Double,
-                              using generator: inout some RandomNumberGenerator) -> Int {
-        precondition(n >= 0 && p >= 0 && p <= 1, "Binomial needs trials ≥ 0 and probability in [0, 1], got (\(n), \(p))")
+    public static func sample(
+        trials n: Int, probability p: Double,
+        using generator: inout some RandomNumberGenerator
+    ) -> Int {
+        precondition(
+            n >= 0 && p >= 0 && p <= 1, "Binomial needs trials ≥ 0 and probability in [0, 1], got (\(n), \(p))")
         // One call site for both halves, with the flip as selects: when p changes on every draw,
         // a branch on `p > 1/2` would be mispredicted half of the time.
         let flip = p > 0.5
@@ -110,8 +114,10 @@ public struct Binomial: Sendable {
     /// step 1's uniform when it fell outside the box, or `nil` to start at step 1.
     // length-exception: a transcription of Hörmann's BTRD steps 2–3.4, kept in the paper's order.
     @inlinable @inline(never)
-    static func btrdRejection(n: Int, p: Double, spq: Double, a: Double, b: Double, c: Double,
-                              firstUniform: Double?, using generator: inout some RandomNumberGenerator) -> Int {
+    static func btrdRejection(
+        n: Int, p: Double, spq: Double, a: Double, b: Double, c: Double,
+        firstUniform: Double?, using generator: inout some RandomNumberGenerator
+    ) -> Int {
         let nd = Double(n)
         let q = 1 - p
         let m = Int((nd + 1) * p)
@@ -156,7 +162,8 @@ public struct Binomial: Sendable {
                 // Step 3.1: f(k)/f(m) by the recursion f(i)/f(i−1) = nr/i − r = (nr − r·i)/i, with
                 // numerator and denominator multiplied separately (one division instead of ≤ 15;
                 // at most 15 factors below (n + 1)·r each, far from overflow).
-                var numerator = 1.0, denominator = 1.0
+                var numerator = 1.0
+                var denominator = 1.0
                 let (low, high) = m < k ? (m, k) : (k, m)
                 var i = low
                 while i < high {
@@ -178,10 +185,12 @@ public struct Binomial: Sendable {
             if v > t + rho { continue }
             // Steps 3.3–3.4: the exact log ratio through Stirling's formula with corrections.
             let nm = nd - Double(m) + 1
-            let h = (Double(m) + 0.5) * log((Double(m) + 1) / (r * nm))
+            let h =
+                (Double(m) + 0.5) * log((Double(m) + 1) / (r * nm))
                 + stirlingCorrection(m) + stirlingCorrection(n &- m)
             let nk = nd - kd + 1
-            let bound = h + (nd + 1) * log(nm / nk) + (kd + 0.5) * log(nk * r / (kd + 1))
+            let bound =
+                h + (nd + 1) * log(nm / nk) + (kd + 0.5) * log(nk * r / (kd + 1))
                 - stirlingCorrection(k) - stirlingCorrection(n &- k)
             if v <= bound { return k }
         }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-public import Glibc
+    public import Glibc
 #elseif canImport(Darwin)
-public import Darwin
+    public import Darwin
 #endif
 
 /// The gamma distribution with `shape` k and `scale` θ: mean kθ, variance kθ².
@@ -16,8 +16,9 @@ public struct Gamma: Sendable {
 
     /// - Precondition: finite `shape > 0` and `scale > 0`.
     public init(shape: Double, scale: Double = 1) {
-        precondition(shape.isFinite && shape > 0 && scale.isFinite && scale > 0,
-                     "Gamma needs finite shape > 0 and scale > 0, got (\(shape), \(scale))")
+        precondition(
+            shape.isFinite && shape > 0 && scale.isFinite && scale > 0,
+            "Gamma needs finite shape > 0 and scale > 0, got (\(shape), \(scale))")
         self.shape = shape
         self.scale = scale
     }
@@ -37,7 +38,8 @@ public struct Gamma: Sendable {
         let d = shape - 1.0 / 3.0
         let c = 1 / (9 * d).squareRoot()
         while true {
-            var x: Double, v: Double
+            var x: Double
+            var v: Double
             repeat {
                 x = Normal.standard(using: &generator)
                 v = 1 + c * x
@@ -61,8 +63,9 @@ public struct Beta: Sendable {
 
     /// - Precondition: finite `alpha > 0`, `beta > 0`.
     public init(alpha: Double, beta: Double) {
-        precondition(alpha.isFinite && alpha > 0 && beta.isFinite && beta > 0,
-                     "Beta needs finite alpha > 0 and beta > 0, got (\(alpha), \(beta))")
+        precondition(
+            alpha.isFinite && alpha > 0 && beta.isFinite && beta > 0,
+            "Beta needs finite alpha > 0 and beta > 0, got (\(alpha), \(beta))")
         self.alpha = alpha
         self.beta = beta
     }
@@ -71,13 +74,16 @@ public struct Beta: Sendable {
     public func sample(using generator: inout some RandomNumberGenerator) -> Double {
         if alpha <= 1 && beta <= 1 {
             while true {
-                let u = generator.nextOpenUniform(), v = generator.nextOpenUniform()
-                let x = pow(u, 1 / alpha), y = pow(v, 1 / beta)
+                let u = generator.nextOpenUniform()
+                let v = generator.nextOpenUniform()
+                let x = pow(u, 1 / alpha)
+                let y = pow(v, 1 / beta)
                 let sum = x + y
                 guard sum <= 1 else { continue }
                 if x > 0 && y > 0 { return x / sum }
                 // A power underflowed: take the ratio in log space.
-                var logX = log(u) / alpha, logY = log(v) / beta
+                var logX = log(u) / alpha
+                var logY = log(v) / beta
                 let logMax = max(logX, logY)
                 logX -= logMax
                 logY -= logMax

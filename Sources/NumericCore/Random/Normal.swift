@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-public import Glibc
+    public import Glibc
 #elseif canImport(Darwin)
-public import Darwin
+    public import Darwin
 #endif
 
 /// The normal distribution `N(mean, standardDeviation²)`.
@@ -16,8 +16,9 @@ public struct Normal: Sendable {
 
     /// - Precondition: finite mean, finite `standardDeviation ≥ 0`.
     public init(mean: Double = 0, standardDeviation: Double = 1) {
-        precondition(mean.isFinite && standardDeviation.isFinite && standardDeviation >= 0,
-                     "Normal needs a finite mean and standard deviation ≥ 0, got (\(mean), \(standardDeviation))")
+        precondition(
+            mean.isFinite && standardDeviation.isFinite && standardDeviation >= 0,
+            "Normal needs a finite mean and standard deviation ≥ 0, got (\(mean), \(standardDeviation))")
         self.mean = mean
         self.standardDeviation = standardDeviation
     }
@@ -42,8 +43,10 @@ public struct Normal: Sendable {
 
     /// The slow path: layer 0 samples the tail; other layers accept under the density wedge.
     @inlinable
-    static func wedgeOrTail(layer i: Int, u: Double, table: ZigguratTable,
-                            using generator: inout some RandomNumberGenerator) -> Double? {
+    static func wedgeOrTail(
+        layer i: Int, u: Double, table: ZigguratTable,
+        using generator: inout some RandomNumberGenerator
+    ) -> Double? {
         if i == 0 {
             // Marsaglia (1964): x = −log(U₁)/R, accept when −2 log U₂ ≥ x²; the draw is R + x.
             let r = ZigguratTable.r

@@ -20,8 +20,9 @@ public struct Uniform: Sendable {
 
     /// - Precondition: finite bounds with `lowerBound < upperBound`.
     public init(lowerBound: Double = 0, upperBound: Double = 1) {
-        precondition(lowerBound.isFinite && upperBound.isFinite && lowerBound < upperBound,
-                     "Uniform needs finite lowerBound < upperBound, got [\(lowerBound), \(upperBound))")
+        precondition(
+            lowerBound.isFinite && upperBound.isFinite && lowerBound < upperBound,
+            "Uniform needs finite lowerBound < upperBound, got [\(lowerBound), \(upperBound))")
         self.lowerBound = lowerBound
         self.upperBound = upperBound
     }
@@ -38,7 +39,8 @@ public struct Bernoulli: Sendable {
 
     /// - Precondition: `0 ≤ probability ≤ 1`.
     public init(probability: Double) {
-        precondition(probability >= 0 && probability <= 1, "Bernoulli probability must lie in [0, 1], got \(probability)")
+        precondition(
+            probability >= 0 && probability <= 1, "Bernoulli probability must lie in [0, 1], got \(probability)")
         self.probability = probability
     }
 

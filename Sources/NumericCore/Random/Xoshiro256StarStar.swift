@@ -15,7 +15,10 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable {
     /// A generator whose sequence is fixed by `seed`.
     public init(seed: UInt64) {
         var mixer = SplitMix64(seed: seed)
-        s0 = mixer.next(); s1 = mixer.next(); s2 = mixer.next(); s3 = mixer.next()
+        s0 = mixer.next()
+        s1 = mixer.next()
+        s2 = mixer.next()
+        s3 = mixer.next()
         // SplitMix64 never yields four zero words in a row, but guard the forbidden state anyway.
         if s0 | s1 | s2 | s3 == 0 { s0 = 1 }
     }
@@ -56,16 +59,25 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable {
     }
 
     private mutating func jump(by polynomial: (UInt64, UInt64, UInt64, UInt64)) {
-        var t0: UInt64 = 0, t1: UInt64 = 0, t2: UInt64 = 0, t3: UInt64 = 0
+        var t0: UInt64 = 0
+        var t1: UInt64 = 0
+        var t2: UInt64 = 0
+        var t3: UInt64 = 0
         for word in [polynomial.0, polynomial.1, polynomial.2, polynomial.3] {
             for bit: UInt64 in 0..<64 {
                 if word & (1 &<< bit) != 0 {
-                    t0 ^= s0; t1 ^= s1; t2 ^= s2; t3 ^= s3
+                    t0 ^= s0
+                    t1 ^= s1
+                    t2 ^= s2
+                    t3 ^= s3
                 }
                 _ = next()
             }
         }
-        s0 = t0; s1 = t1; s2 = t2; s3 = t3
+        s0 = t0
+        s1 = t1
+        s2 = t2
+        s3 = t3
     }
 
     /// `count` generators, each 2¹²⁸ draws after the previous one, starting with this one.

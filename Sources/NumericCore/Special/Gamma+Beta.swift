@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// `log |Γ(x)|` for `x` not a non-positive integer (where it is `+∞`).
@@ -52,22 +52,29 @@ public func regularizedIncompleteBeta(x: Double, a: Double, b: Double) -> Double
 /// The continued fraction for the incomplete beta function (modified Lentz).
 private func betaContinuedFraction(x: Double, a: Double, b: Double) -> Double {
     let tiny = 1e-300
-    let qab = a + b, qap = a + 1, qam = a - 1
+    let qab = a + b
+    let qap = a + 1
+    let qam = a - 1
     var c = 1.0
     var d = 1 - qab * x / qap
     if abs(d) < tiny { d = tiny }
     d = 1 / d
     var h = d
     for m in 1...10_000 {
-        let md = Double(m), m2 = 2 * md
+        let md = Double(m)
+        let m2 = 2 * md
         var aa = md * (b - md) * x / ((qam + m2) * (a + m2))
-        d = 1 + aa * d; if abs(d) < tiny { d = tiny }
-        c = 1 + aa / c; if abs(c) < tiny { c = tiny }
+        d = 1 + aa * d
+        if abs(d) < tiny { d = tiny }
+        c = 1 + aa / c
+        if abs(c) < tiny { c = tiny }
         d = 1 / d
         h *= d * c
         aa = -(a + md) * (qab + md) * x / ((a + m2) * (qap + m2))
-        d = 1 + aa * d; if abs(d) < tiny { d = tiny }
-        c = 1 + aa / c; if abs(c) < tiny { c = tiny }
+        d = 1 + aa * d
+        if abs(d) < tiny { d = tiny }
+        c = 1 + aa / c
+        if abs(c) < tiny { c = tiny }
         d = 1 / d
         let delta = d * c
         h *= delta
@@ -100,7 +107,9 @@ public func regularizedGammaQ(a: Double, x: Double) -> Double {
 }
 
 private func gammaSeries(a: Double, x: Double) -> Double {
-    var term = 1 / a, sum = term, ap = a
+    var term = 1 / a
+    var sum = term
+    var ap = a
     for _ in 0..<100_000 {
         ap += 1
         term *= x / ap
@@ -119,8 +128,10 @@ private func gammaContinuedFraction(a: Double, x: Double) -> Double {
     for i in 1...100_000 {
         let an = -Double(i) * (Double(i) - a)
         b += 2
-        d = an * d + b; if abs(d) < tiny { d = tiny }
-        c = b + an / c; if abs(c) < tiny { c = tiny }
+        d = an * d + b
+        if abs(d) < tiny { d = tiny }
+        c = b + an / c
+        if abs(c) < tiny { c = tiny }
         d = 1 / d
         let delta = d * c
         h *= delta

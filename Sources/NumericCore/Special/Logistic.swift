@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-public import Glibc
+    public import Glibc
 #elseif canImport(Darwin)
-public import Darwin
+    public import Darwin
 #endif
 
 /// The logistic function `σ(x) = 1/(1 + e^(−x))`, evaluated so neither tail overflows:

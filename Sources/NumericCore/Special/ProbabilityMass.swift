@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// `P(X = k)` for `X ~ Binomial(n, p)`, in log space so large `n` neither overflows nor
@@ -18,9 +18,11 @@ public func binomialProbability(trials n: Int, successes k: Int, probability p: 
 /// `P(X = k)` for `X ~ Hypergeometric`: `k` successes among `draws` items taken without
 /// replacement from `population` items of which `successes` are successes.
 public func hypergeometricProbability(population: Int, successes: Int, draws: Int, observed k: Int) -> Double {
-    precondition(successes >= 0 && successes <= population && draws >= 0 && draws <= population,
-                 "need 0 ≤ successes, draws ≤ population")
+    precondition(
+        successes >= 0 && successes <= population && draws >= 0 && draws <= population,
+        "need 0 ≤ successes, draws ≤ population")
     if k < max(0, draws - (population - successes)) || k > min(draws, successes) { return 0 }
-    return exp(logChoose(Double(successes), Double(k)) + logChoose(Double(population - successes), Double(draws - k))
-               - logChoose(Double(population), Double(draws)))
+    return exp(
+        logChoose(Double(successes), Double(k)) + logChoose(Double(population - successes), Double(draws - k))
+            - logChoose(Double(population), Double(draws)))
 }

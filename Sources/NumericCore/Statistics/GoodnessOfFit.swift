@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The standard normal CDF `Φ(x) = ½·erfc(−x/√2)`, accurate in both tails.
@@ -30,13 +30,24 @@ public struct ChiSquareTest: Sendable {
     public init(observed: [Double], expected: [Double], minimumExpected: Double = 5, estimatedParameters: Int = 0) {
         precondition(observed.count == expected.count, "ChiSquareTest: observed and expected differ in length")
         var pooled: [(o: Double, e: Double)] = []
-        var o = 0.0, e = 0.0
+        var o = 0.0
+        var e = 0.0
         for (oi, ei) in zip(observed, expected) {
-            o += oi; e += ei
-            if e >= minimumExpected { pooled.append((o, e)); o = 0; e = 0 }
+            o += oi
+            e += ei
+            if e >= minimumExpected {
+                pooled.append((o, e))
+                o = 0
+                e = 0
+            }
         }
         if e > 0 || o > 0 {
-            if pooled.isEmpty { pooled.append((o, e)) } else { pooled[pooled.count - 1].o += o; pooled[pooled.count - 1].e += e }
+            if pooled.isEmpty {
+                pooled.append((o, e))
+            } else {
+                pooled[pooled.count - 1].o += o
+                pooled[pooled.count - 1].e += e
+            }
         }
         precondition(pooled.count >= 2, "ChiSquareTest needs at least two bins after pooling")
         statistic = pooled.reduce(0) { $0 + ($1.o - $1.e) * ($1.o - $1.e) / $1.e }
@@ -70,7 +81,8 @@ public struct KolmogorovSmirnovTest: Sendable {
     /// `Q_KS(λ) = 2·Σ_{k≥1} (−1)^(k−1)·e^(−2k²λ²)`, the Kolmogorov distribution's survival function.
     public static func survival(_ lambda: Double) -> Double {
         if lambda < 0.2 { return 1 }
-        var sum = 0.0, sign = 1.0
+        var sum = 0.0
+        var sign = 1.0
         for k in 1...100 {
             let term = sign * exp(-2 * Double(k * k) * lambda * lambda)
             sum += term

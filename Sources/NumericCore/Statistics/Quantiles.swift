@@ -24,7 +24,8 @@ public func quantiles(_ values: [Double], _ qs: [Double]) -> [Double] {
         }
     }
     return positions.map { p in
-        let low = Int(p.rounded(.down)), high = min(low + 1, last)
+        let low = Int(p.rounded(.down))
+        let high = min(low + 1, last)
         return a[low] + (p - Double(low)) * (a[high] - a[low])
     }
 }
@@ -44,7 +45,11 @@ private func select(_ a: UnsafeMutableBufferPointer<Double>, _ k: Int, from: Int
         while i <= j {
             while a[i] < pivot { i += 1 }
             while a[j] > pivot { j -= 1 }
-            if i <= j { a.swapAt(i, j); i += 1; j -= 1 }
+            if i <= j {
+                a.swapAt(i, j)
+                i += 1
+                j -= 1
+            }
         }
         if k <= j { right = j } else if k >= i { left = i } else { return }
     }

@@ -61,7 +61,10 @@ public struct Axis: Sendable, Equatable {
         var hi = range?.upperBound ?? usable.max() ?? (scale == .linear ? 1 : 10)
         switch scale {
         case .linear:
-            if hi - lo < 1e-12 * max(1, abs(hi)) { lo -= 0.5 * max(abs(lo), 1e-3); hi += 0.5 * max(abs(hi), 1e-3) }
+            if hi - lo < 1e-12 * max(1, abs(hi)) {
+                lo -= 0.5 * max(abs(lo), 1e-3)
+                hi += 0.5 * max(abs(hi), 1e-3)
+            }
             let step = Self.niceStep((hi - lo) / 5)
             if range == nil {
                 lo = (lo / step).rounded(.down) * step
@@ -69,7 +72,9 @@ public struct Axis: Sendable, Equatable {
             }
             let first = (lo / step - 1e-9).rounded(.up)
             let ticks = stride(from: first * step, through: hi + step * 1e-9, by: step).map { v in
-                Tick(value: abs(v) < step * 1e-9 ? 0 : v, label: Self.decimalLabel(abs(v) < step * 1e-9 ? 0 : v, step: step))
+                Tick(
+                    value: abs(v) < step * 1e-9 ? 0 : v,
+                    label: Self.decimalLabel(abs(v) < step * 1e-9 ? 0 : v, step: step))
             }
             return Resolved(scale: .linear, lower: lo, upper: hi, ticks: ticks)
         case .log10:
@@ -79,7 +84,8 @@ public struct Axis: Sendable, Equatable {
                 if hi <= lo { hi = Self.stepAbove(lo * 1.01) }
             }
             let (a, b) = (Int(log10(lo).rounded(.up)), Int(log10(hi).rounded(.down)))
-            var ticks = a <= b ? (a...b).map { Tick(value: pow(10, Double($0)), label: Self.siLabel(pow(10, Double($0)))) } : []
+            var ticks =
+                a <= b ? (a...b).map { Tick(value: pow(10, Double($0)), label: Self.siLabel(pow(10, Double($0)))) } : []
             if ticks.count < 3 {  // A short log axis also gets 2 and 5 times each decade.
                 let (low, high) = (lo * (1 - 1e-9), hi * (1 + 1e-9))
                 var minors: [Double] = []
@@ -98,10 +104,12 @@ public struct Axis: Sendable, Equatable {
             }
             let (a, b) = (Int(log2(lo).rounded(.up)), Int(log2(hi).rounded(.down)))
             let every = max(1, (b - a + 1 + 9) / 10)  // At most about ten labelled powers.
-            let ticks: [Tick] = a <= b ? stride(from: a, through: b, by: every).map { e -> Tick in
-                let value: Double = pow(2, Double(e))
-                return Tick(value: value, label: value < 1e5 ? Self.trimmed(value) : Self.siLabel(value))
-            } : []
+            let ticks: [Tick] =
+                a <= b
+                ? stride(from: a, through: b, by: every).map { e -> Tick in
+                    let value: Double = pow(2, Double(e))
+                    return Tick(value: value, label: value < 1e5 ? Self.trimmed(value) : Self.siLabel(value))
+                } : []
             return Resolved(scale: .log2, lower: lo, upper: hi, ticks: ticks)
         }
     }

@@ -16,8 +16,10 @@ public struct Chart: Sendable, Equatable {
     public var width: Double
     public var height: Double
 
-    public init(id: String, title: String, caption: String = "", x: Axis, y: Axis, series: [Series] = [],
-                bands: [Band] = [], annotations: [Annotation] = [], width: Double = 720, height: Double = 420) {
+    public init(
+        id: String, title: String, caption: String = "", x: Axis, y: Axis, series: [Series] = [],
+        bands: [Band] = [], annotations: [Annotation] = [], width: Double = 720, height: Double = 420
+    ) {
         self.id = id
         self.title = title
         self.caption = caption
@@ -62,8 +64,10 @@ public struct Series: Sendable, Equatable {
     /// Whether the legend lists it.
     public var inLegend: Bool
 
-    public init(name: String, points: [ChartPoint], style: Style = .line, color: ChartColor, lineWidth: Double = 1.8,
-                dashed: Bool = false, markerRadius: Double = 3, inLegend: Bool = true) {
+    public init(
+        name: String, points: [ChartPoint], style: Style = .line, color: ChartColor, lineWidth: Double = 1.8,
+        dashed: Bool = false, markerRadius: Double = 3, inLegend: Bool = true
+    ) {
         self.name = name
         self.points = points
         self.style = style
@@ -86,9 +90,12 @@ public struct Band: Sendable, Equatable {
     public var opacity: Double
     public var inLegend: Bool
 
-    public init(name: String, x: [Double], lower: [Double], upper: [Double], color: ChartColor, opacity: Double = 0.2,
-                inLegend: Bool = true) {
-        precondition(x.count == lower.count && x.count == upper.count, "a band needs one lower and one upper value per x")
+    public init(
+        name: String, x: [Double], lower: [Double], upper: [Double], color: ChartColor, opacity: Double = 0.2,
+        inLegend: Bool = true
+    ) {
+        precondition(
+            x.count == lower.count && x.count == upper.count, "a band needs one lower and one upper value per x")
         self.name = name
         self.x = x
         self.lower = lower

@@ -21,11 +21,15 @@ public struct ChartColor: Sendable, Equatable, Hashable, CustomStringConvertible
 /// colour-vision deficiencies.
 public enum Palette {
     /// Okabe–Ito (2008), without black (kept for the envelope) and with yellow last (weak on white).
-    public static let categorical: [ChartColor] = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#999999", "#F0E442"]
-        .map(ChartColor.init(hex:))
+    public static let categorical: [ChartColor] = [
+        "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#999999", "#F0E442",
+    ]
+    .map(ChartColor.init(hex:))
 
     /// The `index`-th categorical colour (cycling).
-    public static func category(_ index: Int) -> ChartColor { categorical[((index % categorical.count) + categorical.count) % categorical.count] }
+    public static func category(_ index: Int) -> ChartColor {
+        categorical[((index % categorical.count) + categorical.count) % categorical.count]
+    }
 
     /// Viridis anchors (matplotlib's viridis at 0, 1/8, …, 1), stopped at 0.9 so the last colour
     /// keeps contrast on white.

@@ -5,21 +5,25 @@ public enum HTMLReport {
         var body: [String] = []
         for block in document.blocks {
             switch block {
-            case let .heading(level, text):
+            case .heading(let level, let text):
                 let h = min(max(level, 2), 4)
                 body.append("<h\(h)>\(escapedText(text))</h\(h)>")
-            case let .paragraph(text):
+            case .paragraph(let text):
                 body.append("<p>\(inlineHTML(text))</p>")
-            case let .list(items):
+            case .list(let items):
                 body.append("<ul>\n" + items.map { "<li>\(inlineHTML($0))</li>" }.joined(separator: "\n") + "\n</ul>")
-            case let .table(header, rows):
+            case .table(let header, let rows):
                 let head = "<tr>" + header.map { "<th>\(inlineHTML($0))</th>" }.joined() + "</tr>"
                 let cells = rows.map { row in
-                    "<tr>" + row.map { cell in "<td\(looksNumeric(cell) ? " class=\"num\"" : "")>\(inlineHTML(cell))</td>" }.joined() + "</tr>"
+                    "<tr>"
+                        + row.map { cell in "<td\(looksNumeric(cell) ? " class=\"num\"" : "")>\(inlineHTML(cell))</td>"
+                        }.joined() + "</tr>"
                 }
-                body.append("<table>\n<thead>\(head)</thead>\n<tbody>\n\(cells.joined(separator: "\n"))\n</tbody>\n</table>")
-            case let .chart(chart):
-                body.append("""
+                body.append(
+                    "<table>\n<thead>\(head)</thead>\n<tbody>\n\(cells.joined(separator: "\n"))\n</tbody>\n</table>")
+            case .chart(let chart):
+                body.append(
+                    """
                     <figure id="\(escapedAttribute(chart.id))" data-chart="\(escapedAttribute(chart.id))">
                     \(chart.svg())
                     <figcaption>\(inlineHTML(chart.caption))</figcaption>
@@ -76,7 +80,9 @@ public enum HTMLReport {
 
     /// Escapes `text` and turns `**strong**` and `` `code` `` into elements.
     static func inlineHTML(_ text: String) -> String {
-        var out = "", strong = false, code = false
+        var out = ""
+        var strong = false
+        var code = false
         var i = text.startIndex
         while i < text.endIndex {
             let c = text[i]
@@ -98,6 +104,7 @@ public enum HTMLReport {
     }
 
     static func looksNumeric(_ cell: String) -> Bool {
-        !cell.isEmpty && cell.allSatisfy { $0.isNumber || "+-−.,%eE×–$ ".contains($0) } && cell.contains(where: \.isNumber)
+        !cell.isEmpty && cell.allSatisfy { $0.isNumber || "+-−.,%eE×–$ ".contains($0) }
+            && cell.contains(where: \.isNumber)
     }
 }

@@ -16,19 +16,19 @@ public enum MarkdownReport {
         var files: [(String, String)] = []
         for block in document.blocks {
             switch block {
-            case let .heading(level, text):
+            case .heading(let level, let text):
                 lines += [String(repeating: "#", count: min(max(level, 2), 4)) + " " + text, ""]
-            case let .paragraph(text):
+            case .paragraph(let text):
                 lines += [text, ""]
-            case let .list(items):
+            case .list(let items):
                 lines += items.map { "- " + $0 } + [""]
-            case let .table(header, rows):
+            case .table(let header, let rows):
                 let cell = { (text: String) in text.replacingOccurrences(of: "|", with: "\\|") }
                 lines.append("| " + header.map(cell).joined(separator: " | ") + " |")
                 lines.append("|" + header.map { _ in "---|" }.joined())
                 lines += rows.map { "| " + $0.map(cell).joined(separator: " | ") + " |" }
                 lines.append("")
-            case let .chart(chart):
+            case .chart(let chart):
                 let path = "\(chartDirectory)/\(chart.id).svg"
                 files.append((path, chart.svg() + "\n"))
                 lines += ["![\(chart.title)](\(path))", "", "_\(chart.caption)_", ""]

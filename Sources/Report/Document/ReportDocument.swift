@@ -31,6 +31,6 @@ public struct ReportDocument: Sendable, Equatable {
 
     /// The charts, in order.
     public var charts: [Chart] {
-        blocks.compactMap { if case let .chart(chart) = $0 { chart } else { nil } }
+        blocks.compactMap { if case .chart(let chart) = $0 { chart } else { nil } }
     }
 }

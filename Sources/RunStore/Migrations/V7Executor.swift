@@ -60,7 +60,8 @@ enum V7Executor {
             t.column("counted", .boolean).notNull()
             t.column("callID", .text).notNull()
         }
-        try db.create(index: "vote_on_task", on: "vote", columns: ["taskId", "stage", "iteration", "round", "groupIndex"])
+        try db.create(
+            index: "vote_on_task", on: "vote", columns: ["taskId", "stage", "iteration", "round", "groupIndex"])
         try db.create(table: "selection") { t in
             t.autoIncrementedPrimaryKey("id")
             t.belongsTo("task", onDelete: .cascade).notNull()
@@ -74,7 +75,9 @@ enum V7Executor {
             t.column("method", .text).notNull()
             t.column("tally", .text).notNull()
         }
-        try db.create(index: "selection_on_task", on: "selection", columns: ["taskId", "stage", "iteration", "round", "groupIndex"])
+        try db.create(
+            index: "selection_on_task", on: "selection",
+            columns: ["taskId", "stage", "iteration", "round", "groupIndex"])
         try db.create(table: "llmCall") { t in
             t.autoIncrementedPrimaryKey("id")
             t.column("label", .text).notNull()

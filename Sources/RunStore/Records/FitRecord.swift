@@ -58,10 +58,13 @@ struct FitRecord: Codable, FetchableRecord, MutablePersistableRecord {
     /// The stored fit.
     /// - Throws: ``MalformedRow`` when a text column holds a value this version does not know.
     func fit() throws -> Fit {
-        try Fit(id: id, kind: decoded(kind, column: "kind"), family: decoded(family, column: "family"), metric: metric.map(MetricName.init(rawValue:)), difficulty: difficulty,
+        try Fit(
+            id: id, kind: decoded(kind, column: "kind"), family: decoded(family, column: "family"),
+            metric: metric.map(MetricName.init(rawValue:)), difficulty: difficulty,
             runFilter: runFilter, runIDs: runIDs, inputFile: inputFile, inputHash: inputHash, options: options,
             parameterNames: parameterNames, parameters: parameters, lower95: lower95, upper95: upper95,
-            standardErrors: standardErrors, objective: objective, status: decoded(status, column: "status"), parametersOnBound: parametersOnBound,
+            standardErrors: standardErrors, objective: objective, status: decoded(status, column: "status"),
+            parametersOnBound: parametersOnBound,
             detailsJSON: details)
     }
 

@@ -34,8 +34,9 @@ struct LLMCallRecord: Codable, FetchableRecord, MutablePersistableRecord {
     }
 
     var call: LLMCallLog {
-        LLMCallLog(callID: callID, purpose: purpose, requestHash: requestHash, model: model, response: response,
-                   promptTokens: promptTokens, completionTokens: completionTokens, latency: latency, attempts: attempts)
+        LLMCallLog(
+            callID: callID, purpose: purpose, requestHash: requestHash, model: model, response: response,
+            promptTokens: promptTokens, completionTokens: completionTokens, latency: latency, attempts: attempts)
     }
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }

@@ -31,8 +31,9 @@ struct PointRecord: Codable, FetchableRecord, MutablePersistableRecord {
     }
 
     var point: MetricPoint {
-        MetricPoint(step: step, rollouts: rollouts, tokens: tokens, metric: MetricName(rawValue: metric),
-                    rawName: rawName, value: value)
+        MetricPoint(
+            step: step, rollouts: rollouts, tokens: tokens, metric: MetricName(rawValue: metric),
+            rawName: rawName, value: value)
     }
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }

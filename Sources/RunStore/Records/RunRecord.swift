@@ -48,11 +48,13 @@ struct RunRecord: Codable, FetchableRecord, MutablePersistableRecord {
         }
         let population = try difficulty.map { text in
             guard let value = Difficulty(rawValue: text) else {
-                throw MalformedRow(table: Self.databaseTableName, row: id, detail: "difficulty \"\(text)\" is not known")
+                throw MalformedRow(
+                    table: Self.databaseTableName, row: id, detail: "difficulty \"\(text)\" is not known")
             }
             return value
         }
-        return Run(id: id, name: name, source: runSource, rolloutsPerProblem: rolloutsPerProblem,
+        return Run(
+            id: id, name: name, source: runSource, rolloutsPerProblem: rolloutsPerProblem,
             problemsPerBatch: problemsPerBatch, learningRate: learningRate, model: model, dataset: dataset,
             difficulty: population, seed: seed.map { UInt64(bitPattern: $0) }, sweepID: sweepID, preset: preset,
             fixedBatch: fixedBatch)

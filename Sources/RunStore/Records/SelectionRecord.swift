@@ -41,7 +41,8 @@ struct SelectionRecord: Codable, FetchableRecord, MutablePersistableRecord {
             kind: try text.value(kind, column: "kind"), stage: try text.value(stage, column: "stage"),
             iteration: iteration, round: round, group: groupIndex,
             candidates: try text.json(candidates, column: "candidates"),
-            chosen: try text.json(chosen, column: "chosen"), method: method, tally: try text.json(tally, column: "tally"))
+            chosen: try text.json(chosen, column: "chosen"), method: method,
+            tally: try text.json(tally, column: "tally"))
     }
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }

@@ -12,8 +12,9 @@ struct StoredText {
         do {
             return try JSONDecoder().decode(T.self, from: Data(text.utf8))
         } catch {
-            throw MalformedRow(table: table, row: row,
-                               detail: "\(column) is malformed JSON (found \"\(text.prefix(80))\")")
+            throw MalformedRow(
+                table: table, row: row,
+                detail: "\(column) is malformed JSON (found \"\(text.prefix(80))\")")
         }
     }
 

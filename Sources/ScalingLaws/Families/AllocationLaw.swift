@@ -30,13 +30,16 @@ public struct AllocationLaw: CurveFamily {
         try requireInputCount(data)
         guard input == .log10 else { return data }
         if let index = data.input(0).firstIndex(where: { $0 <= 0 }) {
-            throw .outOfDomain(family: name, detail: "compute must be > 0 (point \(index + 1) has \(data.inputs[index, 0]))")
+            throw .outOfDomain(
+                family: name, detail: "compute must be > 0 (point \(index + 1) has \(data.inputs[index, 0]))")
         }
         return try FitData(x: data.input(0).map { log10($0) }, y: data.targets, weights: data.weights)
     }
 
-    public func evaluate(_ p: [Double], on prepared: FitData, predictions: inout [Double],
-                         jacobian: UnsafeMutableBufferPointer<Double>?) {
+    public func evaluate(
+        _ p: [Double], on prepared: FitData, predictions: inout [Double],
+        jacobian: UnsafeMutableBufferPointer<Double>?
+    ) {
         let (l, k, u0, b) = (p[0], p[1], p[2], p[3])
         let n = prepared.count
         prepared.inputs.withUnsafeBufferPointer { x in
@@ -73,7 +76,8 @@ public struct AllocationLaw: CurveFamily {
     }
 
     public func initialGrid(for prepared: FitData) -> [[Double]] {
-        let x = prepared.input(0), y = prepared.targets
+        let x = prepared.input(0)
+        let y = prepared.targets
         guard let xMin = x.min(), let xMax = x.max(), let yMin = y.min(), let yMax = y.max() else { return [] }
         let rise = max(yMax - yMin, 0.5)
         let span = max(xMax - xMin, 1e-6)

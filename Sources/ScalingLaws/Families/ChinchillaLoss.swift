@@ -30,17 +30,24 @@ public struct ChinchillaLoss: CurveFamily {
         return try FitData(inputs: logs, targets: data.targets.map { log($0) }, weights: data.weights)
     }
 
-    public func evaluate(_ p: [Double], on prepared: FitData, predictions: inout [Double],
-                         jacobian: UnsafeMutableBufferPointer<Double>?) {
+    public func evaluate(
+        _ p: [Double], on prepared: FitData, predictions: inout [Double],
+        jacobian: UnsafeMutableBufferPointer<Double>?
+    ) {
         let (a, b, e, alpha, beta) = (p[0], p[1], p[2], p[3], p[4])
         let n = prepared.count
         prepared.inputs.withUnsafeBufferPointer { x in
             predictions.withUnsafeMutableBufferPointer { out in
                 for i in 0..<n {
-                    let logN = x[i], logD = x[i + n]
-                    let t1 = a - alpha * logN, t2 = b - beta * logD
+                    let logN = x[i]
+                    let logD = x[i + n]
+                    let t1 = a - alpha * logN
+                    let t2 = b - beta * logD
                     // exp of the largest term is 1: two exp calls instead of three.
-                    let top: Double, e1: Double, e2: Double, e3: Double
+                    let top: Double
+                    let e1: Double
+                    let e2: Double
+                    let e3: Double
                     if t1 >= t2 && t1 >= e {
                         (top, e1, e2, e3) = (t1, 1, exp(t2 - t1), exp(e - t1))
                     } else if t2 >= e {
@@ -52,7 +59,8 @@ public struct ChinchillaLoss: CurveFamily {
                     out[i] = top + log(sum)
                     guard let jac = jacobian else { continue }
                     let inv = 1 / sum
-                    let w1 = e1 * inv, w2 = e2 * inv
+                    let w1 = e1 * inv
+                    let w2 = e2 * inv
                     jac[i] = w1
                     jac[i + n] = w2
                     jac[i + 2 * n] = e3 * inv
@@ -68,15 +76,21 @@ public struct ChinchillaLoss: CurveFamily {
     /// `∇²f = Aᵀ(diag w − w·wᵀ)A = D − J·Jᵀ`, where D couples only parameters of the same term:
     /// `(a, α)` with weight w₁ and coefficients `(1, −log N)`, `(b, β)` with w₂ and `(1, −log D)`,
     /// `e` with w₃.
-    public func addSecondOrderTerms(on prepared: FitData, jacobian: UnsafeBufferPointer<Double>, pulls: [Double],
-                                    into h: UnsafeMutableBufferPointer<Double>) {
-        let n = prepared.count, p = 5
+    public func addSecondOrderTerms(
+        on prepared: FitData, jacobian: UnsafeBufferPointer<Double>, pulls: [Double],
+        into h: UnsafeMutableBufferPointer<Double>
+    ) {
+        let n = prepared.count
+        let p = 5
         prepared.inputs.withUnsafeBufferPointer { x in
             for i in 0..<n {
                 let s = pulls[i]
                 if s == 0 { continue }
-                let logN = x[i], logD = x[i + n]
-                let w1 = jacobian[i], w2 = jacobian[i + n], w3 = jacobian[i + 2 * n]
+                let logN = x[i]
+                let logD = x[i + n]
+                let w1 = jacobian[i]
+                let w2 = jacobian[i + n]
+                let w3 = jacobian[i + 2 * n]
                 // D entries (upper triangle): (0,0) w1, (0,3) −w1·logN, (3,3) w1·logN², (1,1) w2,
                 // (1,4) −w2·logD, (4,4) w2·logD², (2,2) w3.
                 h[0 + 0 * p] += s * w1

@@ -21,8 +21,10 @@ public struct PowerLaw: CurveFamily {
         return try FitData(x: data.input(0).map { log($0) }, y: data.targets, weights: data.weights)
     }
 
-    public func evaluate(_ p: [Double], on prepared: FitData, predictions: inout [Double],
-                         jacobian: UnsafeMutableBufferPointer<Double>?) {
+    public func evaluate(
+        _ p: [Double], on prepared: FitData, predictions: inout [Double],
+        jacobian: UnsafeMutableBufferPointer<Double>?
+    ) {
         let (e, a, alpha) = (p[0], p[1], p[2])
         let n = prepared.count
         prepared.inputs.withUnsafeBufferPointer { logX in
@@ -50,7 +52,8 @@ public struct PowerLaw: CurveFamily {
     }
 
     public func initialGrid(for prepared: FitData) -> [[Double]] {
-        let y = prepared.targets, logX = prepared.input(0)
+        let y = prepared.targets
+        let logX = prepared.input(0)
         guard let yMin = y.min(), let yMax = y.max(), let lxMin = logX.min() else { return [] }
         let span = max(yMax - yMin, 1e-6)
         let alphas = [0.1, 0.3, 0.6, 1.0, 2.0]

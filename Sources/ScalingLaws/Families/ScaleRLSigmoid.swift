@@ -23,7 +23,8 @@ public struct ScaleRLSigmoid: CurveFamily {
     public func prepare(_ data: FitData) throws(FitError) -> FitData {
         try requireInputCount(data)
         if let index = data.input(0).firstIndex(where: { $0 <= 0 }) {
-            throw .outOfDomain(family: name, detail: "compute must be > 0 (point \(index + 1) has \(data.inputs[index, 0]))")
+            throw .outOfDomain(
+                family: name, detail: "compute must be > 0 (point \(index + 1) has \(data.inputs[index, 0]))")
         }
         let x = data.input(0).map { log10($0) }
         return try FitData(x: x, y: data.targets, weights: data.weights)
@@ -36,8 +37,10 @@ public struct ScaleRLSigmoid: CurveFamily {
         return (p[0], p[1], p[2], p[3])
     }
 
-    public func evaluate(_ parameters: [Double], on prepared: FitData, predictions: inout [Double],
-                         jacobian: UnsafeMutableBufferPointer<Double>?) {
+    public func evaluate(
+        _ parameters: [Double], on prepared: FitData, predictions: inout [Double],
+        jacobian: UnsafeMutableBufferPointer<Double>?
+    ) {
         let (r0, a, m, b) = unpack(parameters)
         let n = prepared.count
         let ln10 = M_LN10
@@ -78,7 +81,8 @@ public struct ScaleRLSigmoid: CurveFamily {
     }
 
     public func initialGrid(for prepared: FitData) -> [[Double]] {
-        let x = prepared.input(0), y = prepared.targets
+        let x = prepared.input(0)
+        let y = prepared.targets
         guard let xMin = x.min(), let xMax = x.max(), let yMin = y.min(), let yMax = y.max() else { return [] }
         let span = max(yMax - yMin, 1e-6)
         let r0s = [yMin, yMin - 0.25 * span]

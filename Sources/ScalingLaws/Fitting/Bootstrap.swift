@@ -57,12 +57,14 @@ extension CurveFitter {
                 var rng = Xoshiro256StarStar(seed: seed, stream: UInt64(i))
                 rows = (0..<n).map { _ in Int(rng.next() % UInt64(n)) }
             }
-            let solver = LevenbergMarquardtSolver(family: problem.family, prepared: prepared.resampled(rows),
-                                                  lower: problem.lower, upper: problem.upper, options: problem.options)
+            let solver = LevenbergMarquardtSolver(
+                family: problem.family, prepared: prepared.resampled(rows),
+                lower: problem.lower, upper: problem.upper, options: problem.options)
             return solver.run(from: start)
         }
-        return BootstrapSummary(samples: fits.map(\.parameters), seed: seed,
-                                notConverged: fits.filter { $0.status != .converged }.count)
+        return BootstrapSummary(
+            samples: fits.map(\.parameters), seed: seed,
+            notConverged: fits.filter { $0.status != .converged }.count)
     }
 }
 
@@ -71,9 +73,10 @@ extension BootstrapSummary {
     init(samples: [[Double]], seed: UInt64, notConverged: Int) {
         let p = samples.first?.count ?? 0
         let columns = (0..<p).map { j in samples.map { $0[j] }.sorted() }
-        self.init(resamples: samples.count, seed: seed, standardErrors: columns.map(standardDeviation),
-                  lower95: columns.map { quantile(sorted: $0, 0.025) }, upper95: columns.map { quantile(sorted: $0, 0.975) },
-                  medians: columns.map { quantile(sorted: $0, 0.5) }, notConverged: notConverged, samples: samples)
+        self.init(
+            resamples: samples.count, seed: seed, standardErrors: columns.map(standardDeviation),
+            lower95: columns.map { quantile(sorted: $0, 0.025) }, upper95: columns.map { quantile(sorted: $0, 0.975) },
+            medians: columns.map { quantile(sorted: $0, 0.5) }, notConverged: notConverged, samples: samples)
     }
 }
 

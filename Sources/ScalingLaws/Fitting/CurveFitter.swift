@@ -72,7 +72,8 @@ public enum CurveFitter {
             exploration.objectiveTolerance = max(Self.explorationObjectiveTolerance, options.objectiveTolerance)
             exploration.secondOrder = false
             let explorer = try Problem(family, data, exploration)
-            let explored = parallelMap(count: grid.count, workers: threadCount, makeState: explorer.solver) { solver, i in
+            let explored = parallelMap(count: grid.count, workers: threadCount, makeState: explorer.solver) {
+                solver, i in
                 solver.run(from: grid[i])
             }
             let ranked = explored.indices.filter { explored[$0].objective.isFinite }
@@ -118,8 +119,10 @@ public enum CurveFitter {
         let w = problem.prepared.weights ?? [Double](repeating: 1, count: rows)
         let scaled = Matrix(rows: rows, columns: p) { i, j in jac[i, j] * w[i].squareRoot() }
         let normal = scaled.gram()
-        guard let eigen = try? normal.symmetricEigen(), let smallest = eigen.values.first, let largest = eigen.values.last,
-              smallest > 0, largest / smallest <= 1e12 else { return nil }
+        guard let eigen = try? normal.symmetricEigen(), let smallest = eigen.values.first,
+            let largest = eigen.values.last,
+            smallest > 0, largest / smallest <= 1e12
+        else { return nil }
         let residualVariance = 2 * fit.objective / Double(n - p)
         // (JᵀWJ)⁻¹ = V·Λ⁻¹·Vᵀ; its diagonal is Σ_k V_jk²/λ_k.
         return (0..<p).map { j in

@@ -20,8 +20,10 @@ public struct FitOptions: Sendable, Equatable {
     /// Add the family's second-order terms `Σ wᵢψ(rᵢ)·∇²fᵢ` to the curvature, when it has them.
     public var secondOrder = true
 
-    public init(loss: RobustLoss = .l2, lowerBounds: [Double]? = nil, upperBounds: [Double]? = nil,
-                gradientTolerance: Double = 1e-10, maxIterations: Int = 1000) {
+    public init(
+        loss: RobustLoss = .l2, lowerBounds: [Double]? = nil, upperBounds: [Double]? = nil,
+        gradientTolerance: Double = 1e-10, maxIterations: Int = 1000
+    ) {
         self.loss = loss
         self.lowerBounds = lowerBounds
         self.upperBounds = upperBounds

@@ -164,18 +164,23 @@ final class LevenbergMarquardtSolver {
             guard f.isFinite else { break }
             let freeCount: Int
             (freeCount, gradientNorm) = freeSet(theta, gradient: gradient, into: &free)
-            if gradientNorm <= options.gradientTolerance { status = .converged; break }
+            if gradientNorm <= options.gradientTolerance {
+                status = .converged
+                break
+            }
             iterations += 1
 
-            let solved = solveDamped(free: free, freeCount: freeCount, lambda: lambda, gradient: gradient,
-                                     curvature: curvature, system: &system, step: &step)
+            let solved = solveDamped(
+                free: free, freeCount: freeCount, lambda: lambda, gradient: gradient,
+                curvature: curvature, system: &system, step: &step)
             if !solved {
                 lambda *= growth
                 growth *= 2
                 continue
             }
-            let (largestRelativeChange, predicted) = project(step, from: theta, free: free, freeCount: freeCount,
-                                                             gradient: gradient, curvature: curvature, into: &trial)
+            let (largestRelativeChange, predicted) = project(
+                step, from: theta, free: free, freeCount: freeCount,
+                gradient: gradient, curvature: curvature, into: &trial)
             // The model's own promise is negligible: further steps cannot matter at this tolerance.
             if options.objectiveTolerance > 0 && predicted <= options.objectiveTolerance * abs(f) {
                 status = .smallObjectiveChange
@@ -196,24 +201,33 @@ final class LevenbergMarquardtSolver {
                     break
                 }
             } else {
-                if largestRelativeChange <= options.stepTolerance { status = .smallStep; break }
+                if largestRelativeChange <= options.stepTolerance {
+                    status = .smallStep
+                    break
+                }
                 lambda *= growth
                 growth *= 2
-                if !lambda.isFinite || lambda > 1e300 { status = .smallStep; break }
+                if !lambda.isFinite || lambda > 1e300 {
+                    status = .smallStep
+                    break
+                }
             }
         }
         // Final projected gradient for the report.
         gradientNorm = freeSet(theta, gradient: gradient, into: &free).gradientNorm
         if gradientNorm <= options.gradientTolerance { status = .converged }
-        return CurveFit(family: family.name, parameterNames: family.parameterNames, parameters: theta, objective: f,
-                        gradientNorm: gradientNorm, iterations: iterations, status: status, onBound: onBound(theta),
-                        pointCount: n, loss: loss, starts: 1)
+        return CurveFit(
+            family: family.name, parameterNames: family.parameterNames, parameters: theta, objective: f,
+            gradientNorm: gradientNorm, iterations: iterations, status: status, onBound: onBound(theta),
+            pointCount: n, loss: loss, starts: 1)
     }
 
     /// λ after an accepted step: Nielsen's update from the gain ratio ρ = actual/predicted, or a
     /// tenfold decrease when the change lies within rounding noise (counted in `noiseSteps`).
-    private func dampingAfterAcceptance(_ lambda: Double, change: Double, predicted: Double,
-                                        noiseSteps: inout Int) -> Double {
+    private func dampingAfterAcceptance(
+        _ lambda: Double, change: Double, predicted: Double,
+        noiseSteps: inout Int
+    ) -> Double {
         var lambda = lambda
         if -change > changeNoise {
             noiseSteps = 0
@@ -240,7 +254,9 @@ final class LevenbergMarquardtSolver {
 
     /// The free set — parameters not held at a bound by a gradient pointing outwards — written
     /// into `free[0..<count]`, and the projected gradient's largest magnitude.
-    private func freeSet(_ theta: [Double], gradient: [Double], into free: inout [Int]) -> (count: Int, gradientNorm: Double) {
+    private func freeSet(_ theta: [Double], gradient: [Double], into free: inout [Int]) -> (
+        count: Int, gradientNorm: Double
+    ) {
         var count = 0
         var norm = 0.0
         for j in 0..<p {
@@ -256,8 +272,10 @@ final class LevenbergMarquardtSolver {
 
     /// Solves the damped normal equations `(H_FF + λ·D_FF)·δ_F = −g_F` on the free set into
     /// `step[0..<freeCount]`; false when the system is not positive definite or the step not finite.
-    private func solveDamped(free: [Int], freeCount: Int, lambda: Double, gradient: [Double], curvature: [Double],
-                             system: inout [Double], step: inout [Double]) -> Bool {
+    private func solveDamped(
+        free: [Int], freeCount: Int, lambda: Double, gradient: [Double], curvature: [Double],
+        system: inout [Double], step: inout [Double]
+    ) -> Bool {
         var maxDiagonal = 0.0
         for a in 0..<freeCount { maxDiagonal = max(maxDiagonal, dampingScale[free[a]]) }
         // A parameter the model sees no curvature in (its term vanishes at this θ) still gets
@@ -285,8 +303,10 @@ final class LevenbergMarquardtSolver {
 
     /// The trial point θ + δ projected into the box (written into `trial`), the largest relative
     /// parameter change, and the decrease the quadratic model predicts for it.
-    private func project(_ step: [Double], from theta: [Double], free: [Int], freeCount: Int, gradient: [Double],
-                         curvature: [Double], into trial: inout [Double])
+    private func project(
+        _ step: [Double], from theta: [Double], free: [Int], freeCount: Int, gradient: [Double],
+        curvature: [Double], into trial: inout [Double]
+    )
         -> (largestRelativeChange: Double, predicted: Double)
     {
         for j in 0..<p { trial[j] = theta[j] }

@@ -16,10 +16,10 @@ public enum RobustLoss: Sendable, Equatable, Hashable, Codable {
     public func value(_ r: Double) -> Double {
         switch self {
         case .l2: return 0.5 * r * r
-        case let .huber(delta):
+        case .huber(let delta):
             let a = abs(r)
             return a <= delta ? 0.5 * r * r : delta * (a - 0.5 * delta)
-        case let .softL1(c):
+        case .softL1(let c):
             let z = r / c
             return c * c * ((1 + z * z).squareRoot() - 1)
         }
@@ -33,12 +33,12 @@ public enum RobustLoss: Sendable, Equatable, Hashable, Codable {
         switch self {
         case .l2:
             return 0.5 * (new - old) * (new + old)
-        case let .huber(delta):
+        case .huber(let delta):
             let (a, b) = (abs(new), abs(old))
             if a <= delta && b <= delta { return 0.5 * (new - old) * (new + old) }
             if a > delta && b > delta { return delta * (a - b) }
             return value(new) - value(old)
-        case let .softL1(c):
+        case .softL1(let c):
             let (za, zb) = (new / c, old / c)
             let (sa, sb) = ((1 + za * za).squareRoot(), (1 + zb * zb).squareRoot())
             return (new - old) * (new + old) / (sa + sb)
@@ -50,8 +50,8 @@ public enum RobustLoss: Sendable, Equatable, Hashable, Codable {
     public func derivative(_ r: Double) -> Double {
         switch self {
         case .l2: return r
-        case let .huber(delta): return abs(r) <= delta ? r : (r > 0 ? delta : -delta)
-        case let .softL1(c):
+        case .huber(let delta): return abs(r) <= delta ? r : (r > 0 ? delta : -delta)
+        case .softL1(let c):
             let z = r / c
             return r / (1 + z * z).squareRoot()
         }
@@ -62,8 +62,8 @@ public enum RobustLoss: Sendable, Equatable, Hashable, Codable {
     public func curvature(_ r: Double) -> Double {
         switch self {
         case .l2: return 1
-        case let .huber(delta): return abs(r) <= delta ? 1 : 0
-        case let .softL1(c):
+        case .huber(let delta): return abs(r) <= delta ? 1 : 0
+        case .softL1(let c):
             let z = r / c
             let s = 1 + z * z
             return 1 / (s * s.squareRoot())
@@ -90,8 +90,8 @@ extension RobustLoss: CustomStringConvertible {
     public var description: String {
         switch self {
         case .l2: "l2"
-        case let .huber(delta): "huber:\(delta)"
-        case let .softL1(scale): "soft_l1:\(scale)"
+        case .huber(let delta): "huber:\(delta)"
+        case .softL1(let scale): "soft_l1:\(scale)"
         }
     }
 }

@@ -5,7 +5,8 @@
 ///
 /// `a` and `b` are overwritten (factor and solution).
 @inline(__always)
-func solveSmallPositiveDefinite(_ a: UnsafeMutablePointer<Double>, _ b: UnsafeMutablePointer<Double>, _ p: Int) -> Bool {
+func solveSmallPositiveDefinite(_ a: UnsafeMutablePointer<Double>, _ b: UnsafeMutablePointer<Double>, _ p: Int) -> Bool
+{
     for j in 0..<p {
         var d = a[j + j * p]
         for k in 0..<j { d -= a[j + k * p] * a[j + k * p] }

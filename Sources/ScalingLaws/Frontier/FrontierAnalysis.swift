@@ -128,17 +128,21 @@ extension FrontierAnalysis {
     /// group, a monotone ScaleRL sigmoid; the upper envelope of the fitted curves on a log grid
     /// (each curve only over its own data range); n*(x) with a running average; the allocation
     /// law with bootstrap CIs; handovers located by bisection between the two curves.
-    public static func analyze(_ runs: [RunSeries], options: FrontierOptions = FrontierOptions(),
-                               workers: Int? = nil, progress: any ProgressReporter = SilentProgress()) throws(FitError) -> FrontierAnalysis {
+    public static func analyze(
+        _ runs: [RunSeries], options: FrontierOptions = FrontierOptions(),
+        workers: Int? = nil, progress: any ProgressReporter = SilentProgress()
+    ) throws(FitError) -> FrontierAnalysis {
         var notes: [String] = []
         let (groups, usedRuns) = pooledPoints(runs, options: options, notes: &notes)
         let curves = try groupCurves(groups, options: options, workers: workers, notes: &notes)
         guard !curves.isEmpty else { throw .invalidData("no group has enough points for a frontier") }
         let (winners, rawLog2, grid) = envelope(curves, options: options)
-        let laws = try fitLaws(curves: curves, grid: grid, rawLog2: rawLog2, options: options, workers: workers,
-                               progress: progress, notes: &notes)
+        let laws = try fitLaws(
+            curves: curves, grid: grid, rawLog2: rawLog2, options: options, workers: workers,
+            progress: progress, notes: &notes)
         var identified = false
-        var floorN: Double?, saturationN: Double?
+        var floorN: Double?
+        var saturationN: Double?
         if let law = laws.law {
             let unidentified = law.parametersOnBound.filter { $0 == "L" || $0 == "k" }
             identified = unidentified.isEmpty
@@ -146,7 +150,9 @@ extension FrontierAnalysis {
                 floorN = pow(2, law.parameters[3])
                 saturationN = pow(2, law.parameters[3] + law.parameters[0])
             } else {
-                notes.append("\(unidentified.joined(separator: " and ")) on a bound: the saturation is not identified; use the best value per n")
+                notes.append(
+                    "\(unidentified.joined(separator: " and ")) on a bound: the saturation is not identified; use the best value per n"
+                )
             }
         }
         return FrontierAnalysis(
@@ -185,7 +191,8 @@ extension FrontierAnalysis {
                 continue
             }
             // EMA and record-breaking within the run; the group takes records again over its runs.
-            let points = recordBreakingPoints(series, emaCoefficient: options.emaCoefficient, bucketWidth: options.bucketWidth)
+            let points = recordBreakingPoints(
+                series, emaCoefficient: options.emaCoefficient, bucketWidth: options.bucketWidth)
             usedRuns.append(run.label)
             let key = GroupKey(n: run.rolloutsPerProblem, bp: options.grouping == .n ? nil : run.problemsPerBatch)
             pooled[key, default: ([], [])].runs.append(run.label)
@@ -196,8 +203,10 @@ extension FrontierAnalysis {
 
     /// Step 2: the group's record-breaking points and one ScaleRL sigmoid per group (groups with
     /// fewer than four records are left out with a note), ordered by (n, B_p).
-    private static func groupCurves(_ pooled: [GroupKey: (runs: [String], points: [(compute: Double, value: Double)])],
-                                    options: FrontierOptions, workers: Int?, notes: inout [String]) throws(FitError)
+    private static func groupCurves(
+        _ pooled: [GroupKey: (runs: [String], points: [(compute: Double, value: Double)])],
+        options: FrontierOptions, workers: Int?, notes: inout [String]
+    ) throws(FitError)
         -> [GroupCurve]
     {
         var curves: [GroupCurve] = []
@@ -210,10 +219,13 @@ extension FrontierAnalysis {
                 continue
             }
             let data = try FitData(x: records.map(\.compute), y: records.map(\.value))
-            let fit = try CurveFitter.fit(ScaleRLSigmoid(), to: data, options: FitOptions(loss: options.curveLoss), workers: workers)
-            curves.append(GroupCurve(rolloutsPerProblem: key.n, problemsPerBatch: key.bp, runs: group.runs,
-                                     recordPoints: records.map { [$0.compute, $0.value] }, fit: fit,
-                                     xMin: first.compute, xMax: last.compute))
+            let fit = try CurveFitter.fit(
+                ScaleRLSigmoid(), to: data, options: FitOptions(loss: options.curveLoss), workers: workers)
+            curves.append(
+                GroupCurve(
+                    rolloutsPerProblem: key.n, problemsPerBatch: key.bp, runs: group.runs,
+                    recordPoints: records.map { [$0.compute, $0.value] }, fit: fit,
+                    xMin: first.compute, xMax: last.compute))
         }
         return curves
     }
@@ -223,7 +235,8 @@ extension FrontierAnalysis {
     private static func envelope(_ curves: [GroupCurve], options: FrontierOptions)
         -> (winners: [(x: Double, value: Double, curve: Int)], rawLog2: [Double], grid: [FrontierPoint])
     {
-        let lo = log10(curves.map(\.xMin).min() ?? 1), hi = log10(curves.map(\.xMax).max() ?? 1)
+        let lo = log10(curves.map(\.xMin).min() ?? 1)
+        let hi = log10(curves.map(\.xMax).max() ?? 1)
         let count = max(2, Int(((hi - lo) * Double(options.gridPointsPerDecade)).rounded(.up)) + 1)
         var winners: [(x: Double, value: Double, curve: Int)] = []
         for g in 0..<count {
@@ -238,20 +251,26 @@ extension FrontierAnalysis {
         let rawLog2 = winners.map { log2(Double(curves[$0.curve].rolloutsPerProblem)) }
         let smoothed = runningAverage(rawLog2, window: options.runningAverageWindow)
         let grid = winners.indices.map { i in
-            FrontierPoint(x: winners[i].x, value: winners[i].value, rolloutsPerProblem: curves[winners[i].curve].rolloutsPerProblem,
-                          problemsPerBatch: curves[winners[i].curve].problemsPerBatch, smoothedLog2N: smoothed[i])
+            FrontierPoint(
+                x: winners[i].x, value: winners[i].value,
+                rolloutsPerProblem: curves[winners[i].curve].rolloutsPerProblem,
+                problemsPerBatch: curves[winners[i].curve].problemsPerBatch, smoothedLog2N: smoothed[i])
         }
         return (winners, rawLog2, grid)
     }
 
     /// Step 4: handovers between consecutive winners, refined by bisection in log x.
-    private static func handovers(_ winners: [(x: Double, value: Double, curve: Int)], curves: [GroupCurve]) -> [Handover] {
+    private static func handovers(_ winners: [(x: Double, value: Double, curve: Int)], curves: [GroupCurve])
+        -> [Handover]
+    {
         var handovers: [Handover] = []
         for i in 1..<max(1, winners.count) where winners[i].curve != winners[i - 1].curve {
             let (a, b) = (curves[winners[i - 1].curve], curves[winners[i].curve])
             let crossing = bisectCrossing(a, b, from: winners[i - 1].x, to: winners[i].x)
-            handovers.append(Handover(x: crossing ?? (winners[i - 1].x * winners[i].x).squareRoot(),
-                                      fromN: a.rolloutsPerProblem, toN: b.rolloutsPerProblem, isCrossing: crossing != nil))
+            handovers.append(
+                Handover(
+                    x: crossing ?? (winners[i - 1].x * winners[i].x).squareRoot(),
+                    fromN: a.rolloutsPerProblem, toN: b.rolloutsPerProblem, isCrossing: crossing != nil))
         }
         return handovers
     }
@@ -261,7 +280,8 @@ extension FrontierAnalysis {
         var bestPerN: [String: Double] = [:]
         for curve in curves {
             let top = max(curve.value(at: curve.xMin), curve.value(at: curve.xMax))
-            bestPerN[String(curve.rolloutsPerProblem)] = max(bestPerN[String(curve.rolloutsPerProblem)] ?? -.infinity, top)
+            bestPerN[String(curve.rolloutsPerProblem)] = max(
+                bestPerN[String(curve.rolloutsPerProblem)] ?? -.infinity, top)
         }
         return bestPerN
     }
@@ -277,14 +297,17 @@ extension FrontierAnalysis {
 
     /// Step 5: the allocation law n*(x) over the smoothed grid (when n* takes two values or more
     /// on at least 8 grid points), with its pipeline bootstrap, B_p*(M) and the holdout check.
-    private static func fitLaws(curves: [GroupCurve], grid: [FrontierPoint], rawLog2: [Double], options: FrontierOptions,
-                                workers: Int?, progress: any ProgressReporter, notes: inout [String]) throws(FitError)
+    private static func fitLaws(
+        curves: [GroupCurve], grid: [FrontierPoint], rawLog2: [Double], options: FrontierOptions,
+        workers: Int?, progress: any ProgressReporter, notes: inout [String]
+    ) throws(FitError)
         -> LawFits
     {
         var fits = LawFits()
         let distinct = Set(grid.map(\.rolloutsPerProblem)).count
         guard distinct >= 2 && grid.count >= 8 else {
-            notes.append("n* takes \(distinct) value(s) on the grid: no allocation law fitted; see the best value per n")
+            notes.append(
+                "n* takes \(distinct) value(s) on the grid: no allocation law fitted; see the best value per n")
             return fits
         }
         let family = AllocationLaw(input: options.fixedBatch == nil ? .log10 : .linear)
@@ -292,8 +315,9 @@ extension FrontierAnalysis {
         let law = try CurveFitter.fit(family, to: lawData, workers: workers)
         fits.law = law
         if options.bootstrapResamples >= 2 {
-            fits.bootstrap = pipelineBootstrap(curves: curves, gridX: grid.map(\.x), law: law, family: family,
-                                               options: options, workers: workers, progress: progress)
+            fits.bootstrap = pipelineBootstrap(
+                curves: curves, gridX: grid.map(\.x), law: law, family: family,
+                options: options, workers: workers, progress: progress)
         }
         if let fixed = options.fixedBatch {
             let bpData = try FitData(x: grid.map(\.x), y: grid.map { log2(Double(fixed)) - $0.smoothedLog2N })
@@ -305,8 +329,9 @@ extension FrontierAnalysis {
             let smoothedBelow = runningAverage(below.map { rawLog2[$0] }, window: options.runningAverageWindow)
             let above = grid.indices.filter { grid[$0].x > cut }
             do {
-                let split = try FitData(x: below.map { grid[$0].x } + above.map { grid[$0].x },
-                                        y: smoothedBelow + above.map { grid[$0].smoothedLog2N })
+                let split = try FitData(
+                    x: below.map { grid[$0].x } + above.map { grid[$0].x },
+                    y: smoothedBelow + above.map { grid[$0].smoothedLog2N })
                 fits.extrapolation = try CurveFitter.extrapolationCheck(family, data: split, cut: cut, workers: workers)
             } catch {
                 notes.append("extrapolation check at \(cut) not possible: \(error)")
@@ -321,8 +346,10 @@ extension FrontierAnalysis {
     /// the law from its full-data fit. Bootstrapping the grid points themselves instead would give
     /// intervals that narrow as the grid gets denser, since neighbouring grid points are not
     /// independent observations.
-    static func pipelineBootstrap(curves: [GroupCurve], gridX: [Double], law: CurveFit, family: AllocationLaw,
-                                  options: FrontierOptions, workers: Int?, progress: any ProgressReporter) -> BootstrapSummary {
+    static func pipelineBootstrap(
+        curves: [GroupCurve], gridX: [Double], law: CurveFit, family: AllocationLaw,
+        options: FrontierOptions, workers: Int?, progress: any ProgressReporter
+    ) -> BootstrapSummary {
         let threads = max(1, workers ?? ProcessInfo.processInfo.activeProcessorCount)
         progress.begin("law bootstrap", total: options.bootstrapResamples)
         defer { progress.end() }
@@ -334,26 +361,30 @@ extension FrontierAnalysis {
                 let records = curve.recordPoints
                 let rows = (0..<records.count).map { _ in Int(rng.next() % UInt64(records.count)) }
                 guard Set(rows).count >= 4,
-                      let data = try? FitData(x: rows.map { records[$0][0] }, y: rows.map { records[$0][1] }),
-                      let refit = try? CurveFitter.fit(sigmoid, to: data, options: FitOptions(loss: options.curveLoss),
-                                                       starts: [curve.fit.parameters], workers: 1)
+                    let data = try? FitData(x: rows.map { records[$0][0] }, y: rows.map { records[$0][1] }),
+                    let refit = try? CurveFitter.fit(
+                        sigmoid, to: data, options: FitOptions(loss: options.curveLoss),
+                        starts: [curve.fit.parameters], workers: 1)
                 else { return curve.fit.parameters }
                 return refit.parameters
             }
             let log2N = gridX.map { x -> Double in
                 var best: (value: Double, n: Int)?
-                for (c, curve) in curves.enumerated() where x >= curve.xMin * (1 - 1e-12) && x <= curve.xMax * (1 + 1e-12) {
+                for (c, curve) in curves.enumerated()
+                where x >= curve.xMin * (1 - 1e-12) && x <= curve.xMax * (1 + 1e-12) {
                     let v = sigmoid.value(parameters[c], at: [x])
                     if best == nil || v > best!.value { best = (v, curve.rolloutsPerProblem) }
                 }
                 return log2(Double(best?.n ?? curves[0].rolloutsPerProblem))
             }
-            guard let data = try? FitData(x: gridX, y: runningAverage(log2N, window: options.runningAverageWindow)) else { return nil }
+            guard let data = try? FitData(x: gridX, y: runningAverage(log2N, window: options.runningAverageWindow))
+            else { return nil }
             return try? CurveFitter.fit(family, to: data, starts: [law.parameters], workers: 1)
         }
         let usable = fits.compactMap { $0 }
-        return BootstrapSummary(samples: usable.map(\.parameters), seed: options.seed,
-                                notConverged: usable.filter { $0.status != .converged }.count + (fits.count - usable.count))
+        return BootstrapSummary(
+            samples: usable.map(\.parameters), seed: options.seed,
+            notConverged: usable.filter { $0.status != .converged }.count + (fits.count - usable.count))
     }
 
     /// The x in [lo, hi] where curve b overtakes curve a (bisection in log x on their difference),
@@ -386,8 +417,10 @@ func runningAverage(_ values: [Double], window: Int) -> [Double] {
 extension CurveFitter {
     /// Fits on the points with x ≤ `cut` (first input column, raw units) and measures the error
     /// of the prediction on the points above it, in the family's working space.
-    public static func extrapolationCheck(_ family: any CurveFamily, data: FitData, cut: Double,
-                                          options: FitOptions = FitOptions(), workers: Int? = nil) throws(FitError) -> ExtrapolationCheck {
+    public static func extrapolationCheck(
+        _ family: any CurveFamily, data: FitData, cut: Double,
+        options: FitOptions = FitOptions(), workers: Int? = nil
+    ) throws(FitError) -> ExtrapolationCheck {
         let below = data.filtered { data.inputs[$0, 0] <= cut }
         let above = data.filtered { data.inputs[$0, 0] > cut }
         guard above.count > 0 else { throw .invalidData("no point lies above the cut \(cut)") }
@@ -396,7 +429,8 @@ extension CurveFitter {
         let predictions = family.predictions(fit.parameters, on: preparedAbove)
         let errors = zip(predictions, preparedAbove.targets).map { $0 - $1 }
         let rmse = (errors.reduce(0) { $0 + $1 * $1 } / Double(errors.count)).squareRoot()
-        return ExtrapolationCheck(cut: cut, pointsBelow: below.count, pointsAbove: above.count, rmse: rmse,
-                                  maxAbsoluteError: errors.map(abs).max() ?? 0, fit: fit)
+        return ExtrapolationCheck(
+            cut: cut, pointsBelow: below.count, pointsAbove: above.count, rmse: rmse,
+            maxAbsoluteError: errors.map(abs).max() ?? 0, fit: fit)
     }
 }

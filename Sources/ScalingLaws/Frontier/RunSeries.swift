@@ -9,8 +9,10 @@ public struct RunSeries: Sendable, Equatable {
     /// `(step, compute, value)` in log order; a repeated step keeps its last record.
     public var points: [(step: Int, compute: Double, value: Double)]
 
-    public init(label: String, rolloutsPerProblem: Int, problemsPerBatch: Int,
-                points: [(step: Int, compute: Double, value: Double)]) {
+    public init(
+        label: String, rolloutsPerProblem: Int, problemsPerBatch: Int,
+        points: [(step: Int, compute: Double, value: Double)]
+    ) {
         self.label = label
         self.rolloutsPerProblem = rolloutsPerProblem
         self.problemsPerBatch = problemsPerBatch

@@ -9,7 +9,8 @@ import Workflows
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Run the main job on the built-in defaults: small simulated sweeps, their frontiers and laws, a training plan, a test-time sizing and the report with every chart.",
+        abstract:
+            "Run the main job on the built-in defaults: small simulated sweeps, their frontiers and laws, a training plan, a test-time sizing and the report with every chart.",
         discussion: """
             Simulates the isocompute-q1-easy grid and the B = 8,192 slice of isocompute-q2-easy \
             (2,000 problems, 3·10⁶ rollouts, 2 seeds), fits both frontiers, plans training at \
@@ -23,12 +24,17 @@ struct DemoCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(name: [.customShort("o"), .long], help: ArgumentHelp("The report (default isoplan-demo.html, or .md with --format md).",
-                                                                  valueName: "file"))
+    @Option(
+        name: [.customShort("o"), .long],
+        help: ArgumentHelp(
+            "The report (default isoplan-demo.html, or .md with --format md).",
+            valueName: "file"))
     var output: String?
 
-    @Option(help: ArgumentHelp("Also export the demo's runs, points, frontiers, fits and plans as tidy CSV into this directory.",
-                               valueName: "dir"))
+    @Option(
+        help: ArgumentHelp(
+            "Also export the demo's runs, points, frontiers, fits and plans as tidy CSV into this directory.",
+            valueName: "dir"))
     var csv: String?
 
     func run() throws {
@@ -48,7 +54,8 @@ struct DemoCommand: ParsableCommand {
     private func summary(of result: DemoResult) -> String {
         let plan = result.plan
         let recommendation = result.testTime.recommendation
-        let fits = [result.frontierFitID, result.fixedBatchFitID].map { $0.map(String.init) ?? "-" }.joined(separator: ", ")
+        let fits = [result.frontierFitID, result.fixedBatchFitID].map { $0.map(String.init) ?? "-" }.joined(
+            separator: ", ")
         var lines = [
             "simulated \(result.simulatedRuns) runs (\(result.storedRuns) in the sweeps), fitted the frontiers (fits \(fits)),",
             "planned n = \(plan.rolloutsPerProblem), B_p = \(plan.problemsPerBatch), M = \(plan.steps) "

@@ -23,10 +23,14 @@ struct ExportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Directory to write the CSV files into (created if needed).", valueName: "dir"))
     var csv: String
 
-    @Option(name: .customLong("run-filter"), help: ArgumentHelp("Only the runs matching this filter (docs/CLI.md).", valueName: "expr"))
+    @Option(
+        name: .customLong("run-filter"),
+        help: ArgumentHelp("Only the runs matching this filter (docs/CLI.md).", valueName: "expr"))
     var runFilter = ""
 
-    @Option(help: ArgumentHelp("Only points of this metric (repeat for several; default: every metric).", valueName: "name"))
+    @Option(
+        help: ArgumentHelp("Only points of this metric (repeat for several; default: every metric).", valueName: "name")
+    )
     var metric: [String] = []
 
     func validate() throws {
@@ -36,8 +40,9 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let store = try Store(path: global.databasePath, createIfMissing: false)
-            let result = try ExportWorkflow.run(store: store, directory: csv, filter: try RunFilter(runFilter),
-                                                  metrics: metric.isEmpty ? nil : Set(metric.map(MetricName.init(rawValue:))))
+            let result = try ExportWorkflow.run(
+                store: store, directory: csv, filter: try RunFilter(runFilter),
+                metrics: metric.isEmpty ? nil : Set(metric.map(MetricName.init(rawValue:))))
             try global.render(result) { format in
                 let rows = result.rows.sorted { $0.key < $1.key }.map { [$0.key, String($0.value)] }
                 return table(header: ["file", "rows"], rows: rows, format: format)

@@ -23,15 +23,17 @@ struct VersionCommand: ParsableCommand {
     func run() throws {
         let report = Report(
             isoplan: Isoplan.version,
-            openblas: .init(configuration: BLASConfiguration.configuration, coreName: BLASConfiguration.coreName,
-                            threads: BLASConfiguration.threadCount))
+            openblas: .init(
+                configuration: BLASConfiguration.configuration, coreName: BLASConfiguration.coreName,
+                threads: BLASConfiguration.threadCount))
         try global.render(report) { format in
-            keyValueTable([
-                ("isoplan", report.isoplan),
-                ("openblas", report.openblas.configuration),
-                ("core", report.openblas.coreName),
-                ("threads", String(report.openblas.threads)),
-            ], format: format)
+            keyValueTable(
+                [
+                    ("isoplan", report.isoplan),
+                    ("openblas", report.openblas.configuration),
+                    ("core", report.openblas.coreName),
+                    ("threads", String(report.openblas.threads)),
+                ], format: format)
         }
     }
 }

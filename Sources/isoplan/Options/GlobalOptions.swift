@@ -3,17 +3,21 @@ import Foundation
 
 /// Options every command accepts, before or after the subcommand name.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp(
-        "SQLite database file (default: $ISOPLAN_DB, else ./isoplan.sqlite).", valueName: "path"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "SQLite database file (default: $ISOPLAN_DB, else ./isoplan.sqlite).", valueName: "path"))
     var db: String?
 
     @Flag(name: .long, help: "Print machine-readable JSON on stdout (same as --format json).")
     var json = false
 
-    @Option(name: .long, help: ArgumentHelp(
-        "Output format: table, json or md (markdown). `plan train` also takes verl, trl or openrlhf here, "
-            + "a deprecated alias of its --export.",
-        valueName: "format"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Output format: table, json or md (markdown). `plan train` also takes verl, trl or openrlhf here, "
+                + "a deprecated alias of its --export.",
+            valueName: "format"))
     var format: FormatArgument?
 
     /// The database path: `--db`, else `ISOPLAN_DB`, else `./isoplan.sqlite`.
@@ -26,13 +30,13 @@ struct GlobalOptions: ParsableArguments {
     /// The chosen output format (`--json` wins); a framework name given to `--format` prints the table.
     var outputFormat: OutputFormat {
         if json { return .json }
-        if case let .output(format) = format { return format }
+        if case .output(let format) = format { return format }
         return .table
     }
 
     /// The framework `--format` names (`plan train`'s deprecated alias of `--export`).
     var frameworkAlias: FrameworkExport? {
-        if case let .framework(framework) = format { return framework }
+        if case .framework(let framework) = format { return framework }
         return nil
     }
 
@@ -90,8 +94,8 @@ enum FormatArgument: Equatable, ExpressibleByArgument, CustomStringConvertible, 
 
     var description: String {
         switch self {
-        case let .output(format): format.rawValue
-        case let .framework(framework): framework.rawValue
+        case .output(let format): format.rawValue
+        case .framework(let framework): framework.rawValue
         }
     }
 }

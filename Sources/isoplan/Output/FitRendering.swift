@@ -11,7 +11,10 @@ enum FitRendering {
         for (j, name) in fit.parameterNames.enumerated() {
             var row = [name, formatNumber(fit.parameters[j])]
             if let boot = result.bootstrap {
-                row += [formatNumber(boot.standardErrors[j]), "[\(formatNumber(boot.lower95[j])), \(formatNumber(boot.upper95[j]))]"]
+                row += [
+                    formatNumber(boot.standardErrors[j]),
+                    "[\(formatNumber(boot.lower95[j])), \(formatNumber(boot.upper95[j]))]",
+                ]
             } else {
                 row += [result.covarianceStandardErrors.map { formatNumber($0[j]) } ?? "–", "–"]
             }
@@ -20,14 +23,21 @@ enum FitRendering {
         }
         let header = ["parameter", "value", result.bootstrap == nil ? "SE (cov.)" : "SE (boot.)", "95% CI", ""]
         var lines = [table(header: header, rows: rows, format: format), ""]
-        lines.append("family \(fit.family), loss \(fit.loss), \(result.points) points\(result.droppedPoints > 0 ? " (\(result.droppedPoints) dropped)" : ""), \(fit.starts) starts")
-        lines.append("objective \(formatNumber(fit.objective)), status \(fit.status.rawValue), gradient \(formatNumber(fit.gradientNorm)), \(fit.iterations) iterations")
+        lines.append(
+            "family \(fit.family), loss \(fit.loss), \(result.points) points\(result.droppedPoints > 0 ? " (\(result.droppedPoints) dropped)" : ""), \(fit.starts) starts"
+        )
+        lines.append(
+            "objective \(formatNumber(fit.objective)), status \(fit.status.rawValue), gradient \(formatNumber(fit.gradientNorm)), \(fit.iterations) iterations"
+        )
         if let boot = result.bootstrap {
-            lines.append("bootstrap: \(boot.resamples) resamples (seed \(boot.seed)), \(boot.notConverged) not converged")
+            lines.append(
+                "bootstrap: \(boot.resamples) resamples (seed \(boot.seed)), \(boot.notConverged) not converged")
         }
         if fit.family == "chinchilla" {
             let p = fit.parameters
-            lines.append("A = e^a = \(formatNumber(exp(p[0]))), B = e^b = \(formatNumber(exp(p[1]))), E = e^e = \(formatNumber(exp(p[2]))), β/(α+β) = \(formatNumber(p[4] / (p[3] + p[4])))")
+            lines.append(
+                "A = e^a = \(formatNumber(exp(p[0]))), B = e^b = \(formatNumber(exp(p[1]))), E = e^e = \(formatNumber(exp(p[2]))), β/(α+β) = \(formatNumber(p[4] / (p[3] + p[4])))"
+            )
         }
         if let id = result.storedID { lines.append("stored as fit \(id)") }
         return lines.joined(separator: "\n")
@@ -37,10 +47,16 @@ enum FitRendering {
         let analysis = result.analysis
         var lines: [String] = []
         let curveRows = analysis.curves.map { curve in
-            [String(curve.rolloutsPerProblem), curve.problemsPerBatch.map(String.init) ?? "all", String(curve.runs.count),
-             String(curve.recordPoints.count)] + curve.fit.parameters.map(formatNumber)
+            [
+                String(curve.rolloutsPerProblem), curve.problemsPerBatch.map(String.init) ?? "all",
+                String(curve.runs.count),
+                String(curve.recordPoints.count),
+            ] + curve.fit.parameters.map(formatNumber)
         }
-        lines.append(table(header: ["n", "B_p", "runs", "records", "R0", "A", "log10 C_mid", "B"], rows: curveRows, format: format))
+        lines.append(
+            table(
+                header: ["n", "B_p", "runs", "records", "R0", "A", "log10 C_mid", "B"], rows: curveRows, format: format)
+        )
         lines.append("")
         if let law = analysis.law {
             var rows: [[String]] = []
@@ -48,7 +64,9 @@ enum FitRendering {
                 var row = [name, formatNumber(law.parameters[j])]
                 if let boot = analysis.lawBootstrap {
                     row += ["[\(formatNumber(boot.lower95[j])), \(formatNumber(boot.upper95[j]))]"]
-                } else { row += ["–"] }
+                } else {
+                    row += ["–"]
+                }
                 row.append(law.onBound[j] ? "on bound" : "")
                 rows.append(row)
             }
@@ -59,14 +77,28 @@ enum FitRendering {
         }
         let handovers = analysis.handovers.filter(\.isCrossing)
         if !handovers.isEmpty {
-            lines.append("handovers: " + handovers.map { "n \($0.fromN)→\($0.toN) at \(analysis.axis == "steps" ? "M" : "C") = \(formatNumber($0.x))" }.joined(separator: ", "))
+            lines.append(
+                "handovers: "
+                    + handovers.map {
+                        "n \($0.fromN)→\($0.toN) at \(analysis.axis == "steps" ? "M" : "C") = \(formatNumber($0.x))"
+                    }.joined(separator: ", "))
         }
-        lines.append("best value per n: " + analysis.bestValuePerN.sorted { Int($0.key)! < Int($1.key)! }.map { "\($0.key): \(formatNumber($0.value))" }.joined(separator: ", "))
+        lines.append(
+            "best value per n: "
+                + analysis.bestValuePerN.sorted { Int($0.key)! < Int($1.key)! }.map {
+                    "\($0.key): \(formatNumber($0.value))"
+                }.joined(separator: ", "))
         if let check = analysis.extrapolation {
-            lines.append("extrapolation above \(formatNumber(check.cut)): RMSE \(formatNumber(check.rmse)), max \(formatNumber(check.maxAbsoluteError)) (log2 n), \(check.pointsAbove) points")
+            lines.append(
+                "extrapolation above \(formatNumber(check.cut)): RMSE \(formatNumber(check.rmse)), max \(formatNumber(check.maxAbsoluteError)) (log2 n), \(check.pointsAbove) points"
+            )
         }
         for note in analysis.notes { lines.append("note: \(note)") }
-        if let id = result.storedID { lines.append("stored as fit \(id) (\(result.runIDs.count) runs\(result.difficulty.map { ", difficulty \($0)" } ?? ""))") }
+        if let id = result.storedID {
+            lines.append(
+                "stored as fit \(id) (\(result.runIDs.count) runs\(result.difficulty.map { ", difficulty \($0)" } ?? ""))"
+            )
+        }
         return lines.joined(separator: "\n")
     }
 }

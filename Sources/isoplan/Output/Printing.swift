@@ -24,7 +24,9 @@ extension GlobalOptions {
 /// Renders key–value rows for a human: an aligned two-column table, or a Markdown table.
 func keyValueTable(_ rows: [(String, String)], format: OutputFormat = .table) -> String {
     if format.isMarkdown {
-        return (["| field | value |", "|---|---|"] + rows.map { "| \(escapeMarkdownCell($0.0)) | \(escapeMarkdownCell($0.1)) |" })
+        return
+            (["| field | value |", "|---|---|"]
+            + rows.map { "| \(escapeMarkdownCell($0.0)) | \(escapeMarkdownCell($0.1)) |" })
             .joined(separator: "\n")
     }
     let width = rows.map(\.0.count).max() ?? 0

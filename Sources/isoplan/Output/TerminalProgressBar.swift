@@ -24,8 +24,10 @@ final class TerminalProgressBar: ProgressReporter {
     ///   - enabled: draw at all; defaults to whether stderr is a terminal.
     ///   - width: characters of the bar itself.
     ///   - write: where text goes; stderr by default.
-    init(enabled: Bool = isatty(STDERR_FILENO) != 0, width: Int = 30,
-         write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
+    init(
+        enabled: Bool = isatty(STDERR_FILENO) != 0, width: Int = 30,
+        write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }
+    ) {
         self.enabled = enabled
         self.width = width
         self.write = write
@@ -79,7 +81,8 @@ final class TerminalProgressBar: ProgressReporter {
         var parts = [snapshot.label]
         if let fraction = snapshot.fraction, let total = snapshot.total {
             let filled = Int((fraction * Double(width)).rounded(.down))
-            parts.append("[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "]")
+            parts.append(
+                "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "]")
             parts.append("\(snapshot.completed)/\(total)")
             parts.append(String(format: "%3.0f%%", fraction * 100))
         } else {

@@ -28,7 +28,8 @@ extension FitCommand {
         @Option(help: ArgumentHelp("CSV file with a header row.", valueName: "file"))
         var csv: String
 
-        @Option(help: ArgumentHelp("Input column(s), comma-separated (two for chinchilla: N,D).", valueName: "col[,col]"))
+        @Option(
+            help: ArgumentHelp("Input column(s), comma-separated (two for chinchilla: N,D).", valueName: "col[,col]"))
         var x: String
 
         @Option(help: ArgumentHelp("Target column.", valueName: "col"))
@@ -37,8 +38,10 @@ extension FitCommand {
         @Option(help: ArgumentHelp("Column of point weights (≥ 0).", valueName: "col"))
         var weights: String?
 
-        @Option(name: .customLong("tokens-from-flops"),
-                help: ArgumentHelp("FLOP column turned into tokens D = FLOP/(6·N), N the first --x column.", valueName: "col"))
+        @Option(
+            name: .customLong("tokens-from-flops"),
+            help: ArgumentHelp(
+                "FLOP column turned into tokens D = FLOP/(6·N), N the first --x column.", valueName: "col"))
         var tokensFromFlops: String?
 
         @Option(help: ArgumentHelp("Loss: l2, huber:<delta> or soft_l1:<scale>.", valueName: "loss"))
@@ -47,10 +50,13 @@ extension FitCommand {
         @Option(help: ArgumentHelp("Bootstrap resamples for CIs (0: none).", valueName: "n"))
         var bootstrap = 0
 
-        @Option(help: ArgumentHelp("Number of starts (default: the family's grid; 4,500 for chinchilla).", valueName: "n"))
+        @Option(
+            help: ArgumentHelp("Number of starts (default: the family's grid; 4,500 for chinchilla).", valueName: "n"))
         var starts: Int?
 
-        @Option(name: .customLong("drop-highest"), help: ArgumentHelp("Drop the K points with the highest y first.", valueName: "k"))
+        @Option(
+            name: .customLong("drop-highest"),
+            help: ArgumentHelp("Drop the K points with the highest y first.", valueName: "k"))
         var dropHighest = 0
 
         @Option(name: .customLong("fixed-r0"), help: ArgumentHelp("Hold R0 fixed (scalerl only).", valueName: "value"))
@@ -59,14 +65,19 @@ extension FitCommand {
         @OptionGroup var seed: SeedOptions
 
         func validate() throws {
-            guard bootstrap == 0 || bootstrap >= 2 else { throw ValidationError("--bootstrap needs 0 or at least 2 resamples") }
+            guard bootstrap == 0 || bootstrap >= 2 else {
+                throw ValidationError("--bootstrap needs 0 or at least 2 resamples")
+            }
             if let starts, starts < 1 { throw ValidationError("--starts must be at least 1") }
             guard dropHighest >= 0 else { throw ValidationError("--drop-highest must be ≥ 0") }
-            if fixedR0 != nil && family != .scalerl { throw ValidationError("--fixed-r0 applies to --family scalerl only") }
+            if fixedR0 != nil && family != .scalerl {
+                throw ValidationError("--fixed-r0 applies to --family scalerl only")
+            }
         }
 
         func run() throws {
-            var request = FitCurveRequest(file: csv, family: family, xColumns: x.split(separator: ",").map(String.init), yColumn: y)
+            var request = FitCurveRequest(
+                file: csv, family: family, xColumns: x.split(separator: ",").map(String.init), yColumn: y)
             request.weightsColumn = weights
             request.tokensFromFlopsColumn = tokensFromFlops
             request.dropHighest = dropHighest
@@ -76,7 +87,8 @@ extension FitCommand {
             request.starts = starts
             request.seed = seed.seed
             try reportingFailures {
-                let result = try FitCurveWorkflow.run(request, storePath: global.databasePath, progress: TerminalProgressBar())
+                let result = try FitCurveWorkflow.run(
+                    request, storePath: global.databasePath, progress: TerminalProgressBar())
                 try global.render(result) { FitRendering.curveTable(result, format: $0) }
             }
         }

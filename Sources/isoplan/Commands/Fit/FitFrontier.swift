@@ -8,7 +8,8 @@ extension FitCommand {
     /// `isoplan fit frontier`: the IsoCompute frontier and allocation law of stored runs.
     struct Frontier: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Fit the compute-optimal frontier and the n*(C) allocation law of stored runs; the fit is stored.",
+            abstract:
+                "Fit the compute-optimal frontier and the n*(C) allocation law of stored runs; the fit is stored.",
             discussion: """
                 Per run: record-breaking points (optional EMA and reward buckets); per n (or per \
                 (B_p, n)): a monotone sigmoid; the frontier is their upper envelope; n*(C) on a log grid \
@@ -30,10 +31,13 @@ extension FitCommand {
         @Option(help: ArgumentHelp("Metric to fit (canonical name).", valueName: "name"))
         var metric = MetricName.validationReward.rawValue
 
-        @Option(name: .customLong("group-by"), help: ArgumentHelp("One curve per n, or per (B_p, n).", valueName: "n|bp,n"))
+        @Option(
+            name: .customLong("group-by"), help: ArgumentHelp("One curve per n, or per (B_p, n).", valueName: "n|bp,n"))
         var groupBy = FrontierOptions.Grouping.n
 
-        @Option(help: ArgumentHelp("Fixed rollout batch B = B_p·n: fit n*(M) and B_p*(M) over update steps.", valueName: "B"))
+        @Option(
+            help: ArgumentHelp(
+                "Fixed rollout batch B = B_p·n: fit n*(M) and B_p*(M) over update steps.", valueName: "B"))
         var batch: Int?
 
         @Flag(help: "Use cumulative tokens instead of rollouts as compute.")
@@ -45,20 +49,25 @@ extension FitCommand {
         @Option(help: ArgumentHelp("Reward bucket width for record-breaking points (e.g. 0.01).", valueName: "width"))
         var bucket: Double?
 
-        @Option(name: .customLong("min-compute"), help: ArgumentHelp("Ignore points below this compute.", valueName: "C"))
+        @Option(
+            name: .customLong("min-compute"), help: ArgumentHelp("Ignore points below this compute.", valueName: "C"))
         var minCompute = 0.0
 
         @Option(help: ArgumentHelp("Running-average window over grid points for n*.", valueName: "points"))
         var window = 5
 
-        @Option(name: .customLong("grid-per-decade"), help: ArgumentHelp("Grid points per decade of compute.", valueName: "n"))
+        @Option(
+            name: .customLong("grid-per-decade"),
+            help: ArgumentHelp("Grid points per decade of compute.", valueName: "n"))
         var gridPerDecade = 40
 
         @Option(help: ArgumentHelp("Bootstrap resamples for the law's CIs.", valueName: "n"))
         var bootstrap = 1000
 
-        @Option(name: .customLong("extrapolation-cut"),
-                help: ArgumentHelp("Fit the law below this compute (steps with --batch) and report its error above.", valueName: "C|M"))
+        @Option(
+            name: .customLong("extrapolation-cut"),
+            help: ArgumentHelp(
+                "Fit the law below this compute (steps with --batch) and report its error above.", valueName: "C|M"))
         var extrapolationCut: Double?
 
         @OptionGroup var seed: SeedOptions
@@ -67,9 +76,13 @@ extension FitCommand {
             if let ema, !(ema >= 0 && ema < 1) { throw ValidationError("--ema must be in [0, 1), got \(ema)") }
             if let bucket, !(bucket > 0) { throw ValidationError("--bucket must be > 0") }
             if let batch, batch < 2 { throw ValidationError("--batch must be at least 2") }
-            guard window >= 1, window % 2 == 1 else { throw ValidationError("--window must be an odd number of grid points ≥ 1, got \(window)") }
+            guard window >= 1, window % 2 == 1 else {
+                throw ValidationError("--window must be an odd number of grid points ≥ 1, got \(window)")
+            }
             guard gridPerDecade >= 2 else { throw ValidationError("--grid-per-decade must be ≥ 2") }
-            guard bootstrap == 0 || bootstrap >= 2 else { throw ValidationError("--bootstrap needs 0 or at least 2 resamples") }
+            guard bootstrap == 0 || bootstrap >= 2 else {
+                throw ValidationError("--bootstrap needs 0 or at least 2 resamples")
+            }
             do { _ = try RunFilter(runFilter) } catch { throw ValidationError("--run-filter: \(error)") }
         }
 
@@ -95,4 +108,3 @@ extension FitCommand {
         }
     }
 }
-

@@ -18,12 +18,17 @@ extension FitCommand {
                 let fits = try store.fits(metric: metric.map(MetricName.init(rawValue:)))
                 try global.render(fits) { format in
                     let rows = fits.map { fit in
-                        [String(fit.id ?? 0), fit.kind.rawValue, fit.family.rawValue, fit.metric?.rawValue ?? fit.inputFile ?? "",
-                         fit.difficulty ?? "", fit.status.rawValue,
-                         zip(fit.parameterNames, fit.parameters).map { "\($0)=\(formatNumber($1))" }.joined(separator: " ")]
+                        [
+                            String(fit.id ?? 0), fit.kind.rawValue, fit.family.rawValue,
+                            fit.metric?.rawValue ?? fit.inputFile ?? "",
+                            fit.difficulty ?? "", fit.status.rawValue,
+                            zip(fit.parameterNames, fit.parameters).map { "\($0)=\(formatNumber($1))" }.joined(
+                                separator: " "),
+                        ]
                     }
-                    return table(header: ["id", "kind", "family", "input", "difficulty", "status", "parameters"],
-                                 rows: rows, format: format)
+                    return table(
+                        header: ["id", "kind", "family", "input", "difficulty", "status", "parameters"],
+                        rows: rows, format: format)
                 }
             }
         }

@@ -7,7 +7,8 @@ extension FitCommand {
     struct SolveRatesCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "solve-rates",
-            abstract: "Fit the per-task solve-rate distribution of evaluation outputs (Beta-binomial or with point masses).",
+            abstract:
+                "Fit the per-task solve-rate distribution of evaluation outputs (Beta-binomial or with point masses).",
             discussion: """
                 Inputs (format detected from the content; several are merged, each one run): counts \
                 files with one row per task, task_id,trials,successes (aliases n_trials, n_resolved, \
@@ -32,14 +33,18 @@ extension FitCommand {
 
         @OptionGroup var solveRates: SolveRateInputOptions
 
-        @Option(help: ArgumentHelp("k values for E[pass@k], comma-separated (default 1, trials, 16, 64).", valueName: "k[,k]"))
+        @Option(
+            help: ArgumentHelp(
+                "k values for E[pass@k], comma-separated (default 1, trials, 16, 64).", valueName: "k[,k]"))
         var k: String?
 
         @Option(help: ArgumentHelp("Task-level bootstrap resamples for intervals (0: none).", valueName: "n"))
         var bootstrap = 0
 
-        @Option(name: .customLong("holdout-check"),
-                help: ArgumentHelp("Fit on this many trials per task and compare with the full pass@k.", valueName: "trials"))
+        @Option(
+            name: .customLong("holdout-check"),
+            help: ArgumentHelp(
+                "Fit on this many trials per task and compare with the full pass@k.", valueName: "trials"))
         var holdoutCheck = 0
 
         @Option(help: ArgumentHelp("Seeds of the holdout thinning.", valueName: "n"))
@@ -52,8 +57,12 @@ extension FitCommand {
             if let k, k.split(separator: ",").contains(where: { Int($0).map { $0 < 1 } ?? true }) {
                 throw ValidationError("--k needs whole numbers ≥ 1, got \"\(k)\"")
             }
-            guard bootstrap == 0 || bootstrap >= 2 else { throw ValidationError("--bootstrap needs 0 or at least 2 resamples") }
-            guard holdoutCheck >= 0, seeds >= 1 else { throw ValidationError("--holdout-check must be ≥ 0 and --seeds ≥ 1") }
+            guard bootstrap == 0 || bootstrap >= 2 else {
+                throw ValidationError("--bootstrap needs 0 or at least 2 resamples")
+            }
+            guard holdoutCheck >= 0, seeds >= 1 else {
+                throw ValidationError("--holdout-check must be ≥ 0 and --seeds ≥ 1")
+            }
         }
 
         func run() throws {
@@ -71,15 +80,23 @@ extension FitCommand {
                 try global.render(reports) { format in
                     let ks = reports.first.map { $0.predictedPassAtK.keys.compactMap { Int($0) }.sorted() } ?? []
                     let rows = reports.map { r -> [String] in
-                        var row = [r.system ?? "-", String(r.tasks), String(r.trials), formatNumber(r.empiricalPassAt1),
-                                   formatNumber(r.empiricalPassAtTrials), formatNumber(r.model.alpha), formatNumber(r.model.beta)]
-                        if r.model.kind == .mixture { row += [formatNumber(r.model.pointMassZero), formatNumber(r.model.pointMassOne)] }
+                        var row = [
+                            r.system ?? "-", String(r.tasks), String(r.trials), formatNumber(r.empiricalPassAt1),
+                            formatNumber(r.empiricalPassAtTrials), formatNumber(r.model.alpha),
+                            formatNumber(r.model.beta),
+                        ]
+                        if r.model.kind == .mixture {
+                            row += [formatNumber(r.model.pointMassZero), formatNumber(r.model.pointMassOne)]
+                        }
                         row += ks.map { formatNumber(r.predictedPassAtK["\($0)"] ?? .nan) }
-                        if let h = r.holdout { row.append("\(formatNumber(h.predicted)) vs \(formatNumber(h.measured))") }
+                        if let h = r.holdout {
+                            row.append("\(formatNumber(h.predicted)) vs \(formatNumber(h.measured))")
+                        }
                         return row
                     }
                     let trials = reports.first?.trials ?? 0
-                    let header = ["system", "tasks", "trials", "pass@1", "pass@\(trials)", "alpha", "beta"]
+                    let header =
+                        ["system", "tasks", "trials", "pass@1", "pass@\(trials)", "alpha", "beta"]
                         + (request.kind == SolveRateModel.Kind.mixture ? ["w0", "w1"] : [])
                         + ks.map { "E[pass@\($0)]" }
                         + (holdoutCheck > 0 ? ["holdout pass@\(trials) (pred vs meas)"] : [])

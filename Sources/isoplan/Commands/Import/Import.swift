@@ -1,5 +1,5 @@
-import Domain
 import ArgumentParser
+import Domain
 import Foundation
 import Ingest
 import RunStore
@@ -9,7 +9,8 @@ import Workflows
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import training logs (verl, TRL, CSV / W&B) as runs: one run per file, points under canonical metric names.",
+        abstract:
+            "Import training logs (verl, TRL, CSV / W&B) as runs: one run per file, points under canonical metric names.",
         discussion: """
             Each file becomes a run with its allocation (--n, --bp, or a --manifest). Cumulative \
             rollouts are step·B_p·n; tokens come from the log's token count or response length, \
@@ -33,16 +34,24 @@ struct ImportOptions: ParsableArguments {
     @Option(name: .customLong("bp"), help: ArgumentHelp("Problems per batch B_p of the run(s).", valueName: "B_p"))
     var problemsPerBatch: Int?
 
-    @Option(name: .customLong("tokens-per-rollout"), help: ArgumentHelp("Tokens per rollout, when the log has no length metric.", valueName: "T"))
+    @Option(
+        name: .customLong("tokens-per-rollout"),
+        help: ArgumentHelp("Tokens per rollout, when the log has no length metric.", valueName: "T"))
     var tokensPerRollout: Double?
 
     @Option(help: ArgumentHelp("CSV with one row per file: file,n,bp[,tokens_per_rollout,name].", valueName: "file"))
     var manifest: String?
 
-    @Option(help: ArgumentHelp("TRL only: a GRPOConfig JSON giving n (num_generations) and B_p when --n/--bp are not given.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "TRL only: a GRPOConfig JSON giving n (num_generations) and B_p when --n/--bp are not given.",
+            valueName: "file"))
     var config: String?
 
-    @Option(help: ArgumentHelp("TRL only: processes behind the config's per-device batch (default: its world_size, else 1).", valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "TRL only: processes behind the config's per-device batch (default: its world_size, else 1).",
+            valueName: "n"))
     var processes: Int?
 
     @Option(help: ArgumentHelp("Name of the run (one file only; default: the file name).", valueName: "name"))
@@ -54,16 +63,23 @@ struct ImportOptions: ParsableArguments {
     func validate() throws {
         if manifest != nil {
             guard files.isEmpty, rolloutsPerProblem == nil, problemsPerBatch == nil, name == nil else {
-                throw ValidationError("--manifest lists the files and their allocations: give no files, --n, --bp or --name with it")
+                throw ValidationError(
+                    "--manifest lists the files and their allocations: give no files, --n, --bp or --name with it")
             }
             return
         }
         guard !files.isEmpty else { throw ValidationError("give log files or --manifest FILE") }
-        if let n = rolloutsPerProblem, !(1...Limits.maxRolloutsPerProblem).contains(n) { throw ValidationError("--n must lie in 1…2^20") }
-        if let bp = problemsPerBatch, !(1...Limits.maxProblemsPerBatch).contains(bp) { throw ValidationError("--bp must lie in 1…2^24") }
+        if let n = rolloutsPerProblem, !(1...Limits.maxRolloutsPerProblem).contains(n) {
+            throw ValidationError("--n must lie in 1…2^20")
+        }
+        if let bp = problemsPerBatch, !(1...Limits.maxProblemsPerBatch).contains(bp) {
+            throw ValidationError("--bp must lie in 1…2^24")
+        }
         if let processes, processes < 1 { throw ValidationError("--processes must be ≥ 1") }
         if name != nil && files.count > 1 { throw ValidationError("--name names one run: give one file") }
-        if let tokensPerRollout, !(tokensPerRollout > 0) { throw ValidationError("--tokens-per-rollout must be positive") }
+        if let tokensPerRollout, !(tokensPerRollout > 0) {
+            throw ValidationError("--tokens-per-rollout must be positive")
+        }
     }
 
     /// The files and what they share, for `ImportWorkflow.requests(_:)`.
@@ -83,8 +99,8 @@ struct ImportOptions: ParsableArguments {
     func requests(_ format: ImportRequest.Format) throws -> [ImportRequest] {
         do { return try ImportWorkflow.requests(batch(format)) } catch {
             switch error {
-            case let .input(error): throw error
-            case let .missingAllocation(file, field, looked):
+            case .input(let error): throw error
+            case .missingAllocation(let file, let field, let looked):
                 let flag = field == .rolloutsPerProblem ? "--n" : "--bp"
                 throw ValidationError("missing \(flag) (\(field.rawValue) of the run in \(file)): \(looked)")
             }
@@ -95,7 +111,9 @@ struct ImportOptions: ParsableArguments {
 extension ImportCommand {
     struct Verl: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Import verl logs: the file logger's JSONL or console logs (ANSI codes, resumed runs, old and new keys).")
+            abstract:
+                "Import verl logs: the file logger's JSONL or console logs (ANSI codes, resumed runs, old and new keys)."
+        )
         @OptionGroup var global: GlobalOptions
         @OptionGroup var options: ImportOptions
         func run() throws { try runImports(options, format: .verl, global: global) }
@@ -103,7 +121,8 @@ extension ImportCommand {
 
     struct TRL: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "trl", abstract: "Import TRL trainer_state.json files (log_history; old and new GRPO key sets).")
+            commandName: "trl",
+            abstract: "Import TRL trainer_state.json files (log_history; old and new GRPO key sets).")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var options: ImportOptions
         func run() throws { try runImports(options, format: .trl, global: global) }
@@ -118,9 +137,11 @@ extension ImportCommand {
         @Option(name: .customLong("step-col"), help: ArgumentHelp("The step column.", valueName: "column"))
         var stepColumn = "_step"
 
-        @Option(name: .customLong("metric-col"),
-                help: ArgumentHelp("A metric and its column, NAME=COLUMN (repeat; default: every column under its own name).",
-                                   valueName: "name=column"))
+        @Option(
+            name: .customLong("metric-col"),
+            help: ArgumentHelp(
+                "A metric and its column, NAME=COLUMN (repeat; default: every column under its own name).",
+                valueName: "name=column"))
         var metricColumns: [String] = []
 
         func validate() throws {
@@ -130,10 +151,13 @@ extension ImportCommand {
         }
 
         func run() throws {
-            let metrics = metricColumns.isEmpty ? nil : metricColumns.map { item -> (name: String, column: String) in
-                let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
-                return (parts[0], parts[1])
-            }
+            let metrics =
+                metricColumns.isEmpty
+                ? nil
+                : metricColumns.map { item -> (name: String, column: String) in
+                    let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+                    return (parts[0], parts[1])
+                }
             try runImports(options, format: .csv(stepColumn: stepColumn, metrics: metrics), global: global)
         }
     }
@@ -149,11 +173,14 @@ func runImports(_ options: ImportOptions, format: ImportRequest.Format, global: 
         for request in requests { results.append(try ImportWorkflow.run(request, store: store)) }
         try global.render(results) { format in
             let rows = results.map { r in
-                [(r.file as NSString).lastPathComponent, r.run, r.action.rawValue, String(r.steps), String(r.points),
-                 r.canonical.keys.sorted().joined(separator: ", ")]
+                [
+                    (r.file as NSString).lastPathComponent, r.run, r.action.rawValue, String(r.steps), String(r.points),
+                    r.canonical.keys.sorted().joined(separator: ", "),
+                ]
             }
-            return table(header: ["file", "run", "action", "steps", "points", "canonical metrics"], rows: rows,
-                         format: format)
+            return table(
+                header: ["file", "run", "action", "steps", "points", "canonical metrics"], rows: rows,
+                format: format)
         }
     }
 }

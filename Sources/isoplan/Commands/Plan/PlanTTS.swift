@@ -8,7 +8,8 @@ extension PlanCommand {
     struct TestTimeScaling: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "tts",
-            abstract: "Size test-time rollout populations: the budget-optimal (N, G, V, K, T), or predict one configuration.",
+            abstract:
+                "Size test-time rollout populations: the budget-optimal (N, G, V, K, T), or predict one configuration.",
             discussion: """
                 The task population comes from evaluation outputs (--solve-rates, any format \
                 `fit solve-rates` reads; a Beta-binomial fit) or from a population pass@1 alone \
@@ -30,40 +31,56 @@ extension PlanCommand {
         @OptionGroup var global: GlobalOptions
 
         // Population.
-        @Option(name: .customLong("solve-rates"),
-                help: ArgumentHelp("Evaluation output (PATH or NAME=PATH); repeat to merge runs.", valueName: "file"))
+        @Option(
+            name: .customLong("solve-rates"),
+            help: ArgumentHelp("Evaluation output (PATH or NAME=PATH); repeat to merge runs.", valueName: "file"))
         var solveRateFiles: [String] = []
 
         @OptionGroup var solveRates: SolveRateInputOptions
 
-        @Option(name: .customLong("pass-at-1"), help: ArgumentHelp("Population pass@1, when no per-task data exists.", valueName: "p"))
+        @Option(
+            name: .customLong("pass-at-1"),
+            help: ArgumentHelp("Population pass@1, when no per-task data exists.", valueName: "p"))
         var passAt1: Double?
 
-        @Option(help: ArgumentHelp("Beta concentration α+β with --pass-at-1 (default 0.41, the median Terminal-Bench fit).",
-                                   valueName: "k"))
+        @Option(
+            help: ArgumentHelp(
+                "Beta concentration α+β with --pass-at-1 (default 0.41, the median Terminal-Bench fit).",
+                valueName: "k"))
         var concentration: Double?
 
         // Judge.
-        @Option(name: .customLong("judge-vote-accuracy"),
-                help: ArgumentHelp("P(one vote on a mixed group picks a passing candidate).", valueName: "a"))
+        @Option(
+            name: .customLong("judge-vote-accuracy"),
+            help: ArgumentHelp("P(one vote on a mixed group picks a passing candidate).", valueName: "a"))
         var judgeVoteAccuracy: Double?
 
-        @Option(name: .customLong("judge-pair-accuracy"),
-                help: ArgumentHelp("P(a mixed pair's winner passes) after --judge-pair-votes votes; converted to a vote accuracy.",
-                                   valueName: "A"))
+        @Option(
+            name: .customLong("judge-pair-accuracy"),
+            help: ArgumentHelp(
+                "P(a mixed pair's winner passes) after --judge-pair-votes votes; converted to a vote accuracy.",
+                valueName: "A"))
         var judgePairAccuracy: Double?
 
-        @Option(name: .customLong("judge-pair-votes"), help: ArgumentHelp("Votes behind --judge-pair-accuracy.", valueName: "V"))
+        @Option(
+            name: .customLong("judge-pair-votes"),
+            help: ArgumentHelp("Votes behind --judge-pair-accuracy.", valueName: "V"))
         var judgePairVotes = 8
 
-        @Flag(name: .customLong("judge-from-store"), help: "Use the per-vote accuracy the executor measured (judge tallies in --db).")
+        @Flag(
+            name: .customLong("judge-from-store"),
+            help: "Use the per-vote accuracy the executor measured (judge tallies in --db).")
         var judgeFromStore = false
 
-        @Option(name: .customLong("judge-label"), help: ArgumentHelp("Only the judge tallies of this execution label.", valueName: "label"))
+        @Option(
+            name: .customLong("judge-label"),
+            help: ArgumentHelp("Only the judge tallies of this execution label.", valueName: "label"))
         var judgeLabel: String?
 
         // Objective.
-        @Option(help: ArgumentHelp("Budget for the whole task set (or per task with --per-task), in --unit.", valueName: "value"))
+        @Option(
+            help: ArgumentHelp(
+                "Budget for the whole task set (or per task with --per-task), in --unit.", valueName: "value"))
         var budget: Double?
 
         @Option(help: ArgumentHelp("Unit of budgets and totals: usd or tokens.", valueName: "usd|tokens"))
@@ -72,13 +89,21 @@ extension PlanCommand {
         @Flag(name: .customLong("per-task"), help: "The budget is per task.")
         var perTask = false
 
-        @Option(name: .customLong("target-accuracy"), help: ArgumentHelp("Cheapest configuration reaching this accuracy.", valueName: "x"))
+        @Option(
+            name: .customLong("target-accuracy"),
+            help: ArgumentHelp("Cheapest configuration reaching this accuracy.", valueName: "x"))
         var targetAccuracy: Double?
 
-        @Option(name: .customLong("max-rounds"), help: ArgumentHelp("Latency bound: at most this many sequential rounds (rollout, summary and judge waves).", valueName: "n"))
+        @Option(
+            name: .customLong("max-rounds"),
+            help: ArgumentHelp(
+                "Latency bound: at most this many sequential rounds (rollout, summary and judge waves).", valueName: "n"
+            ))
         var maxRounds: Int?
 
-        @Option(help: ArgumentHelp("Predict this configuration: N=16,G=2,V=8[,K=4,T=2,S=select|random].", valueName: "spec"))
+        @Option(
+            help: ArgumentHelp("Predict this configuration: N=16,G=2,V=8[,K=4,T=2,S=select|random].", valueName: "spec")
+        )
         var config: String?
 
         // Costs.
@@ -88,57 +113,81 @@ extension PlanCommand {
         @Option(name: .customLong("price-out"), help: ArgumentHelp("USD per million output tokens.", valueName: "usd"))
         var priceOut = 15.0
 
-        @Option(name: .customLong("tokens-in-per-rollout"),
-                help: ArgumentHelp("Input tokens of one iteration-0 rollout, summed over its steps (context re-read each step).",
-                                   valueName: "n"))
+        @Option(
+            name: .customLong("tokens-in-per-rollout"),
+            help: ArgumentHelp(
+                "Input tokens of one iteration-0 rollout, summed over its steps (context re-read each step).",
+                valueName: "n"))
         var tokensInPerRollout = 400_000.0
 
-        @Option(name: .customLong("tokens-out-per-rollout"), help: ArgumentHelp("Output tokens of one iteration-0 rollout.", valueName: "n"))
+        @Option(
+            name: .customLong("tokens-out-per-rollout"),
+            help: ArgumentHelp("Output tokens of one iteration-0 rollout.", valueName: "n"))
         var tokensOutPerRollout = 8_000.0
 
-        @Option(name: .customLong("refined-fraction"),
-                help: ArgumentHelp("Refined (iteration ≥ 1) rollouts' tokens as a fraction of iteration 0's (reference: 0.35–0.56).",
-                                   valueName: "f"))
+        @Option(
+            name: .customLong("refined-fraction"),
+            help: ArgumentHelp(
+                "Refined (iteration ≥ 1) rollouts' tokens as a fraction of iteration 0's (reference: 0.35–0.56).",
+                valueName: "f"))
         var refinedFraction = 0.5
 
-        @Option(name: .customLong("steps-per-rollout"),
-                help: ArgumentHelp("Agent steps of an iteration-0 rollout: refined rollouts re-read their priors at each step.",
-                                   valueName: "n"))
+        @Option(
+            name: .customLong("steps-per-rollout"),
+            help: ArgumentHelp(
+                "Agent steps of an iteration-0 rollout: refined rollouts re-read their priors at each step.",
+                valueName: "n"))
         var stepsPerRollout = 40.0
 
-        @Option(name: .customLong("trajectory-tokens"), help: ArgumentHelp("Tokens a summary call reads (the trajectory).", valueName: "n"))
+        @Option(
+            name: .customLong("trajectory-tokens"),
+            help: ArgumentHelp("Tokens a summary call reads (the trajectory).", valueName: "n"))
         var trajectoryTokens = 40_000.0
 
-        @Option(name: .customLong("summary-tokens"),
-                help: ArgumentHelp("Tokens of one summary (written once, read by every judge call on its group).", valueName: "n"))
+        @Option(
+            name: .customLong("summary-tokens"),
+            help: ArgumentHelp(
+                "Tokens of one summary (written once, read by every judge call on its group).", valueName: "n"))
         var summaryTokens = 1_000.0
 
-        @Option(name: .customLong("judge-tokens"),
-                help: ArgumentHelp("Input tokens of a judge call besides the summaries (instructions and task).", valueName: "n"))
+        @Option(
+            name: .customLong("judge-tokens"),
+            help: ArgumentHelp(
+                "Input tokens of a judge call besides the summaries (instructions and task).", valueName: "n"))
         var judgeTokens = 2_000.0
 
-        @Option(name: .customLong("judge-tokens-out"), help: ArgumentHelp("Output tokens of a judge call.", valueName: "n"))
+        @Option(
+            name: .customLong("judge-tokens-out"), help: ArgumentHelp("Output tokens of a judge call.", valueName: "n"))
         var judgeTokensOut = 300.0
 
         // Search and models.
-        @Option(name: .customLong("max-rollouts"), help: ArgumentHelp("Largest N searched (default 64, at most 256).", valueName: "n"))
+        @Option(
+            name: .customLong("max-rollouts"),
+            help: ArgumentHelp("Largest N searched (default 64, at most 256).", valueName: "n"))
         var maxRollouts: Int?
 
-        @Option(name: .customLong("max-iterations"), help: ArgumentHelp("Largest T searched (default 3; 1: RTV only).", valueName: "n"))
+        @Option(
+            name: .customLong("max-iterations"),
+            help: ArgumentHelp("Largest T searched (default 3; 1: RTV only).", valueName: "n"))
         var maxIterations: Int?
 
         @Option(help: ArgumentHelp("Prior selection searched: select (default), random or both.", valueName: "mode"))
         var selection: SearchSpace.Selections?
 
-        @Option(name: .customLong("refinement-table"),
-                help: ArgumentHelp("Refined-rollout success with 0…K passing priors, comma-separated; fits the logistic (default: the reference's Table 2).",
-                                   valueName: "f0,…,fK"))
+        @Option(
+            name: .customLong("refinement-table"),
+            help: ArgumentHelp(
+                "Refined-rollout success with 0…K passing priors, comma-separated; fits the logistic (default: the reference's Table 2).",
+                valueName: "f0,…,fK"))
         var refinementTable: String?
 
-        @Option(help: ArgumentHelp("Tasks in the set (interval and totals; default: the measured set, else 100).", valueName: "n"))
+        @Option(
+            help: ArgumentHelp(
+                "Tasks in the set (interval and totals; default: the measured set, else 100).", valueName: "n"))
         var tasks: Int?
 
-        @Option(help: ArgumentHelp("Task-bootstrap refits behind the interval (0: task sampling only).", valueName: "n"))
+        @Option(
+            help: ArgumentHelp("Task-bootstrap refits behind the interval (0: task sampling only).", valueName: "n"))
         var bootstrap = 200
 
         @OptionGroup var seed: SeedOptions
@@ -161,34 +210,48 @@ extension PlanCommand {
             if concentration != nil && passAt1 == nil { throw ValidationError("--concentration goes with --pass-at-1") }
             let judges = [judgeVoteAccuracy != nil, judgePairAccuracy != nil, judgeFromStore].filter { $0 }.count
             guard judges == 1 else {
-                throw ValidationError("give the judge with one of --judge-vote-accuracy, --judge-pair-accuracy, --judge-from-store")
+                throw ValidationError(
+                    "give the judge with one of --judge-vote-accuracy, --judge-pair-accuracy, --judge-from-store")
             }
-            for (name, value) in [("--judge-vote-accuracy", judgeVoteAccuracy), ("--judge-pair-accuracy", judgePairAccuracy)] {
+            for (name, value) in [
+                ("--judge-vote-accuracy", judgeVoteAccuracy), ("--judge-pair-accuracy", judgePairAccuracy),
+            ] {
                 if let value, !(value >= 0 && value <= 1) { throw ValidationError("\(name) must lie in [0, 1]") }
             }
-            guard judgePairVotes >= 1 && judgePairVotes <= 64 else { throw ValidationError("--judge-pair-votes must lie in 1…64") }
-            if judgeLabel != nil && !judgeFromStore { throw ValidationError("--judge-label goes with --judge-from-store") }
+            guard judgePairVotes >= 1 && judgePairVotes <= 64 else {
+                throw ValidationError("--judge-pair-votes must lie in 1…64")
+            }
+            if judgeLabel != nil && !judgeFromStore {
+                throw ValidationError("--judge-label goes with --judge-from-store")
+            }
         }
 
         func validateObjective() throws {
             let modes = [budget != nil, targetAccuracy != nil, config != nil].filter { $0 }.count
             guard modes == 1 else { throw ValidationError("give exactly one of --budget, --target-accuracy, --config") }
-            if let budget, !(budget > 0 && budget.isFinite) { throw ValidationError("--budget must be a positive number") }
+            if let budget, !(budget > 0 && budget.isFinite) {
+                throw ValidationError("--budget must be a positive number")
+            }
             if let targetAccuracy, !(targetAccuracy > 0 && targetAccuracy < 1) {
                 throw ValidationError("--target-accuracy must lie in (0, 1)")
             }
-            if let maxRounds, maxRounds < 2 { throw ValidationError("--max-rounds must be ≥ 2 (a rollout and a summary wave)") }
+            if let maxRounds, maxRounds < 2 {
+                throw ValidationError("--max-rounds must be ≥ 2 (a rollout and a summary wave)")
+            }
             if config != nil && (maxRounds != nil || selection != nil || maxRollouts != nil || maxIterations != nil) {
-                throw ValidationError("--config predicts one configuration: --max-rounds, --selection, "
-                    + "--max-rollouts and --max-iterations shape a search")
+                throw ValidationError(
+                    "--config predicts one configuration: --max-rounds, --selection, "
+                        + "--max-rollouts and --max-iterations shape a search")
             }
         }
 
         func validateCostsAndSearch() throws {
-            let costs = [("--price-in", priceIn), ("--price-out", priceOut),
-                         ("--tokens-in-per-rollout", tokensInPerRollout), ("--tokens-out-per-rollout", tokensOutPerRollout),
-                         ("--trajectory-tokens", trajectoryTokens), ("--summary-tokens", summaryTokens),
-                         ("--judge-tokens", judgeTokens), ("--judge-tokens-out", judgeTokensOut)]
+            let costs = [
+                ("--price-in", priceIn), ("--price-out", priceOut),
+                ("--tokens-in-per-rollout", tokensInPerRollout), ("--tokens-out-per-rollout", tokensOutPerRollout),
+                ("--trajectory-tokens", trajectoryTokens), ("--summary-tokens", summaryTokens),
+                ("--judge-tokens", judgeTokens), ("--judge-tokens-out", judgeTokensOut),
+            ]
             for (name, value) in costs where !(value >= 0) { throw ValidationError("\(name) must be ≥ 0") }
             guard refinedFraction > 0 && stepsPerRollout >= 0 else {
                 throw ValidationError("--refined-fraction must be positive and --steps-per-rollout ≥ 0")
@@ -209,8 +272,9 @@ extension PlanCommand {
             request.maxRounds = maxRounds
             request.fixed = try config.map(Self.pipeline)
             do {
-                request.space = try SearchSpace(largestRollouts: maxRollouts, maxIterations: maxIterations,
-                                                selections: selection ?? .select)
+                request.space = try SearchSpace(
+                    largestRollouts: maxRollouts, maxIterations: maxIterations,
+                    selections: selection ?? .select)
             } catch {
                 throw ValidationError("\(error)")
             }
@@ -240,8 +304,9 @@ extension PlanCommand {
 
         var population: TestTimePlanRequest.Population {
             passAt1.map { .passAt1($0, concentration: concentration) }
-                ?? .measured(files: solveRateFiles, system: solveRates.system, options: solveRates.importOptions,
-                             kind: solveRates.kind)
+                ?? .measured(
+                    files: solveRateFiles, system: solveRates.system, options: solveRates.importOptions,
+                    kind: solveRates.kind)
         }
 
         var judge: TestTimePlanRequest.Judge {
@@ -251,8 +316,9 @@ extension PlanCommand {
         }
 
         var costInputs: CostInputs {
-            var inputs = CostInputs(rolloutTokensIn: tokensInPerRollout, rolloutTokensOut: tokensOutPerRollout,
-                                    priceIn: priceIn / 1e6, priceOut: priceOut / 1e6)
+            var inputs = CostInputs(
+                rolloutTokensIn: tokensInPerRollout, rolloutTokensOut: tokensOutPerRollout,
+                priceIn: priceIn / 1e6, priceOut: priceOut / 1e6)
             inputs.refinedRolloutFraction = refinedFraction
             inputs.stepsPerRollout = stepsPerRollout
             inputs.summaryTokensIn = trajectoryTokens

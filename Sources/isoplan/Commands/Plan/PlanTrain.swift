@@ -11,7 +11,8 @@ extension PlanCommand {
     struct Train: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "train",
-            abstract: "Plan RL training for a budget: rollouts per problem n, problems per batch B_p, steps M, learning rate and recipe.",
+            abstract:
+                "Plan RL training for a budget: rollouts per problem n, problems per batch B_p, steps M, learning rate and recipe.",
             discussion: """
                 n comes from the compute-optimal law: the newest stored frontier fit for the \
                 difficulty (`isoplan fit frontier`), else the paper's published law (--law q1, Fig. 6; \
@@ -35,18 +36,26 @@ extension PlanCommand {
         @Option(help: ArgumentHelp("Unit of the budget.", valueName: "unit"))
         var unit = BudgetUnit.rollouts
 
-        @Option(name: .customLong("tokens-per-rollout"), help: ArgumentHelp("Tokens per rollout, to plan a token budget.", valueName: "T"))
+        @Option(
+            name: .customLong("tokens-per-rollout"),
+            help: ArgumentHelp("Tokens per rollout, to plan a token budget.", valueName: "T"))
         var tokensPerRollout: Double?
 
-        @Option(help: ArgumentHelp("The population; auto classifies --solve-rates with the paper's avg@16 bins.",
-                                   valueName: "name"))
+        @Option(
+            help: ArgumentHelp(
+                "The population; auto classifies --solve-rates with the paper's avg@16 bins.",
+                valueName: "name"))
         var difficulty = DifficultyName.easy
 
-        @Option(name: .customLong("solve-rates"), help: ArgumentHelp("Counts file for --difficulty auto.", valueName: "file"))
+        @Option(
+            name: .customLong("solve-rates"),
+            help: ArgumentHelp("Counts file for --difficulty auto.", valueName: "file"))
         var solveRates: String?
 
-        @Option(help: ArgumentHelp("Law: q1 (default; Fig. 6), q3-joint (Fig. 10) or fit (a stored frontier fit only). Without it a stored fit wins over q1.",
-                                   valueName: "name"))
+        @Option(
+            help: ArgumentHelp(
+                "Law: q1 (default; Fig. 6), q3-joint (Fig. 10) or fit (a stored frontier fit only). Without it a stored fit wins over q1.",
+                valueName: "name"))
         var law: LawName?
 
         @Option(help: ArgumentHelp("Fixed batch B = B_p·n (fixed-batch mode).", valueName: "B"))
@@ -58,30 +67,40 @@ extension PlanCommand {
         @Option(name: .customLong("bp"), help: ArgumentHelp("Problems per batch B_p.", valueName: "B_p"))
         var problemsPerBatch = 32
 
-        @Option(help: ArgumentHelp("Print ready-to-paste settings of this training framework instead of the table.",
-                                   valueName: "framework"))
+        @Option(
+            help: ArgumentHelp(
+                "Print ready-to-paste settings of this training framework instead of the table.",
+                valueName: "framework"))
         var export: FrameworkExport?
 
         @Option(help: ArgumentHelp("TRL processes (with --export trl).", valueName: "n"))
         var processes = 1
 
-        @Option(name: .customLong("per-device-batch"), help: ArgumentHelp("TRL per-device train batch (with --export trl).", valueName: "n"))
+        @Option(
+            name: .customLong("per-device-batch"),
+            help: ArgumentHelp("TRL per-device train batch (with --export trl).", valueName: "n"))
         var perDeviceBatch = 8
 
         func validate() throws {
-            guard budget > 0, budget <= Limits.maxPlanBudget else { throw ValidationError("--budget must lie in (0, 1e18]") }
+            guard budget > 0, budget <= Limits.maxPlanBudget else {
+                throw ValidationError("--budget must lie in (0, 1e18]")
+            }
             if difficulty == .auto && solveRates == nil {
                 throw ValidationError("--difficulty auto needs --solve-rates FILE")
             }
             if let batch, !(2...Limits.maxBatch).contains(batch) { throw ValidationError("--batch must lie in 2…2^30") }
             guard (1...Limits.maxProblemsPerBatch).contains(problemsPerBatch),
-                  (1...Limits.maxFrameworkCount).contains(processes), (1...Limits.maxFrameworkCount).contains(perDeviceBatch)
+                (1...Limits.maxFrameworkCount).contains(processes),
+                (1...Limits.maxFrameworkCount).contains(perDeviceBatch)
             else {
                 throw ValidationError("--bp (≤ 2^24), --processes and --per-device-batch (≤ 2^20) must be ≥ 1")
             }
-            if let tokensPerRollout, !(tokensPerRollout > 0) { throw ValidationError("--tokens-per-rollout must be positive") }
+            if let tokensPerRollout, !(tokensPerRollout > 0) {
+                throw ValidationError("--tokens-per-rollout must be positive")
+            }
             if let export, let alias = global.frameworkAlias, export != alias {
-                throw ValidationError("--export \(export.rawValue) conflicts with --format \(alias.rawValue); give --export only")
+                throw ValidationError(
+                    "--export \(export.rawValue) conflicts with --format \(alias.rawValue); give --export only")
             }
         }
 
@@ -116,12 +135,15 @@ extension PlanCommand {
 
         /// The plan's table, its rationale and its warnings.
         private func summary(of plan: Plan, format: OutputFormat) -> String {
-            let interval = plan.optimalRolloutsInterval.map {
-                " (95% bootstrap interval \(formatNumber($0[0]))–\(formatNumber($0[1])))"
-            } ?? ""
-            let expected = plan.expectedReward.map {
-                formatNumber($0) + (plan.expectedRewardExtrapolated == true ? " (extrapolated beyond the curve's data)" : "")
-            } ?? "no fitted curve for this n"
+            let interval =
+                plan.optimalRolloutsInterval.map {
+                    " (95% bootstrap interval \(formatNumber($0[0]))–\(formatNumber($0[1])))"
+                } ?? ""
+            let expected =
+                plan.expectedReward.map {
+                    formatNumber($0)
+                        + (plan.expectedRewardExtrapolated == true ? " (extrapolated beyond the curve's data)" : "")
+                } ?? "no fitted curve for this n"
             let rows = [
                 ("n (rollouts per problem)", String(plan.rolloutsPerProblem)),
                 ("B_p (problems per batch)", String(plan.problemsPerBatch)),
@@ -130,7 +152,10 @@ extension PlanCommand {
                 ("n* (unrounded)", formatNumber(plan.optimalRollouts) + interval),
                 ("expected val_reward", expected),
                 ("law", plan.lawSource),
-                ("recipe", plan.recipe.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")),
+                (
+                    "recipe",
+                    plan.recipe.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+                ),
                 ("stored as plan", plan.id.map(String.init) ?? "-"),
             ]
             let warnings = plan.warnings.map { "warning: \($0)" }

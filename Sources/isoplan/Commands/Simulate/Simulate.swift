@@ -22,8 +22,10 @@ struct PopulationOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Population p ~ Beta(α, β) instead of a named one.", valueName: "α,β"))
     var beta: String?
 
-    @Option(help: ArgumentHelp("Population from a counts file (task_id,trials,successes): each problem draws a task's Jeffreys posterior.",
-                               valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "Population from a counts file (task_id,trials,successes): each problem draws a task's Jeffreys posterior.",
+            valueName: "file"))
     var counts: String?
 
     @Option(help: ArgumentHelp("The counts file's system.", valueName: "name"))
@@ -35,16 +37,22 @@ struct PopulationOptions: ParsableArguments {
     @Option(name: .customLong("validation-problems"), help: ArgumentHelp("Validation problems.", valueName: "V"))
     var validationProblems = 300
 
-    @Option(help: ArgumentHelp("A parameter file replacing the committed one (every field; see docs/SIMULATOR.md).", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "A parameter file replacing the committed one (every field; see docs/SIMULATOR.md).", valueName: "file"))
     var parameters: String?
 
     func validate(defaultDifficulty: Difficulty?) throws {
         let given = [difficulty != nil, beta != nil, counts != nil].filter { $0 }.count
         guard given <= 1 else { throw ValidationError("give one population: --difficulty, --beta or --counts") }
-        guard given == 1 || defaultDifficulty != nil else { throw ValidationError("give a population: --difficulty, --beta or --counts") }
+        guard given == 1 || defaultDifficulty != nil else {
+            throw ValidationError("give a population: --difficulty, --beta or --counts")
+        }
         if let beta {
             let parts = beta.split(separator: ",").compactMap { Double($0) }
-            guard parts.count == 2, parts.allSatisfy({ $0 > 0 }) else { throw ValidationError("--beta needs two positive numbers, e.g. 0.5,2") }
+            guard parts.count == 2, parts.allSatisfy({ $0 > 0 }) else {
+                throw ValidationError("--beta needs two positive numbers, e.g. 0.5,2")
+            }
         }
         if let problems, problems < 1 { throw ValidationError("--problems must be ≥ 1") }
         guard validationProblems >= 1 else { throw ValidationError("--validation-problems must be ≥ 1") }
@@ -59,8 +67,8 @@ struct PopulationOptions: ParsableArguments {
         if let counts {
             do { return try SimulationWorkflow.countsPopulation(file: counts, system: system) } catch {
                 switch error {
-                case let .input(error): throw error
-                case let .ambiguousSystem(_, matching):
+                case .input(let error): throw error
+                case .ambiguousSystem(_, let matching):
                     throw ValidationError("--counts holds \(matching) systems matching; choose one with --system")
                 }
             }
@@ -91,10 +99,14 @@ extension SimulateCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var population: PopulationOptions
 
-        @Option(name: [.customShort("n"), .customLong("rollouts-per-problem")], help: ArgumentHelp("Rollouts per problem n (≥ 2).", valueName: "n"))
+        @Option(
+            name: [.customShort("n"), .customLong("rollouts-per-problem")],
+            help: ArgumentHelp("Rollouts per problem n (≥ 2).", valueName: "n"))
         var rolloutsPerProblem: Int
 
-        @Option(name: [.customLong("bp"), .customLong("problems-per-batch")], help: ArgumentHelp("Problems per batch B_p.", valueName: "B_p"))
+        @Option(
+            name: [.customLong("bp"), .customLong("problems-per-batch")],
+            help: ArgumentHelp("Problems per batch B_p.", valueName: "B_p"))
         var problemsPerBatch: Int
 
         @Option(help: ArgumentHelp("Budget C in rollouts.", valueName: "C"))
@@ -104,17 +116,20 @@ extension SimulateCommand {
 
         func validate() throws {
             try population.validate(defaultDifficulty: nil)
-            try validateAllocation(n: rolloutsPerProblem, bp: problemsPerBatch, budget: budget, problems: population.problems)
+            try validateAllocation(
+                n: rolloutsPerProblem, bp: problemsPerBatch, budget: budget, problems: population.problems)
         }
 
         func run() throws {
             guard let source = try population.source() else {
                 throw ValidationError("give a population: --difficulty, --beta or --counts")
             }
-            let configuration = SimulationConfiguration(rolloutsPerProblem: rolloutsPerProblem, problemsPerBatch: problemsPerBatch,
-                                                        budget: budget, seed: seed.seed)
-            var request = SimulationRequest(source: source, configuration: configuration,
-                                            trainSize: population.problems)
+            let configuration = SimulationConfiguration(
+                rolloutsPerProblem: rolloutsPerProblem, problemsPerBatch: problemsPerBatch,
+                budget: budget, seed: seed.seed)
+            var request = SimulationRequest(
+                source: source, configuration: configuration,
+                trainSize: population.problems)
             request.validationSize = population.validationProblems
             request.parameters = try population.loadParameters()
             try simulate(request, global: global)
@@ -150,7 +165,9 @@ extension SimulateCommand {
         func validate() throws {
             try population.validate(defaultDifficulty: preset.difficulty)
             guard seeds >= 1 else { throw ValidationError("--seeds must be ≥ 1") }
-            if let budget, !(budget > 0 && budget <= Limits.maxSimulatedBudget) { throw ValidationError("--budget must be a positive number of rollouts, at most 1e13") }
+            if let budget, !(budget > 0 && budget <= Limits.maxSimulatedBudget) {
+                throw ValidationError("--budget must be a positive number of rollouts, at most 1e13")
+            }
         }
 
         func run() throws {
@@ -163,8 +180,9 @@ extension SimulateCommand {
             sweep.parameters = try population.loadParameters()
             let request = SimulationWorkflow.prepare(sweep)
             if !request.dropped.isEmpty {
-                printError("note: \(request.dropped.count) configuration(s) dropped: "
-                           + "B_p above the \(request.trainSize) train problems")
+                printError(
+                    "note: \(request.dropped.count) configuration(s) dropped: "
+                        + "B_p above the \(request.trainSize) train problems")
             }
             try simulate(request, global: global)
         }
@@ -178,10 +196,18 @@ func validateAllocation(n: Int, bp: Int, budget: Double, problems: Int?) throws 
     guard n <= Limits.maxRolloutsPerProblem, bp <= Limits.maxProblemsPerBatch else {
         throw ValidationError("-n ≤ 2^20 and --bp ≤ 2^24 are supported")
     }
-    guard budget <= Limits.maxSimulatedBudget else { throw ValidationError("--budget: at most 1e13 rollouts can be simulated") }
-    if let problems, bp > problems { throw ValidationError("--bp \(bp) exceeds the \(problems) train problems (--problems)") }
-    guard budget > 0, budget.isFinite else { throw ValidationError("--budget must be a positive number of rollouts (got \(budget))") }
-    guard budget >= Double(n * bp) else { throw ValidationError("--budget \(budget) buys no step of B_p·n = \(n * bp) rollouts") }
+    guard budget <= Limits.maxSimulatedBudget else {
+        throw ValidationError("--budget: at most 1e13 rollouts can be simulated")
+    }
+    if let problems, bp > problems {
+        throw ValidationError("--bp \(bp) exceeds the \(problems) train problems (--problems)")
+    }
+    guard budget > 0, budget.isFinite else {
+        throw ValidationError("--budget must be a positive number of rollouts (got \(budget))")
+    }
+    guard budget >= Double(n * bp) else {
+        throw ValidationError("--budget \(budget) buys no step of B_p·n = \(n * bp) rollouts")
+    }
 }
 
 /// Runs a simulation request against the store and prints its summary.
@@ -191,13 +217,16 @@ func simulate(_ request: SimulationRequest, global: GlobalOptions) throws {
         let result = try SimulationWorkflow.run(request, store: store, progress: TerminalProgressBar())
         try global.render(result) { format in
             let rows = result.runs.map { r in
-                [r.name, String(r.rolloutsPerProblem), String(r.problemsPerBatch), String(r.seed), String(r.steps),
-                 r.learningRate.map(formatNumber) ?? "-", r.bestValidationReward.map(formatNumber) ?? "-",
-                 r.finalValidationReward.map(formatNumber) ?? "-", r.alreadyStored ? "already stored" : "stored"]
+                [
+                    r.name, String(r.rolloutsPerProblem), String(r.problemsPerBatch), String(r.seed), String(r.steps),
+                    r.learningRate.map(formatNumber) ?? "-", r.bestValidationReward.map(formatNumber) ?? "-",
+                    r.finalValidationReward.map(formatNumber) ?? "-", r.alreadyStored ? "already stored" : "stored",
+                ]
             }
             let simulated = result.runs.filter { !$0.alreadyStored }.count
-            return table(header: ["run", "n", "B_p", "seed", "steps", "lr", "best val", "final val", ""], rows: rows,
-                         format: format)
+            return table(
+                header: ["run", "n", "B_p", "seed", "steps", "lr", "best val", "final val", ""], rows: rows,
+                format: format)
                 + "\n\n\(simulated) simulated, \(result.runs.count - simulated) already stored, "
                 + "\(result.dropped.count) dropped; \(String(format: "%.1f", result.seconds)) s"
         }

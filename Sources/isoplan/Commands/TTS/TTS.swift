@@ -4,7 +4,8 @@ import ArgumentParser
 struct TTSCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tts",
-        abstract: "Execute test-time scaling over coding-agent rollouts: RTV selection (rtv) and Parallel-Distill-Refine (pdr).",
+        abstract:
+            "Execute test-time scaling over coding-agent rollouts: RTV selection (rtv) and Parallel-Distill-Refine (pdr).",
         discussion: """
             Both summarise every rollout with the LLM, run Recursive Tournament Voting with it as \
             the judge, and write SWE-bench predictions and a per-task decision record. Every \

@@ -40,7 +40,8 @@ extension TTSCommand {
     struct PDR: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "pdr",
-            abstract: "Refine with agentic Parallel-Distill-Refine: T iterations of N new rollouts conditioned on K prior summaries, then a final RTV.",
+            abstract:
+                "Refine with agentic Parallel-Distill-Refine: T iterations of N new rollouts conditioned on K prior summaries, then a final RTV.",
             discussion: """
                 Iteration 0 uses the given rollouts, or runs the agent N times. Before each later \
                 iteration the priors are chosen — select (the K survivors of an RTV, the same for every \
@@ -58,35 +59,55 @@ extension TTSCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var executor: ExecutorOptions
 
-        @Option(name: .customLong("agent-command"), help: ArgumentHelp("JSON argv array of the agent, with {task_id} {task_file} {priors_file} {out_dir} placeholders.",
-                                                                       valueName: "json"))
+        @Option(
+            name: .customLong("agent-command"),
+            help: ArgumentHelp(
+                "JSON argv array of the agent, with {task_id} {task_file} {priors_file} {out_dir} placeholders.",
+                valueName: "json"))
         var agentCommand: String
 
-        @Option(name: .customLong("agent-timeout"), help: ArgumentHelp("Seconds before an agent run is stopped (then counted as a failed rollout).", valueName: "s"))
+        @Option(
+            name: .customLong("agent-timeout"),
+            help: ArgumentHelp(
+                "Seconds before an agent run is stopped (then counted as a failed rollout).", valueName: "s"))
         var agentTimeout = 3600.0
 
-        @Option(name: .customLong("work-dir"), help: ArgumentHelp("Where each new rollout's fresh directory is made.", valueName: "dir"))
+        @Option(
+            name: .customLong("work-dir"),
+            help: ArgumentHelp("Where each new rollout's fresh directory is made.", valueName: "dir"))
         var workDir = "isoplan-pdr"
 
-        @Option(name: .customLong("agents-at-once"), help: ArgumentHelp("Agent runs at once, over all tasks.", valueName: "n"))
+        @Option(
+            name: .customLong("agents-at-once"),
+            help: ArgumentHelp("Agent runs at once, over all tasks.", valueName: "n"))
         var agentsAtOnce = 4
 
-        @Option(name: [.customShort("N"), .customLong("rollouts")], help: ArgumentHelp("New rollouts per iteration N.", valueName: "N"))
+        @Option(
+            name: [.customShort("N"), .customLong("rollouts")],
+            help: ArgumentHelp("New rollouts per iteration N.", valueName: "N"))
         var rollouts = 16
 
-        @Option(name: [.customShort("T"), .customLong("iterations")], help: ArgumentHelp("Iterations T, including iteration 0.", valueName: "T"))
+        @Option(
+            name: [.customShort("T"), .customLong("iterations")],
+            help: ArgumentHelp("Iterations T, including iteration 0.", valueName: "T"))
         var iterations = 2
 
-        @Option(name: [.customShort("K"), .customLong("priors")], help: ArgumentHelp("Prior summaries per refined rollout K.", valueName: "K"))
+        @Option(
+            name: [.customShort("K"), .customLong("priors")],
+            help: ArgumentHelp("Prior summaries per refined rollout K.", valueName: "K"))
         var priors = 4
 
-        @Option(name: .customLong("prior-selection"), help: ArgumentHelp("How priors are chosen: select, random or own.", valueName: "mode"))
+        @Option(
+            name: .customLong("prior-selection"),
+            help: ArgumentHelp("How priors are chosen: select, random or own.", valueName: "mode"))
         var priorSelection = PriorSelection.select
 
         func validate() throws {
             guard agentTimeout > 0 else { throw ValidationError("--agent-timeout must be positive") }
             guard (1...64).contains(agentsAtOnce) else { throw ValidationError("--agents-at-once must lie in 1…64") }
-            do { _ = try AgentCommand(json: agentCommand, timeout: agentTimeout, workDirectory: workDir) } catch { throw ValidationError("\(error)") }
+            do { _ = try AgentCommand(json: agentCommand, timeout: agentTimeout, workDirectory: workDir) } catch {
+                throw ValidationError("\(error)")
+            }
             var settings = executor.settings
             settings.mode = .pdr
             settings.rollouts = rollouts
@@ -121,28 +142,39 @@ func execute(_ request: TestTimeExecutionRequest, global: GlobalOptions) async t
 }
 
 /// The table of selections (the first 40 tasks), the call counters, the evaluation and the output paths.
-private func executionSummary(_ result: ExecutionResult, request: TestTimeExecutionRequest, format: OutputFormat) -> String {
+private func executionSummary(_ result: ExecutionResult, request: TestTimeExecutionRequest, format: OutputFormat)
+    -> String
+{
     let yesNo = { (flag: Bool?) in flag.map { $0 ? "yes" : "no" } ?? "-" }
     var rows = result.tasks.map { t in
-        [t.taskID, t.selectedRolloutID, t.population.map(String.init).joined(separator: "+"), yesNo(t.selectedResolved),
-         t.populationPassAt1.map { String(format: "%.3f", $0) } ?? "-", yesNo(t.oraclePass)]
+        [
+            t.taskID, t.selectedRolloutID, t.population.map(String.init).joined(separator: "+"),
+            yesNo(t.selectedResolved),
+            t.populationPassAt1.map { String(format: "%.3f", $0) } ?? "-", yesNo(t.oraclePass),
+        ]
     }
     if rows.count > 40 { rows = Array(rows.prefix(40)) + [["…", "", "", "", "", ""]] }
     let c = result.counters
-    let judgeRecords = result.judgeCalls.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+    let judgeRecords = result.judgeCalls.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(
+        separator: ", ")
     var lines = [
         table(header: ["task", "selected", "rollouts", "resolved", "pass@1", "oracle"], rows: rows, format: format),
-        String(format: "calls: %d sent, %d from the store; %d + %d tokens; $%.4f; judge records %@",
-               c.sent, c.cached, c.promptTokens, c.completionTokens, c.dollars, judgeRecords),
+        String(
+            format: "calls: %d sent, %d from the store; %d + %d tokens; $%.4f; judge records %@",
+            c.sent, c.cached, c.promptTokens, c.completionTokens, c.dollars, judgeRecords),
     ]
     if let e = result.evaluation {
-        let judge = e.voteAccuracy.map {
-            String(format: "%.3f per vote over %d votes on %d mixed groups (stored as judge tallies \"%@\")",
-                   $0, e.mixedVotes, e.mixedGroups, request.label)
-        } ?? "not measured (no mixed group)"
-        lines.append(String(format: "evaluation over %d graded tasks: population pass@1 %.3f, oracle pass@N %.3f, "
-                                + "selected %.3f; judge %@",
-                            e.gradedTasks, e.populationPassAt1, e.oraclePassAtN, e.selectedSuccess, judge))
+        let judge =
+            e.voteAccuracy.map {
+                String(
+                    format: "%.3f per vote over %d votes on %d mixed groups (stored as judge tallies \"%@\")",
+                    $0, e.mixedVotes, e.mixedGroups, request.label)
+            } ?? "not measured (no mixed group)"
+        lines.append(
+            String(
+                format: "evaluation over %d graded tasks: population pass@1 %.3f, oracle pass@N %.3f, "
+                    + "selected %.3f; judge %@",
+                e.gradedTasks, e.populationPassAt1, e.oraclePassAtN, e.selectedSuccess, judge))
     }
     lines.append("predictions: \(request.predictionsPath); decisions: \(request.decisionsPath)")
     return lines.joined(separator: "\n")

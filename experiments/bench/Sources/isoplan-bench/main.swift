@@ -40,31 +40,44 @@ func readCSV(_ path: String, header: Bool = true) -> [[Double]] {
 
 let args = CommandLine.arguments
 guard args.count >= 2 else {
-    FileHandle.standardError.write(Data("usage: isoplan-bench gemm SIZE REPEATS | binomial TRIALS PFILE REPEATS SEED\n".utf8))
+    FileHandle.standardError.write(
+        Data("usage: isoplan-bench gemm SIZE REPEATS | binomial TRIALS PFILE REPEATS SEED\n".utf8))
     exit(64)
 }
 
 switch args[1] {
 case "rlsim-sweep":
     // One whole sweep (every configuration × seed, C_max each), both cores, runs in memory.
-    let difficulty = Difficulty(rawValue: args[2])!, problems = Int(args[3])!, validation = Int(args[4])!
-    let budget = Double(args[5])!, seeds = Int(args[6])!
+    let difficulty = Difficulty(rawValue: args[2])!
+    let problems = Int(args[3])!
+    let validation = Int(args[4])!
+    let budget = Double(args[5])!
+    let seeds = Int(args[6])!
     let configs = args[7].split(separator: ",").flatMap { item -> [SimulationConfiguration] in
         let parts = item.split(separator: ":").map { Int($0)! }
-        return (0..<seeds).map { SimulationConfiguration(rolloutsPerProblem: parts[0], problemsPerBatch: parts[1], budget: budget, seed: UInt64($0)) }
+        return (0..<seeds).map {
+            SimulationConfiguration(
+                rolloutsPerProblem: parts[0], problemsPerBatch: parts[1], budget: budget, seed: UInt64($0))
+        }
     }
     let simulator = Simulator(source: .difficulty(difficulty), trainSize: problems, validationSize: validation)
     var runs: [SimulatedRun] = []
     let elapsed = seconds {
-        runs = try! simulator.run(configs) { Run(name: $0.runName(prefix: "b"), source: "sim", rolloutsPerProblem: $0.rolloutsPerProblem,
-                                                 problemsPerBatch: $0.problemsPerBatch) }
+        runs = try! simulator.run(configs) {
+            Run(
+                name: $0.runName(prefix: "b"), source: "sim", rolloutsPerProblem: $0.rolloutsPerProblem,
+                problemsPerBatch: $0.problemsPerBatch)
+        }
     }
     let best = runs.map { $0.points.filter { $0.metric == .validationReward }.map(\.value).max()! }
-    emit(["bench": "rlsim", "side": "isoplan", "median_s": elapsed, "runs": runs.count, "workers": simulator.workers,
-          "mean_best_val": best.reduce(0, +) / Double(best.count)])
+    emit([
+        "bench": "rlsim", "side": "isoplan", "median_s": elapsed, "runs": runs.count, "workers": simulator.workers,
+        "mean_best_val": best.reduce(0, +) / Double(best.count),
+    ])
 
 case "gemm":
-    let n = Int(args[2])!, repeats = Int(args[3])!
+    let n = Int(args[2])!
+    let repeats = Int(args[3])!
     var rng = Xoshiro256StarStar(seed: 1)
     let a = Matrix(rows: n, columns: n) { _, _ in rng.nextUniform() - 0.5 }
     let b = Matrix(rows: n, columns: n) { _, _ in rng.nextUniform() - 0.5 }
@@ -72,12 +85,17 @@ case "gemm":
     Matrix.gemm(a, b, into: &c)  // warm-up: thread pool start, page faults
     let times = (0..<repeats).map { _ in seconds { Matrix.gemm(a, b, into: &c) } }
     let flops = 2 * Double(n) * Double(n) * Double(n)
-    emit(["bench": "gemm", "side": "isoplan", "size": n, "median_s": median(times), "gflops": flops / median(times) / 1e9,
-          "threads": BLASConfiguration.threadCount, "openblas": BLASConfiguration.configuration,
-          "core": BLASConfiguration.coreName, "checksum": c.storage.reduce(0, +)])
+    emit([
+        "bench": "gemm", "side": "isoplan", "size": n, "median_s": median(times), "gflops": flops / median(times) / 1e9,
+        "threads": BLASConfiguration.threadCount, "openblas": BLASConfiguration.configuration,
+        "core": BLASConfiguration.coreName, "checksum": c.storage.reduce(0, +),
+    ])
 
 case "binomial":
-    let trials = Int(args[2])!, path = args[3], repeats = Int(args[4])!, seed = UInt64(args[5])!
+    let trials = Int(args[2])!
+    let path = args[3]
+    let repeats = Int(args[4])!
+    let seed = UInt64(args[5])!
     let data = try! Data(contentsOf: URL(fileURLWithPath: path))
     let probabilities: [Double] = data.withUnsafeBytes { Array($0.bindMemory(to: Double.self)) }
     var out = [Int32](repeating: 0, count: probabilities.count)
@@ -95,12 +113,16 @@ case "binomial":
     let times = (0..<repeats).map { _ in seconds(drawAll) }
     let meanDraw = out.reduce(0.0) { $0 + Double($1) } / Double(out.count)
     let meanExpected = probabilities.reduce(0, +) * Double(trials) / Double(probabilities.count)
-    emit(["bench": "binomial", "side": "isoplan", "draws": probabilities.count, "median_s": median(times),
-          "draws_per_s": Double(probabilities.count) / median(times), "mean_draw": meanDraw,
-          "mean_expected": meanExpected])
+    emit([
+        "bench": "binomial", "side": "isoplan", "draws": probabilities.count, "median_s": median(times),
+        "draws_per_s": Double(probabilities.count) / median(times), "mean_draw": meanDraw,
+        "mean_expected": meanExpected,
+    ])
 
 case "chinchilla":
-    let dir = args[2], workers = Int(args[3])!, repeats = Int(args[4])!
+    let dir = args[2]
+    let workers = Int(args[3])!
+    let repeats = Int(args[4])!
     let points = readCSV("\(dir)/chinchilla_points.csv")
     let starts = readCSV("\(dir)/chinchilla_starts.csv")
     let inputs = Matrix(rows: points.count, columns: 2) { i, j in points[i][j] }
@@ -108,18 +130,28 @@ case "chinchilla":
     let options = FitOptions(loss: .huber(delta: 1e-3))
     var fit: CurveFit?
     let times = (0...repeats).map { _ in
-        seconds { fit = try! CurveFitter.fit(ChinchillaLoss(), to: data, options: options, starts: starts, workers: workers) }
+        seconds {
+            fit = try! CurveFitter.fit(ChinchillaLoss(), to: data, options: options, starts: starts, workers: workers)
+        }
     }.dropFirst()  // the first run warms up
     let p = fit!.parameters
-    emit(["bench": "chinchilla", "side": "isoplan-lm", "starts": starts.count, "workers": workers,
-          "median_s": median(Array(times)),
-          "best": ["A": exp(p[0]), "B": exp(p[1]), "E": exp(p[2]), "alpha": p[3], "beta": p[4], "objective": fit!.objective]])
+    emit([
+        "bench": "chinchilla", "side": "isoplan-lm", "starts": starts.count, "workers": workers,
+        "median_s": median(Array(times)),
+        "best": [
+            "A": exp(p[0]), "B": exp(p[1]), "E": exp(p[2]), "alpha": p[3], "beta": p[4], "objective": fit!.objective,
+        ],
+    ])
 
 case "scalerl-bootstrap":
-    let dir = args[2], workers = Int(args[3])!, repeats = Int(args[4])!
+    let dir = args[2]
+    let workers = Int(args[3])!
+    let repeats = Int(args[4])!
     let points = readCSV("\(dir)/scalerl_points.csv")
     let indices = readCSV("\(dir)/scalerl_indices.csv", header: false).map { $0.map { Int($0) } }
-    let boundsJSON = try! JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(dir)/scalerl_bounds.json"))) as! [String: [Double]]
+    let boundsJSON =
+        try! JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(dir)/scalerl_bounds.json")))
+        as! [String: [Double]]
     let data = try! FitData(x: points.map { $0[0] }, y: points.map { $0[1] })
     let options = FitOptions(lowerBounds: boundsJSON["lower"]!, upperBounds: boundsJSON["upper"]!)
     var full: CurveFit?
@@ -127,13 +159,16 @@ case "scalerl-bootstrap":
     let times = (0...repeats).map { _ in
         seconds {
             full = try! CurveFitter.fit(ScaleRLSigmoid(), to: data, options: options, starts: [[0.3, 0.7, 5.0, 1.0]])
-            summary = try! CurveFitter.bootstrap(ScaleRLSigmoid(), data: data, fit: full!, options: options,
-                                                 resamples: indices.count, indices: indices, workers: workers)
+            summary = try! CurveFitter.bootstrap(
+                ScaleRLSigmoid(), data: data, fit: full!, options: options,
+                resamples: indices.count, indices: indices, workers: workers)
         }
     }.dropFirst()
-    emit(["bench": "scalerl-bootstrap", "side": "isoplan-lm", "resamples": indices.count, "workers": workers,
-          "median_s": median(Array(times)), "full": full!.parameters, "medians": summary!.medians,
-          "not_converged": summary!.notConverged])
+    emit([
+        "bench": "scalerl-bootstrap", "side": "isoplan-lm", "resamples": indices.count, "workers": workers,
+        "median_s": median(Array(times)), "full": full!.parameters, "medians": summary!.medians,
+        "not_converged": summary!.notConverged,
+    ])
 
 default:
     FileHandle.standardError.write(Data("unknown benchmark \(args[1])\n".utf8))

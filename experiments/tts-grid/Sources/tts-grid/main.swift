@@ -29,18 +29,43 @@ struct Cell: Sendable {
 }
 var cells: [Cell] = []
 for s in shapes.indices {
-    for n in [2, 3, 8, 16, 17] { for g in [2, 4] { for v in [1, 2, 8] { for a in [0.5, 0.66, 0.9, 1] {
-        cells.append(Cell(shape: s, pipeline: TestTimePipeline(configuration: PipelineConfiguration(rollouts: n, groupSize: g, votes: v)),
-                          voteAccuracy: a))
-    } } } }
-    for n in [8, 16] { for k in [2, 4] { for selection in PriorSelection.allCases { for a in [0.66, 0.9] {
-        cells.append(Cell(shape: s, pipeline: TestTimePipeline(
-            configuration: PipelineConfiguration(rollouts: n, groupSize: 2, votes: 8, priors: k, iterations: 2), selection: selection),
-            voteAccuracy: a))
-    } } } }
+    for n in [2, 3, 8, 16, 17] {
+        for g in [2, 4] {
+            for v in [1, 2, 8] {
+                for a in [0.5, 0.66, 0.9, 1] {
+                    cells.append(
+                        Cell(
+                            shape: s,
+                            pipeline: TestTimePipeline(
+                                configuration: PipelineConfiguration(rollouts: n, groupSize: g, votes: v)),
+                            voteAccuracy: a))
+                }
+            }
+        }
+    }
+    for n in [8, 16] {
+        for k in [2, 4] {
+            for selection in PriorSelection.allCases {
+                for a in [0.66, 0.9] {
+                    cells.append(
+                        Cell(
+                            shape: s,
+                            pipeline: TestTimePipeline(
+                                configuration: PipelineConfiguration(
+                                    rollouts: n, groupSize: 2, votes: 8, priors: k, iterations: 2), selection: selection
+                            ),
+                            voteAccuracy: a))
+                }
+            }
+        }
+    }
 }
 
-struct Row: Sendable { let analytic: Double; let mean: Double; let se: Double }
+struct Row: Sendable {
+    let analytic: Double
+    let mean: Double
+    let se: Double
+}
 final class Rows: @unchecked Sendable {
     var values: [Row?]
     let lock = NSLock()
@@ -49,18 +74,21 @@ final class Rows: @unchecked Sendable {
 }
 let rows = Rows(cells.count)
 let start = Date()
-let allCells = cells, allShapes = shapes.map(\.1)
+let allCells = cells
+let allShapes = shapes.map(\.1)
 DispatchQueue.concurrentPerform(iterations: allCells.count) { i in
     let cell = allCells[i]
     let judge = JudgeModel(voteAccuracy: cell.voteAccuracy)
     let model = allShapes[cell.shape]
     let analytic = PipelineModel(judge: judge).expectedAccuracy(model: model, pipeline: cell.pipeline)
-    let mc = PipelineSimulator(judge: judge).simulate(model: model, pipeline: cell.pipeline, tasks: tasks, seed: UInt64(i))
+    let mc = PipelineSimulator(judge: judge).simulate(
+        model: model, pipeline: cell.pipeline, tasks: tasks, seed: UInt64(i))
     rows.lock.lock()
     rows.values[i] = Row(analytic: analytic, mean: mc.mean, se: mc.standardError)
     rows.done += 1
     if rows.done % 64 == 0 {
-        FileHandle.standardError.write(Data("\(rows.done)/\(allCells.count) cells, \(Int(Date().timeIntervalSince(start))) s\n".utf8))
+        FileHandle.standardError.write(
+            Data("\(rows.done)/\(allCells.count) cells, \(Int(Date().timeIntervalSince(start))) s\n".utf8))
     }
     rows.lock.unlock()
 }
@@ -73,7 +101,8 @@ for (cell, row) in zip(cells, rows.values.map { $0! }) {
     let diff = row.analytic - row.mean
     let pass = abs(diff) <= max(0.005, 4 * row.se)
     let kind = c.iterations > 1 ? "PDR" : "RTV"
-    csv += "\(shapes[cell.shape].0),\(c.rollouts),\(c.groupSize),\(c.votes),\(c.iterations > 1 ? String(c.priors) : ""),\(c.iterations),"
+    csv +=
+        "\(shapes[cell.shape].0),\(c.rollouts),\(c.groupSize),\(c.votes),\(c.iterations > 1 ? String(c.priors) : ""),\(c.iterations),"
         + "\(c.iterations > 1 ? cell.pipeline.selection.rawValue : ""),\(cell.voteAccuracy),\(row.analytic),\(row.mean),\(row.se),"
         + "\(100 * diff),\(pass)\n"
     for key in [kind, "\(kind) \(shapes[cell.shape].0)"] {
@@ -90,6 +119,8 @@ print("| cells | passed | max abs diff (points) | max abs diff / SE |")
 print("|---|---|---|---|")
 for key in summary.keys.sorted() {
     let s = summary[key]!
-    print("| \(key): \(s.cells) | \(s.passed) | \(String(format: "%.3f", s.maxDiff)) | \(String(format: "%.2f", s.maxZ)) |")
+    print(
+        "| \(key): \(s.cells) | \(s.passed) | \(String(format: "%.3f", s.maxDiff)) | \(String(format: "%.2f", s.maxZ)) |"
+    )
 }
 print("\(cells.count) cells × \(tasks) tasks in \(String(format: "%.0f", elapsed)) s")
