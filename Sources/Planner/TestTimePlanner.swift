@@ -117,10 +117,8 @@ public enum TestTimePlanner {
     ) -> [[ScoredPipeline]] {
         let splits = space.groupSizes.flatMap { g in space.votes.map { (g, $0) } }
         let pipelines = space.pipelines
-        let perSplit = parallelMap(
-            count: splits.count, workers: ProcessInfo.processInfo.activeProcessorCount,
-            makeState: { () }
-        ) { _, s -> [[ScoredPipeline]] in
+        let perSplit = parallelMap(count: splits.count, workers: ProcessInfo.processInfo.activeProcessorCount) {
+            s -> [[ScoredPipeline]] in
             let (g, v) = splits[s]
             let planner = PipelineModel(judge: judge, refinement: refinement)
             var scored = [[ScoredPipeline]](repeating: [], count: models.count)

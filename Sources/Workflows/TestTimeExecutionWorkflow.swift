@@ -105,7 +105,8 @@ public enum TestTimeExecutionWorkflow {
             endpoint: request.endpoint, model: request.model, apiKeyVariable: request.apiKeyVariable,
             options: request.client)
         var agent = request.agent
-        if let variable = request.apiKeyVariable { agent?.withheldEnvironment.append(variable) }  // the agent never sees the key
+        // The agent never sees the key.
+        if let variable = request.apiKeyVariable { agent?.withheldEnvironment.append(variable) }
         var execution = ExecutionRequest(
             label: request.label, settings: request.settings, tasks: tasks, rollouts: rollouts, labels: labels,
             agent: agent)
@@ -141,7 +142,9 @@ public enum TestTimeExecutionWorkflow {
         var modelPatch: String
 
         enum CodingKeys: String, CodingKey {
-            case instanceID = "instance_id", modelNameOrPath = "model_name_or_path", modelPatch = "model_patch"
+            case instanceID = "instance_id"
+            case modelNameOrPath = "model_name_or_path"
+            case modelPatch = "model_patch"
         }
     }
 
@@ -155,8 +158,12 @@ public enum TestTimeExecutionWorkflow {
         var judgeCalls: [String: Int]
 
         enum CodingKeys: String, CodingKey {
-            case taskID = "task_id", selectedRolloutID = "selected_rollout_id", selectedResolved = "selected_resolved"
-            case population, decisions, judgeCalls = "judge_calls"
+            case taskID = "task_id"
+            case selectedRolloutID = "selected_rollout_id"
+            case selectedResolved = "selected_resolved"
+            case population
+            case decisions
+            case judgeCalls = "judge_calls"
         }
     }
 

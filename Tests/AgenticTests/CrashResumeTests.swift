@@ -137,7 +137,7 @@ struct CrashResumeTests {
                 })
             let before = server.requests()
             let answeredBefore = Set(
-                before.filter { $0.outcome == "ok" || $0.outcome == "malformed" || $0.outcome == "slow" }.map(\.call_id)
+                before.filter { $0.outcome == "ok" || $0.outcome == "malformed" || $0.outcome == "slow" }.map(\.callID)
             )
             let agentBefore = (try? String(contentsOf: agentLog, encoding: .utf8))?.split(separator: "\n").count ?? 0
             outputs.append("kill \(kills): \(committed.count) calls and \(committedRollouts.count) rollouts committed")
@@ -149,14 +149,17 @@ struct CrashResumeTests {
         let agentLines = ((try? String(contentsOf: agentLog, encoding: .utf8)) ?? "").split(separator: "\n")
         for (offset, committed, answered, agentOffset, rollouts) in snapshots {
             let after = log.dropFirst(offset)
-            resentCommitted += after.filter { committed.contains($0.call_id) }.count
+            resentCommitted += after.filter { committed.contains($0.callID) }.count
             resentInFlight +=
-                Set(after.filter { answered.contains($0.call_id) && !committed.contains($0.call_id) }.map(\.call_id))
+                Set(after.filter { answered.contains($0.callID) && !committed.contains($0.callID) }.map(\.callID))
                 .count
             for line in agentLines.dropFirst(agentOffset) {
-                struct Invocation: Decodable { let out_dir: String }
+                struct Invocation: Decodable {
+                    let outDirectory: String
+                    enum CodingKeys: String, CodingKey { case outDirectory = "out_dir" }
+                }
                 if let invocation = try? JSONDecoder().decode(Invocation.self, from: Data(line.utf8)),
-                    rollouts.contains(Self.rolloutKey(invocation.out_dir))
+                    rollouts.contains(Self.rolloutKey(invocation.outDirectory))
                 {
                     rerunCommittedRollouts += 1
                 }
@@ -189,8 +192,11 @@ struct CrashResumeTests {
         }
         #expect(argvSeen == Set(Self.tasks.map(\.id)))
         for line in agentLines {
-            struct Invocation: Decodable { let out_dir: String }
-            let dir = try JSONDecoder().decode(Invocation.self, from: Data(line.utf8)).out_dir
+            struct Invocation: Decodable {
+                let outDirectory: String
+                enum CodingKeys: String, CodingKey { case outDirectory = "out_dir" }
+            }
+            let dir = try JSONDecoder().decode(Invocation.self, from: Data(line.utf8)).outDirectory
             #expect(
                 URL(fileURLWithPath: dir).standardizedFileURL.path.hasPrefix(work + "/"),
                 "\(dir) inside the work directory")

@@ -82,7 +82,8 @@ struct TrainingLogTests {
         )
         .write(to: URL(fileURLWithPath: config))
         let trl = try TRLTrainerState.configuredAllocation(configPath: config)
-        #expect(trl.rolloutsPerProblem == 8 && trl.problemsPerBatch == 16)  // 16 × 4 × 2 = 128 completions = 16 prompts × 8
+        // 16 × 4 × 2 = 128 completions = 16 prompts × 8.
+        #expect(trl.rolloutsPerProblem == 8 && trl.problemsPerBatch == 16)
         #expect(try TRLTrainerState.configuredAllocation(configPath: config, processes: 1).problemsPerBatch == 8)
         try Data(#"{"num_generations": 3, "per_device_train_batch_size": 16}"#.utf8).write(
             to: URL(fileURLWithPath: config))

@@ -32,7 +32,7 @@ public final class LocalLLMServer: @unchecked Sendable {
             process.arguments = [
                 Self.directory.appendingPathComponent("serve.sh").path, String(port), "--api_key", apiKey,
             ]
-            FileManager.default.createFile(atPath: logURL.path, contents: nil)
+            try Data().write(to: logURL)
             let log = try FileHandle(forWritingTo: logURL)
             process.standardOutput = log
             process.standardError = log

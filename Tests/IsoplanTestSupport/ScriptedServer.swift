@@ -64,12 +64,21 @@ public final class ScriptedServer: @unchecked Sendable {
 
     /// One request as the server logged it.
     public struct LoggedRequest: Decodable, Sendable {
-        public let call_id: String
+        public let callID: String
         public let purpose: String
         public let arrival: Int?
         public let outcome: String
         public let choice: Int?
         public let mixed: Bool?
+
+        enum CodingKeys: String, CodingKey {
+            case callID = "call_id"
+            case purpose
+            case arrival
+            case outcome
+            case choice
+            case mixed
+        }
     }
 
     public func requests() -> [LoggedRequest] {

@@ -51,15 +51,16 @@ struct SamplerTests {
 
         let q = 1 - p
         let nd = Double(n)
-        let N = Double(draws)
+        let drawCount = Double(draws)
         let mean = nd * p
         let variance = nd * p * q
         let fourthCentral = variance * (1 + 3 * (nd - 2) * p * q)
-        let sampleMean = sum / N
-        let sampleVariance = (sumSquares - N * sampleMean * sampleMean) / (N - 1)
-        #expect(abs(sampleMean - mean) <= 4 * (variance / N).squareRoot(), "mean")
+        let sampleMean = sum / drawCount
+        let sampleVariance = (sumSquares - drawCount * sampleMean * sampleMean) / (drawCount - 1)
+        #expect(abs(sampleMean - mean) <= 4 * (variance / drawCount).squareRoot(), "mean")
         #expect(
-            abs(sampleVariance - variance) <= 4 * Self.varianceStandardError(variance, fourthCentral, N), "variance")
+            abs(sampleVariance - variance) <= 4 * Self.varianceStandardError(variance, fourthCentral, drawCount),
+            "variance")
     }
 
     /// The simulator's pattern: a different p on every draw, crossing ½ and both methods. Draws
@@ -147,10 +148,9 @@ struct SamplerTests {
         let dist = Normal(mean: mean, standardDeviation: sd)
         Self.checkContinuous(
             "Normal(\(mean), \(sd))", seed: seed, mean: mean, variance: sd * sd,
-            fourthCentral: 3 * pow(sd, 4), cdf: { standardNormalCDF(($0 - mean) / sd) }
-        ) {
-            dist.sample(using: &$0)
-        }
+            fourthCentral: 3 * pow(sd, 4), cdf: { standardNormalCDF(($0 - mean) / sd) },
+            sample: { dist.sample(using: &$0) }
+        )
     }
 
     @Test func normalTailBeyondZigguratBase() {
@@ -169,8 +169,9 @@ struct SamplerTests {
         let (mean, variance, fourth) = Self.centralMoments(Self.gammaRawMoments(shape: shape, scale: 2))
         Self.checkContinuous(
             "Gamma(\(shape), 2)", seed: seed, mean: mean, variance: variance, fourthCentral: fourth,
-            cdf: { regularizedGammaP(a: shape, x: max(0, $0) / 2) }
-        ) { dist.sample(using: &$0) }
+            cdf: { regularizedGammaP(a: shape, x: max(0, $0) / 2) },
+            sample: { dist.sample(using: &$0) }
+        )
     }
 
     static let betaCases: [(a: Double, b: Double)] = [(0.25, 1), (0.5, 0.5), (2, 5), (30, 0.7)]
@@ -182,10 +183,9 @@ struct SamplerTests {
         let (mean, variance, fourth) = Self.centralMoments(Self.betaRawMoments(a: a, b: b))
         Self.checkContinuous(
             "Beta(\(a), \(b))", seed: seed, mean: mean, variance: variance, fourthCentral: fourth,
-            cdf: { regularizedIncompleteBeta(x: min(1, max(0, $0)), a: a, b: b) }
-        ) {
-            dist.sample(using: &$0)
-        }
+            cdf: { regularizedIncompleteBeta(x: min(1, max(0, $0)), a: a, b: b) },
+            sample: { dist.sample(using: &$0) }
+        )
     }
 
     @Test func momentFormulasMatchKnownCases() {
@@ -204,7 +204,8 @@ struct SamplerTests {
         #expect(abs(Double(hits) / Double(draws) - 0.3) <= 4 * (0.21 / Double(draws)).squareRoot())
         Self.checkContinuous(
             "Uniform(-2, 6)", seed: seed, mean: 2, variance: 64.0 / 12, fourthCentral: pow(8, 4) / 80,
-            cdf: { min(1, max(0, ($0 + 2) / 8)) }
-        ) { Uniform(lowerBound: -2, upperBound: 6).sample(using: &$0) }
+            cdf: { min(1, max(0, ($0 + 2) / 8)) },
+            sample: { Uniform(lowerBound: -2, upperBound: 6).sample(using: &$0) }
+        )
     }
 }

@@ -55,7 +55,8 @@ struct TestTimePlannerTests {
             space: Self.smallSpace, model: TournamentTests.shapes[0], judge: JudgeModel(voteAccuracy: 0.8),
             inputs: Self.inputs, unit: .usd, maxRounds: 5)
         #expect(!scored.isEmpty && scored.allSatisfy { $0.cost.sequentialRounds <= 5 })
-        #expect(scored.contains { $0.pipeline.configuration.rollouts == 8 && $0.pipeline.configuration.groupSize == 2 })  // 2 + 3 rounds
+        // N = 8 in pairs: 2 + 3 rounds.
+        #expect(scored.contains { $0.pipeline.configuration.rollouts == 8 && $0.pipeline.configuration.groupSize == 2 })
         #expect(
             !scored.contains { $0.pipeline.configuration.rollouts == 16 && $0.pipeline.configuration.groupSize == 2 })
     }

@@ -259,7 +259,8 @@ struct JudgeTallyStoreTests {
         let store = try Store(path: dir.path("db.sqlite"))
         try store.insert([
             JudgeTally(label: "run-a", taskID: "t1", groupSize: 2, passing: 1, votes: 8, correctVotes: 6),
-            JudgeTally(label: "run-a", taskID: "t2", groupSize: 2, passing: 2, votes: 8, correctVotes: 8),  // unmixed: ignored
+            // Unmixed (both candidates pass): ignored.
+            JudgeTally(label: "run-a", taskID: "t2", groupSize: 2, passing: 2, votes: 8, correctVotes: 8),
             JudgeTally(label: "run-b", taskID: "t1", groupSize: 4, passing: 1, votes: 8, correctVotes: 3),
         ])
         let all = try store.judgeVoteTotals()

@@ -7,7 +7,7 @@ enum EpochData {
     /// The 240 points of Epoch's procedure: the 5 highest-loss points dropped, `D = FLOP/(6N)`,
     /// in the file's row order.
     static func chinchillaPoints() throws -> FitData {
-        let url = try require_url("epoch_chinchilla_svg_extracted_data")
+        let url = try requireURL("epoch_chinchilla_svg_extracted_data")
         let lines = try String(contentsOf: url, encoding: .utf8).split(whereSeparator: \.isNewline).dropFirst()
         var rows: [(n: Double, flop: Double, loss: Double)] = []
         for line in lines {
@@ -23,7 +23,7 @@ enum EpochData {
     }
 }
 
-private func require_url(_ name: String) throws -> URL {
+private func requireURL(_ name: String) throws -> URL {
     guard let url = Bundle.module.url(forResource: name, withExtension: "csv", subdirectory: "Golden") else {
         throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "Golden/\(name).csv"])
     }

@@ -187,7 +187,8 @@ public enum AgentRunner {
                 if process.isRunning { kill(process.processIdentifier, SIGKILL) }
                 break
             }
-            do { try await Task.sleep(nanoseconds: 20_000_000) } catch { cancelled = true }  // the execution is stopping
+            // A cancelled sleep means the execution is stopping.
+            do { try await Task.sleep(nanoseconds: 20_000_000) } catch { cancelled = true }
         }
         while process.isRunning { usleep(10_000) }  // reaped; waitUntilExit spins a core on Linux
         try? stdout.close()
