@@ -92,72 +92,22 @@ public enum TrainingPlanner {
         law: AllocationLawSpec, lawSource: String, batch: Int? = nil, problems: Int? = nil,
         problemsPerBatch preferred: Int = 32, lawSamples: [[Double]] = []
     ) throws(DomainError) -> Plan {
-        guard budget > 0, budget <= Limits.maxPlanBudget else {
-            throw .invalid(field: "budget", value: String(budget), reason: "must lie in (0, 1e18]")
-        }
-        guard preferred >= 1, preferred <= Limits.maxProblemsPerBatch, (batch ?? 2) <= Limits.maxBatch else {
-            throw .invalid(
-                field: "B_p or batch", value: "\(preferred), \(batch ?? 0)",
-                reason: "B_p ≤ 2^24 and B ≤ 2^30 are supported")
-        }
         var warnings: [String] = []
         let hardRecipe = difficulty != .easy
         if difficulty == .mixed {
             warnings.append("mixed sets are planned with the hard recipe (no KL, no entropy bonus)")
         }
-        if unit == .tokens {
-            guard let tokensPerRollout, tokensPerRollout >= 1 else {
-                throw .invalid(
-                    field: "tokens-per-rollout", value: "-",
-                    reason: "a token budget needs tokens per rollout (≥ 1) to count steps")
-            }
-            if !law.name.hasSuffix("tokens") {
-                warnings.append(
-                    "no published token law for this difficulty: n comes from the rollouts law at C/T = \(String(format: "%g", budget / tokensPerRollout)) rollouts"
-                )
-            }
-        }
-        let rollouts = unit == .tokens ? budget / (tokensPerRollout ?? 1) : budget
-        guard rollouts <= Limits.maxPlanBudget else {
-            throw .invalid(field: "budget", value: String(budget), reason: "more than 1e18 rollouts")
-        }
-        let minimumBatch = hardRecipe ? 32 : 1
-        var n: Int
-        var bp: Int
-        var optimal: Double
-        var rationale: String
-        var interval: [Double]?
+        let rollouts = try rolloutBudget(
+            budget, unit: unit, tokensPerRollout: tokensPerRollout, law: law, problemsPerBatch: preferred, batch: batch,
+            warnings: &warnings)
+        var allocation: Allocation
         if let batch {
-            guard batch >= 2 else { throw .invalid(field: "batch", value: String(batch), reason: "must be ≥ 2") }
-            guard rollouts >= Double(batch) else {
-                throw .invalid(field: "budget", value: String(budget), reason: "buys no step of B = \(batch) rollouts")
-            }
-            let m = rollouts / Double(batch)
-            let fixedLaw = law.logInput ? PublishedLaws.fixedBatchEasy : law
-            if law.logInput && hardRecipe {
-                warnings.append(
-                    "the fixed-batch law n*(M) is the paper's easy fit; capped at this difficulty's saturation \(law.cap)"
-                )
-            }
-            optimal = fixedLaw.optimalRollouts(m)
-            // n divides B, keeps B_p ≥ the floor and ≤ D, and stays under the saturation.
-            n = clampPowerOfTwo(optimal, cap: max(min(fixedLaw.cap, law.cap, batch / minimumBatch), 2))
-            if let problems, batch / n > problems {
-                while batch / n > problems { n *= 2 }
-                warnings.append("n raised to \(n) so that B_p = B/n fits the \(problems) train problems")
-            }
-            bp = max(batch / n, 1)
-            rationale =
-                "Fixed batch B = \(batch): M = C/B = \(Int(m)) steps; the n*(M) law (\(fixedLaw.source)) gives n* = \(String(format: "%.1f", optimal)), rounded to the power of two \(n); B_p = B/n = \(bp)."
+            allocation = try fixedBatchAllocation(
+                batch, rollouts: rollouts, budget: budget, law: law, hardRecipe: hardRecipe, problems: problems,
+                warnings: &warnings)
         } else {
             let x = law.name.hasSuffix("tokens") ? budget : rollouts
-            optimal = law.optimalRollouts(x)
-            interval = optimalRolloutsInterval(law: law, at: x, samples: lawSamples)
-            n = clampPowerOfTwo(optimal, cap: law.cap)
-            let capped = clampPowerOfTwo(optimal, cap: Int.max) > law.cap
-            bp = preferred
-            rationale =
-                "The law \(law.name) (\(law.source)) gives n*(\(String(format: "%g", x))) = \(String(format: "%.1f", optimal)); rounded to a power of two\(capped ? " and capped at the saturation \(law.cap)" : ""): n = \(n). B_p = \(bp) (the frontier's range is 32–128; B_p is a stability knob), and M takes the rest."
+            allocation = freeAllocation(law, at: x, problemsPerBatch: preferred, samples: lawSamples)
         }
         if let problems, problems < 1000 {
             warnings.append(
@@ -165,46 +115,141 @@ public enum TrainingPlanner {
             )
         }
         if batch == nil {
-            if let problems, bp > problems {
-                bp = problems
-                warnings.append("B_p lowered to the \(problems) train problems")
-            }
-            if hardRecipe && bp < 32 {
-                bp = 32
-                warnings.append("B_p raised to 32, the minimum for hard or skewed sets")
-            }
-            // M ≥ 1: shrink n if the budget cannot pay one step.
-            while n > 2 && rollouts < Double(bp * n) {
-                n /= 2
-                warnings.append("n halved to \(n) so the budget buys at least one step")
-            }
+            fitToData(&allocation, rollouts: rollouts, problems: problems, hardRecipe: hardRecipe, warnings: &warnings)
         }
+        let (n, bp) = (allocation.n, allocation.bp)
         let steps = Int(rollouts / Double(bp * n))
         guard steps >= 1 else {
             throw .invalid(field: "budget", value: String(budget), reason: "buys no step of B_p·n = \(bp * n) rollouts")
         }
         let learningRate = 1e-6 * (Double(bp * n) / 1024).squareRoot()
-        let recipe: [String: String] =
-            hardRecipe
-            ? [
-                "kl": "off", "entropy_bonus": "off", "zero_variance_filter": "off", "policy": "on-policy GRPO with TIS",
-                "temperature": "0.6", "optimizer": "AdamW, 10 warm-up steps",
-            ]
-            : [
-                "kl": "on", "entropy_bonus": "on", "zero_variance_filter": "off", "policy": "on-policy GRPO with TIS",
-                "temperature": "0.6", "optimizer": "AdamW, 10 warm-up steps",
-            ]
-        rationale +=
-            " M = C/(B_p·n) = \(steps); η = 1e-6·√(B_p·n/1024) = \(String(format: "%.3g", learningRate)) (the square-root rule)."
+        let rationale =
+            allocation.rationale
+            + " M = C/(B_p·n) = \(steps); η = 1e-6·√(B_p·n/1024) = \(String(format: "%.3g", learningRate)) (the square-root rule)."
         var plan = Plan(
             budget: budget, unit: unit, difficulty: difficulty, rolloutsPerProblem: n, problemsPerBatch: bp,
             steps: steps,
-            learningRate: learningRate, optimalRollouts: optimal, lawSource: lawSource, lawParameters: law.parameters,
-            recipe: recipe, rationale: rationale, warnings: warnings)
+            learningRate: learningRate, optimalRollouts: allocation.optimal, lawSource: lawSource,
+            lawParameters: law.parameters, recipe: recipe(hard: hardRecipe), rationale: rationale, warnings: warnings)
         plan.fixedBatch = batch
         plan.problems = problems
-        plan.optimalRolloutsInterval = interval
+        plan.optimalRolloutsInterval = allocation.interval
         return plan
+    }
+
+    /// n and B_p before the steps are counted, with the law's unrounded n*, its interval and why.
+    struct Allocation {
+        var n: Int
+        var bp: Int
+        var optimal: Double
+        var interval: [Double]?
+        var rationale: String
+    }
+
+    /// The budget in rollouts (a token budget divided by tokens per rollout), after the limits.
+    static func rolloutBudget(
+        _ budget: Double, unit: BudgetUnit, tokensPerRollout: Double?, law: AllocationLawSpec, problemsPerBatch: Int,
+        batch: Int?, warnings: inout [String]
+    ) throws(DomainError) -> Double {
+        guard budget > 0, budget <= Limits.maxPlanBudget else {
+            throw .invalid(field: "budget", value: String(budget), reason: "must lie in (0, 1e18]")
+        }
+        guard problemsPerBatch >= 1, problemsPerBatch <= Limits.maxProblemsPerBatch, (batch ?? 2) <= Limits.maxBatch
+        else {
+            throw .invalid(
+                field: "B_p or batch", value: "\(problemsPerBatch), \(batch ?? 0)",
+                reason: "B_p ≤ 2^24 and B ≤ 2^30 are supported")
+        }
+        var rollouts = budget
+        if unit == .tokens {
+            guard let tokensPerRollout, tokensPerRollout >= 1 else {
+                throw .invalid(
+                    field: "tokens-per-rollout", value: "-",
+                    reason: "a token budget needs tokens per rollout (≥ 1) to count steps")
+            }
+            rollouts = budget / tokensPerRollout
+            if !law.name.hasSuffix("tokens") {
+                warnings.append(
+                    "no published token law for this difficulty: n comes from the rollouts law at C/T = \(String(format: "%g", rollouts)) rollouts"
+                )
+            }
+        }
+        guard rollouts <= Limits.maxPlanBudget else {
+            throw .invalid(field: "budget", value: String(budget), reason: "more than 1e18 rollouts")
+        }
+        return rollouts
+    }
+
+    /// Fixed-batch mode: n from the n*(M) law at M = C/B, a power of two that divides B, keeps
+    /// B_p = B/n at least the recipe's floor and within D, and stays under the saturation.
+    static func fixedBatchAllocation(
+        _ batch: Int, rollouts: Double, budget: Double, law: AllocationLawSpec, hardRecipe: Bool, problems: Int?,
+        warnings: inout [String]
+    ) throws(DomainError) -> Allocation {
+        guard batch >= 2 else { throw .invalid(field: "batch", value: String(batch), reason: "must be ≥ 2") }
+        guard rollouts >= Double(batch) else {
+            throw .invalid(field: "budget", value: String(budget), reason: "buys no step of B = \(batch) rollouts")
+        }
+        let m = rollouts / Double(batch)
+        let fixedLaw = law.logInput ? PublishedLaws.fixedBatchEasy : law
+        if law.logInput && hardRecipe {
+            warnings.append(
+                "the fixed-batch law n*(M) is the paper's easy fit; capped at this difficulty's saturation \(law.cap)"
+            )
+        }
+        let optimal = fixedLaw.optimalRollouts(m)
+        let minimumBatch = hardRecipe ? 32 : 1
+        var n = clampPowerOfTwo(optimal, cap: max(min(fixedLaw.cap, law.cap, batch / minimumBatch), 2))
+        if let problems, batch / n > problems {
+            while batch / n > problems { n *= 2 }
+            warnings.append("n raised to \(n) so that B_p = B/n fits the \(problems) train problems")
+        }
+        let bp = max(batch / n, 1)
+        let rationale =
+            "Fixed batch B = \(batch): M = C/B = \(Int(m)) steps; the n*(M) law (\(fixedLaw.source)) gives n* = \(String(format: "%.1f", optimal)), rounded to the power of two \(n); B_p = B/n = \(bp)."
+        return Allocation(n: n, bp: bp, optimal: optimal, interval: nil, rationale: rationale)
+    }
+
+    /// Free mode: n* from the law at x, rounded to a power of two and capped at the saturation;
+    /// B_p as preferred; the n* interval from the law's bootstrap samples.
+    static func freeAllocation(_ law: AllocationLawSpec, at x: Double, problemsPerBatch: Int, samples: [[Double]])
+        -> Allocation
+    {
+        let optimal = law.optimalRollouts(x)
+        let n = clampPowerOfTwo(optimal, cap: law.cap)
+        let capped = clampPowerOfTwo(optimal, cap: Int.max) > law.cap
+        let rationale =
+            "The law \(law.name) (\(law.source)) gives n*(\(String(format: "%g", x))) = \(String(format: "%.1f", optimal)); rounded to a power of two\(capped ? " and capped at the saturation \(law.cap)" : ""): n = \(n). B_p = \(problemsPerBatch) (the frontier's range is 32–128; B_p is a stability knob), and M takes the rest."
+        return Allocation(
+            n: n, bp: problemsPerBatch, optimal: optimal,
+            interval: optimalRolloutsInterval(law: law, at: x, samples: samples), rationale: rationale)
+    }
+
+    /// Free mode's adjustments to the data and the budget: B_p within D, at least 32 on hard or
+    /// skewed sets, and n halved until the budget pays one step.
+    static func fitToData(
+        _ allocation: inout Allocation, rollouts: Double, problems: Int?, hardRecipe: Bool, warnings: inout [String]
+    ) {
+        if let problems, allocation.bp > problems {
+            allocation.bp = problems
+            warnings.append("B_p lowered to the \(problems) train problems")
+        }
+        if hardRecipe && allocation.bp < 32 {
+            allocation.bp = 32
+            warnings.append("B_p raised to 32, the minimum for hard or skewed sets")
+        }
+        while allocation.n > 2 && rollouts < Double(allocation.bp * allocation.n) {
+            allocation.n /= 2
+            warnings.append("n halved to \(allocation.n) so the budget buys at least one step")
+        }
+    }
+
+    /// The playbook's recipe: KL and entropy bonus off on hard or skewed sets.
+    static func recipe(hard: Bool) -> [String: String] {
+        [
+            "kl": hard ? "off" : "on", "entropy_bonus": hard ? "off" : "on", "zero_variance_filter": "off",
+            "policy": "on-policy GRPO with TIS", "temperature": "0.6", "optimizer": "AdamW, 10 warm-up steps",
+        ]
     }
 
     /// The 95% bootstrap interval of n*(x): the 2.5% and 97.5% quantiles of n* under each of the

@@ -71,65 +71,41 @@ public enum ImportWorkflow {
         }
     }
 
+    /// One file's import: unchanged content is skipped, `--run` appends, a grown log is updated
+    /// from its last imported step, anything else becomes a new run.
     static func importFile(_ request: ImportRequest, store: Store) throws -> ImportResult {
-        guard (1...Limits.maxRolloutsPerProblem).contains(request.rolloutsPerProblem),
-            (1...Limits.maxProblemsPerBatch).contains(request.problemsPerBatch)
-        else {
-            throw DomainError.invalid(
-                field: "n/B_p", value: "\(request.rolloutsPerProblem)/\(request.problemsPerBatch)",
-                reason: "n must lie in 1…2^20 and B_p in 1…2^24")
-        }
-        guard let data = FileManager.default.contents(atPath: request.file) else {
-            throw ImportError.unreadable(
-                file: request.file,
-                reason: FileManager.default.fileExists(atPath: request.file)
-                    ? "cannot read" : "no such file")
-        }
-        let hash = StableHash.contentHash(data)
-        if let previous = try store.importedFile(hash: hash),
+        let content = try ImportedContent(request)
+        if let previous = try store.importedFile(hash: content.hash),
             let run = try store.runs().first(where: { $0.id == previous.runID })
         {
             return ImportResult(
                 file: request.file, run: run.name, runID: run.id, action: .unchanged, steps: 0, points: 0,
                 canonical: [:])
         }
-        let log: TrainingLog
-        switch request.format {
-        case .verl: log = try VerlLog.read(request.file)
-        case .trl: log = try TRLTrainerState.read(request.file)
-        case .csv(let stepColumn, let metrics):
-            log = try MetricCSV.read(request.file, stepColumn: stepColumn, metrics: metrics)
+        let log = try parse(request)
+        guard let lastStep = log.steps.last?.step else {
+            throw ImportError.malformed(file: request.file, line: 1, reason: "no logged step")
         }
-        let lastStep = log.steps.last!.step
         let (points, canonical) = metricPoints(log, request)
-
+        let imported = ImportedPoints(content: content, lastStep: lastStep, points: points, canonical: canonical)
         if let target = request.appendTo {
-            guard let run = try store.run(named: target) else {
+            guard let run = try store.run(named: target), let id = run.id else {
                 throw WorkflowError.empty("no run named \"\(target)\" to append to")
             }
-            let stored = try store.points(ofRun: run.id!).map(\.step).max() ?? -1
-            let fresh = points.filter { $0.step > stored }
-            try store.appendImported(
-                fresh, toRun: run.id!, path: request.file, contentHash: hash, bytes: data.count,
-                lastStep: lastStep, replacing: nil)
-            return ImportResult(
-                file: request.file, run: run.name, runID: run.id, action: .appended,
-                steps: Set(fresh.map(\.step)).count, points: fresh.count, canonical: canonical)
+            let stored = try store.points(ofRun: id).map(\.step).max() ?? -1
+            return try append(imported, after: stored, to: run, replacing: nil, action: .appended, store: store)
         }
         // A log that has grown: an earlier import of this path is a prefix of this content.
         let grownFrom = try store.importedFiles(path: request.file).last { file in
-            file.bytes < data.count && StableHash.contentHash(data.prefix(file.bytes)) == file.contentHash
+            file.bytes < content.data.count
+                && StableHash.contentHash(content.data.prefix(file.bytes)) == file.contentHash
+        }
+        if let grownFrom, let run = try store.runs().first(where: { $0.id == grownFrom.runID }) {
+            return try append(
+                imported, after: grownFrom.lastStep, to: run, replacing: grownFrom.contentHash, action: .updated,
+                store: store)
         }
         let name = request.name ?? ((request.file as NSString).lastPathComponent as NSString).deletingPathExtension
-        if let grownFrom, let run = try store.runs().first(where: { $0.id == grownFrom.runID }) {
-            let fresh = points.filter { $0.step > grownFrom.lastStep }
-            try store.appendImported(
-                fresh, toRun: run.id!, path: request.file, contentHash: hash, bytes: data.count,
-                lastStep: lastStep, replacing: grownFrom.contentHash)
-            return ImportResult(
-                file: request.file, run: run.name, runID: run.id, action: .updated,
-                steps: Set(fresh.map(\.step)).count, points: fresh.count, canonical: canonical)
-        }
         if try store.run(named: name) != nil {
             throw WorkflowError.empty(
                 "a run named \"\(name)\" exists and did not come from an earlier version of \(request.file); give --name for a new run or --run \(name) to append"
@@ -139,11 +115,68 @@ public enum ImportWorkflow {
             name: name, source: request.format.source, rolloutsPerProblem: request.rolloutsPerProblem,
             problemsPerBatch: request.problemsPerBatch)
         let stored = try store.insertImported(
-            run, points: points, path: request.file, contentHash: hash, bytes: data.count,
+            run, points: points, path: request.file, contentHash: content.hash, bytes: content.data.count,
             lastStep: lastStep)
         return ImportResult(
             file: request.file, run: name, runID: stored.id, action: .created, steps: log.steps.count,
             points: points.count, canonical: canonical)
+    }
+
+    /// A file's bytes and content hash, after the request's allocation is checked.
+    struct ImportedContent {
+        var path: String
+        var data: Data
+        var hash: String
+
+        init(_ request: ImportRequest) throws {
+            guard (1...Limits.maxRolloutsPerProblem).contains(request.rolloutsPerProblem),
+                (1...Limits.maxProblemsPerBatch).contains(request.problemsPerBatch)
+            else {
+                throw DomainError.invalid(
+                    field: "n/B_p", value: "\(request.rolloutsPerProblem)/\(request.problemsPerBatch)",
+                    reason: "n must lie in 1…2^20 and B_p in 1…2^24")
+            }
+            guard let data = FileManager.default.contents(atPath: request.file) else {
+                let exists = FileManager.default.fileExists(atPath: request.file)
+                throw ImportError.unreadable(file: request.file, reason: exists ? "cannot read" : "no such file")
+            }
+            self.path = request.file
+            self.data = data
+            self.hash = StableHash.contentHash(data)
+        }
+    }
+
+    /// A parsed file's points, ready to store.
+    struct ImportedPoints {
+        var content: ImportedContent
+        var lastStep: Int
+        var points: [MetricPoint]
+        var canonical: [String: String]
+    }
+
+    /// The training log in the request's format.
+    static func parse(_ request: ImportRequest) throws -> TrainingLog {
+        switch request.format {
+        case .verl: try VerlLog.read(request.file)
+        case .trl: try TRLTrainerState.read(request.file)
+        case .csv(let stepColumn, let metrics):
+            try MetricCSV.read(request.file, stepColumn: stepColumn, metrics: metrics)
+        }
+    }
+
+    /// Appends the points after `step` to an existing run (one transaction, with the file's record).
+    static func append(
+        _ imported: ImportedPoints, after step: Int, to run: Run, replacing previousHash: String?,
+        action: ImportResult.Action, store: Store
+    ) throws -> ImportResult {
+        guard let id = run.id else { throw WorkflowError.empty("run \"\(run.name)\" has no id") }
+        let fresh = imported.points.filter { $0.step > step }
+        try store.appendImported(
+            fresh, toRun: id, path: imported.content.path, contentHash: imported.content.hash,
+            bytes: imported.content.data.count, lastStep: imported.lastStep, replacing: previousHash)
+        return ImportResult(
+            file: imported.content.path, run: run.name, runID: id, action: action,
+            steps: Set(fresh.map(\.step)).count, points: fresh.count, canonical: imported.canonical)
     }
 
     /// Points of every logged metric: canonical names where the alias table knows the raw name

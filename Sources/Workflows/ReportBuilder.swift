@@ -297,49 +297,62 @@ struct ReportBuilder {
         document.heading("Test-time scaling")
         if case .measured(let files, let system, let options, let kind) = tts.population {
             let systems = try SolveRatesWorkflow.load(files, system: system, options: options)
-            if systems.count == 1 {
-                let rates = systems[0]
-                let model = try SolveRateFitter.fit(rates, kind: kind)
-                let trials = rates.tasks.map(\.trials).min()!
-                let measured = (1...trials).map { k in
-                    ChartPoint(
-                        Double(k),
-                        rates.tasks.reduce(0) { $0 + passAtK(samples: $1.trials, correct: $1.successes, k: k) }
-                            / Double(rates.tasks.count))
-                }
-                let ks = (0...6).map { 1 << $0 }  // 1 … 64
-                let refits = try SolveRateFitter.bootstrap(rates, kind: kind, resamples: 200, seed: tts.seed)
-                let band = ks.map { k in quantiles(refits.map { $0.expectedPassAtK(k) }, [0.025, 0.975]) }
-                let name = rates.system ?? "the task set"
-                document.chart(
-                    TestTimeCharts.passAtK(
-                        measured: measured, fitted: ks.map { ChartPoint(Double($0), model.expectedPassAtK($0)) },
-                        band: (ks.map(Double.init), band.map { $0[0] }, band.map { $0[1] }), system: name,
-                        caption: String(
-                            format:
-                                "Unbiased pass@k of %d tasks × %d trials and the %@ fit (α = %.3f, β = %.3f), extrapolated to k = 64; the band spans 200 task-bootstrap refits.",
-                            rates.tasks.count, trials, model.kind.rawValue, model.alpha, model.beta)))
-                provenance.append(
-                    "Solve rates: \(files.joined(separator: ", ")) (system \(name), \(rates.tasks.count) tasks).")
-            }
+            if systems.count == 1 { try passAtKChart(systems[0], kind: kind, files: files, seed: tts.seed) }
         }
         let plan = try TestTimePlanWorkflow.run(tts)
         summary.testTimePlan = plan
-        let r = plan.recommendation
-        if !plan.curve.isEmpty {
-            let unit = plan.unit == .usd ? "USD" : "tokens"
-            document.chart(
-                TestTimeCharts.accuracyVsBudget(
-                    curve: plan.curve.map { ChartPoint($0.budget, $0.accuracy) },
-                    recommended: ChartPoint(r.totalCost, r.prediction.accuracy),
-                    interval: r.interval.lower...r.interval.upper,
-                    recommendedLabel: r.pipeline.specification, budget: plan.budget,
-                    unitLabel: "\(unit), \(plan.tasks) tasks",
-                    caption: String(
-                        format:
-                            "The most accurate configuration (N, G, V, K, T, selection) each total budget buys, over %d scored configurations, with a judge right on %.0f %% of votes; the circle is the recommendation with its 95%% predictive interval.",
-                        plan.configurationsScored, 100 * plan.judge.voteAccuracy)))
+        if !plan.curve.isEmpty { accuracyChart(plan) }
+        recommendationTable(plan)
+    }
+
+    /// Measured pass@k of one system's tasks with the solve-rate fit and its task-bootstrap band.
+    private mutating func passAtKChart(_ rates: SolveRates, kind: SolveRateModel.Kind, files: [String], seed: UInt64)
+        throws
+    {
+        let model = try SolveRateFitter.fit(rates, kind: kind)
+        guard let trials = rates.tasks.map(\.trials).min(), trials >= 1 else { return }
+        let measured = (1...trials).map { k in
+            ChartPoint(
+                Double(k),
+                rates.tasks.reduce(0) { $0 + passAtK(samples: $1.trials, correct: $1.successes, k: k) }
+                    / Double(rates.tasks.count))
         }
+        let ks = (0...6).map { 1 << $0 }  // 1 … 64
+        let refits = try SolveRateFitter.bootstrap(rates, kind: kind, resamples: 200, seed: seed)
+        let band = ks.map { k in quantiles(refits.map { $0.expectedPassAtK(k) }, [0.025, 0.975]) }
+        let name = rates.system ?? "the task set"
+        document.chart(
+            TestTimeCharts.passAtK(
+                measured: measured, fitted: ks.map { ChartPoint(Double($0), model.expectedPassAtK($0)) },
+                band: (ks.map(Double.init), band.map { $0[0] }, band.map { $0[1] }), system: name,
+                caption: String(
+                    format:
+                        "Unbiased pass@k of %d tasks × %d trials and the %@ fit (α = %.3f, β = %.3f), extrapolated to k = 64; the band spans 200 task-bootstrap refits.",
+                    rates.tasks.count, trials, model.kind.rawValue, model.alpha, model.beta)))
+        provenance.append(
+            "Solve rates: \(files.joined(separator: ", ")) (system \(name), \(rates.tasks.count) tasks).")
+    }
+
+    /// Accuracy against the total budget, with the recommendation and its predictive interval.
+    private mutating func accuracyChart(_ plan: TestTimePlan) {
+        let r = plan.recommendation
+        let unit = plan.unit == .usd ? "USD" : "tokens"
+        document.chart(
+            TestTimeCharts.accuracyVsBudget(
+                curve: plan.curve.map { ChartPoint($0.budget, $0.accuracy) },
+                recommended: ChartPoint(r.totalCost, r.prediction.accuracy),
+                interval: r.interval.lower...r.interval.upper,
+                recommendedLabel: r.pipeline.specification, budget: plan.budget,
+                unitLabel: "\(unit), \(plan.tasks) tasks",
+                caption: String(
+                    format:
+                        "The most accurate configuration (N, G, V, K, T, selection) each total budget buys, over %d scored configurations, with a judge right on %.0f %% of votes; the circle is the recommendation with its 95%% predictive interval.",
+                    plan.configurationsScored, 100 * plan.judge.voteAccuracy)))
+    }
+
+    /// The recommended pipeline, its accuracy, costs and judge, and the plan's notes.
+    private mutating func recommendationTable(_ plan: TestTimePlan) {
+        let r = plan.recommendation
         document.table(
             header: ["recommendation", "value"],
             rows: [

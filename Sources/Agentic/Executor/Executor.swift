@@ -211,7 +211,6 @@ public enum Executor {
         }
         let iterations = settings.mode == .pdr ? settings.iterations : 1
         var population: [Int] = []
-        var last: [StoredRollout] = []
         var priorsFor: [String: [String]] = [:]  // new rollout id → prior rollout ids
         var previousSummaries: [String: String] = [:]
         for t in 0..<iterations {
@@ -224,17 +223,8 @@ public enum Executor {
                     priors: priorsFor, summaries: previousSummaries, request: request, store: store,
                     llm: llm, slots: agentSlots)
             }
-            if !request.labels.isEmpty {
-                let grades = rollouts.reduce(into: [String: Bool]()) { map, r in
-                    if r.rollout.resolved == nil, let label = request.labels[[task.taskID, r.rollout.rolloutID]] {
-                        map[r.rollout.rolloutID] = label
-                    }
-                }
-                if !grades.isEmpty {
-                    try store.setResolved(taskRow: taskRow, iteration: t, grades)
-                    rollouts = try store.rollouts(taskRow: taskRow, iteration: t)
-                }
-            }
+            rollouts = try gradeUngraded(
+                rollouts, of: task, iteration: t, taskRow: taskRow, labels: request.labels, store: store)
             guard !rollouts.isEmpty else {
                 throw ExecutorError.invalid("task \(task.taskID) has no rollouts at iteration \(t)")
             }
@@ -249,35 +239,62 @@ public enum Executor {
                     context: context, settings: settings)
                 previousSummaries = summaries
             }
-            last = rollouts
             if t == iterations - 1 {
-                let finalDecision = try store.decisions(taskRow: taskRow).first {
-                    $0.kind == .final && $0.iteration == t
-                }
-                let winner: String
-                if let finalDecision, let chosen = finalDecision.chosen.first {
-                    winner = chosen
-                } else {
-                    let ids = rollouts.map(\.rollout.rolloutID)
-                    winner = try await Tournament(context: context, iteration: t, stage: .final).run(
-                        candidates: ids, summaries: summaries, stopAt: 1)[0]
-                    try store.insertDecision(
-                        taskRow: taskRow,
-                        TournamentDecision(
-                            kind: .final, stage: .final, iteration: t, candidates: ids.naturallySorted(),
-                            chosen: [winner], method: "tournament"))
-                }
-                let selected = rollouts.first { $0.rollout.rolloutID == winner }!.rollout
-                let grades = last.compactMap(\.rollout.resolved)
-                let graded = grades.count == last.count && !last.isEmpty
+                let selected = try await finalSelection(rollouts, summaries: summaries, iteration: t, context: context)
+                let grades = rollouts.compactMap(\.rollout.resolved)
+                let graded = grades.count == rollouts.count && !rollouts.isEmpty
                 return TaskResult(
-                    taskID: task.taskID, selectedRolloutID: winner, patch: selected.finalPatch, population: population,
-                    selectedResolved: selected.resolved,
+                    taskID: task.taskID, selectedRolloutID: selected.rolloutID, patch: selected.finalPatch,
+                    population: population, selectedResolved: selected.resolved,
                     populationPassAt1: graded ? Double(grades.filter { $0 }.count) / Double(grades.count) : nil,
                     oraclePass: graded ? grades.contains(true) : nil)
             }
         }
         fatalError("unreachable: the last iteration returns")
+    }
+
+    /// The rollouts with the labels files' grades stored on those not yet graded.
+    static func gradeUngraded(
+        _ rollouts: [StoredRollout], of task: AgentTask, iteration: Int, taskRow: Int64, labels: [[String]: Bool],
+        store: Store
+    ) throws -> [StoredRollout] {
+        guard !labels.isEmpty else { return rollouts }
+        let grades = rollouts.reduce(into: [String: Bool]()) { map, r in
+            if r.rollout.resolved == nil, let label = labels[[task.taskID, r.rollout.rolloutID]] {
+                map[r.rollout.rolloutID] = label
+            }
+        }
+        guard !grades.isEmpty else { return rollouts }
+        try store.setResolved(taskRow: taskRow, iteration: iteration, grades)
+        return try store.rollouts(taskRow: taskRow, iteration: iteration)
+    }
+
+    /// The last iteration's pick: the stored final decision, else a final tournament to one
+    /// (committed as the task's final decision).
+    static func finalSelection(
+        _ rollouts: [StoredRollout], summaries: [String: String], iteration: Int, context: TaskContext
+    ) async throws -> AgentRollout {
+        let store = context.store
+        let finalDecision = try store.decisions(taskRow: context.taskRow).first {
+            $0.kind == .final && $0.iteration == iteration
+        }
+        let winner: String
+        if let finalDecision, let chosen = finalDecision.chosen.first {
+            winner = chosen
+        } else {
+            let ids = rollouts.map(\.rollout.rolloutID)
+            winner = try await Tournament(context: context, iteration: iteration, stage: .final).run(
+                candidates: ids, summaries: summaries, stopAt: 1)[0]
+            try store.insertDecision(
+                taskRow: context.taskRow,
+                TournamentDecision(
+                    kind: .final, stage: .final, iteration: iteration, candidates: ids.naturallySorted(),
+                    chosen: [winner], method: "tournament"))
+        }
+        guard let selected = rollouts.first(where: { $0.rollout.rolloutID == winner }) else {
+            throw ExecutorError.invalid("task \(context.task.taskID): the chosen rollout \(winner) is not stored")
+        }
+        return selected.rollout
     }
 
     /// Each rollout's summary: the stored one, else a summary call (committed before use).
