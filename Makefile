@@ -1,6 +1,7 @@
 # IsoPlan — set-up and everyday commands for a fresh Debian machine (run as root, or with sudo).
 #   make demo   build and run the main job on the default store (./isoplan.sqlite): report isoplan-demo.html
 #   make test   run the whole test suite (installs the real-model test's llama.cpp server first)
+#   make lint   swift-format lint (strict) and the function-length check
 #   make bench  benchmarks side by side with numpy (results in docs/PERFORMANCE.md)
 #   make tts-grid  the full analytic-vs-Monte-Carlo grid of the test-time models (docs/TEST_TIME.md)
 #   make closed-loop  the training planner's closed loop (docs/TRAINING_PLANNER.md)
@@ -10,7 +11,7 @@ SWIFT ?= swift
 APT_PACKAGES = libopenblas-dev liblapacke-dev libsqlite3-dev zlib1g-dev chromium fonts-liberation
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build demo test llm-server bench tts-grid closed-loop clean
+.PHONY: deps build demo test lint llm-server bench tts-grid closed-loop clean
 
 # Installs the Debian packages that are missing (apt-get update once, first).
 deps:
@@ -36,6 +37,13 @@ demo: build
 test: deps llm-server
 	bash Tests/Scripts/selftest.sh
 	OPENBLAS_NUM_THREADS=1 ISOPLAN_REQUIRE_EXTERNAL=1 $(SWIFT) test
+
+# Style gates (run by .ci/run before the tests): swift-format's lint in strict mode over every
+# Swift file, and no function over its length limit (docs/ARCHITECTURE.md, "Code shape and size").
+SWIFT_FILES_ROOTS = Sources Tests Package.swift $(wildcard experiments/*/Sources) $(wildcard experiments/*/Package.swift)
+lint:
+	$(SWIFT) format lint --strict --recursive $(SWIFT_FILES_ROOTS)
+	python3 Tests/Scripts/function_lengths.py --check --top 5
 
 llm-server:
 	bash Tests/LLMServer/setup.sh
