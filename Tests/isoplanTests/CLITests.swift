@@ -535,8 +535,18 @@ struct PlanTrainCLITests {
         #expect(preset.status == 0, "\(preset.stderr)")
         let plan = try JSONDecoder().decode(Plan.self, from: Data(preset.stdout.utf8))
         #expect(plan.rolloutsPerProblem == 128 && plan.lawSource == "preset:q1-easy" && plan.id != nil)
-        let verl = try CommandRunner.run(["plan", "train", "--budget", "2e6", "--db", db, "--format", "verl"])
+        let verl = try CommandRunner.run(["plan", "train", "--budget", "2e6", "--db", db, "--export", "verl"])
         #expect(verl.stdout.contains("actor_rollout_ref.rollout.n=256"))
+        // --format verl stays an alias of --export verl for one release: the same settings.
+        let alias = try CommandRunner.run(["plan", "train", "--budget", "2e6", "--db", db, "--format", "verl"])
+        #expect(alias.status == 0 && alias.stdout == verl.stdout)
+        let conflict = try CommandRunner.run([
+            "plan", "train", "--budget", "2e6", "--db", db, "--export", "trl", "--format", "verl",
+        ])
+        #expect(conflict.status == 64)
+        let help = try CommandRunner.run(["plan", "train", "--help"]).stdout.split(whereSeparator: \.isWhitespace)
+            .joined(separator: " ")
+        #expect(help.contains("(values: verl, trl, openrlhf)") && help.contains("(values: rollouts, tokens)"))
         // A simulated sweep and its frontier fit become the law of later plans (without --law).
         _ = try CommandRunner.run([
             "simulate", "sweep", "--preset", "isocompute-q1-easy", "--problems", "500", "--seeds", "1",

@@ -65,7 +65,7 @@ case "rlsim-sweep":
     let elapsed = seconds {
         runs = try! simulator.run(configs) {
             Run(
-                name: $0.runName(prefix: "b"), source: "sim", rolloutsPerProblem: $0.rolloutsPerProblem,
+                name: $0.runName(prefix: "b"), source: .sim, rolloutsPerProblem: $0.rolloutsPerProblem,
                 problemsPerBatch: $0.problemsPerBatch)
         }
     }

@@ -31,7 +31,7 @@ func simulate(
     )
     .run(configs) {
         Run(
-            name: $0.runName(prefix: difficulty.rawValue), source: "sim", rolloutsPerProblem: $0.rolloutsPerProblem,
+            name: $0.runName(prefix: difficulty.rawValue), source: .sim, rolloutsPerProblem: $0.rolloutsPerProblem,
             problemsPerBatch: $0.problemsPerBatch)
     }
 }
