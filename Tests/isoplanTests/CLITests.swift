@@ -546,7 +546,7 @@ struct PlanTrainCLITests {
         #expect(conflict.status == 64)
         let help = try CommandRunner.run(["plan", "train", "--help"]).stdout.split(whereSeparator: \.isWhitespace)
             .joined(separator: " ")
-        #expect(help.contains("(values: verl, trl, openrlhf)") && help.contains("(values: rollouts, tokens)"))
+        #expect(help.contains("(values: verl, trl, openrlhf)") && help.contains("(values: rollouts, tokens;"))
         // A simulated sweep and its frontier fit become the law of later plans (without --law).
         _ = try CommandRunner.run([
             "simulate", "sweep", "--preset", "isocompute-q1-easy", "--problems", "500", "--seeds", "1",
