@@ -48,12 +48,8 @@ extension Store {
     public func plans() throws(StoreError) -> [Plan] {
         try read { db in
             try PlanRecord.order(Column("id").desc).fetchAll(db).map { record in
-                var plan: Plan
-                do {
-                    plan = try JSONDecoder().decode(Plan.self, from: Data(record.details.utf8))
-                } catch {
-                    throw MalformedRow(table: PlanRecord.databaseTableName, row: record.id, detail: "details: \(error)")
-                }
+                let stored = StoredText(table: PlanRecord.databaseTableName, row: record.id)
+                var plan = try stored.json(record.details, column: "details", as: Plan.self)
                 plan.id = record.id
                 return plan
             }

@@ -77,6 +77,3 @@ private func translatedForExit(_ error: any Error) -> any Error {
     printError("error: \(error)")
     return ExitCodes.code(for: error)
 }
-
-/// Prints the one-line diagnostic and returns the status (for commands not yet on ``reportingFailures(_:)``).
-func reportFailure(_ error: any Error) -> any Error { translatedForExit(error) }

@@ -58,21 +58,15 @@ struct FitRecord: Codable, FetchableRecord, MutablePersistableRecord {
     /// The stored fit.
     /// - Throws: ``MalformedRow`` when a text column holds a value this version does not know.
     func fit() throws -> Fit {
-        try Fit(
-            id: id, kind: decoded(kind, column: "kind"), family: decoded(family, column: "family"),
+        let stored = StoredText(table: Self.databaseTableName, row: id)
+        return try Fit(
+            id: id, kind: stored.value(kind, column: "kind"), family: stored.value(family, column: "family"),
             metric: metric.map(MetricName.init(rawValue:)), difficulty: difficulty,
             runFilter: runFilter, runIDs: runIDs, inputFile: inputFile, inputHash: inputHash, options: options,
             parameterNames: parameterNames, parameters: parameters, lower95: lower95, upper95: upper95,
-            standardErrors: standardErrors, objective: objective, status: decoded(status, column: "status"),
+            standardErrors: standardErrors, objective: objective, status: stored.value(status, column: "status"),
             parametersOnBound: parametersOnBound,
             detailsJSON: details)
-    }
-
-    private func decoded<Value: RawRepresentable<String>>(_ text: String, column: String) throws -> Value {
-        guard let value = Value(rawValue: text) else {
-            throw MalformedRow(table: Self.databaseTableName, row: id, detail: "\(column) \"\(text)\" is not known")
-        }
-        return value
     }
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }

@@ -43,20 +43,12 @@ struct RunRecord: Codable, FetchableRecord, MutablePersistableRecord {
     /// The stored run.
     /// - Throws: ``MalformedRow`` when its source or difficulty is text this version does not know.
     func run() throws -> Run {
-        guard let runSource = RunSource(rawValue: source) else {
-            throw MalformedRow(table: Self.databaseTableName, row: id, detail: "source \"\(source)\" is not known")
-        }
-        let population = try difficulty.map { text in
-            guard let value = Difficulty(rawValue: text) else {
-                throw MalformedRow(
-                    table: Self.databaseTableName, row: id, detail: "difficulty \"\(text)\" is not known")
-            }
-            return value
-        }
-        return Run(
-            id: id, name: name, source: runSource, rolloutsPerProblem: rolloutsPerProblem,
+        let stored = StoredText(table: Self.databaseTableName, row: id)
+        return try Run(
+            id: id, name: name, source: stored.value(source, column: "source"), rolloutsPerProblem: rolloutsPerProblem,
             problemsPerBatch: problemsPerBatch, learningRate: learningRate, model: model, dataset: dataset,
-            difficulty: population, seed: seed.map { UInt64(bitPattern: $0) }, sweepID: sweepID, preset: preset,
+            difficulty: difficulty.map { try stored.value($0, column: "difficulty") },
+            seed: seed.map { UInt64(bitPattern: $0) }, sweepID: sweepID, preset: preset,
             fixedBatch: fixedBatch)
     }
 
