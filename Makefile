@@ -44,6 +44,7 @@ SWIFT_FILES_ROOTS = Sources Tests Package.swift $(wildcard experiments/*/Sources
 lint:
 	$(SWIFT) format lint --strict --recursive $(SWIFT_FILES_ROOTS)
 	python3 Tests/Scripts/function_lengths.py --check --top 5
+	@! grep -rn 'rawValue: .*)!' Sources || { echo "force-unwrapped rawValue parsing in Sources (use an enum option)"; exit 1; }
 
 llm-server:
 	bash Tests/LLMServer/setup.sh

@@ -53,6 +53,8 @@ struct DemoCLITests {
         #expect(
             plan.lawSource == "fit:\(fits.first { $0.family == .law }!.id!)",
             "the plan uses the n*(C) fit, not the fixed-batch one")
+        // The demo's plan as the README and issue 13 state it (4× the swept budget, from the n*(C) fit).
+        #expect(plan.rolloutsPerProblem == 256 && plan.problemsPerBatch == 32 && plan.steps == 1464)
         // The fit's bootstrap brackets n*, and the plan's n has a fitted reward curve.
         let interval = try #require(plan.optimalRolloutsInterval)
         #expect(interval[0] <= plan.optimalRollouts && plan.optimalRollouts <= interval[1])
