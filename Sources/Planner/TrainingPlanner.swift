@@ -77,6 +77,29 @@ public enum PublishedLaws {
         cap: 512, source: "IsoCompute Fig. 8 (easy, B = 8,192, n*(M))")
 }
 
+/// What the data say about compute outside the frontier they identify: a plan there is an
+/// extrapolation, and its n* interval widens (docs/TRAINING_PLANNER.md, "Honest extrapolation").
+public struct DataRange: Sendable, Equatable {
+    /// The compute the frontier is identified on.
+    public var compute: ClosedRange<Double>
+    /// The largest n still rising at the end of its data: beyond the range n* may reach it.
+    public var ceiling: Int?
+    /// How fast the interval widens, in doublings of n per decade outside the range.
+    public var doublingsPerDecade: Double
+
+    /// One doubling per decade: the published laws' steepest average rise (Easy: 3.2 doublings
+    /// over the 2–3 decades around C0).
+    public static let defaultDoublingsPerDecade = 1.0
+
+    public init(
+        compute: ClosedRange<Double>, ceiling: Int? = nil, doublingsPerDecade: Double = defaultDoublingsPerDecade
+    ) {
+        self.compute = compute
+        self.ceiling = ceiling
+        self.doublingsPerDecade = doublingsPerDecade
+    }
+}
+
 /// Turns a budget and a law into (n, B_p, M, η) and a recipe (the playbook's §10 rules).
 public enum TrainingPlanner {
     /// - Parameters:
@@ -86,11 +109,13 @@ public enum TrainingPlanner {
     ///   - problems: the train-set size D (B_p ≤ D; small sets warn that saturation is lower).
     ///   - lawSamples: the law's bootstrap parameter vectors, when known: the plan's n* interval
     ///     (``optimalRolloutsInterval(law:at:samples:)``; not in fixed-batch mode).
+    ///   - dataRange: the compute the data identify the frontier on; outside it the interval
+    ///     widens (``widenedForExtrapolation(_:optimal:at:data:)``).
     public static func plan(
         budget: Double, unit: BudgetUnit = .rollouts, tokensPerRollout: Double? = nil,
         difficulty: PlanDifficulty,
         law: AllocationLawSpec, lawSource: String, batch: Int? = nil, problems: Int? = nil,
-        problemsPerBatch preferred: Int = 32, lawSamples: [[Double]] = []
+        problemsPerBatch preferred: Int = 32, lawSamples: [[Double]] = [], dataRange: DataRange? = nil
     ) throws(DomainError) -> Plan {
         var warnings: [String] = []
         let hardRecipe = difficulty != .easy
@@ -108,6 +133,18 @@ public enum TrainingPlanner {
         } else {
             let x = law.name.hasSuffix("tokens") ? budget : rollouts
             allocation = freeAllocation(law, at: x, problemsPerBatch: preferred, samples: lawSamples)
+            if let data = dataRange, !data.compute.contains(x) {
+                allocation.interval = widenedForExtrapolation(
+                    allocation.interval, optimal: allocation.optimal, at: x, data: data)
+                warnings.append(
+                    "the budget lies \(String(format: "%.2g", decadesOutside(x, data.compute))) decade(s) outside the "
+                        + "compute the data identify the frontier on (\(String(format: "%.3g", data.compute.lowerBound))–"
+                        + "\(String(format: "%.3g", data.compute.upperBound))): extrapolated; the n* interval widens by "
+                        + "\(data.doublingsPerDecade) doubling(s) of n per decade outside"
+                        + (data.ceiling.map {
+                            " and reaches n = \($0), the largest n still rising at the end of its data"
+                        } ?? ""))
+            }
         }
         if let problems, problems < 1000 {
             warnings.append(
@@ -250,6 +287,23 @@ public enum TrainingPlanner {
             "kl": hard ? "off" : "on", "entropy_bonus": hard ? "off" : "on", "zero_variance_filter": "off",
             "policy": "on-policy GRPO with TIS", "temperature": "0.6", "optimizer": "AdamW, 10 warm-up steps",
         ]
+    }
+
+    /// Decades from x to the nearest end of `range` (0 inside).
+    static func decadesOutside(_ x: Double, _ range: ClosedRange<Double>) -> Double {
+        x > range.upperBound ? log10(x / range.upperBound) : x < range.lowerBound ? log10(range.lowerBound / x) : 0
+    }
+
+    /// The n* interval at x outside the data's range: the bootstrap interval (or n* itself)
+    /// widened in log2 by `doublingsPerDecade` per decade outside, on both sides; above the range
+    /// it reaches at least the data's ceiling (an n that may still overtake).
+    public static func widenedForExtrapolation(_ interval: [Double]?, optimal: Double, at x: Double, data: DataRange)
+        -> [Double]
+    {
+        let factor = pow(2, data.doublingsPerDecade * decadesOutside(x, data.compute))
+        let (low, high) = interval.map { ($0[0], $0[1]) } ?? (optimal, optimal)
+        let ceiling = x > data.compute.upperBound ? Double(data.ceiling ?? 0) : 0
+        return [min(low, optimal) / factor, max(high, optimal * factor, ceiling)]
     }
 
     /// The 95% bootstrap interval of n*(x): the 2.5% and 97.5% quantiles of n* under each of the

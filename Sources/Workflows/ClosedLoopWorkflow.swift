@@ -17,6 +17,11 @@ public struct ClosedLoopRequest: Sendable {
     public var extrapolation = 4.0
     /// Seeds of the plan and every alternative.
     public var seeds = 5
+    /// Which repetition of the loop: the sweep uses seeds `sweepSeeds·repetition …`, so
+    /// repetitions see independent noise (and are stored as separate sweeps).
+    public var repetition = 0
+    /// Bootstrap resamples of the frontier law (the plan's n* interval).
+    public var bootstrapResamples = 200
     public var parameters = SimulationParameters.standard
     public var workers: Int?
 
@@ -33,8 +38,16 @@ public struct ClosedLoopResult: Codable, Sendable {
     }
 
     public var lawParameters: [Double]
+    /// Whether the sweep's law was identified (otherwise the plan fell back; see its warnings).
+    public var lawIdentified: Bool
     public var planBudget: Double
     public var plan: Plan
+    /// n of the best alternative (the truth's n* among the simulated neighbours).
+    public var trueOptimalRollouts: Int
+    /// The truth's n* lies inside the plan's 95% n* interval.
+    public var truthInsideInterval: Bool
+    /// Regret ≤ 1% or the truth inside the interval.
+    public var passes: Bool
     public var alternatives: [Alternative]
     /// Configurations dropped as infeasible (B_p above the train set, or no step), as `n/B_p`.
     public var infeasible: [String]
@@ -54,30 +67,22 @@ public enum ClosedLoopWorkflow {
         do {
             let start = Date()
             // 1. The sweep, stored like any other, and the project's frontier fit of it.
-            let sweep = sweepRequest(request)
-            let sweepID = sweep.identity.id
+            let sweep = sweepRuns(request)
+            let sweepID = sweepRequest(request).identity.id
             _ = try SimulationWorkflow.run(sweep, store: store, progress: progress)
             var frontier = FrontierRequest(filter: try RunFilter("sweep=\(sweepID)"))
-            frontier.options.bootstrapResamples = 0
+            frontier.options.bootstrapResamples = request.bootstrapResamples
             frontier.options.minimumCompute = 1e5  // the paper's fitting range
             frontier.workers = request.workers
             let fitted = try FrontierWorkflow.run(frontier, store: store)
-            guard let law = fitted.analysis.law else {
-                throw WorkflowError.empty("the sweep's frontier has no law fit")
-            }
 
-            // 2. The plan at the extrapolated budget, from that law.
+            // 2. The plan at the extrapolated budget, as `plan train` makes it from the stored fit
+            // (an unidentified law is not used: the plan falls back and says so).
             let budget = request.sweepBudget * request.extrapolation
-            // Cap at the law's saturation, or — when the law does not identify one — at the n
-            // with the best value in the sweep.
-            let empirical = fitted.analysis.bestValuePerN.max { $0.value < $1.value }.flatMap { Int($0.key) } ?? 2048
-            let identified = fitted.analysis.lawIdentified && law.parameters[0] > 0
-            let spec = AllocationLawSpec.fitted(
-                name: "closed-loop-fit", parameters: law.parameters, cap: identified ? nil : empirical,
-                source: "frontier fit of sweep \(sweepID)")
-            let plan = try TrainingPlanner.plan(
-                budget: budget, difficulty: request.difficulty == .easy ? .easy : .hard, law: spec,
-                lawSource: "fit:\(fitted.storedID ?? 0)", problems: request.trainSize)
+            var planRequest = TrainingPlanRequest(
+                budget: budget, difficulty: .named(request.difficulty == .easy ? .easy : .hard))
+            planRequest.problems = request.trainSize
+            let plan = try TrainingPlanWorkflow.run(planRequest, store: store)
 
             // 3. The plan and its neighbours at that budget, `seeds` seeds each.
             let (alternatives, infeasible) = try alternatives(
@@ -89,9 +94,14 @@ public enum ClosedLoopWorkflow {
             else {
                 throw WorkflowError.empty("the plan \(plan.rolloutsPerProblem)/\(plan.problemsPerBatch) is infeasible")
             }
+            let truth = alternatives.max { $0.bestValidationReward < $1.bestValidationReward }!.rolloutsPerProblem
+            let inside = plan.optimalRolloutsInterval.map { Double(truth) >= $0[0] && Double(truth) <= $0[1] } ?? false
+            let relativeRegret = (top - planValue) / top
             return ClosedLoopResult(
-                lawParameters: law.parameters, planBudget: budget, plan: plan, alternatives: alternatives,
-                infeasible: infeasible, regret: top - planValue, relativeRegret: (top - planValue) / top,
+                lawParameters: fitted.analysis.law?.parameters ?? [], lawIdentified: fitted.analysis.lawIdentified,
+                planBudget: budget, plan: plan, trueOptimalRollouts: truth, truthInsideInterval: inside,
+                passes: relativeRegret <= 0.01 || inside, alternatives: alternatives,
+                infeasible: infeasible, regret: top - planValue, relativeRegret: relativeRegret,
                 spread: (top - bottom) / top, seconds: Date().timeIntervalSince(start))
         } catch {
             throw WorkflowError(error)
@@ -109,7 +119,20 @@ public enum ClosedLoopWorkflow {
         sweep.seeds = request.sweepSeeds
         sweep.parameters = request.parameters
         sweep.workers = request.workers
+        sweep.scope = request.repetition == 0 ? nil : "closed-loop-r\(request.repetition)"
         return sweep
+    }
+
+    /// The sweep's runs, with seeds shifted to the request's repetition.
+    static func sweepRuns(_ request: ClosedLoopRequest) -> SimulationRequest {
+        var prepared = SimulationWorkflow.prepare(sweepRequest(request))
+        let offset = UInt64(request.sweepSeeds * request.repetition)
+        prepared.configurations = prepared.configurations.map { configuration in
+            var shifted = configuration
+            shifted.seed += offset
+            return shifted
+        }
+        return prepared
     }
 
     /// Simulates (without storing) {n/4, n/2, n, 2n, 4n} × {B_p/4, B_p, 4B_p} around the plan at

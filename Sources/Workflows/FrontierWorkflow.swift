@@ -83,6 +83,18 @@ public enum FrontierWorkflow {
         }
     }
 
+    /// What makes two runs seeds of one experiment: everything but the seed and the name.
+    static func configuration(of run: Run) -> String {
+        [
+            "n=\(run.rolloutsPerProblem)", "bp=\(run.problemsPerBatch)",
+            "lr=\(run.learningRate.map { "\($0)" } ?? "-")",
+            "model=\(run.model ?? "-")", "dataset=\(run.dataset ?? "-")",
+            "difficulty=\(run.difficulty?.rawValue ?? "-")",
+            "source=\(run.source.rawValue)", "sweep=\(run.sweepID ?? "-")",
+            "batch=\(run.fixedBatch.map { "\($0)" } ?? "-")",
+        ].joined(separator: " ")
+    }
+
     /// Each run's metric-vs-compute series from its stored points (runs without such points are
     /// left out).
     static func series(
@@ -102,7 +114,7 @@ public enum FrontierWorkflow {
                 series.append(
                     RunSeries(
                         label: run.name, rolloutsPerProblem: run.rolloutsPerProblem,
-                        problemsPerBatch: run.problemsPerBatch, points: usable))
+                        problemsPerBatch: run.problemsPerBatch, points: usable, configuration: configuration(of: run)))
             }
             progress.advance(by: 1)
         }

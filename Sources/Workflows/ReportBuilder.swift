@@ -166,13 +166,19 @@ struct ReportBuilder {
             format:
                 "log2 n*(C) = L / (1 + e^(−k (log10 C − log10 C0))) + b with L = %.2f, k = %.2f, log10 C0 = %.2f, b = %.2f",
             p[0], p[1], p[2], p[3])
-        if let samples = analysis.lawBootstrap?.samples.count {
-            text += "; the band is the pointwise 95% range over \(samples) bootstrap refits of the whole pipeline"
+        if let range = analysis.identifiedRange {
+            text += String(format: ", fitted on the identified range %.3g–%.3g", range[0], range[1])
+        }
+        if analysis.lawIdentified, let bootstrap = analysis.lawBootstrap {
+            text +=
+                "; the band is the pointwise 95% range over \(bootstrap.samples.count) bootstrap refits of the whole pipeline"
+            if bootstrap.notConverged > 0 { text += " (\(bootstrap.notConverged) failed refits left out)" }
         }
         if let floor = analysis.floorN, let saturation = analysis.saturationN {
             text += String(format: "; floor ≈ %.0f, saturation ≈ %.0f rollouts per problem.", floor, saturation)
         } else {
-            text += "; floor and saturation are not identified (L or k on a bound)."
+            text += "; NOT IDENTIFIED: \(analysis.lawReason ?? "floor and saturation are not pinned by the data")"
+            text += " — no band is drawn and `plan train` will not use this law."
         }
         return text
     }
@@ -201,6 +207,10 @@ struct ReportBuilder {
             caption += String(
                 format: " n*(M): L = %.2f, k = %.3g, M0 = %.1f, b = %.2f.", law.parameters[0], law.parameters[1],
                 law.parameters[2], law.parameters[3])
+            if !analysis.lawIdentified {
+                caption += " NOT IDENTIFIED (\(analysis.lawReason ?? "")): drawn without a band."
+            }
+            if analysis.batchLawIdentified == false { caption += " The B_p*(M) law is not identified either." }
         }
         document.chart(FrontierCharts.fixedBatch(analysis, batch: batch, id: "fixed-batch-\(batch)", caption: caption))
         if let law = analysis.law {

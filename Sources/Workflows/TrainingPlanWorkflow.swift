@@ -40,12 +40,16 @@ public enum TrainingPlanWorkflow {
     public static func run(_ request: TrainingPlanRequest, store: Store) throws(WorkflowError) -> Plan {
         do {
             let (difficulty, notes) = try resolve(request.difficulty)
-            let (law, lawSource, analysis) = try law(for: request, difficulty: difficulty, store: store)
+            let (law, lawSource, analysis, lawNotes) = try law(for: request, difficulty: difficulty, store: store)
+            let dataRange = analysis?.identifiedRange.map { range in
+                DataRange(compute: range[0]...range[1], ceiling: analysis?.stillRising.max())
+            }
             var plan = try TrainingPlanner.plan(
                 budget: request.budget, unit: request.unit, tokensPerRollout: request.tokensPerRollout,
                 difficulty: difficulty, law: law, lawSource: lawSource, batch: request.batch,
                 problems: request.problems, problemsPerBatch: request.problemsPerBatch,
-                lawSamples: analysis?.lawBootstrap?.samples ?? [])
+                lawSamples: lawSource.hasPrefix("fit:") ? analysis?.lawBootstrap?.samples ?? [] : [],
+                dataRange: dataRange)
             if let analysis, request.batch == nil {
                 // The reward the plan's n curve predicts.
                 let x = request.budget
@@ -54,7 +58,7 @@ public enum TrainingPlanWorkflow {
                     plan.expectedRewardExtrapolated = x > curve.xMax
                 }
             }
-            plan.warnings = notes + plan.warnings
+            plan.warnings = notes + lawNotes + plan.warnings
             return try store.insert(plan)
         } catch {
             throw WorkflowError(error)
@@ -63,11 +67,17 @@ public enum TrainingPlanWorkflow {
 
     /// The law to plan with: the newest stored frontier fit of the difficulty (easy, else hard)
     /// when preferred or asked for (`--law fit`; rollout budgets only), with its analysis for the
-    /// n* interval and the expected reward; else the published preset.
+    /// n* interval and the expected reward; else the published preset. A stored law that is not
+    /// identified is never used: the plan falls back to the best measured n at the swept budget
+    /// nearest the request when the budget lies within the identified range, else to the
+    /// published law, and says so in the notes.
     static func law(for request: TrainingPlanRequest, difficulty: PlanDifficulty, store: Store) throws
-        -> (law: AllocationLawSpec, source: String, analysis: FrontierAnalysis?)
+        -> (law: AllocationLawSpec, source: String, analysis: FrontierAnalysis?, notes: [String])
     {
         let lawDifficulty: Difficulty = difficulty == .easy ? .easy : .hard
+        var notes: [String] = []
+        // The data's analysis still bounds the plan's interval when its law is not used.
+        var unusedAnalysis: FrontierAnalysis?
         if request.preferStoredFit || request.law == "fit",
             let fit = try store.latestFit(
                 kind: .frontier, metric: .validationReward, difficulty: lawDifficulty.rawValue,
@@ -75,11 +85,23 @@ public enum TrainingPlanWorkflow {
             fit.family == .law, fit.parameters.count == 4, request.unit == .rollouts
         {
             let id = fit.id ?? 0
-            let law = AllocationLawSpec.fitted(
-                name: "fit-\(id)", parameters: fit.parameters,
-                source: "stored frontier fit \(id) of \(fit.runIDs.count) runs (\(fit.runFilter ?? "all runs"))")
             let analysis = try? JSONDecoder().decode(FrontierAnalysis.self, from: Data(fit.detailsJSON.utf8))
-            return (law, "fit:\(id)", analysis)
+            if let reason = unusableReason(fit, analysis: analysis) {
+                notes.append("stored frontier fit \(id) is not used: \(reason)")
+                if let measured = measuredFallback(request, fitID: id, analysis: analysis) {
+                    return (measured.law, "measured:\(id)", analysis, notes + [measured.note])
+                }
+                guard request.law != "fit" else {
+                    throw WorkflowError.empty("stored frontier fit \(id) is not identified (\(reason)); use --law q1")
+                }
+                notes.append("planned with the published \(request.law) law instead")
+                unusedAnalysis = analysis
+            } else {
+                let law = AllocationLawSpec.fitted(
+                    name: "fit-\(id)", parameters: fit.parameters,
+                    source: "stored frontier fit \(id) of \(fit.runIDs.count) runs (\(fit.runFilter ?? "all runs"))")
+                return (law, "fit:\(id)", analysis, notes)
+            }
         }
         guard request.law != "fit" else {
             throw WorkflowError.empty(
@@ -93,7 +115,38 @@ public enum TrainingPlanWorkflow {
                 "no published \(request.law) law for \(lawDifficulty.rawValue) in \(request.unit.rawValue) "
                     + "(token budgets have a published law for easy only)")
         }
-        return (preset, "preset:\(preset.name)", nil)
+        return (preset, "preset:\(preset.name)", unusedAnalysis, notes)
+    }
+
+    /// The best measured n as a constant law, when the budget lies within the identified range
+    /// (a free-mode plan): inside the swept range a measurement is the best evidence; beyond it
+    /// n* keeps rising, so a measured n would lag and the published law is the better guess.
+    static func measuredFallback(_ request: TrainingPlanRequest, fitID id: Int64, analysis: FrontierAnalysis?)
+        -> (law: AllocationLawSpec, note: String)?
+    {
+        guard request.batch == nil, let analysis, let range = analysis.identifiedRange,
+            request.budget <= range[1] * 1.0001, let measured = bestMeasured(analysis, near: request.budget)
+        else { return nil }
+        let at = String(format: "%.3g", measured.x)
+        let law = AllocationLawSpec.fitted(
+            name: "measured-\(id)", parameters: [0, 0, 0, log2(Double(measured.n))], cap: measured.n,
+            source: "best measured n of stored frontier fit \(id) at \(at)")
+        return (law, "planned with the best measured n = \(measured.n) at the swept budget \(at) nearest the request")
+    }
+
+    /// Why a stored frontier fit may not be planned with (`nil`: it may): its analysis's
+    /// identification, or, for records whose analysis this version cannot read, L or k on a
+    /// bound or a decreasing law.
+    static func unusableReason(_ fit: Fit, analysis: FrontierAnalysis?) -> String? {
+        if let analysis { return analysis.lawIdentified ? nil : analysis.lawReason ?? "not identified" }
+        if fit.parametersOnBound.contains(where: { $0 == "L" || $0 == "k" }) { return "L or k on a bound" }
+        return fit.parameters[0] <= 0 ? "the law decreases with compute" : nil
+    }
+
+    /// The winning n at the resolved grid point nearest the budget (in log compute).
+    static func bestMeasured(_ analysis: FrontierAnalysis, near budget: Double) -> (n: Int, x: Double)? {
+        analysis.grid.filter(\.resolved).min { abs(log10($0.x / budget)) < abs(log10($1.x / budget)) }
+            .map { ($0.rolloutsPerProblem, $0.x) }
     }
 
     /// The difficulty word of the plan and notes on how it was chosen: a named one as is, `auto`

@@ -69,9 +69,11 @@ public enum FrontierCharts {
                     name: "fitted law",
                     points: xs.map { ChartPoint($0, pow(2, family.value(law.parameters, at: [$0]))) },
                     color: Palette.category(4), lineWidth: 2.4))
-            if let band = bootstrapBand(
-                analysis.lawBootstrap, family: family, at: xs, name: "law 95% bootstrap band",
-                color: Palette.category(4))
+            // An unidentified law's bootstrap says nothing the data support: no band.
+            if analysis.lawIdentified,
+                let band = bootstrapBand(
+                    analysis.lawBootstrap, family: family, at: xs, name: "law 95% bootstrap band",
+                    color: Palette.category(4))
             {
                 bands.append(band)
             }
@@ -110,11 +112,12 @@ public enum FrontierCharts {
         if let law = analysis.law {
             series.append(
                 Series(
-                    name: "n*(M) law",
+                    name: analysis.lawIdentified ? "n*(M) law" : "n*(M) law (not identified)",
                     points: xs.map { ChartPoint($0, pow(2, family.value(law.parameters, at: [$0]))) },
                     color: nColor, lineWidth: 2.2))
-            if let band = bootstrapBand(
-                analysis.lawBootstrap, family: family, at: xs, name: "n*(M) 95% band", color: nColor)
+            if analysis.lawIdentified,
+                let band = bootstrapBand(
+                    analysis.lawBootstrap, family: family, at: xs, name: "n*(M) 95% band", color: nColor)
             {
                 bands.append(band)
             }
@@ -122,7 +125,7 @@ public enum FrontierCharts {
         if let law = analysis.batchLaw {
             series.append(
                 Series(
-                    name: "B_p*(M) law",
+                    name: analysis.batchLawIdentified == true ? "B_p*(M) law" : "B_p*(M) law (not identified)",
                     points: xs.map { ChartPoint($0, pow(2, family.value(law.parameters, at: [$0]))) },
                     color: bColor, lineWidth: 2.2, dashed: true))
         }

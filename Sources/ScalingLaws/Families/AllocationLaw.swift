@@ -71,9 +71,12 @@ public struct AllocationLaw: CurveFamily {
         let x = prepared.count > 0 ? prepared.input(0) : [0]
         let (lo, hi) = (x.min()!, x.max()!)
         let span = max(hi - lo, input == .log10 ? 1 : 10)
-        let kMax = input == .log10 ? 50.0 : 1.0
+        let kMax = Self.steepnessCeiling(input)
         return ([-15, 0, lo - span, -5], [15, kMax, hi + span, 15])
     }
+
+    /// k's upper bound: 50 per decade (the paper's Hard joint fit sits on it), 1 per step.
+    public static func steepnessCeiling(_ input: Input) -> Double { input == .log10 ? 50 : 1 }
 
     public func initialGrid(for prepared: FitData) -> [[Double]] {
         let x = prepared.input(0)

@@ -37,6 +37,14 @@ public struct FrontierOptions: Sendable, Equatable {
     public var extrapolationCut: Double?
     /// Loss of the per-group sigmoid fits.
     public var curveLoss: RobustLoss = .l2
+    /// How far, in noise standard deviations, the winning curve must beat the runner-up for the
+    /// grid point to name n* (`z` in docs/SCALING_LAWS.md); closer curves are ties.
+    public var noiseSeparation = 1.0
+    /// The budget the suggested next runs aim at (`nil`: 4× the top of the identified range).
+    public var targetBudget: Double?
+    /// A curve's uncertainty at x is its evaluations' noise over √(evaluations within this many
+    /// decades of x): the fitted curve is pinned by the measurements near x.
+    public var noiseWindowDecades = 0.25
 
     public init() {}
 }
@@ -50,12 +58,32 @@ public struct GroupCurve: Sendable, Codable, Equatable {
     /// Record-breaking points `[x, value]` (x = compute, or steps at a fixed batch).
     public var recordPoints: [[Double]]
     public var fit: CurveFit
-    /// The x range the curve is trusted on (its data); the envelope never extrapolates a curve.
+    /// The x range of the group's record-breaking points: the fitted curve is trusted there.
     public var xMin: Double
     public var xMax: Double
+    /// The x the group's runs reached (≥ `xMax`). Between its last record and here the curve
+    /// holds its value at `xMax`: a run that stopped improving, or collapsed, is at best as good
+    /// as its best checkpoint. The envelope never uses a curve beyond its reach.
+    public var xReach: Double
+    /// Standard deviation of one point of the group's seed-averaged curves (see
+    /// ``FrontierOptions/noiseWindowDecades`` for the curve's own uncertainty).
+    public var noise: Double
+    /// Runs (seeds) averaged per configuration, at most.
+    public var seeds: Int
+    /// What the group's data do not identify (asymptote on its bound, midpoint beyond the data).
+    public var unidentified: [String]
 
     /// The fitted value at x.
     public func value(at x: Double) -> Double { ScaleRLSigmoid().value(fit.parameters, at: [x]) }
+
+    /// Whether the group's data cover x (from its first record to its reach).
+    func covers(_ x: Double) -> Bool { x >= xMin * (1 - 1e-12) && x <= xReach * (1 + 1e-12) }
+
+    /// The envelope's value of this curve at x under `parameters`: the curve up to its last
+    /// record, its value there up to its reach.
+    func envelopeValue(_ parameters: [Double], at x: Double) -> Double {
+        ScaleRLSigmoid().value(parameters, at: [min(x, xMax)])
+    }
 }
 
 /// A point of the frontier grid.
@@ -70,6 +98,12 @@ public struct FrontierPoint: Sendable, Codable, Equatable {
     public var problemsPerBatch: Int?
     /// log2 n* after the running average.
     public var smoothedLog2N: Double
+    /// Whether the winner beats the runner-up by more than the noise (see
+    /// ``FrontierOptions/noiseSeparation``); otherwise the point is a tie.
+    public var resolved: Bool
+    /// log2 of the smallest and largest n within noise of the winner (both the winner's when
+    /// resolved; every n when fewer than two curves cover the point).
+    public var tiedLog2N: [Double]
 }
 
 /// Where the winning curve changes.
@@ -106,8 +140,13 @@ public struct FrontierAnalysis: Sendable, Codable, Equatable {
     /// The law's bootstrap over the groups' record-breaking points (the whole pipeline refitted
     /// per resample; see ``FrontierOptions/bootstrapResamples``).
     public var lawBootstrap: BootstrapSummary?
-    /// Whether L and k are off their bounds, so floor and saturation are identified.
+    /// The compute (steps at a fixed batch) from the first to the last resolved grid point,
+    /// cut where a curve's data range ends while it leads: the range the law is fitted on.
+    public var identifiedRange: [Double]?
+    /// Whether the law can be used: fitted at a stationary point, rising, L and k off their
+    /// bounds. `lawReason` says why not.
     public var lawIdentified: Bool
+    public var lawReason: String?
     /// `2^b`, when identified.
     public var floorN: Double?
     /// `2^(b+L)`, when identified.
@@ -116,6 +155,17 @@ public struct FrontierAnalysis: Sendable, Codable, Equatable {
     public var bestValuePerN: [String: Double]
     /// Fixed batch only: the law fitted to log2 B_p* = log2 B − log2 n*.
     public var batchLaw: CurveFit?
+    /// Whether the batch law is stationary with L and k off their bounds (`nil`: no batch law).
+    public var batchLawIdentified: Bool?
+    /// What data would identify the frontier better (empty when the law is identified).
+    public var missing: [String]
+    /// n whose curves may still overtake beyond the swept compute: still rising at the end of
+    /// their data (midpoint beyond it, or asymptote on its bound) towards an asymptote above the
+    /// frontier's value at its top. Beyond the data, n* may reach the largest of them.
+    public var stillRising: [Int]
+    /// The runs that would most narrow the law's interval at the target budget (compute axis,
+    /// with a law and its bootstrap).
+    public var suggestions: RunSuggestions?
     public var extrapolation: ExtrapolationCheck?
     /// Plain-language remarks: skipped runs or groups, unidentified parameters.
     public var notes: [String]
@@ -124,10 +174,12 @@ public struct FrontierAnalysis: Sendable, Codable, Equatable {
 }
 
 extension FrontierAnalysis {
-    /// Runs the workflow: per run, record-breaking points (after optional EMA and bucketing); per
-    /// group, a monotone ScaleRL sigmoid; the upper envelope of the fitted curves on a log grid
-    /// (each curve only over its own data range); n*(x) with a running average; the allocation
-    /// law with bootstrap CIs; handovers located by bisection between the two curves.
+    /// Runs the workflow: per configuration, its seeds averaged (with their spread as noise) and
+    /// record-breaking points taken (after optional EMA and bucketing); per group, a monotone
+    /// ScaleRL sigmoid; the upper envelope of the fitted curves on a log grid (each curve only
+    /// over its own data range), with ties where curves are within noise of the winner; the
+    /// identified range; the allocation law fitted there with bootstrap CIs; handovers between
+    /// resolved winners located by bisection between the two curves.
     public static func analyze(
         _ runs: [RunSeries], options: FrontierOptions = FrontierOptions(),
         workers: Int? = nil, progress: any ProgressReporter = SilentProgress()
@@ -136,44 +188,82 @@ extension FrontierAnalysis {
         let (groups, usedRuns) = pooledPoints(runs, options: options, notes: &notes)
         let curves = try groupCurves(groups, options: options, workers: workers, notes: &notes)
         guard !curves.isEmpty else { throw .invalidData("no group has enough points for a frontier") }
-        let (winners, rawLog2, grid) = envelope(curves, options: options)
-        let laws = try fitLaws(
-            curves: curves, grid: grid, rawLog2: rawLog2, options: options, workers: workers,
-            progress: progress, notes: &notes)
-        var identified = false
+        let evaluations = curves.map { curve in
+            groups[GroupKey(n: curve.rolloutsPerProblem, bp: curve.problemsPerBatch)]!.evaluations.sorted()
+        }
+        let envelope = Envelope(curves, evaluations: evaluations, options: options)
+        let laws = try fitLaws(envelope, options: options, workers: workers, progress: progress, notes: &notes)
+        let reason = unidentifiedReason(laws.law, envelope: envelope, fixedBatch: options.fixedBatch)
         var floorN: Double?
         var saturationN: Double?
-        if let law = laws.law {
-            let unidentified = law.parametersOnBound.filter { $0 == "L" || $0 == "k" }
-            identified = unidentified.isEmpty
-            if identified {
-                floorN = pow(2, law.parameters[3])
-                saturationN = pow(2, law.parameters[3] + law.parameters[0])
-            } else {
-                notes.append(
-                    "\(unidentified.joined(separator: " and ")) on a bound: the saturation is not identified; use the best value per n"
-                )
-            }
+        if let law = laws.law, reason == nil {
+            floorN = pow(2, law.parameters[3])
+            saturationN = pow(2, law.parameters[3] + law.parameters[0])
+        } else if let reason {
+            notes.append("law not identified: \(reason); use the best value per n")
         }
         return FrontierAnalysis(
-            axis: options.fixedBatch == nil ? "compute" : "steps", curves: curves, grid: grid,
-            handovers: handovers(winners, curves: curves), law: laws.law, lawBootstrap: laws.bootstrap,
-            lawIdentified: identified, floorN: floorN, saturationN: saturationN, bestValuePerN: bestValuePerN(curves),
-            batchLaw: laws.batchLaw, extrapolation: laws.extrapolation, notes: notes, runsUsed: usedRuns)
+            axis: options.fixedBatch == nil ? "compute" : "steps", curves: curves, grid: envelope.grid,
+            handovers: envelope.handovers(), law: laws.law, lawBootstrap: laws.bootstrap,
+            identifiedRange: envelope.identifiedRange.map {
+                [envelope.grid[$0.lowerBound].x, envelope.grid[$0.upperBound].x]
+            },
+            lawIdentified: reason == nil, lawReason: reason,
+            floorN: floorN, saturationN: saturationN, bestValuePerN: bestValuePerN(curves),
+            batchLaw: laws.batchLaw,
+            batchLawIdentified: laws.batchLaw.map {
+                isUsable($0) && !$0.parametersOnBound.contains { $0 == "L" || $0 == "k" }
+            },
+            missing: reason == nil ? [] : envelope.missingData(),
+            stillRising: stillRising(curves, top: envelope.grid.last?.value ?? 0),
+            suggestions: suggestions(laws, envelope: envelope, options: options),
+            extrapolation: laws.extrapolation, notes: notes, runsUsed: usedRuns)
+    }
+
+    /// The n of curves still rising at the end of their data towards an asymptote above `top`.
+    static func stillRising(_ curves: [GroupCurve], top: Double) -> [Int] {
+        let rising = curves.filter { curve in
+            !curve.unidentified.isEmpty && (curve.fit["A"] ?? 0) > top
+        }
+        return Array(Set(rising.map(\.rolloutsPerProblem))).sorted()
+    }
+
+    /// Step 6: the next runs that would most narrow the law's interval at the target budget.
+    static func suggestions(_ laws: LawFits, envelope: Envelope, options: FrontierOptions) -> RunSuggestions? {
+        guard options.fixedBatch == nil, laws.law != nil, let samples = laws.bootstrap?.samples,
+            let top = envelope.identifiedRange.map({ envelope.grid[$0.upperBound].x })
+        else { return nil }
+        return RunSuggestions.suggest(
+            samples: samples, curves: envelope.curves, from: top,
+            target: options.targetBudget ?? 4 * top)
     }
 
     /// A group of runs that share one curve: n, and B_p when grouping by (B_p, n).
-    private struct GroupKey: Hashable {
+    struct GroupKey: Hashable {
         var n: Int
         var bp: Int?
     }
 
-    /// Step 1: each run's record-breaking points (after EMA and bucketing, in the analysis's x),
-    /// pooled per group; runs of another fixed batch or without points are left out with a note.
-    private static func pooledPoints(_ runs: [RunSeries], options: FrontierOptions, notes: inout [String])
-        -> (groups: [GroupKey: (runs: [String], points: [(compute: Double, value: Double)])], usedRuns: [String])
+    /// A group's runs, its configurations' record-breaking points and their noise.
+    struct PooledGroup {
+        var runs: [String] = []
+        var points: [(compute: Double, value: Double)] = []
+        var noises: [Double] = []
+        var seeds = 0
+        /// The x of every seed-averaged evaluation (all points, not only records).
+        var evaluations: [Double] = []
+        /// The largest x a configuration reached.
+        var reach = 0.0
+    }
+
+    /// Step 1: per configuration, its runs averaged (``CombinedSeeds``) and their record-breaking
+    /// points (after EMA and bucketing, in the analysis's x), pooled per group; runs of another
+    /// fixed batch or without points are left out with a note.
+    static func pooledPoints(_ runs: [RunSeries], options: FrontierOptions, notes: inout [String])
+        -> (groups: [GroupKey: PooledGroup], usedRuns: [String])
     {
-        var pooled: [GroupKey: (runs: [String], points: [(compute: Double, value: Double)])] = [:]
+        var configurations: [String: (key: GroupKey, runs: [String], series: [[(compute: Double, value: Double)]])] =
+            [:]
         var usedRuns: [String] = []
         // By label, so the result does not depend on the order the runs come in (a store lists
         // simulated runs in the order they finished).
@@ -190,89 +280,79 @@ extension FrontierAnalysis {
                 notes.append("run \(run.label) left out: no points")
                 continue
             }
-            // EMA and record-breaking within the run; the group takes records again over its runs.
-            let points = recordBreakingPoints(
-                series, emaCoefficient: options.emaCoefficient, bucketWidth: options.bucketWidth)
             usedRuns.append(run.label)
             let key = GroupKey(n: run.rolloutsPerProblem, bp: options.grouping == .n ? nil : run.problemsPerBatch)
-            pooled[key, default: ([], [])].runs.append(run.label)
-            pooled[key, default: ([], [])].points.append(contentsOf: points)
+            configurations[run.configuration, default: (key, [], [])].runs.append(run.label)
+            configurations[run.configuration, default: (key, [], [])].series.append(series)
+        }
+        var pooled: [GroupKey: PooledGroup] = [:]
+        for name in configurations.keys.sorted() {
+            let configuration = configurations[name]!
+            let combined = CombinedSeeds(configuration.series)
+            // EMA and record-breaking within the configuration; the group takes records again.
+            let points = recordBreakingPoints(
+                combined.points, emaCoefficient: options.emaCoefficient, bucketWidth: options.bucketWidth)
+            pooled[configuration.key, default: PooledGroup()].runs += configuration.runs
+            pooled[configuration.key, default: PooledGroup()].points += points
+            pooled[configuration.key, default: PooledGroup()].evaluations += combined.points.map(\.compute)
+            pooled[configuration.key, default: PooledGroup()].reach = max(
+                pooled[configuration.key]!.reach, combined.points.last?.compute ?? 0)
+            pooled[configuration.key, default: PooledGroup()].seeds = max(
+                pooled[configuration.key]!.seeds, combined.seeds)
+            if let noise = combined.noise { pooled[configuration.key, default: PooledGroup()].noises.append(noise) }
         }
         return (pooled, usedRuns)
     }
 
     /// Step 2: the group's record-breaking points and one ScaleRL sigmoid per group (groups with
-    /// fewer than four records are left out with a note), ordered by (n, B_p).
-    private static func groupCurves(
-        _ pooled: [GroupKey: (runs: [String], points: [(compute: Double, value: Double)])],
-        options: FrontierOptions, workers: Int?, notes: inout [String]
-    ) throws(FitError)
-        -> [GroupCurve]
-    {
+    /// fewer than four records are left out with a note), ordered by (n, B_p). A group's noise is
+    /// the root mean square of its configurations' noise (the median over groups when it has no
+    /// estimate of its own).
+    static func groupCurves(
+        _ pooled: [GroupKey: PooledGroup], options: FrontierOptions, workers: Int?, notes: inout [String]
+    ) throws(FitError) -> [GroupCurve] {
+        let groupNoise = pooled.mapValues { group in
+            group.noises.isEmpty
+                ? nil : (group.noises.reduce(0) { $0 + $1 * $1 } / Double(group.noises.count)).squareRoot()
+        }
+        let known = groupNoise.values.compactMap { $0 }.sorted()
+        let fallbackNoise = known.isEmpty ? 0 : known[known.count / 2]
         var curves: [GroupCurve] = []
         for (key, group) in pooled.sorted(by: { ($0.key.n, $0.key.bp ?? 0) < ($1.key.n, $1.key.bp ?? 0) }) {
             let ordered = group.points.sorted { ($0.compute, $0.value) < ($1.compute, $1.value) }
             let records = recordBreakingPoints(ordered, bucketWidth: options.bucketWidth)
+            let label = "n = \(key.n)\(key.bp.map { ", B_p = \($0)" } ?? "")"
             guard records.count >= 4, let first = ordered.first, let last = ordered.last else {
-                let label = "n = \(key.n)\(key.bp.map { ", B_p = \($0)" } ?? "")"
                 notes.append("\(label): \(records.count) record-breaking points, need 4 for a sigmoid; left out")
                 continue
             }
             let data = try FitData(x: records.map(\.compute), y: records.map(\.value))
             let fit = try CurveFitter.fit(
                 ScaleRLSigmoid(), to: data, options: FitOptions(loss: options.curveLoss), workers: workers)
+            let unidentified = unidentifiedParameters(fit, xMax: last.compute)
+            if !unidentified.isEmpty {
+                notes.append("\(label): \(unidentified.joined(separator: "; ")) (used only over its data)")
+            }
             curves.append(
                 GroupCurve(
                     rolloutsPerProblem: key.n, problemsPerBatch: key.bp, runs: group.runs,
                     recordPoints: records.map { [$0.compute, $0.value] }, fit: fit,
-                    xMin: first.compute, xMax: last.compute))
+                    xMin: first.compute, xMax: last.compute, xReach: max(last.compute, group.reach),
+                    noise: groupNoise[key]! ?? fallbackNoise,
+                    seeds: group.seeds, unidentified: unidentified))
         }
         return curves
     }
 
-    /// Step 3: the upper envelope of the curves on a log grid (each curve only over its own data
-    /// range), the winner's log2 n per grid point and the grid with its running average.
-    private static func envelope(_ curves: [GroupCurve], options: FrontierOptions)
-        -> (winners: [(x: Double, value: Double, curve: Int)], rawLog2: [Double], grid: [FrontierPoint])
-    {
-        let lo = log10(curves.map(\.xMin).min() ?? 1)
-        let hi = log10(curves.map(\.xMax).max() ?? 1)
-        let count = max(2, Int(((hi - lo) * Double(options.gridPointsPerDecade)).rounded(.up)) + 1)
-        var winners: [(x: Double, value: Double, curve: Int)] = []
-        for g in 0..<count {
-            let x = pow(10, lo + (hi - lo) * Double(g) / Double(count - 1))
-            var best: (value: Double, curve: Int)?
-            for (c, curve) in curves.enumerated() where x >= curve.xMin * (1 - 1e-12) && x <= curve.xMax * (1 + 1e-12) {
-                let v = curve.value(at: x)
-                if best.map({ v > $0.value }) ?? true { best = (v, c) }
-            }
-            if let best { winners.append((x, best.value, best.curve)) }
+    /// What a group's sigmoid leaves unidentified: its asymptote on a bound, or its midpoint
+    /// beyond the data (then the asymptote is a guess, too).
+    static func unidentifiedParameters(_ fit: CurveFit, xMax: Double) -> [String] {
+        var reasons: [String] = []
+        if fit.parametersOnBound.contains("A") { reasons.append("asymptote A on its bound") }
+        if let midpoint = fit["log10_C_mid"], midpoint > log10(xMax) {
+            reasons.append("midpoint C_mid = \(String(format: "%.3g", pow(10, midpoint))) beyond the data")
         }
-        let rawLog2 = winners.map { log2(Double(curves[$0.curve].rolloutsPerProblem)) }
-        let smoothed = runningAverage(rawLog2, window: options.runningAverageWindow)
-        let grid = winners.indices.map { i in
-            FrontierPoint(
-                x: winners[i].x, value: winners[i].value,
-                rolloutsPerProblem: curves[winners[i].curve].rolloutsPerProblem,
-                problemsPerBatch: curves[winners[i].curve].problemsPerBatch, smoothedLog2N: smoothed[i])
-        }
-        return (winners, rawLog2, grid)
-    }
-
-    /// Step 4: handovers between consecutive winners, refined by bisection in log x.
-    private static func handovers(_ winners: [(x: Double, value: Double, curve: Int)], curves: [GroupCurve])
-        -> [Handover]
-    {
-        var handovers: [Handover] = []
-        for i in 1..<max(1, winners.count) where winners[i].curve != winners[i - 1].curve {
-            let (a, b) = (curves[winners[i - 1].curve], curves[winners[i].curve])
-            let crossing = bisectCrossing(a, b, from: winners[i - 1].x, to: winners[i].x)
-            handovers.append(
-                Handover(
-                    x: crossing ?? (winners[i - 1].x * winners[i].x).squareRoot(),
-                    fromN: a.rolloutsPerProblem, toN: b.rolloutsPerProblem, isCrossing: crossing != nil))
-        }
-        return handovers
+        return reasons
     }
 
     /// The best fitted value each n reaches over its data range, keyed by n as text.
@@ -284,123 +364,6 @@ extension FrontierAnalysis {
                 bestPerN[String(curve.rolloutsPerProblem)] ?? -.infinity, top)
         }
         return bestPerN
-    }
-
-    /// The allocation law of a frontier, its bootstrap, the fixed-batch B_p law and the
-    /// extrapolation check (each `nil` when not asked for or not possible).
-    private struct LawFits {
-        var law: CurveFit?
-        var bootstrap: BootstrapSummary?
-        var batchLaw: CurveFit?
-        var extrapolation: ExtrapolationCheck?
-    }
-
-    /// Step 5: the allocation law n*(x) over the smoothed grid (when n* takes two values or more
-    /// on at least 8 grid points), with its pipeline bootstrap, B_p*(M) and the holdout check.
-    private static func fitLaws(
-        curves: [GroupCurve], grid: [FrontierPoint], rawLog2: [Double], options: FrontierOptions,
-        workers: Int?, progress: any ProgressReporter, notes: inout [String]
-    ) throws(FitError)
-        -> LawFits
-    {
-        var fits = LawFits()
-        let distinct = Set(grid.map(\.rolloutsPerProblem)).count
-        guard distinct >= 2 && grid.count >= 8 else {
-            notes.append(
-                "n* takes \(distinct) value(s) on the grid: no allocation law fitted; see the best value per n")
-            return fits
-        }
-        let family = AllocationLaw(input: options.fixedBatch == nil ? .log10 : .linear)
-        let lawData = try FitData(x: grid.map(\.x), y: grid.map(\.smoothedLog2N))
-        let law = try CurveFitter.fit(family, to: lawData, workers: workers)
-        fits.law = law
-        if options.bootstrapResamples >= 2 {
-            fits.bootstrap = pipelineBootstrap(
-                curves: curves, gridX: grid.map(\.x), law: law, family: family,
-                options: options, workers: workers, progress: progress)
-        }
-        if let fixed = options.fixedBatch {
-            let bpData = try FitData(x: grid.map(\.x), y: grid.map { log2(Double(fixed)) - $0.smoothedLog2N })
-            fits.batchLaw = try CurveFitter.fit(family, to: bpData, workers: workers)
-        }
-        if let cut = options.extrapolationCut {
-            // A true holdout: the running average below the cut sees no point above it.
-            let below = grid.indices.filter { grid[$0].x <= cut }
-            let smoothedBelow = runningAverage(below.map { rawLog2[$0] }, window: options.runningAverageWindow)
-            let above = grid.indices.filter { grid[$0].x > cut }
-            do {
-                let split = try FitData(
-                    x: below.map { grid[$0].x } + above.map { grid[$0].x },
-                    y: smoothedBelow + above.map { grid[$0].smoothedLog2N })
-                fits.extrapolation = try CurveFitter.extrapolationCheck(family, data: split, cut: cut, workers: workers)
-            } catch {
-                notes.append("extrapolation check at \(cut) not possible: \(error)")
-            }
-        }
-        return fits
-    }
-
-    /// The law's uncertainty from the data, not from the grid: each resample draws every group's
-    /// record-breaking points with replacement, refits the group's sigmoid (one descent from its
-    /// full-data fit), re-derives the envelope and the smoothed n* on the same grid, and refits
-    /// the law from its full-data fit. Bootstrapping the grid points themselves instead would give
-    /// intervals that narrow as the grid gets denser, since neighbouring grid points are not
-    /// independent observations.
-    static func pipelineBootstrap(
-        curves: [GroupCurve], gridX: [Double], law: CurveFit, family: AllocationLaw,
-        options: FrontierOptions, workers: Int?, progress: any ProgressReporter
-    ) -> BootstrapSummary {
-        let threads = max(1, workers ?? ProcessInfo.processInfo.activeProcessorCount)
-        progress.begin("law bootstrap", total: options.bootstrapResamples)
-        defer { progress.end() }
-        let sigmoid = ScaleRLSigmoid()
-        let fits = parallelMap(count: options.bootstrapResamples, workers: threads) { i -> CurveFit? in
-            defer { progress.advance(by: 1) }
-            var rng = Xoshiro256StarStar(seed: options.seed, stream: UInt64(i))
-            let parameters = curves.map { curve -> [Double] in
-                let records = curve.recordPoints
-                let rows = (0..<records.count).map { _ in Int(rng.next() % UInt64(records.count)) }
-                guard Set(rows).count >= 4,
-                    let data = try? FitData(x: rows.map { records[$0][0] }, y: rows.map { records[$0][1] }),
-                    let refit = try? CurveFitter.fit(
-                        sigmoid, to: data, options: FitOptions(loss: options.curveLoss),
-                        starts: [curve.fit.parameters], workers: 1)
-                else { return curve.fit.parameters }
-                return refit.parameters
-            }
-            let log2N = gridX.map { x -> Double in
-                var best: (value: Double, n: Int)?
-                for (c, curve) in curves.enumerated()
-                where x >= curve.xMin * (1 - 1e-12) && x <= curve.xMax * (1 + 1e-12) {
-                    let v = sigmoid.value(parameters[c], at: [x])
-                    if best == nil || v > best!.value { best = (v, curve.rolloutsPerProblem) }
-                }
-                return log2(Double(best?.n ?? curves[0].rolloutsPerProblem))
-            }
-            guard let data = try? FitData(x: gridX, y: runningAverage(log2N, window: options.runningAverageWindow))
-            else { return nil }
-            return try? CurveFitter.fit(family, to: data, starts: [law.parameters], workers: 1)
-        }
-        let usable = fits.compactMap { $0 }
-        return BootstrapSummary(
-            samples: usable.map(\.parameters), seed: options.seed,
-            notConverged: usable.filter { $0.status != .converged }.count + (fits.count - usable.count))
-    }
-
-    /// The x in [lo, hi] where curve b overtakes curve a (bisection in log x on their difference),
-    /// or `nil` when they do not cross there (a curve's range begins or ends instead).
-    static func bisectCrossing(_ a: GroupCurve, _ b: GroupCurve, from lo: Double, to hi: Double) -> Double? {
-        func difference(_ x: Double) -> Double? {
-            guard x >= a.xMin, x <= a.xMax, x >= b.xMin, x <= b.xMax else { return nil }
-            return b.value(at: x) - a.value(at: x)
-        }
-        var (l, h) = (log10(lo), log10(hi))
-        guard let dl = difference(lo), let dh = difference(hi), dl <= 0, dh >= 0 else { return nil }
-        for _ in 0..<60 {
-            let m = 0.5 * (l + h)
-            if (difference(pow(10, m)) ?? 0) < 0 { l = m } else { h = m }
-        }
-        return pow(10, 0.5 * (l + h))
     }
 }
 

@@ -8,20 +8,25 @@ public struct RunSeries: Sendable, Equatable {
     public var problemsPerBatch: Int
     /// `(step, compute, value)` in log order; a repeated step keeps its last record.
     public var points: [(step: Int, compute: Double, value: Double)]
+    /// Runs with the same configuration are seeds of one experiment: the frontier averages them
+    /// before taking records, and their spread is the noise. Default: n and B_p.
+    public var configuration: String
 
     public init(
         label: String, rolloutsPerProblem: Int, problemsPerBatch: Int,
-        points: [(step: Int, compute: Double, value: Double)]
+        points: [(step: Int, compute: Double, value: Double)], configuration: String? = nil
     ) {
         self.label = label
         self.rolloutsPerProblem = rolloutsPerProblem
         self.problemsPerBatch = problemsPerBatch
         self.points = points
+        self.configuration = configuration ?? "n=\(rolloutsPerProblem) bp=\(problemsPerBatch)"
     }
 
     public static func == (lhs: RunSeries, rhs: RunSeries) -> Bool {
         lhs.label == rhs.label && lhs.rolloutsPerProblem == rhs.rolloutsPerProblem
-            && lhs.problemsPerBatch == rhs.problemsPerBatch && lhs.points.elementsEqual(rhs.points) { $0 == $1 }
+            && lhs.problemsPerBatch == rhs.problemsPerBatch && lhs.configuration == rhs.configuration
+            && lhs.points.elementsEqual(rhs.points) { $0 == $1 }
     }
 
     /// Points ordered by step, a repeated step keeping its later record, with positive compute.

@@ -58,29 +58,14 @@ enum FitRendering {
                 header: ["n", "B_p", "runs", "records", "R0", "A", "log10 C_mid", "B"], rows: curveRows, format: format)
         )
         lines.append("")
-        if let law = analysis.law {
-            var rows: [[String]] = []
-            for (j, name) in law.parameterNames.enumerated() {
-                var row = [name, formatNumber(law.parameters[j])]
-                if let boot = analysis.lawBootstrap {
-                    row += ["[\(formatNumber(boot.lower95[j])), \(formatNumber(boot.upper95[j]))]"]
-                } else {
-                    row += ["–"]
-                }
-                row.append(law.onBound[j] ? "on bound" : "")
-                rows.append(row)
-            }
-            lines.append(table(header: ["law", "value", "95% CI", ""], rows: rows, format: format))
-            if analysis.lawIdentified, let floor = analysis.floorN, let saturation = analysis.saturationN {
-                lines.append("floor 2^b = \(formatNumber(floor)), saturation 2^(b+L) = \(formatNumber(saturation))")
-            }
-        }
-        let handovers = analysis.handovers.filter(\.isCrossing)
+        lines += lawLines(analysis, format: format)
+        let handovers = analysis.handovers
         if !handovers.isEmpty {
             lines.append(
                 "handovers: "
                     + handovers.map {
                         "n \($0.fromN)→\($0.toN) at \(analysis.axis == "steps" ? "M" : "C") = \(formatNumber($0.x))"
+                            + ($0.isCrossing ? "" : " (across a tie)")
                     }.joined(separator: ", "))
         }
         lines.append(
@@ -100,5 +85,49 @@ enum FitRendering {
             )
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The law's parameters with their intervals and identification, the identified range, what is
+    /// missing and the suggested next runs.
+    static func lawLines(_ analysis: FrontierAnalysis, format: OutputFormat) -> [String] {
+        var lines: [String] = []
+        if let law = analysis.law {
+            var rows: [[String]] = []
+            for (j, name) in law.parameterNames.enumerated() {
+                var row = [name, formatNumber(law.parameters[j])]
+                if let boot = analysis.lawBootstrap {
+                    row += ["[\(formatNumber(boot.lower95[j])), \(formatNumber(boot.upper95[j]))]"]
+                } else {
+                    row += ["–"]
+                }
+                row.append(law.onBound[j] ? "on bound" : "")
+                rows.append(row)
+            }
+            lines.append(table(header: ["law", "value", "95% CI", ""], rows: rows, format: format))
+            if analysis.lawIdentified, let floor = analysis.floorN, let saturation = analysis.saturationN {
+                lines.append("floor 2^b = \(formatNumber(floor)), saturation 2^(b+L) = \(formatNumber(saturation))")
+            } else {
+                lines.append("law NOT IDENTIFIED: \(analysis.lawReason ?? "")")
+            }
+            if let failed = analysis.lawBootstrap?.notConverged, failed > 0 {
+                lines.append(
+                    "bootstrap: \(failed) of \(failed + (analysis.lawBootstrap?.resamples ?? 0)) refits failed (left out of the CI)"
+                )
+            }
+        }
+        if let range = analysis.identifiedRange {
+            lines.append(
+                "identified range: \(analysis.axis == "steps" ? "M" : "C") = \(formatNumber(range[0]))–\(formatNumber(range[1])) "
+                    + "(\(analysis.grid.filter(\.resolved).count) of \(analysis.grid.count) grid points resolved)")
+        }
+        for need in analysis.missing { lines.append("missing: \(need)") }
+        if let next = analysis.suggestions, !next.runs.isEmpty {
+            lines.append(
+                "suggested next runs (n* at \(formatNumber(next.target)) now in \(formatNumber(next.interval[0]))–\(formatNumber(next.interval[1]))): "
+                    + next.runs.map {
+                        "n = \($0.rolloutsPerProblem) to \(formatNumber($0.budget)) rollouts (−\(Int(($0.fractionOfVariance * 100).rounded()))% variance)"
+                    }.joined(separator: "; "))
+        }
+        return lines
     }
 }

@@ -61,6 +61,18 @@ extension FitCommand {
             help: ArgumentHelp("Grid points per decade of compute.", valueName: "n"))
         var gridPerDecade = 40
 
+        @Option(
+            help: ArgumentHelp(
+                "How many noise standard deviations the winning n must lead the runner-up by to count; closer curves are ties.",
+                valueName: "z"))
+        var noiseSeparation = 1.0
+
+        @Option(
+            help: ArgumentHelp(
+                "The budget (rollouts) the suggested next runs aim at (default: 4× the top of the identified range).",
+                valueName: "C"))
+        var target: Double?
+
         @Option(help: ArgumentHelp("Bootstrap resamples for the law's CIs.", valueName: "n"))
         var bootstrap = 1000
 
@@ -76,6 +88,12 @@ extension FitCommand {
             if let ema, !(ema >= 0 && ema < 1) { throw ValidationError("--ema must be in [0, 1), got \(ema)") }
             if let bucket, !(bucket > 0) { throw ValidationError("--bucket must be > 0") }
             if let batch, batch < 2 { throw ValidationError("--batch must be at least 2") }
+            if let target, !(target > 0 && target.isFinite) {
+                throw ValidationError("--target must be a budget > 0, got \(target)")
+            }
+            guard noiseSeparation >= 0, noiseSeparation.isFinite else {
+                throw ValidationError("--noise-separation must be a number ≥ 0, got \(noiseSeparation)")
+            }
             guard window >= 1, window % 2 == 1 else {
                 throw ValidationError("--window must be an odd number of grid points ≥ 1, got \(window)")
             }
@@ -98,6 +116,8 @@ extension FitCommand {
             request.options.runningAverageWindow = window
             request.options.gridPointsPerDecade = gridPerDecade
             request.options.bootstrapResamples = bootstrap
+            request.options.noiseSeparation = noiseSeparation
+            request.options.targetBudget = target
             request.options.extrapolationCut = extrapolationCut
             request.options.seed = seed.seed
             try reportingFailures {

@@ -1,0 +1,181 @@
+import Domain
+import Foundation
+import IsoplanTestSupport
+import NumericCore
+import Testing
+
+@testable import ScalingLaws
+
+@Suite("Noise-aware frontier")
+struct NoiseAwareFrontierTests {
+    @Test func seedsAreAveragedOnTheUnionOfTheirEvaluations() {
+        // Seed B is evaluated half as often; it is read between its evaluations by interpolation.
+        let a: [(compute: Double, value: Double)] = [(1, 0), (2, 1), (3, 2), (4, 3)]
+        let b: [(compute: Double, value: Double)] = [(1, 1), (3, 3)]
+        let combined = CombinedSeeds([a, b])
+        #expect(combined.points.map(\.compute) == [1, 2, 3, 4])
+        expectClose(combined.points.map(\.value), [0.5, 1.5, 2.5, 3], absolute: 1e-12)
+        // Each two-run point has sample variance 0.5; the mean of two seeds has noise √(0.5/2).
+        expectClose(combined.noise ?? 0, 0.5, absolute: 1e-12)
+        #expect(combined.seeds == 2)
+    }
+
+    @Test func oneRunsNoiseComesFromSecondDifferencesUnbiasedByItsTrend() {
+        var rng = Xoshiro256StarStar(seed: 7)
+        let sigma = 0.01
+        let values = (0..<4000).map { 0.3 + 1e-4 * Double($0) + sigma * rng.nextGaussian() }
+        let estimate = CombinedSeeds.secondDifferenceNoise(values) ?? 0
+        expectClose(estimate, sigma, relative: 0.05)
+        #expect(CombinedSeeds.secondDifferenceNoise([1, 2, 3]) == nil)
+    }
+
+    @Test func intervalTargetsCostNothingInsideAndMatchPointTargets() throws {
+        let law = AllocationLaw()
+        let truth = [3.0, 6.0, 6.5, 3.0]
+        let x = (0..<30).map { pow(10, 5 + 2 * Double($0) / 29) }
+        let y = x.map { law.value(truth, at: [$0]) }
+        // Point intervals (lower = upper) are ordinary measurements: the same fit as plain targets.
+        let plain = try CurveFitter.fit(law, to: FitData(x: x, y: y))
+        let pointwise = try CurveFitter.fit(IntervalTargets(law), to: IntervalTargets.data(x: x, lower: y, upper: y))
+        expectClose(pointwise.parameters, plain.parameters, absolute: 1e-5)
+        // Intervals one doubling wide around the truth: the truth costs nothing.
+        let wide = try IntervalTargets.data(x: x, lower: y.map { $0 - 1 }, upper: y.map { $0 + 1 })
+        let prepared = try IntervalTargets(law).prepare(wide)
+        #expect(IntervalTargets(law).predictions(truth, on: prepared).allSatisfy { $0 == 0 })
+        #expect(throws: FitError.self) { try IntervalTargets.data(x: [1], lower: [2], upper: [1]) }
+    }
+
+    /// Three seeds of curves that share their start (R0) and separate only above 1e5: below, the
+    /// curves are within noise of each other, so no n is named there and no handover is reported.
+    @Test func theFlatLowComputeRegionIsATieWithoutHandovers() throws {
+        let analysis = try FrontierAnalysis.analyze(NoisySweep.runs(seeds: 3), options: NoisySweep.options())
+        let range = try #require(analysis.identifiedRange)
+        #expect(range[0] > 1e5, "identified from \(range[0])")
+        #expect(analysis.grid.filter { $0.x < 3e4 }.allSatisfy { !$0.resolved })
+        #expect(analysis.handovers.allSatisfy { $0.x >= range[0] && $0.x <= range[1] })
+        #expect(analysis.handovers.map(\.toN) == [32, 128], "\(analysis.handovers)")
+        #expect(analysis.lawIdentified, "\(analysis.lawReason ?? "")")
+        let law = try #require(analysis.law)
+        #expect(law.parameters[0] > 0 && law.status == .converged)
+        #expect((analysis.lawBootstrap?.notConverged ?? 1) < 10)
+    }
+
+    /// A grid point is a tie when the runner-up is within z noise SDs; z = 0 resolves every point
+    /// covered by two curves, a huge z none, and then no law is fitted and the output says why.
+    @Test func theSeparationParameterDecidesWhatIsResolved() throws {
+        var strict = NoisySweep.options()
+        strict.noiseSeparation = 1e6
+        let none = try FrontierAnalysis.analyze(NoisySweep.runs(seeds: 3), options: strict)
+        #expect(none.identifiedRange == nil && none.law == nil && !none.lawIdentified)
+        #expect(none.missing.first?.contains("more seeds") == true, "\(none.missing)")
+        var loose = NoisySweep.options()
+        loose.noiseSeparation = 0
+        let all = try FrontierAnalysis.analyze(NoisySweep.runs(seeds: 3), options: loose)
+        #expect(all.grid.filter(\.resolved).count > all.grid.count * 9 / 10)
+    }
+
+    /// A law that only one n wins says what runs are missing instead of fitting anything.
+    @Test func aSingleWinnerSaysWhichRunsAreMissing() throws {
+        let runs = NoisySweep.runs(seeds: 2).filter { $0.rolloutsPerProblem == 8 || $0.rolloutsPerProblem == 2 }
+        let analysis = try FrontierAnalysis.analyze(runs, options: NoisySweep.options())
+        #expect(analysis.law == nil && !analysis.lawIdentified)
+        #expect(analysis.missing.contains { $0.contains("need runs at n ≥ 16") }, "\(analysis.missing)")
+    }
+
+    /// Logs as they come: evaluation intervals that differ per run with points missing, one seed,
+    /// only three n, a run that collapses to 0 mid-run, a resumed run that logs overlapping steps
+    /// again. Each gives an identified law near the clean one, or says what is missing.
+    @Test(arguments: ["irregular", "three n", "collapse", "resumed"])
+    func realLookingLogsGiveALawOrSayWhatIsMissing(_ variant: String) throws {
+        let clean = try FrontierAnalysis.analyze(NoisySweep.runs(seeds: 1), options: NoisySweep.options())
+        var runs = NoisySweep.runs(seeds: 1)
+        switch variant {
+        case "irregular":
+            runs = runs.enumerated().map { index, run in
+                var thinned = run
+                thinned.points = run.points.enumerated().filter { $0.offset % (2 + index % 4) == 0 }.map(\.element)
+                return thinned
+            }
+        case "three n":
+            runs = runs.filter { [8, 32, 128].contains($0.rolloutsPerProblem) }
+        case "collapse":
+            let i = runs.firstIndex { $0.rolloutsPerProblem == 32 }!
+            let half = runs[i].points.count / 2
+            runs[i].points = runs[i].points.enumerated().map {
+                $0.offset < half ? $0.element : ($0.element.0, $0.element.1, 0)
+            }
+        default:
+            let i = runs.firstIndex { $0.rolloutsPerProblem == 128 }!
+            let points = runs[i].points
+            // Resumed from a checkpoint at two thirds: the last third is logged again, slightly different.
+            runs[i].points = points + points.suffix(points.count / 3).map { ($0.0, $0.1, $0.2 + 0.001) }
+        }
+        let analysis = try FrontierAnalysis.analyze(runs, options: NoisySweep.options())
+        if analysis.lawIdentified {
+            let (law, reference) = (try #require(analysis.law), try #require(clean.law))
+            for budget in [1e6, 3e6] {
+                let (a, b) = (
+                    AllocationLaw().value(law.parameters, at: [budget]),
+                    AllocationLaw().value(reference.parameters, at: [budget])
+                )
+                #expect(abs(a - b) <= 1, "\(variant): log2 n* at \(budget) \(a) vs clean \(b)")
+            }
+        } else {
+            #expect(analysis.lawReason != nil && !analysis.missing.isEmpty, "\(variant) says nothing")
+        }
+        #expect(
+            variant != "collapse" || analysis.lawIdentified,
+            "a collapse is not a record: \(analysis.lawReason ?? "") \(analysis.handovers) \(analysis.notes)")
+    }
+
+    @Test func sigmoidsWhoseMidpointLiesBeyondTheDataSaySo() throws {
+        let analysis = try FrontierAnalysis.analyze(NoisySweep.runs(seeds: 1), options: NoisySweep.options())
+        let late = try #require(analysis.curves.first { $0.rolloutsPerProblem == 512 })
+        #expect(late.unidentified.contains { $0.contains("beyond the data") }, "\(late.unidentified)")
+        #expect(analysis.notes.contains { $0.hasPrefix("n = 512:") })
+    }
+}
+
+/// Simulated-looking noisy runs: per n a ScaleRL curve from a shared start R0 = 0.03, larger n
+/// slower to rise and higher in the end; evaluations every 2,048·n rollouts to 1e7, Gaussian
+/// noise 0.004 per evaluation, seeded.
+enum NoisySweep {
+    static let curves: [Int: (a: Double, midpoint: Double, b: Double)] = [
+        2: (0.06, 5.4, 1.6), 8: (0.09, 5.7, 1.6), 32: (0.13, 6.1, 1.6), 128: (0.17, 6.5, 1.6), 512: (0.2, 7.3, 1.6),
+    ]
+
+    static func reward(n: Int, compute: Double) -> Double {
+        let c = curves[n]!
+        return ScaleRLSigmoid().value([0.03, c.a, c.midpoint, c.b], at: [compute])
+    }
+
+    static func runs(seeds: Int) -> [RunSeries] {
+        curves.keys.sorted().flatMap { n in
+            (0..<seeds).map { seed in
+                var rng = Xoshiro256StarStar(seed: UInt64(1000 * n + seed))
+                let batch = 64.0 * Double(n)
+                let steps = Int(1e7 / batch)
+                let every = max(1, steps / 60)
+                let points = stride(from: every, through: steps, by: every).map { step -> (Int, Double, Double) in
+                    let compute = Double(step) * batch
+                    return (step, compute, reward(n: n, compute: compute) + 0.004 * rng.nextGaussian())
+                }
+                return RunSeries(label: "n\(n)-s\(seed)", rolloutsPerProblem: n, problemsPerBatch: 64, points: points)
+            }
+        }
+    }
+
+    static func options() -> FrontierOptions {
+        var options = FrontierOptions()
+        options.bootstrapResamples = 100
+        return options
+    }
+}
+
+extension Xoshiro256StarStar {
+    /// A standard normal draw (Box–Muller), for test noise.
+    mutating func nextGaussian() -> Double {
+        let (u, v) = (nextOpenUniform(), nextUniform())
+        return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
+    }
+}
