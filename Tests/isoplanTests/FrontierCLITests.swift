@@ -31,23 +31,37 @@ struct FrontierCLITests {
     /// log2 n*(C) of the law with parameters p.
     static func log2N(_ p: [Double], _ c: Double) -> Double { p[0] / (1 + exp(-p[1] * (log10(c) - p[2]))) + p[3] }
 
-    static func sweepAndFit(_ preset: String, in dir: TemporaryDirectory, extra: [String] = []) throws -> Fitted {
-        let db = dir.path("\(preset).sqlite")
-        let sweep = try CommandRunner.run(
-            ["simulate", "sweep", "--preset", preset, "--seeds", "3", "--db", db] + extra)
-        #expect(sweep.status == 0, "\(sweep.stderr)")
-        let fit = try CommandRunner.run(["fit", "frontier", "--db", db, "--json"])
-        #expect(fit.status == 0, "\(fit.stderr)")
-        return try JSONDecoder().decode(Fitted.self, from: Data(fit.stdout.utf8))
+    struct CommandFailed: Error, CustomStringConvertible {
+        let stderr: String
+        var description: String { stderr }
+    }
+
+    /// `simulate sweep --preset P --seeds 3` then `fit frontier --json` on a fresh store.
+    final class Sweep: Sendable {
+        let directory: TemporaryDirectory
+        let fitted: Fitted
+        var database: String { directory.path("sweep.sqlite") }
+
+        init(_ preset: String) throws {
+            directory = try TemporaryDirectory("isoplan-\(preset)")
+            let db = directory.path("sweep.sqlite")
+            let sweep = try CommandRunner.run(["simulate", "sweep", "--preset", preset, "--seeds", "3", "--db", db])
+            guard sweep.status == 0 else { throw CommandFailed(stderr: sweep.stderr) }
+            let fit = try CommandRunner.run(["fit", "frontier", "--db", db, "--json"])
+            guard fit.status == 0 else { throw CommandFailed(stderr: fit.stderr) }
+            fitted = try JSONDecoder().decode(Fitted.self, from: Data(fit.stdout.utf8))
+        }
+
+        /// The easy sweep, shared by the tests that need it (it takes a while in debug).
+        static let easy = Result { try Sweep("isocompute-q1-easy") }
     }
 
     /// Defaults, nothing else: hard's law is identified and rising, and saturates below easy's;
     /// q3-hard's too. Every law's bootstrap has under 5% failed refits and the main fit converged.
     @Test func hardAndEasySweepsGiveIdentifiedRisingLaws() throws {
-        let dir = try TemporaryDirectory()
-        let easy = try Self.sweepAndFit("isocompute-q1-easy", in: dir)
-        let hard = try Self.sweepAndFit("isocompute-q1-hard", in: dir)
-        let q3 = try Self.sweepAndFit("isocompute-q3-hard", in: dir)
+        let easy = try Sweep.easy.get().fitted
+        let hard = try Sweep("isocompute-q1-hard").fitted
+        let q3 = try Sweep("isocompute-q3-hard").fitted
         for (name, fitted) in [("easy", easy), ("hard", hard), ("q3-hard", q3)] {
             let analysis = fitted.analysis
             #expect(analysis.lawIdentified, "\(name): \(analysis.lawReason ?? "")")
@@ -69,10 +83,10 @@ struct FrontierCLITests {
     /// range, and its 95% interval covers the full-data value.
     @Test func sparseImportedLogsAgreeWithTheFullSweep() throws {
         let dir = try TemporaryDirectory()
-        let full = try Self.sweepAndFit("isocompute-q1-easy", in: dir)
-        let fullLaw = try #require(full.analysis.law).parameters
-        #expect(full.analysis.lawIdentified)
-        let db = dir.path("isocompute-q1-easy.sqlite")
+        let sweep = try Sweep.easy.get()
+        let fullLaw = try #require(sweep.fitted.analysis.law).parameters
+        #expect(sweep.fitted.analysis.lawIdentified)
+        let db = sweep.database
         let export = try CommandRunner.run(["export", "--db", db, "--csv", dir.path("export")])
         #expect(export.status == 0, "\(export.stderr)")
         let manifest = try Self.thinnedLogs(from: dir.path("export/points.csv"), into: dir.path("logs"))
@@ -82,10 +96,11 @@ struct FrontierCLITests {
         let fit = try CommandRunner.run(["fit", "frontier", "--db", logs, "--json"])
         #expect(fit.status == 0, "\(fit.stderr)")
         let sparse = try JSONDecoder().decode(Fitted.self, from: Data(fit.stdout.utf8)).analysis
-        #expect(sparse.lawIdentified, "\(sparse.lawReason ?? "") \(sparse.missing)")
+        #expect(sparse.lawIdentified, "not identified: \(sparse.lawReason ?? "") \(sparse.missing)")
         let law = try #require(sparse.law).parameters
         let samples = try #require(sparse.lawBootstrap).samples
-        for budget in [1.5e6, 5e6] {
+        // 1e6 and 5e6: either side of the handovers 8 → 16 → 32 → 64 of the full sweep.
+        for budget in [1e6, 5e6] {
             let (truth, estimate) = (Self.log2N(fullLaw, budget), Self.log2N(law, budget))
             #expect(abs(truth - estimate) <= 1, "n* at \(budget): \(exp2(estimate)) vs full data \(exp2(truth))")
             let draws = samples.map { Self.log2N($0, budget) }.sorted()

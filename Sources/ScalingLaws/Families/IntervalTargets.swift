@@ -18,10 +18,24 @@ public struct IntervalTargets: CurveFamily {
     public var inputCount: Int { base.inputCount + 2 }
 
     /// Interval-censored data from the base's inputs and per-point `[lower, upper]`.
-    public static func data(x: [Double], lower: [Double], upper: [Double]) throws(FitError) -> FitData {
+    ///
+    /// With `centreWeight` w > 0 every point is given twice: once as its interval (weight 1) and
+    /// once as its interval's midpoint (weight w). Where many laws pass inside every interval (a
+    /// step anywhere in a run of ties), the weak pull picks the one nearest the intervals' centres
+    /// instead of leaving the fit to drift to a bound.
+    public static func data(x: [Double], lower: [Double], upper: [Double], centreWeight: Double = 0) throws(FitError)
+        -> FitData
+    {
         guard let bad = lower.indices.first(where: { !(lower[$0] <= upper[$0]) }) else {
-            let inputs = Matrix(rows: x.count, columns: 3, columnMajor: x + lower + upper)
-            return try FitData(inputs: inputs, targets: [Double](repeating: 0, count: x.count))
+            guard centreWeight > 0 else {
+                let inputs = Matrix(rows: x.count, columns: 3, columnMajor: x + lower + upper)
+                return try FitData(inputs: inputs, targets: [Double](repeating: 0, count: x.count))
+            }
+            let centres = x.indices.map { 0.5 * (lower[$0] + upper[$0]) }
+            let inputs = Matrix(rows: 2 * x.count, columns: 3, columnMajor: x + x + lower + centres + upper + centres)
+            return try FitData(
+                inputs: inputs, targets: [Double](repeating: 0, count: 2 * x.count),
+                weights: [Double](repeating: 1, count: x.count) + [Double](repeating: centreWeight, count: x.count))
         }
         throw .invalidData("interval \(bad + 1) has its lower end above its upper end")
     }

@@ -54,7 +54,10 @@ extension FrontierAnalysis {
         let family = IntervalTargets(AllocationLaw(input: options.fixedBatch == nil ? .log10 : .linear))
         let law = try stationaryChecked(
             CurveFitter.fit(
-                family, to: IntervalTargets.data(x: data.x, lower: data.lower, upper: data.upper), workers: workers))
+                family,
+                to: IntervalTargets.data(
+                    x: data.x, lower: data.lower, upper: data.upper, centreWeight: options.tieCentreWeight),
+                workers: workers))
         fits.law = law
         if options.bootstrapResamples >= 2 {
             fits.bootstrap = pipelineBootstrap(
@@ -63,7 +66,8 @@ extension FrontierAnalysis {
         if let fixed = options.fixedBatch {
             let top = log2(Double(fixed))
             let batchData = try IntervalTargets.data(
-                x: data.x, lower: data.upper.map { top - $0 }, upper: data.lower.map { top - $0 })
+                x: data.x, lower: data.upper.map { top - $0 }, upper: data.lower.map { top - $0 },
+                centreWeight: options.tieCentreWeight)
             fits.batchLaw = try stationaryChecked(CurveFitter.fit(family, to: batchData, workers: workers))
         }
         if let cut = options.extrapolationCut {
@@ -73,7 +77,7 @@ extension FrontierAnalysis {
             do {
                 let split = try IntervalTargets.data(
                     x: below.x + above.map { data.x[$0] }, lower: below.lower + above.map { data.lower[$0] },
-                    upper: below.upper + above.map { data.upper[$0] })
+                    upper: below.upper + above.map { data.upper[$0] }, centreWeight: options.tieCentreWeight)
                 fits.extrapolation = try CurveFitter.extrapolationCheck(family, data: split, cut: cut, workers: workers)
             } catch {
                 notes.append("extrapolation check at \(cut) not possible: \(error)")
@@ -127,7 +131,10 @@ extension FrontierAnalysis {
                     at: envelope.grid[g].x, options: options)!
             }
             let data = envelope.lawData(rankings: rankings)
-            guard let fitData = try? IntervalTargets.data(x: data.x, lower: data.lower, upper: data.upper) else {
+            guard
+                let fitData = try? IntervalTargets.data(
+                    x: data.x, lower: data.lower, upper: data.upper, centreWeight: options.tieCentreWeight)
+            else {
                 return nil
             }
             return try? CurveFitter.fit(family, to: fitData, starts: [law.parameters], workers: 1)

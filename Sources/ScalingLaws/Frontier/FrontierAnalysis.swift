@@ -40,6 +40,9 @@ public struct FrontierOptions: Sendable, Equatable {
     /// How far, in noise standard deviations, the winning curve must beat the runner-up for the
     /// grid point to name n* (`z` in docs/SCALING_LAWS.md); closer curves are ties.
     public var noiseSeparation = 1.0
+    /// Weight of the pull towards each tie interval's centre in the law fit, relative to the
+    /// interval itself (``IntervalTargets/data(x:lower:upper:centreWeight:)``).
+    public var tieCentreWeight = 0.01
     /// The budget the suggested next runs aim at (`nil`: 4× the top of the identified range).
     public var targetBudget: Double?
     /// A curve's uncertainty at x is its evaluations' noise over √(evaluations within this many
