@@ -86,6 +86,15 @@ extension FrontierAnalysis {
         return fits
     }
 
+    /// L and k when on their bounds; k within 1% of its ceiling counts (a step the data do not
+    /// resolve).
+    static func boundShapeParameters(_ law: CurveFit, fixedBatch: Int?) -> [String] {
+        var bound = law.parametersOnBound.filter { $0 == "L" || $0 == "k" }
+        let kCeiling = AllocationLaw.steepnessCeiling(fixedBatch == nil ? .log10 : .linear)
+        if !bound.contains("k"), law.parameters[1] >= 0.99 * kCeiling { bound.append("k") }
+        return bound
+    }
+
     /// Whether the law can be used, and why not: a stationary fit, L and k off their bounds, and
     /// (over compute) rising, as every published law is. `nil`: identified.
     static func unidentifiedReason(_ law: CurveFit?, envelope: Envelope, fixedBatch: Int?) -> String? {
@@ -93,10 +102,7 @@ extension FrontierAnalysis {
         guard isUsable(law) else {
             return ("the fit stopped (\(law.status.rawValue)) away from a stationary point")
         }
-        var bound = law.parametersOnBound.filter { $0 == "L" || $0 == "k" }
-        // A k within 1% of its ceiling is a step the data do not resolve, on its bound in effect.
-        let kCeiling = AllocationLaw.steepnessCeiling(fixedBatch == nil ? .log10 : .linear)
-        if !bound.contains("k"), law.parameters[1] >= 0.99 * kCeiling { bound.append("k") }
+        let bound = boundShapeParameters(law, fixedBatch: fixedBatch)
         if !bound.isEmpty {
             return ("\(bound.joined(separator: " and ")) on a bound: floor and saturation are not pinned by the data")
         }

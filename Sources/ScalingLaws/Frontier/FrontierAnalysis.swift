@@ -219,7 +219,7 @@ extension FrontierAnalysis {
             },
             missing: reason == nil ? [] : envelope.missingData(),
             stillRising: stillRising(curves, top: envelope.grid.last?.value ?? 0),
-            suggestions: suggestions(laws, envelope: envelope, options: options),
+            suggestions: suggestions(laws, reason: reason, envelope: envelope, options: options),
             extrapolation: laws.extrapolation, notes: notes, runsUsed: usedRuns)
     }
 
@@ -231,14 +231,27 @@ extension FrontierAnalysis {
         return Array(Set(rising.map(\.rolloutsPerProblem))).sorted()
     }
 
-    /// Step 6: the next runs that would most narrow the law's interval at the target budget.
-    static func suggestions(_ laws: LawFits, envelope: Envelope, options: FrontierOptions) -> RunSuggestions? {
-        guard options.fixedBatch == nil, laws.law != nil, let samples = laws.bootstrap?.samples,
-            let top = envelope.identifiedRange.map({ envelope.grid[$0.upperBound].x })
-        else { return nil }
-        return RunSuggestions.suggest(
-            samples: samples, curves: envelope.curves, from: top,
-            target: options.targetBudget ?? 4 * top)
+    /// Step 6: the next runs that would most narrow the law's interval at the target budget: by
+    /// expected variance reduction when the law is identified, else the runs that address why
+    /// it is not (``RunSuggestions/remedies(winners:tested:top:target:lawBound:lawFitted:)``).
+    static func suggestions(_ laws: LawFits, reason: String?, envelope: Envelope, options: FrontierOptions)
+        -> RunSuggestions?
+    {
+        guard options.fixedBatch == nil else { return nil }
+        let top = envelope.identifiedRange.map { envelope.grid[$0.upperBound].x } ?? envelope.grid.last?.x ?? 0
+        let target = options.targetBudget ?? 4 * top
+        if reason == nil, let samples = laws.bootstrap?.samples {
+            return RunSuggestions.suggest(samples: samples, curves: envelope.curves, from: top, target: target)
+        }
+        var winners: [Int] = []
+        for point in envelope.identifiedRange.map({ Array(envelope.grid[$0]) }) ?? [] where point.resolved {
+            if winners.last != point.rolloutsPerProblem { winners.append(point.rolloutsPerProblem) }
+        }
+        if winners.isEmpty, let last = envelope.grid.last { winners = [last.rolloutsPerProblem] }
+        return RunSuggestions.remedies(
+            winners: winners, tested: envelope.curves.map(\.rolloutsPerProblem), top: top, target: target,
+            lawBound: laws.law.map { boundShapeParameters($0, fixedBatch: options.fixedBatch) } ?? [],
+            lawFitted: laws.law != nil)
     }
 
     /// A group of runs that share one curve: n, and B_p when grouping by (B_p, n).

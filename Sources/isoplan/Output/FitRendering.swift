@@ -122,11 +122,13 @@ enum FitRendering {
         }
         for need in analysis.missing { lines.append("missing: \(need)") }
         if let next = analysis.suggestions, !next.runs.isEmpty {
-            lines.append(
-                "suggested next runs (n* at \(formatNumber(next.target)) now in \(formatNumber(next.interval[0]))–\(formatNumber(next.interval[1]))): "
-                    + next.runs.map {
-                        "n = \($0.rolloutsPerProblem) to \(formatNumber($0.budget)) rollouts (−\(Int(($0.fractionOfVariance * 100).rounded()))% variance)"
-                    }.joined(separator: "; "))
+            let now = next.interval.map { "now \(formatNumber($0[0]))–\(formatNumber($0[1]))" } ?? "not identified"
+            lines.append("suggested next runs (n* at \(formatNumber(next.target)): \(now)):")
+            for run in next.runs {
+                lines.append(
+                    "  n = \(run.rolloutsPerProblem.map(String.init).joined(separator: " and ")) to "
+                        + "\(formatNumber(run.budget)) rollouts each: \(run.reason)")
+            }
         }
         return lines
     }
