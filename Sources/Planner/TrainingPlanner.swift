@@ -87,8 +87,7 @@ public struct DataRange: Sendable, Equatable {
     /// How fast the interval widens, in doublings of n per decade outside the range.
     public var doublingsPerDecade: Double
 
-    /// One doubling per decade: the published laws' steepest average rise (Easy: 3.2 doublings
-    /// over the 2–3 decades around C0).
+    /// One doubling per decade: a choice (docs/TRAINING_PLANNER.md, rule 7), `--extrapolation-widening`.
     public static let defaultDoublingsPerDecade = 1.0
 
     public init(

@@ -27,6 +27,8 @@ public struct TrainingPlanRequest: Sendable {
     public var batch: Int?
     public var problems: Int?
     public var problemsPerBatch = 32
+    /// How fast the n* interval widens outside the data's identified range (`DataRange`).
+    public var extrapolationDoublingsPerDecade = DataRange.defaultDoublingsPerDecade
 
     public init(budget: Double, difficulty: DifficultyChoice) {
         self.budget = budget
@@ -42,7 +44,9 @@ public enum TrainingPlanWorkflow {
             let (difficulty, notes) = try resolve(request.difficulty)
             let (law, lawSource, analysis, lawNotes) = try law(for: request, difficulty: difficulty, store: store)
             let dataRange = analysis?.identifiedRange.map { range in
-                DataRange(compute: range[0]...range[1], ceiling: analysis?.stillRising.max())
+                DataRange(
+                    compute: range[0]...range[1], ceiling: analysis?.stillRising.max(),
+                    doublingsPerDecade: request.extrapolationDoublingsPerDecade)
             }
             var plan = try TrainingPlanner.plan(
                 budget: request.budget, unit: request.unit, tokensPerRollout: request.tokensPerRollout,

@@ -54,10 +54,11 @@ struct DemoCommand: ParsableCommand {
     private func summary(of result: DemoResult) -> String {
         let plan = result.plan
         let recommendation = result.testTime.recommendation
-        let fits = [result.frontierFitID, result.fixedBatchFitID].map { $0.map(String.init) ?? "-" }.joined(
-            separator: ", ")
+        let fits = [("n*(C)", result.frontierFitID), ("n*(M)", result.fixedBatchFitID)].map { law, id in
+            "\(law): \(id.map { "fit \($0)" } ?? "no law the data identify, not stored")"
+        }.joined(separator: "; ")
         var lines = [
-            "simulated \(result.simulatedRuns) runs (\(result.storedRuns) in the sweeps), fitted the frontiers (fits \(fits)),",
+            "simulated \(result.simulatedRuns) runs (\(result.storedRuns) in the sweeps), fitted the frontiers (\(fits)),",
             "planned n = \(plan.rolloutsPerProblem), B_p = \(plan.problemsPerBatch), M = \(plan.steps) "
                 + "for \(String(format: "%g", plan.budget)) rollouts,",
             "sized test time: \(recommendation.pipeline.specification), "

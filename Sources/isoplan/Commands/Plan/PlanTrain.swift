@@ -68,6 +68,13 @@ extension PlanCommand {
         var problemsPerBatch = 32
 
         @Option(
+            name: .customLong("extrapolation-widening"),
+            help: ArgumentHelp(
+                "Doublings of n per decade the n* interval widens by outside the compute the data identify.",
+                valueName: "d"))
+        var extrapolationWidening = DataRange.defaultDoublingsPerDecade
+
+        @Option(
             help: ArgumentHelp(
                 "Print ready-to-paste settings of this training framework instead of the table.",
                 valueName: "framework"))
@@ -95,6 +102,9 @@ extension PlanCommand {
             else {
                 throw ValidationError("--bp (≤ 2^24), --processes and --per-device-batch (≤ 2^20) must be ≥ 1")
             }
+            guard extrapolationWidening >= 0, extrapolationWidening.isFinite else {
+                throw ValidationError("--extrapolation-widening must be a number ≥ 0")
+            }
             if let tokensPerRollout, !(tokensPerRollout > 0) {
                 throw ValidationError("--tokens-per-rollout must be positive")
             }
@@ -114,6 +124,7 @@ extension PlanCommand {
                 request.batch = batch
                 request.problems = problems
                 request.problemsPerBatch = problemsPerBatch
+                request.extrapolationDoublingsPerDecade = extrapolationWidening
                 let store = try Store(path: global.databasePath)
                 let plan = try TrainingPlanWorkflow.run(request, store: store)
                 if let framework = export ?? global.frameworkAlias {
