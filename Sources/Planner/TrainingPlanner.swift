@@ -302,7 +302,7 @@ public enum TrainingPlanner {
         let factor = pow(2, data.doublingsPerDecade * decadesOutside(x, data.compute))
         let (low, high) = interval.map { ($0[0], $0[1]) } ?? (optimal, optimal)
         let ceiling = x > data.compute.upperBound ? Double(data.ceiling ?? 0) : 0
-        return [min(low, optimal) / factor, max(high, optimal * factor, ceiling)]
+        return [min(low, optimal) / factor, max(max(high, optimal) * factor, ceiling)]
     }
 
     /// The 95% bootstrap interval of n*(x): the 2.5% and 97.5% quantiles of n* under each of the

@@ -129,7 +129,8 @@ public enum TrainingPlanWorkflow {
         -> (law: AllocationLawSpec, note: String)?
     {
         guard request.batch == nil, let analysis, let range = analysis.identifiedRange,
-            request.budget <= range[1] * 1.0001, let measured = bestMeasured(analysis, near: request.budget)
+            request.budget >= range[0] * 0.9999, request.budget <= range[1] * 1.0001,
+            let measured = bestMeasured(analysis, near: request.budget)
         else { return nil }
         let at = String(format: "%.3g", measured.x)
         let law = AllocationLawSpec.fitted(
@@ -139,17 +140,20 @@ public enum TrainingPlanWorkflow {
     }
 
     /// Why a stored frontier fit may not be planned with (`nil`: it may): its analysis's
-    /// identification, or, for records whose analysis this version cannot read, L or k on a
-    /// bound or a decreasing law.
+    /// identification, and for every record (those stored before identification existed too)
+    /// L or k on a bound or a decreasing law.
     static func unusableReason(_ fit: Fit, analysis: FrontierAnalysis?) -> String? {
-        if let analysis { return analysis.lawIdentified ? nil : analysis.lawReason ?? "not identified" }
+        if let analysis, !analysis.lawIdentified { return analysis.lawReason ?? "not identified" }
         if fit.parametersOnBound.contains(where: { $0 == "L" || $0 == "k" }) { return "L or k on a bound" }
         return fit.parameters[0] <= 0 ? "the law decreases with compute" : nil
     }
 
-    /// The winning n at the resolved grid point nearest the budget (in log compute).
+    /// The winning n at the resolved grid point of the identified range nearest the budget (in
+    /// log compute).
     static func bestMeasured(_ analysis: FrontierAnalysis, near budget: Double) -> (n: Int, x: Double)? {
-        analysis.grid.filter(\.resolved).min { abs(log10($0.x / budget)) < abs(log10($1.x / budget)) }
+        guard let range = analysis.identifiedRange else { return nil }
+        return analysis.grid.filter { $0.resolved && $0.x >= range[0] && $0.x <= range[1] }
+            .min { abs(log10($0.x / budget)) < abs(log10($1.x / budget)) }
             .map { ($0.rolloutsPerProblem, $0.x) }
     }
 

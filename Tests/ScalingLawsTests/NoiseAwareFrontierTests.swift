@@ -74,12 +74,13 @@ struct NoiseAwareFrontierTests {
         #expect(all.grid.filter(\.resolved).count > all.grid.count * 9 / 10)
     }
 
-    /// A law that only one n wins says what runs are missing instead of fitting anything.
+    /// A frontier that one n wins everywhere (n = 8 beats 512 over the whole range) says what
+    /// runs are missing instead of fitting anything.
     @Test func aSingleWinnerSaysWhichRunsAreMissing() throws {
-        let runs = NoisySweep.runs(seeds: 2).filter { $0.rolloutsPerProblem == 8 || $0.rolloutsPerProblem == 2 }
+        let runs = NoisySweep.runs(seeds: 2).filter { [8, 512].contains($0.rolloutsPerProblem) }
         let analysis = try FrontierAnalysis.analyze(runs, options: NoisySweep.options())
         #expect(analysis.law == nil && !analysis.lawIdentified)
-        #expect(analysis.missing.contains { $0.contains("need runs at n ≥ 16") }, "\(analysis.missing)")
+        #expect(analysis.missing.contains { $0.contains("need runs at n ≤ 4") }, "\(analysis.missing)")
     }
 
     /// Logs as they come: evaluation intervals that differ per run with points missing, one seed,
@@ -87,7 +88,6 @@ struct NoiseAwareFrontierTests {
     /// again. Each gives an identified law near the clean one, or says what is missing.
     @Test(arguments: ["irregular", "three n", "collapse", "resumed"])
     func realLookingLogsGiveALawOrSayWhatIsMissing(_ variant: String) throws {
-        let clean = try FrontierAnalysis.analyze(NoisySweep.runs(seeds: 1), options: NoisySweep.options())
         var runs = NoisySweep.runs(seeds: 1)
         switch variant {
         case "irregular":
@@ -112,13 +112,20 @@ struct NoiseAwareFrontierTests {
         }
         let analysis = try FrontierAnalysis.analyze(runs, options: NoisySweep.options())
         if analysis.lawIdentified {
-            let (law, reference) = (try #require(analysis.law), try #require(clean.law))
+            // The true n* (8 at 1e6, 32 at 3e6) within a doubling of the law, or inside its 95%
+            // interval: an identified law from thin logs may be off, but not confidently so.
+            let law = try #require(analysis.law)
+            let draws = try #require(analysis.lawBootstrap).samples
             for budget in [1e6, 3e6] {
-                let (a, b) = (
-                    AllocationLaw().value(law.parameters, at: [budget]),
-                    AllocationLaw().value(reference.parameters, at: [budget])
+                let truth = log2(Double(NoisySweep.optimalN(at: budget)))
+                let estimate = AllocationLaw().value(law.parameters, at: [budget])
+                let sorted = draws.map { AllocationLaw().value($0, at: [budget]) }.sorted()
+                let (low, high) = (
+                    sorted[Int(0.025 * Double(sorted.count - 1))], sorted[Int(0.975 * Double(sorted.count - 1))]
                 )
-                #expect(abs(a - b) <= 1, "\(variant): log2 n* at \(budget) \(a) vs clean \(b)")
+                #expect(
+                    abs(estimate - truth) <= 1 || (low...high).contains(truth),
+                    "\(variant): log2 n* at \(budget) \(estimate) [\(low), \(high)], truth \(truth)")
             }
         } else {
             #expect(analysis.lawReason != nil && !analysis.missing.isEmpty, "\(variant) says nothing")
@@ -128,16 +135,19 @@ struct NoiseAwareFrontierTests {
             "a collapse is not a record: \(analysis.lawReason ?? "") \(analysis.handovers) \(analysis.notes)")
     }
 
+    /// Without noise each sigmoid is recovered, so n = 512's midpoint (2e7) lies beyond its data
+    /// (1e7): said per curve, and the curve is among those still rising.
     @Test func sigmoidsWhoseMidpointLiesBeyondTheDataSaySo() throws {
-        let analysis = try FrontierAnalysis.analyze(NoisySweep.runs(seeds: 1), options: NoisySweep.options())
+        let analysis = try FrontierAnalysis.analyze(NoisySweep.runs(seeds: 1, noise: 0), options: NoisySweep.options())
         let late = try #require(analysis.curves.first { $0.rolloutsPerProblem == 512 })
-        #expect(late.unidentified.contains { $0.contains("beyond the data") }, "\(late.unidentified)")
+        #expect(late.unidentified.contains { $0.contains("beyond the data") }, "\(late.fit.parameters)")
         #expect(analysis.notes.contains { $0.hasPrefix("n = 512:") })
+        #expect(analysis.stillRising.contains(512))
     }
 }
 
 /// Simulated-looking noisy runs: per n a ScaleRL curve from a shared start R0 = 0.03, larger n
-/// slower to rise and higher in the end; evaluations every 2,048·n rollouts to 1e7, Gaussian
+/// slower to rise and higher in the end (n = 512's midpoint lies beyond 1e7); evaluations every 2,048·n rollouts to 1e7, Gaussian
 /// noise 0.004 per evaluation, seeded.
 enum NoisySweep {
     static let curves: [Int: (a: Double, midpoint: Double, b: Double)] = [
@@ -149,7 +159,12 @@ enum NoisySweep {
         return ScaleRLSigmoid().value([0.03, c.a, c.midpoint, c.b], at: [compute])
     }
 
-    static func runs(seeds: Int) -> [RunSeries] {
+    /// The n whose true curve is highest at `compute`.
+    static func optimalN(at compute: Double) -> Int {
+        curves.keys.max { reward(n: $0, compute: compute) < reward(n: $1, compute: compute) }!
+    }
+
+    static func runs(seeds: Int, noise: Double = 0.004) -> [RunSeries] {
         curves.keys.sorted().flatMap { n in
             (0..<seeds).map { seed in
                 var rng = Xoshiro256StarStar(seed: UInt64(1000 * n + seed))
@@ -158,7 +173,7 @@ enum NoisySweep {
                 let every = max(1, steps / 60)
                 let points = stride(from: every, through: steps, by: every).map { step -> (Int, Double, Double) in
                     let compute = Double(step) * batch
-                    return (step, compute, reward(n: n, compute: compute) + 0.004 * rng.nextGaussian())
+                    return (step, compute, reward(n: n, compute: compute) + noise * rng.nextGaussian())
                 }
                 return RunSeries(label: "n\(n)-s\(seed)", rolloutsPerProblem: n, problemsPerBatch: 64, points: points)
             }
@@ -173,9 +188,6 @@ enum NoisySweep {
 }
 
 extension Xoshiro256StarStar {
-    /// A standard normal draw (Box–Muller), for test noise.
-    mutating func nextGaussian() -> Double {
-        let (u, v) = (nextOpenUniform(), nextUniform())
-        return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
-    }
+    /// A standard normal draw, for test noise.
+    mutating func nextGaussian() -> Double { Normal.standard(using: &self) }
 }

@@ -39,16 +39,18 @@ struct SuggestedRunsTests {
     static let candidates = [8, 16, 32, 64, 128, 256, 512]
 
     /// The width in doublings of what the data say about n* at the target: the law's 95%
-    /// bootstrap interval when it is identified, else the whole candidate range 8–512.
+    /// bootstrap interval when it is identified, else (and at most) the whole candidate range
+    /// 8–512, 6 doublings.
     static func width(_ analysis: FrontierAnalysis) -> Double {
+        let nothing = log2(Double(candidates.last!) / Double(candidates.first!))
         guard analysis.lawIdentified, let samples = analysis.lawBootstrap?.samples, samples.count >= 20 else {
-            return log2(Double(candidates.last!) / Double(candidates.first!))
+            return nothing
         }
         let draws = samples.map { AllocationLaw().value($0, at: [target]) }.sorted()
-        return draws[Int(0.975 * Double(draws.count - 1))] - draws[Int(0.025 * Double(draws.count - 1))]
+        return min(nothing, draws[Int(0.975 * Double(draws.count - 1))] - draws[Int(0.025 * Double(draws.count - 1))])
     }
 
-    /// A too-thin data set (n = 8, 16, 64, 256 to 3e6, one seed): the output suggests runs, and
+    /// A too-thin data set (n = 8…128 to 3e6, one seed): the output suggests runs, and
     /// adding the first suggested run narrows what the data say about n* at 1e7 more than adding
     /// another n to the same budget (the same cost), on average over seeds.
     @Test func theSuggestedRunNarrowsTheIntervalMoreThanAnotherOfTheSameCost() throws {
@@ -59,6 +61,9 @@ struct SuggestedRunsTests {
             let analysis = try Self.analyze(base)
             // A law already narrow at the target needs no runs (nothing removes 1% of its variance).
             guard let run = analysis.suggestions?.runs.first else { continue }
+            print(
+                "BASE", seed, analysis.lawIdentified, Self.width(analysis), run.rolloutsPerProblem, run.budget,
+                run.reason)
             // The same number of runs to the same budget (the same cost), n drawn at random among
             // the n not yet run that far and not suggested.
             var rng = Xoshiro256StarStar(seed: seed)
@@ -68,8 +73,9 @@ struct SuggestedRunsTests {
             }
             var random: [Int] = []
             for _ in run.rolloutsPerProblem { random.append(pool.remove(at: Int(rng.next() % UInt64(pool.count)))) }
-            let withSuggested = try Self.simulate(run.rolloutsPerProblem.map { ($0, run.budget) }, seed: seed)
-            let withOther = try Self.simulate(random.map { ($0, run.budget) }, seed: seed)
+            // New runs get a seed of their own: the base run of the same n is another seed of it.
+            let withSuggested = try Self.simulate(run.rolloutsPerProblem.map { ($0, run.budget) }, seed: seed + 100)
+            let withOther = try Self.simulate(random.map { ($0, run.budget) }, seed: seed + 100)
             suggested.append(Self.width(try Self.analyze(base + withSuggested)))
             other.append(Self.width(try Self.analyze(base + withOther)))
         }

@@ -17,7 +17,8 @@ public struct IntervalTargets: CurveFamily {
     public var parameterNames: [String] { base.parameterNames }
     public var inputCount: Int { base.inputCount + 2 }
 
-    /// Interval-censored data from the base's inputs and per-point `[lower, upper]`.
+    /// Interval-censored data for a one-input base family from inputs x and per-point
+    /// `[lower, upper]`.
     ///
     /// With `centreWeight` w > 0 every point is given twice: once as its interval (weight 1) and
     /// once as its interval's midpoint (weight w). Where many laws pass inside every interval (a
@@ -26,6 +27,9 @@ public struct IntervalTargets: CurveFamily {
     public static func data(x: [Double], lower: [Double], upper: [Double], centreWeight: Double = 0) throws(FitError)
         -> FitData
     {
+        guard x.count == lower.count, x.count == upper.count else {
+            throw .invalidData("\(x.count) inputs but \(lower.count) lower and \(upper.count) upper ends")
+        }
         guard let bad = lower.indices.first(where: { !(lower[$0] <= upper[$0]) }) else {
             guard centreWeight > 0 else {
                 let inputs = Matrix(rows: x.count, columns: 3, columnMajor: x + lower + upper)

@@ -16,7 +16,8 @@ public struct BootstrapSummary: Sendable, Codable, Equatable {
     public var upper95: [Double]
     /// Median of each parameter.
     public var medians: [Double]
-    /// Resamples whose fit did not reach the gradient tolerance (they are still included).
+    /// Resamples whose fit did not reach the gradient tolerance. `CurveFitter.bootstrap` keeps
+    /// them in the quantiles; the frontier's pipeline bootstrap leaves them out (they failed).
     public var notConverged: Int
     /// The fitted parameters of every resample, one row each (for further summaries).
     public var samples: [[Double]]

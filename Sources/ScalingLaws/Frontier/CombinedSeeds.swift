@@ -16,8 +16,8 @@ struct CombinedSeeds {
     /// Each run is read at every compute value of any run inside its own range (linear
     /// interpolation between its neighbouring evaluations, so seeds evaluated at different
     /// intervals still line up), and the points are averaged over the runs that cover them.
-    /// Noise: with two or more runs, the seeds' spread (the root-mean-square sample standard
-    /// deviation over points covered by two or more runs, divided by √seeds); with one run, the
+    /// Noise: with two or more runs, the seeds' spread (the root mean square, over points covered
+    /// by two or more runs, of the point's sample standard deviation over √(runs covering it)); with one run, the
     /// second differences of its values (``secondDifferenceNoise(_:)``), which a linear trend
     /// does not inflate.
     init(_ runs: [[(compute: Double, value: Double)]]) {
@@ -25,7 +25,9 @@ struct CombinedSeeds {
         seeds = runs.count
         let grid = Array(Set(runs.flatMap { $0.map(\.compute) })).sorted()
         var points: [(compute: Double, value: Double)] = []
-        var sumOfVariances = 0.0
+        // Σ over points seen by two or more runs of (sample variance / runs seen there): the
+        // squared noise of the mean at each point.
+        var sumOfMeanVariances = 0.0
         var varianceCount = 0
         for x in grid {
             let values = runs.compactMap { Self.interpolate($0, at: x) }
@@ -33,13 +35,14 @@ struct CombinedSeeds {
             let mean = values.reduce(0, +) / Double(values.count)
             points.append((x, mean))
             if values.count >= 2 {
-                sumOfVariances += values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)
+                let sampleVariance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)
+                sumOfMeanVariances += sampleVariance / Double(values.count)
                 varianceCount += 1
             }
         }
         self.points = points
         if runs.count >= 2, varianceCount > 0 {
-            noise = (sumOfVariances / Double(varianceCount) / Double(runs.count)).squareRoot()
+            noise = (sumOfMeanVariances / Double(varianceCount)).squareRoot()
         } else {
             noise = Self.secondDifferenceNoise(points.map(\.value))
         }

@@ -75,9 +75,10 @@ extension FrontierAnalysis {
             let below = envelope.lawData(upTo: cut)
             let above = data.x.indices.filter { data.x[$0] > cut }
             do {
+                // The intervals alone (no centre pull): the error above is the distance to them.
                 let split = try IntervalTargets.data(
                     x: below.x + above.map { data.x[$0] }, lower: below.lower + above.map { data.lower[$0] },
-                    upper: below.upper + above.map { data.upper[$0] }, centreWeight: options.tieCentreWeight)
+                    upper: below.upper + above.map { data.upper[$0] })
                 fits.extrapolation = try CurveFitter.extrapolationCheck(family, data: split, cut: cut, workers: workers)
             } catch {
                 notes.append("extrapolation check at \(cut) not possible: \(error)")

@@ -115,8 +115,9 @@ public struct Handover: Sendable, Codable, Equatable {
     public var x: Double
     public var fromN: Int
     public var toN: Int
-    /// `true` when the two fitted curves cross there; `false` when one curve's data range
-    /// begins or ends instead (x is then the midpoint of the two grid points).
+    /// `true` when the two fitted curves cross there (located by bisection, across a tie region
+    /// when one lies between the two winners); `false` when they do not cross between the two
+    /// resolved winners (x is then the midpoint between them).
     public var isCrossing: Bool
 }
 
@@ -138,7 +139,8 @@ public struct FrontierAnalysis: Sendable, Codable, Equatable {
     public var curves: [GroupCurve]
     public var grid: [FrontierPoint]
     public var handovers: [Handover]
-    /// The allocation law fitted to (x, smoothed log2 n*), or `nil` when n* never varies enough.
+    /// The allocation law fitted to the identified range's smoothed tie intervals of log2 n*, or
+    /// `nil` when fewer than two n are resolved winners there (see `missing`).
     public var law: CurveFit?
     /// The law's bootstrap over the groups' record-breaking points (the whole pipeline refitted
     /// per resample; see ``FrontierOptions/bootstrapResamples``).
@@ -166,8 +168,8 @@ public struct FrontierAnalysis: Sendable, Codable, Equatable {
     /// their data (midpoint beyond it, or asymptote on its bound) towards an asymptote above the
     /// frontier's value at its top. Beyond the data, n* may reach the largest of them.
     public var stillRising: [Int]
-    /// The runs that would most narrow the law's interval at the target budget (compute axis,
-    /// with a law and its bootstrap).
+    /// The runs that would most narrow the law's interval at the target budget (compute axis;
+    /// for an identified law only with its bootstrap).
     public var suggestions: RunSuggestions?
     public var extrapolation: ExtrapolationCheck?
     /// Plain-language remarks: skipped runs or groups, unidentified parameters.
@@ -215,7 +217,7 @@ extension FrontierAnalysis {
             floorN: floorN, saturationN: saturationN, bestValuePerN: bestValuePerN(curves),
             batchLaw: laws.batchLaw,
             batchLawIdentified: laws.batchLaw.map {
-                isUsable($0) && !$0.parametersOnBound.contains { $0 == "L" || $0 == "k" }
+                isUsable($0) && boundShapeParameters($0, fixedBatch: options.fixedBatch).isEmpty
             },
             missing: reason == nil ? [] : envelope.missingData(),
             stillRising: stillRising(curves, top: envelope.grid.last?.value ?? 0),
@@ -240,7 +242,9 @@ extension FrontierAnalysis {
         guard options.fixedBatch == nil else { return nil }
         let top = envelope.identifiedRange.map { envelope.grid[$0.upperBound].x } ?? envelope.grid.last?.x ?? 0
         let target = options.targetBudget ?? 4 * top
-        if reason == nil, let samples = laws.bootstrap?.samples {
+        if reason == nil {
+            // An identified law ranks runs by its bootstrap; without one there is nothing to rank by.
+            guard let samples = laws.bootstrap?.samples else { return nil }
             return RunSuggestions.suggest(samples: samples, curves: envelope.curves, from: top, target: target)
         }
         var winners: [Int] = []
@@ -411,5 +415,66 @@ extension CurveFitter {
         return ExtrapolationCheck(
             cut: cut, pointsBelow: below.count, pointsAbove: above.count, rmse: rmse,
             maxAbsoluteError: errors.map(abs).max() ?? 0, fit: fit)
+    }
+}
+
+// Analyses stored before the noise-aware frontier (issue 14) lack its fields: they decode with
+// what those analyses meant (every grid point its winner's alone, no identified range), so old
+// fits keep their grids in exports and reports, and `plan train` still checks their laws.
+
+extension GroupCurve {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        rolloutsPerProblem = try c.decode(Int.self, forKey: .rolloutsPerProblem)
+        problemsPerBatch = try c.decodeIfPresent(Int.self, forKey: .problemsPerBatch)
+        runs = try c.decode([String].self, forKey: .runs)
+        recordPoints = try c.decode([[Double]].self, forKey: .recordPoints)
+        fit = try c.decode(CurveFit.self, forKey: .fit)
+        xMin = try c.decode(Double.self, forKey: .xMin)
+        xMax = try c.decode(Double.self, forKey: .xMax)
+        xReach = try c.decodeIfPresent(Double.self, forKey: .xReach) ?? xMax
+        noise = try c.decodeIfPresent(Double.self, forKey: .noise) ?? 0
+        seeds = try c.decodeIfPresent(Int.self, forKey: .seeds) ?? 1
+        unidentified = try c.decodeIfPresent([String].self, forKey: .unidentified) ?? []
+    }
+}
+
+extension FrontierPoint {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        x = try c.decode(Double.self, forKey: .x)
+        value = try c.decode(Double.self, forKey: .value)
+        rolloutsPerProblem = try c.decode(Int.self, forKey: .rolloutsPerProblem)
+        problemsPerBatch = try c.decodeIfPresent(Int.self, forKey: .problemsPerBatch)
+        smoothedLog2N = try c.decode(Double.self, forKey: .smoothedLog2N)
+        resolved = try c.decodeIfPresent(Bool.self, forKey: .resolved) ?? true
+        let own = log2(Double(rolloutsPerProblem))
+        tiedLog2N = try c.decodeIfPresent([Double].self, forKey: .tiedLog2N) ?? [own, own]
+    }
+}
+
+extension FrontierAnalysis {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        axis = try c.decode(String.self, forKey: .axis)
+        curves = try c.decode([GroupCurve].self, forKey: .curves)
+        grid = try c.decode([FrontierPoint].self, forKey: .grid)
+        handovers = try c.decode([Handover].self, forKey: .handovers)
+        law = try c.decodeIfPresent(CurveFit.self, forKey: .law)
+        lawBootstrap = try c.decodeIfPresent(BootstrapSummary.self, forKey: .lawBootstrap)
+        identifiedRange = try c.decodeIfPresent([Double].self, forKey: .identifiedRange)
+        lawIdentified = try c.decode(Bool.self, forKey: .lawIdentified)
+        lawReason = try c.decodeIfPresent(String.self, forKey: .lawReason)
+        floorN = try c.decodeIfPresent(Double.self, forKey: .floorN)
+        saturationN = try c.decodeIfPresent(Double.self, forKey: .saturationN)
+        bestValuePerN = try c.decode([String: Double].self, forKey: .bestValuePerN)
+        batchLaw = try c.decodeIfPresent(CurveFit.self, forKey: .batchLaw)
+        batchLawIdentified = try c.decodeIfPresent(Bool.self, forKey: .batchLawIdentified)
+        missing = try c.decodeIfPresent([String].self, forKey: .missing) ?? []
+        stillRising = try c.decodeIfPresent([Int].self, forKey: .stillRising) ?? []
+        suggestions = try c.decodeIfPresent(RunSuggestions.self, forKey: .suggestions)
+        extrapolation = try c.decodeIfPresent(ExtrapolationCheck.self, forKey: .extrapolation)
+        notes = try c.decode([String].self, forKey: .notes)
+        runsUsed = try c.decode([String].self, forKey: .runsUsed)
     }
 }
