@@ -8,6 +8,26 @@ import Testing
 
 @Suite("Noise-aware frontier")
 struct NoiseAwareFrontierTests {
+    /// Analyses stored before the noise-aware frontier lack its fields; they still decode.
+    @Test func analysesStoredBeforeStillDecode() throws {
+        let analysis = try FrontierAnalysis.analyze(NoisySweep.runs(seeds: 1), options: NoisySweep.options())
+        var json = try #require(
+            try JSONSerialization.jsonObject(with: JSONEncoder().encode(analysis)) as? [String: Any])
+        for key in ["identifiedRange", "lawReason", "batchLawIdentified", "missing", "stillRising", "suggestions"] {
+            json[key] = nil
+        }
+        json["curves"] = (json["curves"] as? [[String: Any]])?.map { curve in
+            curve.filter { !["xReach", "noise", "seeds", "unidentified"].contains($0.key) }
+        }
+        json["grid"] = (json["grid"] as? [[String: Any]])?.map { point in
+            point.filter { !["resolved", "tiedLog2N"].contains($0.key) }
+        }
+        let old = try JSONDecoder().decode(FrontierAnalysis.self, from: JSONSerialization.data(withJSONObject: json))
+        #expect(old.identifiedRange == nil && old.missing.isEmpty && old.stillRising.isEmpty)
+        #expect(old.curves.allSatisfy { $0.xReach == $0.xMax } && old.grid.allSatisfy(\.resolved))
+        #expect(old.law == analysis.law && old.grid.count == analysis.grid.count)
+    }
+
     @Test func seedsAreAveragedOnTheUnionOfTheirEvaluations() {
         // Seed B is evaluated half as often; it is read between its evaluations by interpolation.
         let a: [(compute: Double, value: Double)] = [(1, 0), (2, 1), (3, 2), (4, 3)]

@@ -127,7 +127,7 @@ enum FitRendering {
             for run in next.runs {
                 lines.append(
                     "  n = \(run.rolloutsPerProblem.map(String.init).joined(separator: " and ")) to "
-                        + "\(formatNumber(run.budget)) rollouts each: \(run.reason)")
+                        + "C = \(formatNumber(run.budget)) each: \(run.reason)")
             }
         }
         return lines

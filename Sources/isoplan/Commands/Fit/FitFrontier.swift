@@ -11,10 +11,15 @@ extension FitCommand {
             abstract:
                 "Fit the compute-optimal frontier and the n*(C) allocation law of stored runs; the fit is stored.",
             discussion: """
-                Per run: record-breaking points (optional EMA and reward buckets); per n (or per \
-                (B_p, n)): a monotone sigmoid; the frontier is their upper envelope; n*(C) on a log grid \
-                with a running average; the law log2 n*(C) = L/(1 + exp(−k(log10 C − log10 C0))) + b \
-                with bootstrap CIs. --batch B switches to fixed-batch mode: n*(M) and B_p*(M).
+                Seeds of one configuration are averaged first, their spread is the noise. Per \
+                configuration: record-breaking points (optional EMA and reward buckets); per n (or per \
+                (B_p, n)): a monotone sigmoid; the frontier is their upper envelope on a log grid, where \
+                n within --noise-separation noise SDs of the winner are ties; the identified range runs \
+                from the first to the last resolved point; the law log2 n*(C) = L/(1 + exp(−k(log10 C \
+                − log10 C0))) + b is fitted there to the ties' intervals, with bootstrap CIs. The \
+                output says whether the law is identified (plan train uses only identified laws), what \
+                data are missing, and which next runs would narrow n* at --target. --batch B switches \
+                to fixed-batch mode: n*(M) and B_p*(M).
 
                 Run filter: space-separated key OP value terms, all must hold; keys id, name, source, \
                 n, bp, lr, model, dataset, difficulty; operators = != < <= > >= ~ (contains); a \
@@ -69,7 +74,7 @@ extension FitCommand {
 
         @Option(
             help: ArgumentHelp(
-                "The budget (rollouts) the suggested next runs aim at (default: 4× the top of the identified range).",
+                "The budget the suggested next runs aim at, in rollouts (tokens with --tokens); default 4× the top of the identified range.",
                 valueName: "C"))
         var target: Double?
 
