@@ -43,7 +43,7 @@ struct NoiseAwareFrontierTests {
     @Test func oneRunsNoiseComesFromSecondDifferencesUnbiasedByItsTrend() {
         var rng = Xoshiro256StarStar(seed: 7)
         let sigma = 0.01
-        let values = (0..<4000).map { 0.3 + 1e-4 * Double($0) + sigma * rng.nextGaussian() }
+        let values = (0..<4000).map { 0.3 + 1e-4 * Double($0) + sigma * Normal.standard(using: &rng) }
         let estimate = CombinedSeeds.secondDifferenceNoise(values) ?? 0
         expectClose(estimate, sigma, relative: 0.05)
         #expect(CombinedSeeds.secondDifferenceNoise([1, 2, 3]) == nil)
@@ -193,7 +193,7 @@ enum NoisySweep {
                 let every = max(1, steps / 60)
                 let points = stride(from: every, through: steps, by: every).map { step -> (Int, Double, Double) in
                     let compute = Double(step) * batch
-                    return (step, compute, reward(n: n, compute: compute) + noise * rng.nextGaussian())
+                    return (step, compute, reward(n: n, compute: compute) + noise * Normal.standard(using: &rng))
                 }
                 return RunSeries(label: "n\(n)-s\(seed)", rolloutsPerProblem: n, problemsPerBatch: 64, points: points)
             }
@@ -205,9 +205,4 @@ enum NoisySweep {
         options.bootstrapResamples = 100
         return options
     }
-}
-
-extension Xoshiro256StarStar {
-    /// A standard normal draw, for test noise.
-    mutating func nextGaussian() -> Double { Normal.standard(using: &self) }
 }

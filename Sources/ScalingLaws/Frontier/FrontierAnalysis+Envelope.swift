@@ -19,9 +19,11 @@ struct Envelope {
     let grid: [FrontierPoint]
     /// Indices of the grid points the law is fitted on (`nil`: no point is resolved).
     let identifiedRange: ClosedRange<Int>?
-    /// Each curve's uncertainty at each grid point: `noise/√m`, m its evaluations within
+    /// Per grid point, each curve's uncertainty there: `noise/√m`, m its evaluations within
     /// ``FrontierOptions/noiseWindowDecades`` of the point.
     let uncertainty: [[Double]]
+    /// Per grid point, the index of the winning curve.
+    let winners: [Int]
 
     /// The envelope of `curves`; `evaluations` holds, per curve, the sorted x of its group's
     /// seed-averaged evaluations.
@@ -34,19 +36,18 @@ struct Envelope {
         let all = (0..<count).map { pow(10, lo + (hi - lo) * Double($0) / Double(count - 1)) }
         let parameters = curves.map(\.fit.parameters)
         let window = pow(10, options.noiseWindowDecades)
-        let allUncertainty = curves.indices.map { c in
-            all.map { x in
+        let allUncertainty = all.map { x in
+            curves.indices.map { c in
                 let near = evaluations[c].filter { $0 >= x / window && $0 <= x * window }.count
                 return curves[c].noise / Double(max(1, near)).squareRoot()
             }
         }
         let ranked = all.indices.compactMap { i in
-            Self.rank(
-                curves, parameters: parameters, uncertainty: allUncertainty.map { $0[i] }, at: all[i], options: options
-            )
-            .map { (i, $0) }
+            Self.rank(curves, parameters: parameters, uncertainty: allUncertainty[i], at: all[i], options: options)
+                .map { (i, $0) }
         }
-        uncertainty = allUncertainty.map { row in ranked.map { row[$0.0] } }
+        uncertainty = ranked.map { allUncertainty[$0.0] }
+        winners = ranked.map(\.1.winner)
         let rawLog2 = ranked.map { log2(Double(curves[$0.1.winner].rolloutsPerProblem)) }
         let smoothed = runningAverage(rawLog2, window: options.runningAverageWindow)
         grid = ranked.indices.map { i in
@@ -57,7 +58,7 @@ struct Envelope {
                 problemsPerBatch: winner.problemsPerBatch, smoothedLog2N: smoothed[i], resolved: ranking.resolved,
                 tiedLog2N: [ranking.tiedLog2N.lower, ranking.tiedLog2N.upper])
         }
-        identifiedRange = Self.identifiedRange(grid, winners: ranked.map(\.1.winner), curves: curves)
+        identifiedRange = Self.identifiedRange(grid, winners: winners, curves: curves)
     }
 
     /// The noise-aware ranking of the curves (with the given parameters) at x, or `nil` when no
@@ -101,7 +102,7 @@ struct Envelope {
             defer { i += 1 }
             guard winners[i] != winners[i - 1] else { continue }
             let (previous, next) = (curves[winners[i - 1]], curves[winners[i]])
-            if !previous.covers(grid[i].x) && grid[i].x > previous.xReach {
+            if !previous.covers(grid[i].x) {  // x only grows: the leader's data have ended
                 hi = i - 1
             } else if !next.covers(grid[i - 1].x) {
                 lo = i
@@ -136,17 +137,16 @@ struct Envelope {
         guard let range = identifiedRange else { return [] }
         var segments: [(curve: Int, first: Int, last: Int)] = []
         for i in range where grid[i].resolved {
-            let curve = winnerIndex(at: i)
+            let curve = winners[i]
             if let last = segments.last, last.curve == curve {
                 segments[segments.count - 1].last = i
             } else {
                 segments.append((curve, i, i))
             }
         }
-        return zip(segments, segments.dropFirst()).compactMap { a, b in
+        // Consecutive segments have different winners: equal ones were merged above.
+        return zip(segments, segments.dropFirst()).map { a, b in
             let (from, to) = (curves[a.curve], curves[b.curve])
-            guard from.rolloutsPerProblem != to.rolloutsPerProblem || from.problemsPerBatch != to.problemsPerBatch
-            else { return nil }
             let crossing = FrontierAnalysis.bisectCrossing(from, to, from: grid[a.last].x, to: grid[b.first].x)
             return Handover(
                 x: crossing ?? (grid[a.last].x * grid[b.first].x).squareRoot(), fromN: from.rolloutsPerProblem,
@@ -186,12 +186,5 @@ struct Envelope {
         return [
             "the law's parameters are not pinned by the identified range \(format(grid[range.lowerBound].x))–\(format(top)) \(unit): need runs at n ≥ \(2 * winners.max()!) beyond \(format(top)) \(unit)"
         ]
-    }
-
-    /// The index of the winning curve at grid point i.
-    func winnerIndex(at i: Int) -> Int {
-        curves.firstIndex {
-            $0.rolloutsPerProblem == grid[i].rolloutsPerProblem && $0.problemsPerBatch == grid[i].problemsPerBatch
-        }!
     }
 }

@@ -134,7 +134,7 @@ extension FrontierAnalysis {
             let parameters = curves.map { resampledCurve($0, options: options, rng: &rng) }
             let rankings = envelope.grid.indices.map { g in
                 Envelope.rank(
-                    curves, parameters: parameters, uncertainty: envelope.uncertainty.map { $0[g] },
+                    curves, parameters: parameters, uncertainty: envelope.uncertainty[g],
                     at: envelope.grid[g].x, options: options)!
             }
             let data = envelope.lawData(rankings: rankings)

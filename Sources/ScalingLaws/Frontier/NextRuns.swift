@@ -1,4 +1,5 @@
 import Foundation
+import NumericCore
 
 /// Runs the frontier suggests: one or two n trained to a budget they have not reached yet. Beyond
 /// the data a lone run has nothing to be compared with (a grid point one curve covers is a tie),
@@ -48,8 +49,7 @@ public struct RunSuggestions: Sendable, Codable, Equatable {
         let atTarget = samples.map { family.value($0, at: [target]) }
         let targetMean = atTarget.reduce(0, +) / Double(atTarget.count)
         let targetVariance = variance(atTarget)
-        let sorted = atTarget.sorted()
-        let interval = [exp2(quantile(sorted: sorted, 0.025)), exp2(quantile(sorted: sorted, 0.975))]
+        let interval = quantiles(atTarget, [0.025, 0.975]).map(exp2)
         let tested = curves.map(\.rolloutsPerProblem)
         guard let smallest = tested.min(), let largest = tested.max(), targetVariance > 0 else {
             return RunSuggestions(target: target, interval: interval, runs: [])
