@@ -45,6 +45,19 @@ struct DomainChartTests {
         #expect(try svg.elements("//*[@class='series-markers']").count == a.curves.count)
     }
 
+    /// An unidentified law is drawn as a line, marked, without a band: its bootstrap does not
+    /// measure what the data lack.
+    @Test func anUnidentifiedLawIsDrawnWithoutABand() throws {
+        var a = Self.analysis
+        #expect(!FrontierCharts.allocationLaw(a, xLabel: "compute", caption: "").bands.isEmpty)
+        a.lawIdentified = false
+        a.lawReason = "k on a bound"
+        let chart = FrontierCharts.allocationLaw(a, xLabel: "compute", caption: "")
+        #expect(chart.bands.isEmpty && chart.series.contains { $0.name == "fitted law" })
+        let fixed = FrontierCharts.fixedBatch(a, batch: 8192, id: "fixed", caption: "")
+        #expect(fixed.bands.isEmpty && fixed.series.contains { $0.name == "n*(M) law (not identified)" })
+    }
+
     @Test func lawChartShowsTheBandFloorAndSaturation() throws {
         let a = Self.analysis
         let law = try #require(a.law)

@@ -148,7 +148,7 @@ extension PlanCommand {
         private func summary(of plan: Plan, format: OutputFormat) -> String {
             let interval =
                 plan.optimalRolloutsInterval.map {
-                    " (95% bootstrap interval \(formatNumber($0[0]))–\(formatNumber($0[1])))"
+                    " (95% interval \(formatNumber($0[0]))–\(formatNumber($0[1])); widened when extrapolated)"
                 } ?? ""
             let expected =
                 plan.expectedReward.map {
