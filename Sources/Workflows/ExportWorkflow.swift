@@ -135,14 +135,15 @@ public enum ExportWorkflow {
                 String(p.id ?? 0), String(p.budget), p.unit.rawValue, p.difficulty.rawValue,
                 String(p.rolloutsPerProblem),
                 String(p.problemsPerBatch), String(p.steps), String(p.learningRate), String(p.optimalRollouts),
-                p.lawSource,
+                p.lawSource, number(p.cost?.gpuHours), number(p.cost?.wallClockHours), number(p.cost?.usd),
+                number(p.zeroAdvantage?.atPlan.fraction),
             ]
         }
         return Table(
             name: "plans.csv",
             header: [
                 "plan_id", "budget", "unit", "difficulty", "n", "bp", "steps",
-                "learning_rate", "n_star", "law",
+                "learning_rate", "n_star", "law", "gpu_hours", "wall_clock_hours", "usd", "zero_advantage_fraction",
             ], rows: rows)
     }
 }

@@ -80,6 +80,23 @@ struct ReportBuilder {
                     + (plan.expectedRewardExtrapolated == true ? " (extrapolated beyond the curve's data)" : ""),
             ])
         }
+        if let cost = plan.cost {
+            rows.append([
+                "cost on \(cost.gpus) GPUs",
+                String(
+                    format: "%.3g s/step, %.3g h wall clock, %.4g GPU-hours", cost.secondsPerStep, cost.wallClockHours,
+                    cost.gpuHours)
+                    + (cost.usd.map { String(format: ", $%.4g", $0) } ?? ""),
+            ])
+        }
+        if let zero = plan.zeroAdvantage?.atPlan {
+            rows.append([
+                "zero-advantage groups at n",
+                String(
+                    format: "%.1f%% (%.3g informative of B_p; over-sampling %.2f× for dynamic sampling)",
+                    100 * zero.fraction, zero.informativeGroups, zero.oversampling),
+            ])
+        }
         document.table(header: ["plan \(plan.id.map(String.init) ?? "")", "value"], rows: rows)
         document.paragraph(plan.rationale)
         document.list(plan.warnings.map { "warning: \($0)" })

@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Ingest
 import IsoplanTestSupport
 import Testing
 
@@ -57,6 +58,11 @@ struct PlanCostCLITests {
         for line in ["seconds per step", "wall clock", "GPU-hours", "epochs            ⌈M·B_p/D⌉", "zero-advantage"] {
             #expect(table.stdout.contains(line), "\(line) missing from:\n\(table.stdout)")
         }
+        // The export keeps the cost: plans.csv's gpu_hours of the first plan.
+        let exported = try CommandRunner.run(["export", "--csv", dir.path("csv"), "--db", db])
+        #expect(exported.status == 0, "\(exported.stderr)")
+        let gpuHours = try CSVTable(contentsOf: dir.path("csv") + "/plans.csv").numbers("gpu_hours")
+        #expect(gpuHours.contains { abs($0 - cost.gpuHours) <= 1e-9 * cost.gpuHours })
     }
 
     @Test func clusterBudgetsNeedAThroughputAndAPrice() throws {
