@@ -113,12 +113,12 @@ extension TrainingPlanWorkflow {
             return (PopulationSource.counts(pooled).betaMixture, "counts:\((file as NSString).lastPathComponent)")
         case .beta(let alpha, let beta):
             return (.beta(alpha: alpha, beta: beta), PopulationSource.beta(alpha: alpha, beta: beta).name)
-        case .passAt1(let p):
-            let shape = SolveRateModel.assumedShape(passAt1: p)
+        case .passAt1(let p, let concentration):
+            let shape = SolveRateModel.assumedShape(passAt1: p, concentration: concentration)
             return (
                 .beta(alpha: shape.alpha, beta: shape.beta),
                 "pass@1 \(p) (Beta(\(String(format: "%.3g", shape.alpha)),\(String(format: "%.3g", shape.beta)))"
-                    + ", the default concentration \(SolveRateModel.defaultConcentration))"
+                    + ", concentration \(concentration))"
             )
         }
     }

@@ -58,8 +58,9 @@ public enum PopulationChoice: Sendable, Hashable {
     /// A counts file (`task_id,trials,successes`), every system pooled.
     case counts(file: String)
     case beta(alpha: Double, beta: Double)
-    /// A population pass@1 with the default Beta shape (``SolveRateModel/assumedShape(passAt1:concentration:)``).
-    case passAt1(Double)
+    /// A population pass@1 with a Beta shape of concentration α + β
+    /// (``SolveRateModel/assumedShape(passAt1:concentration:)``; default 0.41).
+    case passAt1(Double, concentration: Double)
 }
 
 public enum TrainingPlanWorkflow {

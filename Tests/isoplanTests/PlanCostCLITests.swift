@@ -105,6 +105,15 @@ struct PlanCostCLITests {
         func logB(_ a: Double, _ b: Double) -> Double { lgamma(a) + lgamma(b) - lgamma(a + b) }
         let exact: Double = exp(logB(4.5, 2) - logB(0.5, 2)) + exp(logB(0.5, 6) - logB(0.5, 2))
         expectClose(n4.fraction, exact, relative: 1e-9)
+        // A pass@1 of 0.18 with a near-degenerate shape is the single pass rate of the published
+        // figure: about 45%, 20% and 4% at n = 4, 8, 16.
+        let single = try CommandRunner.run([
+            "plan", "train", "--budget", "4e6", "--pass-at-1", "0.18", "--concentration", "1e6", "--db", db, "--json",
+        ])
+        let rows = try #require(try JSONDecoder().decode(Plan.self, from: Data(single.stdout.utf8)).zeroAdvantage).rows
+        for (n, published) in [(4, 0.45), (8, 0.20), (16, 0.04)] {
+            expectClose(try #require(rows.first { $0.rolloutsPerProblem == n }).fraction, published, absolute: 0.005)
+        }
         let bad = try CommandRunner.run(["plan", "train", "--budget", "4e6", "--beta", "0,2", "--db", db])
         #expect(bad.status != 0)
     }

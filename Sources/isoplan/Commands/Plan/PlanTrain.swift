@@ -91,6 +91,12 @@ extension PlanCommand {
 
         @Option(
             help: ArgumentHelp(
+                "Beta concentration α+β with --pass-at-1 (default 0.41; a large one approaches a single pass rate).",
+                valueName: "K"))
+        var concentration: Double?
+
+        @Option(
+            help: ArgumentHelp(
                 "Print ready-to-paste settings of this training framework instead of the table.",
                 valueName: "framework"))
         var export: FrameworkExport?
@@ -127,6 +133,10 @@ extension PlanCommand {
                 throw ValidationError("give one population: --beta or --pass-at-1 (or --solve-rates)")
             }
             if let passAt1, !(passAt1 > 0 && passAt1 < 1) { throw ValidationError("--pass-at-1 must lie in (0, 1)") }
+            if let concentration, !(concentration > 0 && concentration <= 1e6) {
+                throw ValidationError("--concentration must lie in (0, 1e6]")
+            }
+            if concentration != nil && passAt1 == nil { throw ValidationError("--concentration goes with --pass-at-1") }
             if unit.isClusterTime && cluster.throughput == nil {
                 throw ValidationError(
                     "--unit \(unit.rawValue) needs a throughput: --throughput-from RUN or --rollouts-per-gpu-second X")
@@ -178,7 +188,8 @@ extension PlanCommand {
             if let beta {
                 request.population = .beta(alpha: beta.alpha, beta: beta.beta)
             } else if let passAt1 {
-                request.population = .passAt1(passAt1)
+                request.population = .passAt1(
+                    passAt1, concentration: concentration ?? SolveRateModel.defaultConcentration)
             } else if let solveRates {
                 request.population = .counts(file: solveRates)
             }
