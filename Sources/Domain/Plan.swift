@@ -30,6 +30,10 @@ public struct Plan: Codable, Hashable, Sendable {
     /// Why: the rounding, capping and the law used, in one paragraph.
     public var rationale: String
     public var warnings: [String]
+    /// Steps, time, GPU-hours and dollars, when a throughput is known.
+    public var cost: PlanCost?
+    /// The expected zero-advantage groups at n and across n.
+    public var zeroAdvantage: ZeroAdvantageTable?
 
     public init(
         budget: Double, unit: BudgetUnit, difficulty: PlanDifficulty, rolloutsPerProblem: Int, problemsPerBatch: Int,
@@ -62,6 +66,13 @@ public enum BudgetUnit: String, Codable, Sendable, CaseIterable {
     case rollouts
     /// Generated tokens, `C_tok = C · tokens per rollout`.
     case tokens
+    /// GPU-hours, converted to rollouts through a throughput model.
+    case gpuHours = "gpu-hours"
+    /// Dollars, GPU-hours at a price per GPU-hour.
+    case usd
+
+    /// Whether the unit counts cluster time (and needs a throughput to convert).
+    public var isClusterTime: Bool { self == .gpuHours || self == .usd }
 }
 
 /// The population a training plan is for, as the planner names it.

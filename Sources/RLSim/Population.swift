@@ -63,6 +63,18 @@ public struct Population: Sendable {
     /// Beta(0.25, 1)), so the population's base avg@16 has exactly the paper's histogram.
     static let easyHistogram: [(k: Int, weight: Double)] = [(5, 1380), (6, 1270), (7, 1150), (8, 1120), (9, 1060)]
     static let hardHistogram: [(k: Int, weight: Double)] = [(0, 4240), (1, 770)]
+    /// The Beta priors of those posteriors, and the Jeffreys prior of a counts file's tasks.
+    static let easyPrior = (alpha: 0.6, beta: 0.8)
+    static let hardPrior = (alpha: 0.25, beta: 1.0)
+    static let jeffreysPrior = (alpha: 0.5, beta: 0.5)
+    /// The avg@128 bins of the heterogeneous populations' solvable parts.
+    static let moderateBin = (low: 0.3, high: 0.6)
+    static let highBin = (low: 0.6, high: 0.9)
+
+    /// The counts k of m = 128 samples whose avg@128 lies in `bin`.
+    static func counts128(_ bin: (low: Double, high: Double)) -> ClosedRange<Int> {
+        Int((bin.low * 128).rounded(.up))...Int((bin.high * 128).rounded(.down))
+    }
 
     static func baseRate(_ source: PopulationSource, using rng: inout Xoshiro256StarStar) -> Double {
         func bin(_ histogram: [(k: Int, weight: Double)]) -> Int {
@@ -73,30 +85,33 @@ public struct Population: Sendable {
             }
             return histogram.last!.k
         }
-        func posterior(_ a: Double, _ b: Double, k: Int, of m: Int) -> Double {
-            Beta(alpha: a + Double(k), beta: b + Double(m - k)).sample(using: &rng)
+        func posterior(_ prior: (alpha: Double, beta: Double), k: Int, of m: Int) -> Double {
+            Beta(alpha: prior.alpha + Double(k), beta: prior.beta + Double(m - k)).sample(using: &rng)
         }
-        /// avg@128 in [low, high]: k uniform over the bin's counts.
-        func avg128(_ low: Double, _ high: Double) -> Double {
-            let (first, last) = (Int((low * 128).rounded(.up)), Int((high * 128).rounded(.down)))
-            return posterior(0.6, 0.8, k: first + Int(rng.next() % UInt64(last - first + 1)), of: 128)
+        /// avg@128 in the bin: k uniform over the bin's counts.
+        func avg128(_ bin: (low: Double, high: Double)) -> Double {
+            let counts = counts128(bin)
+            return posterior(
+                easyPrior, k: counts.lowerBound + Int(rng.next() % UInt64(counts.count)), of: 128)
         }
         switch source {
         case .difficulty(let d):
             switch d {
-            case .easy: return posterior(0.6, 0.8, k: bin(easyHistogram), of: 16)
-            case .hard: return posterior(0.25, 1, k: bin(hardHistogram), of: 16)
-            case .extremelyHard: return posterior(0.25, 1, k: 0, of: 128)
-            case .heteroDual: return rng.nextUniform() < 0.5 ? posterior(0.25, 1, k: 0, of: 128) : avg128(0.3, 0.6)
+            case .easy: return posterior(easyPrior, k: bin(easyHistogram), of: 16)
+            case .hard: return posterior(hardPrior, k: bin(hardHistogram), of: 16)
+            case .extremelyHard: return posterior(hardPrior, k: 0, of: 128)
+            case .heteroDual:
+                return rng.nextUniform() < 0.5 ? posterior(hardPrior, k: 0, of: 128) : avg128(moderateBin)
             case .heteroTri:
                 let u = rng.nextUniform()
-                return u < 0.5 ? posterior(0.25, 1, k: 0, of: 128) : (u < 0.75 ? avg128(0.3, 0.6) : avg128(0.6, 0.9))
+                return u < 0.5
+                    ? posterior(hardPrior, k: 0, of: 128) : (u < 0.75 ? avg128(moderateBin) : avg128(highBin))
             }
         case .beta(let a, let b):
             return Beta(alpha: a, beta: b).sample(using: &rng)
         case .counts(let rates):
             let task = rates.tasks[Int(rng.next() % UInt64(rates.tasks.count))]
-            return posterior(0.5, 0.5, k: task.successes, of: task.trials)
+            return posterior(jeffreysPrior, k: task.successes, of: task.trials)
         }
     }
 }

@@ -29,6 +29,15 @@ public struct TrainingPlanRequest: Sendable {
     public var problemsPerBatch = 32
     /// How fast the n* interval widens outside the data's identified range (`DataRange`).
     public var extrapolationDoublingsPerDecade = DataRange.defaultDoublingsPerDecade
+    /// Where seconds per step come from: needed for GPU-hour and dollar budgets, and when
+    /// given the plan is costed whatever its unit.
+    public var throughput: ThroughputSource?
+    /// GPUs the plan runs on, and the price of a GPU-hour (for dollars).
+    public var gpus = 8
+    public var usdPerGPUHour: Double?
+    /// The problems' success rates for the zero-advantage table (nil: a counts file given for
+    /// `auto`, else the difficulty's own population).
+    public var population: PopulationChoice?
 
     public init(budget: Double, difficulty: DifficultyChoice) {
         self.budget = budget
@@ -36,33 +45,59 @@ public struct TrainingPlanRequest: Sendable {
     }
 }
 
+/// The source of a plan's throughput model.
+public enum ThroughputSource: Sendable, Hashable {
+    /// Fitted to these stored pilot runs; `pilotGPUs` where their logs do not tell.
+    case runs([String], pilotGPUs: Int?)
+    /// A figure given by hand.
+    case given(rolloutsPerGPUSecond: Double)
+}
+
+/// The population of per-problem success rates a plan's zero-advantage table is computed over.
+public enum PopulationChoice: Sendable, Hashable {
+    /// A counts file (`task_id,trials,successes`), every system pooled.
+    case counts(file: String)
+    case beta(alpha: Double, beta: Double)
+    /// A population pass@1 with the default Beta shape (``SolveRateModel/assumedShape(passAt1:concentration:)``).
+    case passAt1(Double)
+}
+
 public enum TrainingPlanWorkflow {
     /// Picks the law (the newest stored frontier fit for the difficulty's `val_reward`, else the
-    /// preset), plans, and stores the plan.
+    /// preset), plans — a cluster-time budget through the throughput model — costs the plan,
+    /// adds the zero-advantage table, and stores it.
     public static func run(_ request: TrainingPlanRequest, store: Store) throws(WorkflowError) -> Plan {
         do {
             let (difficulty, notes) = try resolve(request.difficulty)
-            let (law, lawSource, analysis, lawNotes) = try law(for: request, difficulty: difficulty, store: store)
+            let throughput = try request.throughput.map { source throws in
+                try throughputModel(source, store: store, responseTokens: request.tokensPerRollout)
+            }
+            let lawRequest = try rolloutRequest(request, throughput: throughput)
+            let (law, lawSource, analysis, lawNotes) = try law(for: lawRequest, difficulty: difficulty, store: store)
             let dataRange = analysis?.identifiedRange.map { range in
                 DataRange(
                     compute: range[0]...range[1], ceiling: analysis?.stillRising.max(),
                     doublingsPerDecade: request.extrapolationDoublingsPerDecade)
             }
-            var plan = try TrainingPlanner.plan(
-                budget: request.budget, unit: request.unit, tokensPerRollout: request.tokensPerRollout,
-                difficulty: difficulty, law: law, lawSource: lawSource, batch: request.batch,
-                problems: request.problems, problemsPerBatch: request.problemsPerBatch,
-                lawSamples: lawSource.hasPrefix("fit:") ? analysis?.lawBootstrap?.samples ?? [] : [],
-                dataRange: dataRange)
+            let planning = { (budget: Double) throws(DomainError) -> Plan in
+                try TrainingPlanner.plan(
+                    budget: budget, unit: lawRequest.unit, tokensPerRollout: request.tokensPerRollout,
+                    difficulty: difficulty, law: law, lawSource: lawSource, batch: request.batch,
+                    problems: request.problems, problemsPerBatch: request.problemsPerBatch,
+                    lawSamples: lawSource.hasPrefix("fit:") ? analysis?.lawBootstrap?.samples ?? [] : [],
+                    dataRange: dataRange)
+            }
+            var plan = try plan(request, throughput: throughput, planning: planning)
             if let analysis, request.batch == nil {
-                // The reward the plan's n curve predicts.
-                let x = request.budget
+                // The reward the plan's n curve predicts at the rollouts it samples.
+                let x = request.unit.isClusterTime ? Double(plan.steps * plan.batch) : request.budget
                 if let curve = analysis.curves.first(where: { $0.rolloutsPerProblem == plan.rolloutsPerProblem }) {
                     plan.expectedReward = curve.value(at: x)
                     plan.expectedRewardExtrapolated = x > curve.xMax
                 }
             }
-            plan.warnings = notes + lawNotes + plan.warnings
+            plan.zeroAdvantage = try zeroAdvantage(request, difficulty: difficulty, plan: plan)
+            plan.warnings = notes + lawNotes + plan.warnings + (plan.cost?.throughput.notes ?? [])
             return try store.insert(plan)
         } catch {
             throw WorkflowError(error)

@@ -547,7 +547,9 @@ struct PlanTrainCLITests {
         #expect(conflict.status == 64)
         let help = try CommandRunner.run(["plan", "train", "--help"]).stdout.split(whereSeparator: \.isWhitespace)
             .joined(separator: " ")
-        #expect(help.contains("(values: verl, trl, openrlhf)") && help.contains("(values: rollouts, tokens;"))
+        #expect(
+            help.contains("(values: verl, trl, openrlhf)")
+                && help.contains("(values: rollouts, tokens, gpu-hours, usd;"))
         // A simulated sweep's frontier fit is the law of later plans (without --law) when it is
         // identified (`IdentifiedLawPlanTests`). This one-seed sweep to 2e5 identifies none (k on
         // its bound): within its range the plan takes the best measured n, beyond it the published

@@ -1,34 +1,63 @@
 import ArgumentParser
 import Domain
 import Planner
+import Workflows
 
-/// `--gpus`, `--nodes` and `--micro-batch`: the cluster a plan runs on (`plan train --export`),
-/// with TRL's older names `--processes` and `--per-device-batch` kept as hidden aliases.
+/// `plan train`'s cluster: GPUs and nodes, the per-device micro batch of framework exports, where
+/// seconds per step come from, and the price of a GPU-hour. TRL's older `--processes` and
+/// `--per-device-batch` are hidden aliases of `--gpus` and `--micro-batch`.
 struct ClusterOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("GPUs in all, one training process each (default 8).", valueName: "G"))
-    var gpus: Int?
+    @Option(
+        name: .customLong("gpus"),
+        help: ArgumentHelp(
+            "GPUs the plan runs on, one training process each (costs and framework exports; default 8).",
+            valueName: "G"))
+    var gpusOption: Int?
 
     @Option(help: ArgumentHelp("Nodes the GPUs sit on; --gpus must be a multiple.", valueName: "N"))
     var nodes = 1
 
     @Option(
         name: .customLong("micro-batch"),
-        help: ArgumentHelp("Samples (completions) per GPU per forward/backward pass (default 4).", valueName: "m"))
+        help: ArgumentHelp(
+            "Samples (completions) per GPU per forward/backward pass, for --export (default 4).", valueName: "m"))
     var microBatch: Int?
 
     @Option(help: .hidden) var processes: Int?
 
     @Option(name: .customLong("per-device-batch"), help: .hidden) var perDeviceBatch: Int?
 
+    @Option(
+        name: .customLong("throughput-from"),
+        help: ArgumentHelp(
+            "A stored pilot run whose logged step timing gives seconds per step (repeat to fit over several).",
+            valueName: "run"))
+    var throughputFrom: [String] = []
+
+    @Option(
+        name: .customLong("pilot-gpus"),
+        help: ArgumentHelp("GPUs the pilot runs used, when their logs do not tell.", valueName: "G"))
+    var pilotGPUs: Int?
+
+    @Option(
+        name: .customLong("rollouts-per-gpu-second"),
+        help: ArgumentHelp("A throughput given by hand instead of --throughput-from.", valueName: "X"))
+    var rolloutsPerGPUSecond: Double?
+
+    @Option(
+        name: .customLong("usd-per-gpu-hour"),
+        help: ArgumentHelp("Price of a GPU-hour: the plan's cost in dollars (and --unit usd).", valueName: "P"))
+    var usdPerGPUHour: Double?
+
     /// The GPU count: `--gpus`, else `--processes`, else 8.
-    var gpuCount: Int { gpus ?? processes ?? ClusterShape.defaultGPUs }
+    var gpus: Int { gpusOption ?? processes ?? ClusterShape.defaultGPUs }
 
     /// The micro batch: `--micro-batch`, else `--per-device-batch`, else 4.
     var microBatchSize: Int { microBatch ?? perDeviceBatch ?? ClusterShape.defaultMicroBatch }
 
     func validate() throws {
-        if let gpus, let processes, gpus != processes {
-            throw ValidationError("--processes \(processes) conflicts with --gpus \(gpus); give --gpus only")
+        if let gpusOption, let processes, gpusOption != processes {
+            throw ValidationError("--processes \(processes) conflicts with --gpus \(gpusOption); give --gpus only")
         }
         if let microBatch, let perDeviceBatch, microBatch != perDeviceBatch {
             throw ValidationError(
@@ -40,10 +69,28 @@ struct ClusterOptions: ParsableArguments {
         } catch {
             throw ValidationError("--\(error)")
         }
+        if let pilotGPUs, !(1...(1 << 20)).contains(pilotGPUs) {
+            throw ValidationError("--pilot-gpus must lie in 1…2^20")
+        }
+        if !throughputFrom.isEmpty && rolloutsPerGPUSecond != nil {
+            throw ValidationError("give --throughput-from RUN or --rollouts-per-gpu-second X, not both")
+        }
+        if let rate = rolloutsPerGPUSecond, !(rate > 0 && rate.isFinite) {
+            throw ValidationError("--rollouts-per-gpu-second must be a positive number")
+        }
+        if let price = usdPerGPUHour, !(price > 0 && price.isFinite) {
+            throw ValidationError("--usd-per-gpu-hour must be a positive number")
+        }
     }
 
-    /// The cluster these options describe.
+    /// The cluster a framework export runs on (`validate` has checked it).
     var shape: ClusterShape {
-        get throws(DomainError) { try ClusterShape(gpus: gpuCount, nodes: nodes, microBatch: microBatchSize) }
+        get throws(DomainError) { try ClusterShape(gpus: gpus, nodes: nodes, microBatch: microBatchSize) }
+    }
+
+    /// The throughput source given, if any.
+    var throughput: ThroughputSource? {
+        if let rate = rolloutsPerGPUSecond { return .given(rolloutsPerGPUSecond: rate) }
+        return throughputFrom.isEmpty ? nil : .runs(throughputFrom, pilotGPUs: pilotGPUs)
     }
 }

@@ -79,13 +79,26 @@ extension PlanCommand {
                 valueName: "d"))
         var extrapolationWidening = DataRange.defaultDoublingsPerDecade
 
+        @OptionGroup(title: "Cluster") var cluster: ClusterOptions
+
+        @Option(
+            help: ArgumentHelp(
+                "Population p ~ Beta(α, β) of the zero-advantage table (default: the difficulty's own, or --solve-rates).",
+                valueName: "α,β"))
+        var beta: BetaShape?
+
+        @Option(
+            name: .customLong("pass-at-1"),
+            help: ArgumentHelp(
+                "Population of the zero-advantage table from a pass@1, with the default Beta shape (α + β = 0.41).",
+                valueName: "p"))
+        var passAt1: Double?
+
         @Option(
             help: ArgumentHelp(
                 "Print ready-to-paste settings of this training framework instead of the table.",
                 valueName: "framework"))
         var export: Framework?
-
-        @OptionGroup(title: "Cluster (with --export)") var cluster: ClusterOptions
 
         func validate() throws {
             guard budget > 0, budget <= Limits.maxPlanBudget else {
@@ -104,6 +117,17 @@ extension PlanCommand {
             if let tokensPerRollout, !(tokensPerRollout > 0) {
                 throw ValidationError("--tokens-per-rollout must be positive")
             }
+            if [beta != nil, passAt1 != nil].filter({ $0 }).count > 1 {
+                throw ValidationError("give one population: --beta or --pass-at-1 (or --solve-rates)")
+            }
+            if let passAt1, !(passAt1 > 0 && passAt1 < 1) { throw ValidationError("--pass-at-1 must lie in (0, 1)") }
+            if unit.isClusterTime && cluster.throughput == nil {
+                throw ValidationError(
+                    "--unit \(unit.rawValue) needs a throughput: --throughput-from RUN or --rollouts-per-gpu-second X")
+            }
+            if unit == .usd && cluster.usdPerGPUHour == nil {
+                throw ValidationError("--unit usd needs --usd-per-gpu-hour P")
+            }
             if let export, let alias = global.frameworkAlias, export != alias {
                 throw ValidationError(
                     "--export \(export.rawValue) conflicts with --format \(alias.rawValue); give --export only")
@@ -112,53 +136,39 @@ extension PlanCommand {
 
         func run() throws {
             try reportingFailures {
-                var request = TrainingPlanRequest(budget: budget, difficulty: difficultyChoice)
-                request.unit = unit
-                request.tokensPerRollout = tokensPerRollout
-                request.law = (law ?? .q1).rawValue
-                request.preferStoredFit = law == nil
-                request.batch = batch
-                request.problems = problems
-                request.problemsPerBatch = problemsPerBatch
-                request.extrapolationDoublingsPerDecade = extrapolationWidening
                 let store = try Store(path: global.databasePath)
                 let plan = try TrainingPlanWorkflow.run(request, store: store)
                 if let framework = export ?? global.frameworkAlias {
                     let settings = try framework.export(plan, on: try cluster.shape)
                     print(global.outputFormat == .json ? try jsonString(settings) : framework.render(settings))
                 } else {
-                    try global.render(plan) { format in summary(of: plan, format: format) }
+                    try global.render(plan) { format in trainingPlanSummary(plan, format: format) }
                 }
             }
         }
 
-        /// The plan's table, its rationale and its warnings.
-        private func summary(of plan: Plan, format: OutputFormat) -> String {
-            let interval =
-                plan.optimalRolloutsInterval.map {
-                    " (95% interval \(formatNumber($0[0]))–\(formatNumber($0[1])); widened when extrapolated)"
-                } ?? ""
-            let expected =
-                plan.expectedReward.map {
-                    formatNumber($0)
-                        + (plan.expectedRewardExtrapolated == true ? " (extrapolated beyond the curve's data)" : "")
-                } ?? "no fitted curve for this n"
-            let rows = [
-                ("n (rollouts per problem)", String(plan.rolloutsPerProblem)),
-                ("B_p (problems per batch)", String(plan.problemsPerBatch)),
-                ("M (steps)", String(plan.steps)), ("batch B = B_p·n", String(plan.batch)),
-                ("learning rate", String(format: "%.3g", plan.learningRate)),
-                ("n* (unrounded)", formatNumber(plan.optimalRollouts) + interval),
-                ("expected val_reward", expected),
-                ("law", plan.lawSource),
-                (
-                    "recipe",
-                    plan.recipe.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
-                ),
-                ("stored as plan", plan.id.map(String.init) ?? "-"),
-            ]
-            let warnings = plan.warnings.map { "warning: \($0)" }
-            return ([keyValueTable(rows, format: format), "", plan.rationale] + warnings).joined(separator: "\n")
+        /// The workflow's request from the options.
+        var request: TrainingPlanRequest {
+            var request = TrainingPlanRequest(budget: budget, difficulty: difficultyChoice)
+            request.unit = unit
+            request.tokensPerRollout = tokensPerRollout
+            request.law = (law ?? .q1).rawValue
+            request.preferStoredFit = law == nil
+            request.batch = batch
+            request.problems = problems
+            request.problemsPerBatch = problemsPerBatch
+            request.extrapolationDoublingsPerDecade = extrapolationWidening
+            request.throughput = cluster.throughput
+            request.gpus = cluster.gpus
+            request.usdPerGPUHour = cluster.usdPerGPUHour
+            if let beta {
+                request.population = .beta(alpha: beta.alpha, beta: beta.beta)
+            } else if let passAt1 {
+                request.population = .passAt1(passAt1)
+            } else if let solveRates {
+                request.population = .counts(file: solveRates)
+            }
+            return request
         }
 
         /// `--difficulty`, with `auto` reading `--solve-rates` (required by `validate`).

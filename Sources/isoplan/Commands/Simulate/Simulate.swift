@@ -20,7 +20,7 @@ struct PopulationOptions: ParsableArguments {
     var difficulty: Difficulty?
 
     @Option(help: ArgumentHelp("Population p ~ Beta(α, β) instead of a named one.", valueName: "α,β"))
-    var beta: String?
+    var beta: BetaShape?
 
     @Option(
         help: ArgumentHelp(
@@ -48,22 +48,13 @@ struct PopulationOptions: ParsableArguments {
         guard given == 1 || defaultDifficulty != nil else {
             throw ValidationError("give a population: --difficulty, --beta or --counts")
         }
-        if let beta {
-            let parts = beta.split(separator: ",").compactMap { Double($0) }
-            guard parts.count == 2, parts.allSatisfy({ $0 > 0 }) else {
-                throw ValidationError("--beta needs two positive numbers, e.g. 0.5,2")
-            }
-        }
         if let problems, problems < 1 { throw ValidationError("--problems must be ≥ 1") }
         guard validationProblems >= 1 else { throw ValidationError("--validation-problems must be ≥ 1") }
     }
 
     /// The population given (nil: none of --difficulty, --beta, --counts).
     func source() throws -> PopulationSource? {
-        if let beta {
-            let parts = beta.split(separator: ",").compactMap { Double($0) }
-            return .beta(alpha: parts[0], beta: parts[1])
-        }
+        if let beta { return .beta(alpha: beta.alpha, beta: beta.beta) }
         if let counts {
             do { return try SimulationWorkflow.countsPopulation(file: counts, system: system) } catch {
                 switch error {

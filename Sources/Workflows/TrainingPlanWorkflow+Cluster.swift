@@ -1,0 +1,125 @@
+import Domain
+import Foundation
+import Ingest
+import NumericCore
+import Planner
+import RLSim
+import RunStore
+
+extension TrainingPlanWorkflow {
+    /// The throughput model: fitted to the named stored runs' timed steps, or given.
+    static func throughputModel(_ source: ThroughputSource, store: Store, responseTokens: Double?) throws
+        -> ThroughputModel
+    {
+        switch source {
+        case .given(let rate): return .given(rolloutsPerGPUSecond: rate)
+        case .runs(let names, let pilotGPUs):
+            let pilots = try names.map { name throws in
+                guard let run = try store.run(named: name), let id = run.id else {
+                    throw WorkflowError.empty("no run named \"\(name)\" for --throughput-from; see `isoplan db runs`")
+                }
+                return ThroughputFit.Pilot(
+                    name: name,
+                    steps: PilotTimings.steps(
+                        try loggedSteps(store.points(ofRun: id)), rolloutsPerStep: run.rolloutsPerStep))
+            }
+            return try ThroughputFit.fit(pilots, gpus: pilotGPUs, responseTokens: responseTokens)
+        }
+    }
+
+    /// A run's points back as logged steps under their raw names.
+    static func loggedSteps(_ points: [MetricPoint]) -> [LoggedStep] {
+        var steps: [Int: [String: Double]] = [:]
+        for point in points { steps[point.step, default: [:]][point.rawName ?? point.metric.rawValue] = point.value }
+        return steps.keys.sorted().map { LoggedStep(step: $0, values: steps[$0] ?? [:]) }
+    }
+
+    /// The request in the law's units: a cluster-time budget becomes its rollout ceiling (the
+    /// rollouts the GPU-hours buy without per-step overhead), to choose the law with.
+    static func rolloutRequest(_ request: TrainingPlanRequest, throughput: ThroughputModel?) throws
+        -> TrainingPlanRequest
+    {
+        guard request.unit.isClusterTime else { return request }
+        guard let throughput else {
+            throw WorkflowError.empty(
+                "a budget in \(request.unit.rawValue) needs a throughput: --throughput-from RUN or --rollouts-per-gpu-second X"
+            )
+        }
+        var lawRequest = request
+        lawRequest.unit = .rollouts
+        lawRequest.budget =
+            try gpuHours(request) * 3600 / throughput.gpuSecondsPerRollout(responseTokens: request.tokensPerRollout)
+        return lawRequest
+    }
+
+    /// The budget in GPU-hours (dollars over the price).
+    static func gpuHours(_ request: TrainingPlanRequest) throws -> Double {
+        guard request.unit == .usd else { return request.budget }
+        guard let price = request.usdPerGPUHour, price > 0 else {
+            throw WorkflowError.empty("a budget in usd needs --usd-per-gpu-hour P")
+        }
+        return request.budget / price
+    }
+
+    /// The plan of a rollout or token budget, or the one a cluster-time budget buys; costed when
+    /// a throughput is known, in the request's own budget and unit.
+    static func plan(
+        _ request: TrainingPlanRequest, throughput: ThroughputModel?,
+        planning: (Double) throws(DomainError) -> Plan
+    ) throws -> Plan {
+        guard let throughput else { return try planning(request.budget) }
+        var plan =
+            request.unit.isClusterTime
+            ? try ClusterBudget.plan(
+                gpuHours: gpuHours(request), gpus: request.gpus, throughput: throughput,
+                responseTokens: request.tokensPerRollout, planning: planning)
+            : try planning(request.budget)
+        plan.budget = request.budget
+        plan.unit = request.unit
+        plan.cost = ClusterBudget.cost(
+            of: plan, throughput: throughput, gpus: request.gpus, responseTokens: request.tokensPerRollout,
+            usdPerGPUHour: request.usdPerGPUHour)
+        if let pilot = throughput.pilotGPUs, pilot != request.gpus {
+            plan.warnings.append(
+                "the pilot ran on \(pilot) GPUs: the cost assumes its per-GPU throughput holds on \(request.gpus)")
+        }
+        return plan
+    }
+
+    /// The zero-advantage table at the plan's n and B_p over the chosen population.
+    static func zeroAdvantage(_ request: TrainingPlanRequest, difficulty: PlanDifficulty, plan: Plan) throws
+        -> ZeroAdvantageTable
+    {
+        var choice = request.population
+        if choice == nil, case .auto(let file) = request.difficulty { choice = .counts(file: file) }
+        let (mixture, name) = try population(choice, difficulty: difficulty)
+        return ZeroAdvantage.table(
+            mixture, named: name, rollouts: plan.rolloutsPerProblem, problemsPerBatch: plan.problemsPerBatch)
+    }
+
+    /// The chosen population as a Beta mixture and its name; nil: the difficulty's own.
+    static func population(_ choice: PopulationChoice?, difficulty: PlanDifficulty) throws
+        -> (BetaMixture, String)
+    {
+        switch choice {
+        case nil:
+            let source = PopulationSource.difficulty(difficulty.population)
+            return (source.betaMixture, source.name)
+        case .counts(let file):
+            let systems: [SolveRates]
+            do { systems = try SolveRateCounts.read(file) } catch { throw WorkflowError.input(error) }
+            let pooled = SolveRates(system: nil, tasks: systems.flatMap(\.tasks))
+            guard !pooled.tasks.isEmpty else { throw WorkflowError.empty("\(file): no tasks") }
+            return (PopulationSource.counts(pooled).betaMixture, "counts:\((file as NSString).lastPathComponent)")
+        case .beta(let alpha, let beta):
+            return (.beta(alpha: alpha, beta: beta), PopulationSource.beta(alpha: alpha, beta: beta).name)
+        case .passAt1(let p):
+            let shape = SolveRateModel.assumedShape(passAt1: p)
+            return (
+                .beta(alpha: shape.alpha, beta: shape.beta),
+                "pass@1 \(p) (Beta(\(String(format: "%.3g", shape.alpha)),\(String(format: "%.3g", shape.beta)))"
+                    + ", the default concentration \(SolveRateModel.defaultConcentration))"
+            )
+        }
+    }
+}
