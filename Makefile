@@ -5,13 +5,14 @@
 #   make bench  benchmarks side by side with numpy (results in docs/PERFORMANCE.md)
 #   make tts-grid  the full analytic-vs-Monte-Carlo grid of the test-time models (docs/TEST_TIME.md)
 #   make closed-loop  the training planner's closed loop (docs/TRAINING_PLANNER.md)
+#   make frameworks-check  TRL's own GRPOConfig on the TRL exports (docs/FRAMEWORKS.md)
 
 SWIFT ?= swift
 # chromium and fonts-liberation: the test that renders the demo report headless; zlib1g-dev: its PNG decoding.
 APT_PACKAGES = libopenblas-dev liblapacke-dev libsqlite3-dev zlib1g-dev chromium fonts-liberation
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build demo test lint llm-server bench tts-grid closed-loop clean
+.PHONY: deps build demo test lint llm-server bench tts-grid closed-loop frameworks-check clean
 
 # Installs the Debian packages that are missing (apt-get update once, first).
 deps:
@@ -60,6 +61,11 @@ tts-grid: deps
 closed-loop: deps
 	cd experiments/closed_loop && $(SWIFT) build -c release && \
 	  OPENBLAS_NUM_THREADS=1 ./.build/release/closed-loop ../../notebooks-data/closed-loop.md
+
+# Installs TRL (with torch, several GB) into experiments/frameworks/.venv on first use.
+frameworks-check: deps
+	$(SWIFT) build --product isoplan
+	python3 experiments/frameworks/check_trl_config.py
 
 clean:
 	rm -rf .build experiments/bench/.build experiments/tts-grid/.build experiments/closed_loop/.build experiments/rlsim/.build

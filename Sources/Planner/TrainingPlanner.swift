@@ -158,7 +158,7 @@ public enum TrainingPlanner {
         guard steps >= 1 else {
             throw .invalid(field: "budget", value: String(budget), reason: "buys no step of B_p·n = \(bp * n) rollouts")
         }
-        let learningRate = 1e-6 * (Double(bp * n) / 1024).squareRoot()
+        let learningRate = TrainingPlanner.learningRate(batch: bp * n)
         let rationale =
             allocation.rationale
             + " M = C/(B_p·n) = \(steps); η = 1e-6·√(B_p·n/1024) = \(String(format: "%.3g", learningRate)) (the square-root rule)."
@@ -172,6 +172,9 @@ public enum TrainingPlanner {
         plan.optimalRolloutsInterval = allocation.interval
         return plan
     }
+
+    /// The square-root rule η(B) = 1e-6·√(B/1024), B = B_p·n.
+    public static func learningRate(batch: Int) -> Double { 1e-6 * (Double(batch) / 1024).squareRoot() }
 
     /// n and B_p before the steps are counted, with the law's unrounded n*, its interval and why.
     struct Allocation {
@@ -317,61 +320,6 @@ public enum TrainingPlanner {
     static func clampPowerOfTwo(_ x: Double, cap: Int) -> Int {
         let rounded = Int(pow(2, log2(max(x, 2)).rounded()))
         return max(2, min(rounded, cap))
-    }
-}
-
-/// Ready-to-paste settings for a plan.
-public enum PlanExport {
-    /// verl command-line overrides.
-    public static func verl(_ p: Plan) -> String {
-        [
-            "data.train_batch_size=\(p.problemsPerBatch)", "actor_rollout_ref.rollout.n=\(p.rolloutsPerProblem)",
-            "actor_rollout_ref.actor.ppo_mini_batch_size=\(p.problemsPerBatch)",  // one update per step: on-policy
-            "trainer.total_training_steps=\(p.steps)",
-            "trainer.total_epochs=\(p.problems.map { max(1, (p.steps * p.problemsPerBatch + $0 - 1) / $0) } ?? p.steps)",
-            "actor_rollout_ref.actor.optim.lr=\(String(format: "%.3g", p.learningRate))",
-            "algorithm.adv_estimator=grpo",
-            "actor_rollout_ref.actor.use_kl_loss=\(p.recipe["kl"] == "on" ? "True" : "False")",
-            "actor_rollout_ref.actor.entropy_coeff=\(p.recipe["entropy_bonus"] == "on" ? "0.001" : "0")",
-            "actor_rollout_ref.rollout.temperature=0.6",
-        ].joined(separator: " \\\n  ")
-    }
-
-    /// TRL `GRPOConfig` fields for `processes` processes with `perDeviceBatch` completions each:
-    /// the generation batch (processes × per-device × accumulation) must equal B_p·n, which
-    /// `num_generations` = n divides (TRL's rule since its generation-batch API; older versions
-    /// also required processes × per-device to be a multiple of n).
-    public static func trl(_ p: Plan, processes: Int, perDeviceBatch: Int) throws(DomainError) -> String {
-        let perStep = processes * perDeviceBatch
-        guard perStep > 0, p.batch % perStep == 0 else {
-            throw .invalid(
-                field: "per-device-batch", value: String(perDeviceBatch),
-                reason: "processes × per-device batch = \(perStep) must divide B_p·n = \(p.batch)")
-        }
-        return """
-            GRPOConfig(
-                num_generations=\(p.rolloutsPerProblem),
-                per_device_train_batch_size=\(perDeviceBatch),
-                gradient_accumulation_steps=\(p.batch / perStep),
-                max_steps=\(p.steps),
-                learning_rate=\(String(format: "%.3g", p.learningRate)),
-                beta=\(p.recipe["kl"] == "on" ? "0.001" : "0.0"),
-                temperature=0.6,
-            )
-            """
-    }
-
-    /// OpenRLHF flags.
-    public static func openrlhf(_ p: Plan) -> String {
-        [
-            "--rollout_batch_size \(p.problemsPerBatch)", "--n_samples_per_prompt \(p.rolloutsPerProblem)",
-            "--train_batch_size \(p.batch)",
-            // M steps: as many episodes over the D prompts as M·B_p needs (D unknown: M·B_p prompts once).
-            "--num_episodes \(p.problems.map { max(1, (p.steps * p.problemsPerBatch + $0 - 1) / $0) } ?? 1)",
-            "--max_samples \(p.problems ?? p.problemsPerBatch * p.steps)",
-            "--actor_learning_rate \(String(format: "%.3g", p.learningRate))", "--advantage_estimator group_norm",
-            p.recipe["kl"] == "on" ? "--init_kl_coef 0.001" : "--init_kl_coef 0",
-        ].joined(separator: " ")
     }
 }
 

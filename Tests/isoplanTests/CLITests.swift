@@ -582,6 +582,48 @@ struct PlanTrainCLITests {
     }
 }
 
+extension PlanTrainCLITests {
+    /// `--export` on `--gpus`/`--nodes`/`--micro-batch`: settings verl accepts, the adjustment and
+    /// its cost as `#` lines, epochs only with D, JSON for TRL, and TRL's old flag names as aliases.
+    @Test func exportsFitTheClusterAndSayWhatMoved() throws {
+        let dir = try TemporaryDirectory()
+        let db = dir.path("x.sqlite")
+        let base = ["plan", "train", "--budget", "2e6", "--db", db]
+        let verl = try CommandRunner.run(base + ["--export", "verl", "--gpus", "24", "--nodes", "3"])
+        #expect(verl.status == 0, "\(verl.stderr)")
+        #expect(verl.stdout.contains("data.train_batch_size=33 \\") && verl.stdout.contains("trainer.nnodes=3 \\"))
+        #expect(verl.stdout.contains("\n# at the same budget C = 2e+06 rollouts: rollouts per step 8192 → 8448"))
+        #expect(!verl.stdout.contains("total_epochs="))
+        // M = 25600/(32·8) = 100 steps over D = 1000 prompts: ⌈100/⌊1000/32⌋⌉ = 4 epochs.
+        let epochs = try CommandRunner.run([
+            "plan", "train", "--budget", "25600", "--problems", "1000", "--db", db, "--export", "verl",
+        ])
+        #expect(epochs.stdout.contains("trainer.total_training_steps=100") && epochs.stdout.contains("total_epochs=4"))
+        struct Export: Decodable {
+            let framework: String
+            let settings: [String: Double]
+            let adjustments: [String]
+        }
+        let trl = try CommandRunner.run(base + ["--export", "trl", "--gpus", "6", "--json"])
+        let export = try JSONDecoder().decode(Export.self, from: Data(trl.stdout.utf8))
+        let values = export.settings
+        let generationBatch =
+            values["per_device_train_batch_size", default: 0] * 6 * values["steps_per_generation", default: 0]
+        #expect(export.framework == "trl" && generationBatch == 256 * 33 && values["num_iterations"] == 1)
+        #expect(export.adjustments.contains { $0.hasPrefix("the plan breaks trl-global-batch") })
+        // --processes/--per-device-batch are hidden aliases of --gpus/--micro-batch.
+        let old = try CommandRunner.run(base + ["--export", "trl", "--processes", "16", "--per-device-batch", "2"])
+        let new = try CommandRunner.run(base + ["--export", "trl", "--gpus", "16", "--micro-batch", "2"])
+        #expect(old.status == 0 && old.stdout == new.stdout)
+        let conflict = try CommandRunner.run(base + ["--export", "trl", "--processes", "4", "--gpus", "8"])
+        #expect(conflict.status == 64 && conflict.stderr.contains("conflicts with --gpus 8"))
+        let uneven = try CommandRunner.run(base + ["--export", "verl", "--gpus", "8", "--nodes", "3"])
+        #expect(uneven.status == 64 && uneven.stderr.contains("multiple of the 3 nodes"))
+        let help = try CommandRunner.run(["plan", "train", "--help"]).stdout
+        #expect(help.contains("--micro-batch") && help.contains("--gpus") && !help.contains("--processes"))
+    }
+}
+
 @Suite("isoplan export")
 struct ExportCLITests {
     @Test func tidyCSVRoundTrips() throws {

@@ -27,6 +27,13 @@ extension CostUnit: ExpressibleByArgument {}
 
 extension SearchSpace.Selections: ExpressibleByArgument {}
 
+/// `plan train --export`: a training framework, in any letter case.
+extension Framework: ExpressibleByArgument {
+    public init?(argument: String) {
+        self.init(rawValue: argument.lowercased())
+    }
+}
+
 extension PriorSelection: ExpressibleByArgument {}
 
 extension RobustLoss: ExpressibleByArgument {

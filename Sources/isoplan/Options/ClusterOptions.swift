@@ -1,10 +1,31 @@
 import ArgumentParser
+import Domain
+import Planner
 import Workflows
 
-/// `plan train`'s cluster: GPUs, where seconds per step come from, and the price of a GPU-hour.
+/// `plan train`'s cluster: GPUs and nodes, the per-device micro batch of framework exports, where
+/// seconds per step come from, and the price of a GPU-hour. TRL's older `--processes` and
+/// `--per-device-batch` are hidden aliases of `--gpus` and `--micro-batch`.
 struct ClusterOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("GPUs the plan runs on (costs and framework exports).", valueName: "G"))
-    var gpus = 8
+    @Option(
+        name: .customLong("gpus"),
+        help: ArgumentHelp(
+            "GPUs the plan runs on, one training process each (costs and framework exports; default 8).",
+            valueName: "G"))
+    var gpusOption: Int?
+
+    @Option(help: ArgumentHelp("Nodes the GPUs sit on; --gpus must be a multiple.", valueName: "N"))
+    var nodes = 1
+
+    @Option(
+        name: .customLong("micro-batch"),
+        help: ArgumentHelp(
+            "Samples (completions) per GPU per forward/backward pass, for --export (default 4).", valueName: "m"))
+    var microBatch: Int?
+
+    @Option(help: .hidden) var processes: Int?
+
+    @Option(name: .customLong("per-device-batch"), help: .hidden) var perDeviceBatch: Int?
 
     @Option(
         name: .customLong("throughput-from"),
@@ -28,8 +49,26 @@ struct ClusterOptions: ParsableArguments {
         help: ArgumentHelp("Price of a GPU-hour: the plan's cost in dollars (and --unit usd).", valueName: "P"))
     var usdPerGPUHour: Double?
 
+    /// The GPU count: `--gpus`, else `--processes`, else 8.
+    var gpus: Int { gpusOption ?? processes ?? ClusterShape.defaultGPUs }
+
+    /// The micro batch: `--micro-batch`, else `--per-device-batch`, else 4.
+    var microBatchSize: Int { microBatch ?? perDeviceBatch ?? ClusterShape.defaultMicroBatch }
+
     func validate() throws {
-        guard gpus >= 1, gpus <= 1 << 20 else { throw ValidationError("--gpus must lie in 1…2^20") }
+        if let gpusOption, let processes, gpusOption != processes {
+            throw ValidationError("--processes \(processes) conflicts with --gpus \(gpusOption); give --gpus only")
+        }
+        if let microBatch, let perDeviceBatch, microBatch != perDeviceBatch {
+            throw ValidationError(
+                "--per-device-batch \(perDeviceBatch) conflicts with --micro-batch \(microBatch); give --micro-batch only"
+            )
+        }
+        do {
+            _ = try shape
+        } catch {
+            throw ValidationError("--\(error)")
+        }
         if let pilotGPUs, !(1...(1 << 20)).contains(pilotGPUs) {
             throw ValidationError("--pilot-gpus must lie in 1…2^20")
         }
@@ -42,6 +81,11 @@ struct ClusterOptions: ParsableArguments {
         if let price = usdPerGPUHour, !(price > 0 && price.isFinite) {
             throw ValidationError("--usd-per-gpu-hour must be a positive number")
         }
+    }
+
+    /// The cluster a framework export runs on (`validate` has checked it).
+    var shape: ClusterShape {
+        get throws(DomainError) { try ClusterShape(gpus: gpus, nodes: nodes, microBatch: microBatchSize) }
     }
 
     /// The throughput source given, if any.

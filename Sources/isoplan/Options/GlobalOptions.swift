@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Planner
 
 /// Options every command accepts, before or after the subcommand name.
 struct GlobalOptions: ParsableArguments {
@@ -35,7 +36,7 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// The framework `--format` names (`plan train`'s deprecated alias of `--export`).
-    var frameworkAlias: FrameworkExport? {
+    var frameworkAlias: Framework? {
         if case .framework(let framework) = format { return framework }
         return nil
     }
@@ -63,25 +64,16 @@ enum OutputFormat: String, CaseIterable, ExpressibleByArgument, Sendable {
     var isMarkdown: Bool { self == .md }
 }
 
-/// The training frameworks `plan train --export` prints settings for.
-enum FrameworkExport: String, CaseIterable, ExpressibleByArgument, Sendable {
-    case verl, trl, openrlhf
-
-    init?(argument: String) {
-        self.init(rawValue: argument.lowercased())
-    }
-}
-
 /// What `--format` takes: an output format, or (for one release) a framework name standing for
 /// `plan train --export`.
 enum FormatArgument: Equatable, ExpressibleByArgument, CustomStringConvertible, Sendable {
     case output(OutputFormat)
-    case framework(FrameworkExport)
+    case framework(Framework)
 
     init?(argument: String) {
         if let format = OutputFormat(argument: argument) {
             self = .output(format)
-        } else if let framework = FrameworkExport(argument: argument) {
+        } else if let framework = Framework(argument: argument) {
             self = .framework(framework)
         } else {
             return nil
@@ -89,7 +81,7 @@ enum FormatArgument: Equatable, ExpressibleByArgument, CustomStringConvertible, 
     }
 
     static var allValueStrings: [String] {
-        OutputFormat.allValueStrings + ["markdown"] + FrameworkExport.allValueStrings
+        OutputFormat.allValueStrings + ["markdown"] + Framework.allValueStrings
     }
 
     var description: String {

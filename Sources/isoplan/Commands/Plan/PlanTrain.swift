@@ -23,9 +23,14 @@ extension PlanCommand {
                   isoplan plan train --budget 4e6 --difficulty easy
                   isoplan plan train --budget 1e7 --difficulty auto --solve-rates counts.csv --export verl
 
-                --export verl|trl|openrlhf prints ready-to-paste settings instead of the table (TRL: with \
-                --processes and --per-device-batch); --format verl|trl|openrlhf is a deprecated alias of \
-                --export, kept for one release; json and md as everywhere.
+                --export verl|trl|openrlhf prints ready-to-paste settings instead of the table, checked \
+                against the framework's start-up assertions on --gpus G (default 8) over --nodes N with \
+                --micro-batch m samples per GPU (default 4); a plan they reject moves to the nearest \
+                setting that passes (B_p first, then the micro batch, then n by powers of two) and the \
+                output says what changed and what it costs as # comments (docs/FRAMEWORKS.md). With \
+                --json: the framework, its settings, the adjustments and their cost. --format \
+                verl|trl|openrlhf is a deprecated alias of --export, kept for one release; json and md as \
+                everywhere.
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -99,15 +104,7 @@ extension PlanCommand {
             help: ArgumentHelp(
                 "Print ready-to-paste settings of this training framework instead of the table.",
                 valueName: "framework"))
-        var export: FrameworkExport?
-
-        @Option(help: ArgumentHelp("TRL processes (with --export trl).", valueName: "n"))
-        var processes = 1
-
-        @Option(
-            name: .customLong("per-device-batch"),
-            help: ArgumentHelp("TRL per-device train batch (with --export trl).", valueName: "n"))
-        var perDeviceBatch = 8
+        var export: Framework?
 
         func validate() throws {
             guard budget > 0, budget <= Limits.maxPlanBudget else {
@@ -117,11 +114,8 @@ extension PlanCommand {
                 throw ValidationError("--difficulty auto needs --solve-rates FILE")
             }
             if let batch, !(2...Limits.maxBatch).contains(batch) { throw ValidationError("--batch must lie in 2…2^30") }
-            guard (1...Limits.maxProblemsPerBatch).contains(problemsPerBatch),
-                (1...Limits.maxFrameworkCount).contains(processes),
-                (1...Limits.maxFrameworkCount).contains(perDeviceBatch)
-            else {
-                throw ValidationError("--bp (≤ 2^24), --processes and --per-device-batch (≤ 2^20) must be ≥ 1")
+            guard (1...Limits.maxProblemsPerBatch).contains(problemsPerBatch) else {
+                throw ValidationError("--bp must lie in 1…2^24")
             }
             guard extrapolationWidening >= 0, extrapolationWidening.isFinite else {
                 throw ValidationError("--extrapolation-widening must be a number ≥ 0")
@@ -155,19 +149,11 @@ extension PlanCommand {
                 let store = try Store(path: global.databasePath)
                 let plan = try TrainingPlanWorkflow.run(request, store: store)
                 if let framework = export ?? global.frameworkAlias {
-                    print(try settings(of: plan, for: framework))
+                    let settings = try framework.export(plan, on: try cluster.shape)
+                    print(global.outputFormat == .json ? try jsonString(settings) : framework.render(settings))
                 } else {
                     try global.render(plan) { format in trainingPlanSummary(plan, format: format) }
                 }
-            }
-        }
-
-        /// Ready-to-paste settings of `framework` for the plan.
-        private func settings(of plan: Plan, for framework: FrameworkExport) throws -> String {
-            switch framework {
-            case .verl: PlanExport.verl(plan)
-            case .trl: try PlanExport.trl(plan, processes: processes, perDeviceBatch: perDeviceBatch)
-            case .openrlhf: PlanExport.openrlhf(plan)
             }
         }
 
