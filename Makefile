@@ -6,13 +6,14 @@
 #   make tts-grid  the full analytic-vs-Monte-Carlo grid of the test-time models (docs/TEST_TIME.md)
 #   make closed-loop  the training planner's closed loop (docs/TRAINING_PLANNER.md)
 #   make frameworks-check  TRL's own GRPOConfig on the TRL exports (docs/FRAMEWORKS.md)
+#   make frameworks-questions  regenerate docs/FRAMEWORKS.md's common questions from the commands' output
 
 SWIFT ?= swift
 # chromium and fonts-liberation: the test that renders the demo report headless; zlib1g-dev: its PNG decoding.
 APT_PACKAGES = libopenblas-dev liblapacke-dev libsqlite3-dev zlib1g-dev chromium fonts-liberation
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build demo test lint llm-server bench tts-grid closed-loop frameworks-check clean
+.PHONY: deps build demo test lint llm-server bench tts-grid closed-loop frameworks-check frameworks-questions clean
 
 # Installs the Debian packages that are missing (apt-get update once, first).
 deps:
@@ -61,6 +62,9 @@ tts-grid: deps
 closed-loop: deps
 	cd experiments/closed_loop && $(SWIFT) build -c release && \
 	  OPENBLAS_NUM_THREADS=1 ./.build/release/closed-loop ../../notebooks-data/closed-loop.md
+
+frameworks-questions: build
+	python3 experiments/frameworks/common_questions.py .build/release/isoplan
 
 # Installs TRL (with torch, several GB) into experiments/frameworks/.venv on first use.
 frameworks-check: deps
