@@ -20,7 +20,7 @@ struct CLITests {
         let result = try CommandRunner.run(["--db", path, "db", "info", "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         let info = try JSONDecoder().decode(Info.self, from: Data(result.stdout.utf8))
-        #expect(info.schemaVersion == 7)
+        #expect(info.schemaVersion == 8)
         #expect(
             info.counts == ["run": 0, "point": 0, "fit": 0, "judgeTally": 0, "task": 0, "rollout": 0, "llmCall": 0])
         #expect(info.journalMode == "wal")
@@ -53,7 +53,7 @@ struct CLITests {
         #expect(result.stdout.contains("run rows"))
         #expect(
             result.stdout.contains(
-                "7 (v1-runs-and-points, v2-fits, v3-judge-tallies, v4-run-sweeps, v5-imported-files, v6-plans, v7-executor)"
+                "8 (v1-runs-and-points, v2-fits, v3-judge-tallies, v4-run-sweeps, v5-imported-files, v6-plans, v7-executor, v8-point-wall-time)"
             ))
     }
 
@@ -76,7 +76,7 @@ struct CLITests {
         #expect(result.stdout.hasPrefix("| field | value |\n|---|---|\n"))
         #expect(
             result.stdout.contains(
-                "| schema | 7 (v1-runs-and-points, v2-fits, v3-judge-tallies, v4-run-sweeps, v5-imported-files, v6-plans, v7-executor) |"
+                "| schema | 8 (v1-runs-and-points, v2-fits, v3-judge-tallies, v4-run-sweeps, v5-imported-files, v6-plans, v7-executor, v8-point-wall-time) |"
             ))
     }
 
