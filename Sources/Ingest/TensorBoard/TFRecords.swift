@@ -2,10 +2,10 @@
 /// `uint64 length, uint32 masked CRC-32C of the length, data, uint32 masked CRC-32C of the data`,
 /// little-endian (`tensorflow/core/lib/io/record_writer.cc`).
 struct TFRecords {
-    /// One complete record: where it starts in the file and its data.
+    /// One complete record: where it starts in the file and where its data lies.
     struct Record {
         var offset: Int
-        var data: [UInt8]
+        var data: Range<Int>
     }
 
     /// The complete records, in file order.
@@ -14,7 +14,7 @@ struct TFRecords {
     /// while a writer is still writing), or nil when the file ends on a record boundary.
     var incompleteOffset: Int?
 
-    /// Reads every record of `data`, checking both CRCs.
+    /// Frames every record of `bytes`, checking both CRCs.
     /// - Throws: ``ImportError/corrupt(file:offset:reason:)`` naming the first record whose length
     ///   or data CRC does not match.
     init(_ bytes: [UInt8], file: String) throws(ImportError) {
@@ -32,7 +32,8 @@ struct TFRecords {
             guard lengthCRC == storedLengthCRC else {
                 throw .corrupt(file: file, offset: offset, reason: Self.mismatch("length", storedLengthCRC, lengthCRC))
             }
-            guard length <= UInt64(bytes.count - offset - 12), Int(length) + 4 <= bytes.count - offset - 12 else {
+            let available = bytes.count - offset - 16  // after the header and the data's CRC
+            guard available >= 0, length <= UInt64(available) else {
                 incompleteOffset = offset
                 break
             }
@@ -43,7 +44,7 @@ struct TFRecords {
             guard dataCRC == storedDataCRC else {
                 throw .corrupt(file: file, offset: offset, reason: Self.mismatch("data", storedDataCRC, dataCRC))
             }
-            records.append(Record(offset: offset, data: Array(bytes[start..<end])))
+            records.append(Record(offset: offset, data: start..<end))
             offset = end + 4
         }
         self.records = records

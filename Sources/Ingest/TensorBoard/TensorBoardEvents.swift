@@ -73,7 +73,7 @@ public enum TensorBoardEvents {
             let framing = try TFRecords(file.bytes, file: file.path)
             for record in framing.records {
                 let event: Tensorboard_Event
-                do { event = try Tensorboard_Event(serializedBytes: record.data) } catch {
+                do { event = try Tensorboard_Event(serializedBytes: Array(file.bytes[record.data])) } catch {
                     throw .corrupt(file: file.path, offset: record.offset, reason: "not an Event protobuf (\(error))")
                 }
                 guard case .summary(let summary) = event.what else { continue }
