@@ -28,6 +28,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // Floor 0 — OpenBLAS (CBLAS) and LAPACKE; imported by NumericCore only.
@@ -44,8 +45,14 @@ let package = Package(
         // Floor 2 — scaling-law fitting (curves and points, not where they came from).
         .target(name: "ScalingLaws", dependencies: ["NumericCore", "Domain"], swiftSettings: strictSettings),
 
-        // Floor 2 — file parsers (they do not write the store).
-        .target(name: "Ingest", dependencies: ["Domain"], swiftSettings: strictSettings),
+        // Floor 2 — file parsers (they do not write the store). TensorBoard event files decode with
+        // swift-protobuf through committed generated code (no build plugin).
+        .target(
+            name: "Ingest",
+            dependencies: ["Domain", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["TensorBoard/Proto"],
+            swiftSettings: strictSettings
+        ),
 
         // Floor 2 — the SQLite store (the only module that writes SQL).
         .target(

@@ -13,10 +13,13 @@ public struct MetricPoint: Codable, Hashable, Sendable {
     public var rawName: String?
     /// The measured value.
     public var value: Double
+    /// When the value was logged, in seconds since the Unix epoch, for logs that record it
+    /// (TensorBoard event files).
+    public var wallTime: Double?
 
     public init(
         step: Int, rollouts: Double, tokens: Double? = nil, metric: MetricName, rawName: String? = nil,
-        value: Double
+        value: Double, wallTime: Double? = nil
     ) {
         self.step = step
         self.rollouts = rollouts
@@ -24,6 +27,7 @@ public struct MetricPoint: Codable, Hashable, Sendable {
         self.metric = metric
         self.rawName = rawName
         self.value = value
+        self.wallTime = wallTime
     }
 
     /// Checks the invariants every stored point holds.
@@ -38,5 +42,8 @@ public struct MetricPoint: Codable, Hashable, Sendable {
         }
         if metric.rawValue.isEmpty { throw .invalid(field: "metric", value: "", reason: "must not be empty") }
         if !value.isFinite { throw .invalid(field: "value", value: String(value), reason: "must be finite") }
+        if let wallTime, !wallTime.isFinite {
+            throw .invalid(field: "wallTime", value: String(wallTime), reason: "must be finite")
+        }
     }
 }

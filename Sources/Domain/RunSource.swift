@@ -8,4 +8,6 @@ public enum RunSource: String, Codable, Sendable, CaseIterable {
     case trl
     /// A metrics table (W&B or another CSV export).
     case csv
+    /// TensorBoard event files (verl's or OpenRLHF's `tensorboard` logger, or any other writer).
+    case tensorboard
 }

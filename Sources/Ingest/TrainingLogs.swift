@@ -5,10 +5,14 @@ import Foundation
 public struct LoggedStep: Sendable, Equatable {
     public var step: Int
     public var values: [String: Double]
+    /// When each metric was logged (seconds since the Unix epoch), for logs that record it
+    /// (TensorBoard's per-event `wall_time`).
+    public var wallTimes: [String: Double]
 
-    public init(step: Int, values: [String: Double]) {
+    public init(step: Int, values: [String: Double], wallTimes: [String: Double] = [:]) {
         self.step = step
         self.values = values
+        self.wallTimes = wallTimes
     }
 }
 
@@ -18,6 +22,8 @@ public struct TrainingLog: Sendable {
     public var file: String
     public var format: String
     public var steps: [LoggedStep]
+    /// What the reader wants the user to know about a log it read anyway (an incomplete last record).
+    public var warnings: [String] = []
 
     init(file: String, format: String, records: [LoggedStep]) {
         self.file = file
@@ -26,6 +32,7 @@ public struct TrainingLog: Sendable {
         for record in records {
             if var existing = merged[record.step] {
                 existing.values.merge(record.values) { _, new in new }
+                existing.wallTimes.merge(record.wallTimes) { _, new in new }
                 merged[record.step] = existing
             } else {
                 merged[record.step] = record
@@ -230,7 +237,8 @@ public enum MetricAliases {
     /// `val/test_score/<source>` → `val_reward`, `critic/score/mean` → `train_reward`,
     /// `response_length/mean` → `response_length`. TRL: `reward` → `train_reward`,
     /// `frac_reward_zero_std` → `frac_zero_std`, `completions/mean_length` and
-    /// `completion_length` → `response_length`, `eval_reward` → `val_reward`.
+    /// `completion_length` → `response_length`, `eval_reward` → `val_reward`. OpenRLHF's TensorBoard
+    /// tags (see ``openRLHF(_:)``).
     public static func canonical(_ raw: String) -> MetricName? {
         switch raw {
         case "critic/score/mean", "reward": return .trainReward
@@ -239,6 +247,7 @@ public enum MetricAliases {
         case "eval_reward", "val_reward": return .validationReward
         default: break
         }
+        if let name = openRLHF(raw) { return name }
         let parts = raw.split(separator: "/")
         if raw.hasPrefix("test_score/") || raw.hasPrefix("val/test_score/") { return .validationReward }
         guard raw.hasPrefix("val-core/") || raw.hasPrefix("val-aux/"), parts.count >= 4 else { return nil }
@@ -254,6 +263,28 @@ public enum MetricAliases {
             return .validationWorst(at: k)
         }
         return nil
+    }
+}
+
+extension MetricAliases {
+    /// OpenRLHF's TensorBoard tags (`openrlhf/utils/logging_utils.py`, `TensorboardLogger`: the
+    /// trainer's status under `train/`, evaluation under `eval/`). `train/reward` (the mean reward
+    /// of the step's samples, `openrlhf/trainer/ray/ppo_actor.py`) and `train/rollout/reward_mean`
+    /// (`openrlhf/trainer/ppo_trainer.py`, `_compute_rollout_stats`) → `train_reward`;
+    /// `train/response_length` and `train/rollout/response_length_mean` → `response_length`;
+    /// `eval/eval_<source>_pass1` (the mean over each prompt's samples) → `val_reward` and
+    /// `eval/eval_<source>_pass<N>`, N ≥ 2 (the best of N) → `val_best@N`
+    /// (`compute_eval_metrics`).
+    static func openRLHF(_ raw: String) -> MetricName? {
+        switch raw {
+        case "train/reward", "train/rollout/reward_mean": return .trainReward
+        case "train/response_length", "train/rollout/response_length_mean": return .responseLength
+        default: break
+        }
+        guard raw.hasPrefix("eval/eval_"), let marker = raw.range(of: "_pass", options: .backwards),
+            let k = Int(raw[marker.upperBound...]), k >= 1, raw[marker.upperBound...].allSatisfy(\.isNumber)
+        else { return nil }
+        return k == 1 ? .validationReward : .validationBest(at: k)
     }
 }
 

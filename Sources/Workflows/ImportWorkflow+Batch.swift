@@ -1,7 +1,7 @@
 import Foundation
 public import Ingest
 
-/// The files of one `isoplan import verl|trl|csv` and what they share, before each file's
+/// The files of one `isoplan import verl|trl|csv|tensorboard` and what they share, before each file's
 /// allocation is known. `ImportWorkflow.requests(_:)` makes one `ImportRequest` per file.
 public struct ImportBatch: Sendable {
     /// Where the files come from.
@@ -120,7 +120,7 @@ extension ImportWorkflow {
                             processes: batch.processes)
                     } catch { throw .input(error) }
                 }
-            case .csv: configured = nil
+            case .csv, .tensorboard: configured = nil
             }
             if let configured {
                 n = n ?? configured.rolloutsPerProblem

@@ -3,19 +3,22 @@ import Foundation
 import Ingest
 public import RunStore
 
-/// `isoplan import verl|trl|csv`: one training log into one run.
+/// `isoplan import verl|trl|csv|tensorboard`: one training log into one run.
 public struct ImportRequest: Sendable {
     public enum Format: Sendable {
         case verl
         case trl
         /// A metrics table: the step column and `canonical name = column` pairs (nil: every column).
         case csv(stepColumn: String, metrics: [(name: String, column: String)]?)
+        /// TensorBoard event files: one file, or a run's log directory (its event files in name order).
+        case tensorboard
 
         var source: RunSource {
             switch self {
             case .verl: .verl
             case .trl: .trl
             case .csv: .csv
+            case .tensorboard: .tensorboard
             }
         }
     }
@@ -60,6 +63,8 @@ public struct ImportResult: Codable, Sendable {
     public var points: Int
     /// Canonical metrics found, with the raw names they came from.
     public var canonical: [String: String]
+    /// What the reader said about a file it read anyway (a TensorBoard file still being written).
+    public var warnings: [String] = []
 }
 
 public enum ImportWorkflow {
@@ -82,12 +87,13 @@ public enum ImportWorkflow {
                 file: request.file, run: run.name, runID: run.id, action: .unchanged, steps: 0, points: 0,
                 canonical: [:])
         }
-        let log = try parse(request)
+        let log = try parse(request, content: content)
         guard let lastStep = log.steps.last?.step else {
             throw ImportError.malformed(file: request.file, line: 1, reason: "no logged step")
         }
         let (points, canonical) = metricPoints(log, request)
-        let imported = ImportedPoints(content: content, lastStep: lastStep, points: points, canonical: canonical)
+        let imported = ImportedPoints(
+            content: content, lastStep: lastStep, points: points, canonical: canonical, warnings: log.warnings)
         if let target = request.appendTo {
             guard let run = try store.run(named: target), let id = run.id else {
                 throw WorkflowError.empty("no run named \"\(target)\" to append to")
@@ -105,7 +111,7 @@ public enum ImportWorkflow {
                 imported, after: grownFrom.lastStep, to: run, replacing: grownFrom.contentHash, action: .updated,
                 store: store)
         }
-        let name = request.name ?? ((request.file as NSString).lastPathComponent as NSString).deletingPathExtension
+        let name = request.name ?? defaultName(request)
         if try store.run(named: name) != nil {
             throw WorkflowError.empty(
                 "a run named \"\(name)\" exists and did not come from an earlier version of \(request.file); give --name for a new run or --run \(name) to append"
@@ -119,14 +125,28 @@ public enum ImportWorkflow {
             lastStep: lastStep)
         return ImportResult(
             file: request.file, run: name, runID: stored.id, action: .created, steps: log.steps.count,
-            points: points.count, canonical: canonical)
+            points: points.count, canonical: canonical, warnings: log.warnings)
     }
 
-    /// A file's bytes and content hash, after the request's allocation is checked.
+    /// A run's default name: the file name without its extension; for a TensorBoard event file
+    /// (`events.out.tfevents.…`), its directory's name, as TensorBoard names runs.
+    static func defaultName(_ request: ImportRequest) -> String {
+        let path = request.file as NSString
+        if case .tensorboard = request.format, path.lastPathComponent.hasPrefix("events.out.tfevents.") {
+            let directory = (path.deletingLastPathComponent as NSString).lastPathComponent
+            if !directory.isEmpty && directory != "/" && directory != "." { return directory }
+        }
+        return (path.lastPathComponent as NSString).deletingPathExtension
+    }
+
+    /// A file's bytes and content hash, after the request's allocation is checked. A TensorBoard
+    /// path's bytes are its event files' bytes in name order (a run's directory grows at its end).
     struct ImportedContent {
         var path: String
         var data: Data
         var hash: String
+        /// The TensorBoard event files read, parsed from these bytes rather than read again.
+        var eventFiles: [TensorBoardEventFile] = []
 
         init(_ request: ImportRequest) throws {
             guard (1...Limits.maxRolloutsPerProblem).contains(request.rolloutsPerProblem),
@@ -136,12 +156,17 @@ public enum ImportWorkflow {
                     field: "n/B_p", value: "\(request.rolloutsPerProblem)/\(request.problemsPerBatch)",
                     reason: "n must lie in 1…2^20 and B_p in 1…2^24")
             }
-            guard let data = FileManager.default.contents(atPath: request.file) else {
-                let exists = FileManager.default.fileExists(atPath: request.file)
-                throw ImportError.unreadable(file: request.file, reason: exists ? "cannot read" : "no such file")
-            }
             self.path = request.file
-            self.data = data
+            if case .tensorboard = request.format {
+                eventFiles = try TensorBoardEvents.files(at: request.file)
+                data = eventFiles.reduce(into: Data()) { $0.append(contentsOf: $1.bytes) }
+            } else {
+                guard let data = FileManager.default.contents(atPath: request.file) else {
+                    let exists = FileManager.default.fileExists(atPath: request.file)
+                    throw ImportError.unreadable(file: request.file, reason: exists ? "cannot read" : "no such file")
+                }
+                self.data = data
+            }
             self.hash = StableHash.contentHash(data)
         }
     }
@@ -152,31 +177,38 @@ public enum ImportWorkflow {
         var lastStep: Int
         var points: [MetricPoint]
         var canonical: [String: String]
+        var warnings: [String]
     }
 
     /// The training log in the request's format.
-    static func parse(_ request: ImportRequest) throws -> TrainingLog {
+    static func parse(_ request: ImportRequest, content: ImportedContent) throws -> TrainingLog {
         switch request.format {
         case .verl: try VerlLog.read(request.file)
         case .trl: try TRLTrainerState.read(request.file)
         case .csv(let stepColumn, let metrics):
             try MetricCSV.read(request.file, stepColumn: stepColumn, metrics: metrics)
+        case .tensorboard: try TensorBoardEvents.read(content.eventFiles, name: request.file).log
         }
     }
 
-    /// Appends the points after `step` to an existing run (one transaction, with the file's record).
+    /// Appends the points after `step` to an existing run (one transaction, with the file's record),
+    /// and the metrics of `step` itself the run does not have yet: a log read while being written
+    /// may have stopped in the middle of a step (TensorBoard writes one record per metric).
     static func append(
         _ imported: ImportedPoints, after step: Int, to run: Run, replacing previousHash: String?,
         action: ImportResult.Action, store: Store
     ) throws -> ImportResult {
         guard let id = run.id else { throw WorkflowError.empty("run \"\(run.name)\" has no id") }
-        let fresh = imported.points.filter { $0.step > step }
+        let key = { (point: MetricPoint) in point.rawName ?? point.metric.rawValue }
+        let stored = Set(try store.points(ofRun: id).filter { $0.step == step }.map(key))
+        let fresh = imported.points.filter { $0.step > step || ($0.step == step && !stored.contains(key($0))) }
         try store.appendImported(
             fresh, toRun: id, path: imported.content.path, contentHash: imported.content.hash,
             bytes: imported.content.data.count, lastStep: imported.lastStep, replacing: previousHash)
         return ImportResult(
             file: imported.content.path, run: run.name, runID: id, action: action,
-            steps: Set(fresh.map(\.step)).count, points: fresh.count, canonical: imported.canonical)
+            steps: Set(fresh.map(\.step)).count, points: fresh.count, canonical: imported.canonical,
+            warnings: imported.warnings)
     }
 
     /// Points of every logged metric: canonical names where the alias table knows the raw name
@@ -204,9 +236,7 @@ public enum ImportWorkflow {
                 tokens = runningTotal  // TRL logs a running total
             } else if let perStepTokens = step.values["perf/total_num_tokens"] {
                 tokens += perStepTokens * Double(max(step.step - previousStep, 1))  // verl logs each step's tokens
-            } else if let length = step.values["response_length/mean"] ?? step.values["completions/mean_length"]
-                ?? step.values["completion_length"]
-            {
+            } else if let raw = chosen[.responseLength], let length = step.values[raw] {
                 tokens += length * perStep * Double(max(step.step - previousStep, 1))
             }
             previousStep = step.step
@@ -217,7 +247,7 @@ public enum ImportWorkflow {
                 points.append(
                     MetricPoint(
                         step: step.step, rollouts: rollouts, tokens: tokenCount, metric: metric, rawName: raw,
-                        value: value))
+                        value: value, wallTime: step.wallTimes[raw]))
             }
         }
         return (points, Dictionary(uniqueKeysWithValues: chosen.map { ($0.key.rawValue, $0.value) }))

@@ -25,11 +25,11 @@ struct StoreTests {
         let dir = try TemporaryDirectory()
         let store = try Store(path: dir.path("new.sqlite"))
         let info = try store.info()
-        #expect(info.schemaVersion == 7)
+        #expect(info.schemaVersion == 8)
         #expect(
             info.migrations == [
                 "v1-runs-and-points", "v2-fits", "v3-judge-tallies", "v4-run-sweeps", "v5-imported-files", "v6-plans",
-                "v7-executor",
+                "v7-executor", "v8-point-wall-time",
             ])
         #expect(
             info.counts == ["run": 0, "point": 0, "fit": 0, "judgeTally": 0, "task": 0, "rollout": 0, "llmCall": 0])
@@ -243,7 +243,7 @@ struct StoreTests {
         try FileManager.default.copyItem(atPath: fixture.path, toPath: path)
         let store = try Store(path: path)
         // Opening migrates the version-1 file to the latest schema and keeps its rows.
-        #expect(try store.info().schemaVersion == 7)
+        #expect(try store.info().schemaVersion == 8)
         let runs = try store.runs()
         #expect(runs.map(\.name) == ["fixture-n8-bp32"])
         let points = try store.points(ofRun: runs[0].id!)

@@ -20,7 +20,7 @@ struct CLITests {
         let result = try CommandRunner.run(["--db", path, "db", "info", "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         let info = try JSONDecoder().decode(Info.self, from: Data(result.stdout.utf8))
-        #expect(info.schemaVersion == 7)
+        #expect(info.schemaVersion == 8)
         #expect(
             info.counts == ["run": 0, "point": 0, "fit": 0, "judgeTally": 0, "task": 0, "rollout": 0, "llmCall": 0])
         #expect(info.journalMode == "wal")
@@ -53,7 +53,7 @@ struct CLITests {
         #expect(result.stdout.contains("run rows"))
         #expect(
             result.stdout.contains(
-                "7 (v1-runs-and-points, v2-fits, v3-judge-tallies, v4-run-sweeps, v5-imported-files, v6-plans, v7-executor)"
+                "8 (v1-runs-and-points, v2-fits, v3-judge-tallies, v4-run-sweeps, v5-imported-files, v6-plans, v7-executor, v8-point-wall-time)"
             ))
     }
 
@@ -76,7 +76,7 @@ struct CLITests {
         #expect(result.stdout.hasPrefix("| field | value |\n|---|---|\n"))
         #expect(
             result.stdout.contains(
-                "| schema | 7 (v1-runs-and-points, v2-fits, v3-judge-tallies, v4-run-sweeps, v5-imported-files, v6-plans, v7-executor) |"
+                "| schema | 8 (v1-runs-and-points, v2-fits, v3-judge-tallies, v4-run-sweeps, v5-imported-files, v6-plans, v7-executor, v8-point-wall-time) |"
             ))
     }
 
@@ -515,6 +515,48 @@ struct ImportCLITests {
         #expect(malformed.status == 65 && malformed.stderr.contains("bad.log:2"))
         let none = try CommandRunner.run(["import", "trl", dir.path("nope.json"), "--n", "4", "--bp", "8", "--db", db])
         #expect(none.status == 66)
+    }
+
+    /// `import tensorboard`: a log directory becomes a run once; a file still being written is
+    /// imported with a warning; a damaged record is one line on stderr, exit 65, nothing stored.
+    @Test func importsTensorBoardEventFiles() throws {
+        struct Result: Decodable {
+            let run: String
+            let action: String
+            let points: Int
+            let canonical: [String: String]
+            let warnings: [String]
+        }
+        let dir = try TemporaryDirectory()
+        let db = dir.path("tb.sqlite")
+        let logs = SharedFixture.path("tensorboard/verl-grpo")
+        let arguments = ["import", "tensorboard", logs, "--n", "8", "--bp", "64", "--db", db, "--json"]
+        let first = try CommandRunner.run(arguments)
+        #expect(first.status == 0, "\(first.stderr)")
+        let created = try JSONDecoder().decode([Result].self, from: Data(first.stdout.utf8))
+        #expect(created.count == 1 && created[0].run == "verl-grpo" && created[0].action == "created")
+        #expect(created[0].points == 283 && created[0].canonical["val_reward"] == "val-core/openai/gsm8k/reward/mean@1")
+        let again = try JSONDecoder().decode([Result].self, from: Data(try CommandRunner.run(arguments).stdout.utf8))
+        #expect(again.map(\.action) == ["unchanged"])
+        let store = try Store(path: db)
+        let run = try #require(try store.run(named: "verl-grpo"))
+        #expect(try store.runs().count == 1 && store.points(ofRun: run.id!).count == 283)
+
+        let whole = try Data(contentsOf: URL(fileURLWithPath: SharedFixture.path("tensorboard/openrlhf-ppo.tfevents")))
+        let growing = dir.path("ppo.tfevents")
+        try whole.prefix(whole.count - 20).write(to: URL(fileURLWithPath: growing))
+        let partial = try CommandRunner.run(["import", "tensorboard", growing, "--n", "8", "--bp", "128", "--db", db])
+        #expect(partial.status == 0, "\(partial.stderr)")
+        #expect(partial.stdout.contains("warning: \(growing): the record at byte offset 20744 is incomplete"))
+        var bytes = [UInt8](whole)
+        bytes[2465 + 12 + 3] ^= 0x20
+        let bad = dir.path("bad.tfevents")
+        try Data(bytes).write(to: URL(fileURLWithPath: bad))
+        let corrupt = try CommandRunner.run(["import", "tensorboard", bad, "--n", "8", "--bp", "128", "--db", db])
+        #expect(corrupt.status == 65)
+        #expect(corrupt.stderr.split(separator: "\n").count == 1)
+        #expect(corrupt.stderr.hasPrefix("error: \(bad): byte offset 2465: data CRC mismatch (stored 0x"))
+        #expect(try store.run(named: "bad") == nil && store.runs().count == 2)
     }
 }
 

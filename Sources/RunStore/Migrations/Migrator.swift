@@ -15,6 +15,7 @@ enum Migrations {
         migrator.registerMigration(V5ImportedFiles.identifier, migrate: V5ImportedFiles.migrate)
         migrator.registerMigration(V6Plans.identifier, migrate: V6Plans.migrate)
         migrator.registerMigration(V7Executor.identifier, migrate: V7Executor.migrate)
+        migrator.registerMigration(V8PointWallTime.identifier, migrate: V8PointWallTime.migrate)
         return migrator
     }
 

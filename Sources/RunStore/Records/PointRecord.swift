@@ -13,6 +13,7 @@ struct PointRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var metric: String
     var rawName: String?
     var value: Double
+    var wallTime: Double?
 
     enum Columns {
         static let runId = Column(CodingKeys.runId)
@@ -28,12 +29,13 @@ struct PointRecord: Codable, FetchableRecord, MutablePersistableRecord {
         metric = point.metric.rawValue
         rawName = point.rawName
         value = point.value
+        wallTime = point.wallTime
     }
 
     var point: MetricPoint {
         MetricPoint(
             step: step, rollouts: rollouts, tokens: tokens, metric: MetricName(rawValue: metric),
-            rawName: rawName, value: value)
+            rawName: rawName, value: value, wallTime: wallTime)
     }
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }

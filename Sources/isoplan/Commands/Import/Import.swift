@@ -10,7 +10,7 @@ struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract:
-            "Import training logs (verl, TRL, CSV / W&B) as runs: one run per file, points under canonical metric names.",
+            "Import training logs (verl, TRL, CSV / W&B, TensorBoard) as runs: one run per file, points under canonical metric names.",
         discussion: """
             Each file becomes a run with its allocation (--n, --bp, or a --manifest). Cumulative \
             rollouts are step·B_p·n; tokens come from the log's token count or response length, \
@@ -20,12 +20,12 @@ struct ImportCommand: ParsableCommand {
             its run; --run NAME appends a resumed run's log to an existing run. A malformed line \
             fails as file:line: reason and nothing of that file is written.
             """,
-        subcommands: [Verl.self, TRL.self, CSV.self])
+        subcommands: [Verl.self, TRL.self, CSV.self, TensorBoard.self])
 }
 
 /// What every import subcommand takes: files or a manifest, and the allocation.
 struct ImportOptions: ParsableArguments {
-    @Argument(help: ArgumentHelp("Log files (or use --manifest).", valueName: "file"))
+    @Argument(help: ArgumentHelp("Log files, or TensorBoard log directories (or use --manifest).", valueName: "path"))
     var files: [String] = []
 
     @Option(name: .customLong("n"), help: ArgumentHelp("Rollouts per problem n of the run(s).", valueName: "n"))
@@ -128,6 +128,28 @@ extension ImportCommand {
         func run() throws { try runImports(options, format: .trl, global: global) }
     }
 
+    struct TensorBoard: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "tensorboard",
+            abstract: "Import TensorBoard event files, or a run's log directory of them, as one run each.",
+            discussion: """
+                A PATH is an event file or a directory whose event files (names containing tfevents, \
+                as TensorBoard lists them) are read in name order as one run named after the \
+                directory. Records are TFRecord frames whose masked CRC-32C checksums are checked; \
+                scalars are simple_value and one-element tensors (float, double, half, bfloat16, \
+                int32, int64), each kept with its step and wall time; histograms, images, audio, text \
+                and larger tensors are skipped. \
+                verl's and OpenRLHF's tag names map onto canonical metrics (train/reward, \
+                eval/eval_<source>_pass1 → val_reward, …). A file that ends inside a record, as one \
+                still being written does, is read up to its last complete record with a warning; \
+                importing it again once it has grown adds the rest. A damaged record fails as \
+                "file: byte offset N: reason" and nothing of that PATH is written.
+                """)
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var options: ImportOptions
+        func run() throws { try runImports(options, format: .tensorboard, global: global) }
+    }
+
     struct CSV: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "csv", abstract: "Import a metrics CSV or W&B history export with a column mapping.")
@@ -178,9 +200,13 @@ func runImports(_ options: ImportOptions, format: ImportRequest.Format, global: 
                     r.canonical.keys.sorted().joined(separator: ", "),
                 ]
             }
-            return table(
-                header: ["file", "run", "action", "steps", "points", "canonical metrics"], rows: rows,
-                format: format)
+            let warnings = results.flatMap(\.warnings).map { "warning: \($0)" }
+            return
+                ([
+                    table(
+                        header: ["file", "run", "action", "steps", "points", "canonical metrics"], rows: rows,
+                        format: format)
+                ] + warnings).joined(separator: "\n")
         }
     }
 }
