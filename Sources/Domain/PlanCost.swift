@@ -6,9 +6,9 @@ public struct PlanCost: Sendable, Hashable, Codable {
     public var rollouts: Double
     /// Generated tokens per rollout the cost assumes.
     public var responseTokens: Double
-    /// Wall-clock seconds per step, and the part of it generation takes.
+    /// Wall-clock seconds per step, and the part of it generation takes (nil for a hand-given rate).
     public var secondsPerStep: Double
-    public var generationSecondsPerStep: Double
+    public var generationSecondsPerStep: Double?
     public var wallClockHours: Double
     public var gpuHours: Double
     /// Dollars at `usdPerGPUHour`, when a price is given.
@@ -19,7 +19,7 @@ public struct PlanCost: Sendable, Hashable, Codable {
     public var throughput: ThroughputModel
 
     public init(
-        gpus: Int, rollouts: Double, responseTokens: Double, secondsPerStep: Double, generationSecondsPerStep: Double,
+        gpus: Int, rollouts: Double, responseTokens: Double, secondsPerStep: Double, generationSecondsPerStep: Double?,
         wallClockHours: Double, gpuHours: Double, usdPerGPUHour: Double? = nil, epochs: Int? = nil,
         throughput: ThroughputModel
     ) {
@@ -46,13 +46,14 @@ public struct ZeroAdvantageRow: Sendable, Hashable, Codable {
     /// Expected informative groups in a batch of B_p problems, `B_p·(1 − f)`.
     public var informativeGroups: Double
     /// Prompts to sample per kept prompt to keep B_p informative groups (dynamic sampling):
-    /// on average `1/(1 − f)`, and enough for at least B_p with probability 0.95.
-    public var oversampling: Double
-    public var oversampling95: Double
+    /// on average `1/(1 − f)`, and enough for at least B_p with probability 0.95; nil when
+    /// informative groups all but vanish (no number of prompts is a plan).
+    public var oversampling: Double?
+    public var oversampling95: Double?
 
     public init(
-        rolloutsPerProblem: Int, fraction: Double, informativeGroups: Double, oversampling: Double,
-        oversampling95: Double
+        rolloutsPerProblem: Int, fraction: Double, informativeGroups: Double, oversampling: Double?,
+        oversampling95: Double?
     ) {
         self.rolloutsPerProblem = rolloutsPerProblem
         self.fraction = fraction

@@ -5,7 +5,9 @@ public import Domain
 /// - verl: `timing_s/step` (or `perf/time_per_step`); `timing_s/gen`; the token-proportional
 ///   update phases `timing_s/{old_log_prob, ref, values, update_critic, update_actor}`;
 ///   `response_length/mean`, `prompt_length/mean`; the GPU count from `perf/throughput =
-///   perf/total_num_tokens/(perf/time_per_step·GPUs)`.
+///   perf/total_num_tokens/(perf/time_per_step·GPUs)`. Early verl logs (2024) spell the phases
+///   `timing/*` and log no step total: their step is the sum of the logged phases other than
+///   `testing` (what happens between phases is then not counted).
 /// - TRL: the final record's `train_runtime` over its step count (one run-level record), with
 ///   the mean of `completions/mean_length` (or `completion_length`).
 public enum PilotTimings {
@@ -24,7 +26,7 @@ public enum PilotTimings {
     }
 
     static func verlStep(_ logged: LoggedStep, rolloutsPerStep: Double) -> StepTiming? {
-        let values = logged.values
+        let values = modernTimingNames(logged.values)
         guard let seconds = values["timing_s/step"] ?? values["perf/time_per_step"], seconds > 0 else { return nil }
         let phases = verlUpdatePhases.compactMap { values[$0] }
         var gpus: Int?
@@ -38,6 +40,20 @@ public enum PilotTimings {
             step: logged.step, rollouts: rolloutsPerStep, responseTokens: responseLength(values),
             promptTokens: values["prompt_length/mean"], seconds: seconds, generationSeconds: values["timing_s/gen"],
             updateSeconds: phases.isEmpty ? nil : phases.reduce(0, +), gpus: gpus)
+    }
+
+    /// Early verl's `timing/<phase>` as `timing_s/<phase>`, with the step the sum of its phases
+    /// (all but `testing`) when no step total is logged.
+    static func modernTimingNames(_ values: [String: Double]) -> [String: Double] {
+        let early = values.filter { $0.key.hasPrefix("timing/") }
+        guard !early.isEmpty, values["timing_s/step"] == nil else { return values }
+        var renamed = values
+        for (key, value) in early { renamed["timing_s/" + key.dropFirst("timing/".count)] = value }
+        if renamed["timing_s/step"] == nil {
+            renamed["timing_s/step"] = early.filter { $0.key != "timing/testing" && $0.key != "timing/step" }.values
+                .reduce(0, +)
+        }
+        return renamed
     }
 
     /// TRL's `train_runtime` (seconds of the whole run) as one record per step on average.

@@ -12,9 +12,9 @@ public enum ClusterBudget {
         let batch = Double(plan.batch)
         let seconds = throughput.stepSeconds(rollouts: batch, gpus: gpus, responseTokens: responseTokens)
         let response = throughput.origin == .measured ? responseTokens ?? throughput.responseTokens : 0
-        let generation =
+        let generation: Double? =
             throughput.origin == .measured
-            ? batch * throughput.generationGPUSecondsPerToken * response / Double(gpus) : seconds
+            ? batch * throughput.generationGPUSecondsPerToken * response / Double(gpus) : nil
         let wall = Double(plan.steps) * seconds / 3600
         return PlanCost(
             gpus: gpus, rollouts: batch * Double(plan.steps), responseTokens: response, secondsPerStep: seconds,
@@ -23,20 +23,29 @@ public enum ClusterBudget {
             epochs: plan.problems.map { (plan.steps * plan.problemsPerBatch + $0 - 1) / $0 }, throughput: throughput)
     }
 
-    /// The plan of the largest rollout budget whose cost stays within `gpuHours` on `gpus` GPUs:
-    /// bisection in log rollouts over `planning` (which plans a rollout budget), from the bound
-    /// without overhead, `C ≤ H·3600/(GPU-seconds per rollout)`, down.
+    /// The rollouts `gpuHours` buy without any per-step overhead, `H·3600/(GPU-seconds per
+    /// rollout)`: an upper bound of every plan within the budget.
+    public static func rolloutCeiling(gpuHours: Double, throughput: ThroughputModel, responseTokens: Double? = nil)
+        -> Double
+    {
+        gpuHours * 3600 / throughput.gpuSecondsPerRollout(responseTokens: responseTokens)
+    }
+
+    /// A plan of the largest rollout budget found whose cost stays within `gpuHours` on `gpus`
+    /// GPUs: bisection in log rollouts over `planning` (which plans a rollout budget) below the
+    /// ``rolloutCeiling(gpuHours:throughput:responseTokens:)`` (n and B_p move with the budget,
+    /// so the cost is not strictly monotone: the bisection's answer is within the budget, near
+    /// its largest).
     public static func plan(
         gpuHours: Double, gpus: Int, throughput: ThroughputModel, responseTokens: Double? = nil,
         planning: (Double) throws(DomainError) -> Plan
     ) throws(DomainError) -> Plan {
-        let perRollout = throughput.gpuSecondsPerRollout(responseTokens: responseTokens)
-        guard gpuHours > 0, gpuHours.isFinite, perRollout > 0, perRollout.isFinite, gpus >= 1 else {
+        let ceiling = rolloutCeiling(gpuHours: gpuHours, throughput: throughput, responseTokens: responseTokens)
+        guard gpuHours > 0, gpuHours.isFinite, ceiling > 0, ceiling.isFinite, gpus >= 1 else {
             throw .invalid(
                 field: "budget", value: String(gpuHours),
                 reason: "needs positive GPU-hours, GPUs and a throughput with a positive cost per rollout")
         }
-        let ceiling = gpuHours * 3600 / perRollout
         func hours(_ plan: Plan) -> Double {
             cost(of: plan, throughput: throughput, gpus: gpus, responseTokens: responseTokens).gpuHours
         }
@@ -53,11 +62,39 @@ public enum ClusterBudget {
             }
         }
         guard let best else {
-            _ = try planning(ceiling)  // the planner's own reason, when it has one
             throw .invalid(
-                field: "budget", value: String(gpuHours),
-                reason: "\(gpuHours) GPU-hours on \(gpus) GPUs buy no step of the plan")
+                field: "budget", value: "\(gpuHours) GPU-hours",
+                reason:
+                    "buys at most \(String(format: "%.4g", ceiling)) rollouts on \(gpus) GPUs: not one step of the plan"
+            )
         }
         return best
+    }
+
+    /// Adds the cost of exported settings to their notes when the plan has a cost: the settings'
+    /// own (n, B_p, M) on their GPUs, and by how much they exceed a cluster-time budget.
+    public static func annotate(_ settings: inout FrameworkSettings, plan: Plan) {
+        guard let planCost = plan.cost else { return }
+        var exported = plan
+        exported.rolloutsPerProblem = settings.setting.rolloutsPerProblem
+        exported.problemsPerBatch = settings.setting.problemsPerBatch
+        exported.steps = settings.steps
+        let cost = self.cost(
+            of: exported, throughput: planCost.throughput, gpus: settings.shape.gpus,
+            responseTokens: planCost.responseTokens, usdPerGPUHour: planCost.usdPerGPUHour)
+        let usd = cost.usd.map { String(format: ", $%.4g", $0) } ?? ""
+        settings.notes.append(
+            "cost of these settings on \(settings.shape.gpus) GPUs: \(settings.steps) steps × "
+                + String(
+                    format: "%.4g s = %.4g h wall clock, %.4g GPU-hours", cost.secondsPerStep, cost.wallClockHours,
+                    cost.gpuHours)
+                + usd)
+        let spent = plan.unit == .usd ? cost.usd : (plan.unit == .gpuHours ? cost.gpuHours : nil)
+        if let spent, spent > plan.budget * (1 + 1e-9) {
+            settings.notes.append(
+                String(
+                    format: "over the budget of %.4g %@ by %.3g%%", plan.budget, plan.unit.rawValue,
+                    100 * (spent / plan.budget - 1)))
+        }
     }
 }

@@ -25,37 +25,48 @@ public enum ThroughputFit {
         -> ThroughputModel
     {
         var timed: [(step: StepTiming, gpus: Int)] = []
+        var notes: [String] = []
         for pilot in pilots {
             guard !pilot.steps.isEmpty else {
                 throw .invalid(
-                    field: "throughput-from", value: pilot.name,
-                    reason: "the run logs no step timing (verl timing_s/step, TRL train_runtime)")
+                    field: "pilot run", value: pilot.name,
+                    reason: "logs no step timing (verl timing_s/* or timing/*, TRL train_runtime)")
             }
             for step in pilot.steps {
                 guard let count = step.gpus ?? gpus else {
                     throw .invalid(
-                        field: "throughput-from", value: pilot.name,
-                        reason: "the log does not tell its GPU count; give --pilot-gpus")
+                        field: "pilot run", value: pilot.name,
+                        reason: "logs no GPU count (verl's perf/throughput): give --pilot-gpus")
                 }
                 timed.append((step, count))
+            }
+            let logged = Set(pilot.steps.compactMap(\.gpus))
+            if let gpus, let found = logged.first, !logged.contains(gpus) {
+                notes.append("\(pilot.name): its log says \(found) GPUs; --pilot-gpus \(gpus) is not used for it")
             }
         }
         guard !timed.isEmpty else { throw .invalid(field: "throughput-from", value: "-", reason: "no pilot runs") }
         let responses = timed.compactMap(\.step.responseTokens)
         guard let response = responses.isEmpty ? responseTokens : median(responses), response > 0 else {
             throw .invalid(
-                field: "throughput-from", value: pilots.map(\.name).joined(separator: ","),
-                reason: "no response length logged; give --tokens-per-rollout")
+                field: "pilot run", value: pilots.map(\.name).joined(separator: ","),
+                reason: "logs no response length: give --tokens-per-rollout")
         }
         let prompts = timed.compactMap(\.step.promptTokens)
         let prompt = prompts.isEmpty ? 0 : median(prompts)
         let gpuCounts = Set(timed.map(\.gpus))
+        let split = timed.filter { $0.step.generationSeconds != nil && $0.step.updateSeconds != nil }
+        let used = split.isEmpty ? timed.count : split.count
+        if !split.isEmpty && split.count < timed.count {
+            notes.append(
+                "\(timed.count - split.count) timed step(s) without a generation/update split are not used: "
+                    + "the split steps give the rates")
+        }
         var model = ThroughputModel(
             origin: .measured, generationGPUSecondsPerToken: 0, updateGPUSecondsPerToken: 0, overheadSeconds: 0,
             responseTokens: response, promptTokens: prompt,
-            source: "\(pilots.map(\.name).joined(separator: ", ")): \(timed.count) timed step(s)",
-            pilotGPUs: gpuCounts.count == 1 ? gpuCounts.first : nil)
-        let split = timed.filter { $0.step.generationSeconds != nil && $0.step.updateSeconds != nil }
+            source: "\(pilots.map(\.name).joined(separator: ", ")): \(used) timed step(s)",
+            pilotGPUs: gpuCounts.count == 1 ? gpuCounts.first : nil, notes: notes)
         if split.isEmpty {
             fitTotal(timed, into: &model)
         } else {

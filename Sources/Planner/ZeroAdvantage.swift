@@ -17,17 +17,23 @@ public enum ZeroAdvantage {
 
     /// `E[pⁿ + (1 − p)ⁿ]` over the population.
     public static func fraction(_ population: BetaMixture, rollouts n: Int) -> Double {
-        min(1, population.moment(n) + population.complementMoment(n))
+        1 - max(0, min(1, population.mixedOutcomeProbability(n)))
     }
 
-    /// f at n, the informative groups of a batch of B_p, and the dynamic-sampling over-sampling.
+    /// Below this informative share over-sampling is not a plan: it is printed as unbounded.
+    public static let smallestInformativeShare = 1e-9
+
+    /// f at n, the informative groups of a batch of B_p, and the dynamic-sampling over-sampling
+    /// (nil when informative groups all but vanish: no number of prompts is a sensible plan).
     public static func row(_ population: BetaMixture, rollouts n: Int, problemsPerBatch: Int) -> ZeroAdvantageRow {
-        let f = fraction(population, rollouts: n)
-        let informative = max(1 - f, 1e-12)
+        let informative = max(0, min(1, population.mixedOutcomeProbability(n)))
+        let usable = informative >= smallestInformativeShare
         return ZeroAdvantageRow(
-            rolloutsPerProblem: n, fraction: f, informativeGroups: Double(problemsPerBatch) * (1 - f),
-            oversampling: 1 / informative,
-            oversampling95: Double(promptsFor(problemsPerBatch, informative: informative)) / Double(problemsPerBatch))
+            rolloutsPerProblem: n, fraction: 1 - informative, informativeGroups: Double(problemsPerBatch) * informative,
+            oversampling: usable ? 1 / informative : nil,
+            oversampling95: usable
+                ? promptsFor(problemsPerBatch, informative: informative).map { Double($0) / Double(problemsPerBatch) }
+                : nil)
     }
 
     /// The plan's row and the table across ``tableRollouts`` (and the plan's n).
@@ -42,14 +48,19 @@ public enum ZeroAdvantage {
     }
 
     /// The fewest prompts N with `P(Binomial(N, q) ≥ B_p) ≥ 0.95`: enough to keep B_p informative
-    /// groups in 95% of batches, by bisection on `I_q(B_p, N − B_p + 1)`.
-    static func promptsFor(_ problems: Int, informative q: Double) -> Int {
+    /// groups in 95% of batches, by bisection on `I_q(B_p, N − B_p + 1)`; nil beyond 10^15 prompts.
+    static func promptsFor(_ problems: Int, informative q: Double) -> Int? {
         if q >= 1 { return problems }
+        let limit = 1e15
+        guard q > 0, Double(problems) / q <= limit else { return nil }
         func enough(_ n: Int) -> Bool {
             regularizedIncompleteBeta(x: q, a: Double(problems), b: Double(n - problems + 1)) >= 0.95
         }
         var high = max(problems, Int((Double(problems) / q).rounded(.up)))
-        while !enough(high) { high *= 2 }
+        while !enough(high) {
+            guard Double(high) * 2 <= limit else { return nil }
+            high *= 2
+        }
         var low = problems - 1  // not enough (fewer than B_p prompts)
         while high - low > 1 {
             let middle = low + (high - low) / 2

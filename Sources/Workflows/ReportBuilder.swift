@@ -92,9 +92,9 @@ struct ReportBuilder {
         if let zero = plan.zeroAdvantage?.atPlan {
             rows.append([
                 "zero-advantage groups at n",
-                String(
-                    format: "%.1f%% (%.3g informative of B_p; over-sampling %.2f× for dynamic sampling)",
-                    100 * zero.fraction, zero.informativeGroups, zero.oversampling),
+                String(format: "%.1f%% (%.3g informative of B_p; ", 100 * zero.fraction, zero.informativeGroups)
+                    + (zero.oversampling.map { String(format: "over-sampling %.2f× for dynamic sampling)", $0) }
+                        ?? "too few informative groups to over-sample for)"),
             ])
         }
         document.table(header: ["plan \(plan.id.map(String.init) ?? "")", "value"], rows: rows)

@@ -16,7 +16,9 @@ extension TrainingPlanWorkflow {
         case .runs(let names, let pilotGPUs):
             let pilots = try names.map { name throws in
                 guard let run = try store.run(named: name), let id = run.id else {
-                    throw WorkflowError.empty("no run named \"\(name)\" for --throughput-from; see `isoplan db runs`")
+                    throw WorkflowError.empty(
+                        "no run named \"\(name)\" for --throughput-from (import the pilot's log first: isoplan import verl LOG --name NAME)"
+                    )
                 }
                 return ThroughputFit.Pilot(
                     name: name,
@@ -47,8 +49,8 @@ extension TrainingPlanWorkflow {
         }
         var lawRequest = request
         lawRequest.unit = .rollouts
-        lawRequest.budget =
-            try gpuHours(request) * 3600 / throughput.gpuSecondsPerRollout(responseTokens: request.tokensPerRollout)
+        lawRequest.budget = ClusterBudget.rolloutCeiling(
+            gpuHours: try gpuHours(request), throughput: throughput, responseTokens: request.tokensPerRollout)
         return lawRequest
     }
 

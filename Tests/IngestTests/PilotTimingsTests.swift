@@ -23,6 +23,20 @@ struct PilotTimingsTests {
         #expect(steps.allSatisfy { $0.gpus == 8 })
     }
 
+    /// Early verl logs (`timing/*`, no step total): each step is the sum of its logged phases
+    /// other than validation, and no GPU count.
+    @Test func earlyVerlTimingIsReadWithoutAStepTotal() throws {
+        let log = try VerlLog.read(AgentResultsTests.fixture("verl-data_gemma-2-2b-it-ppo_gsm8k_2024-12.log"))
+        let steps = PilotTimings.steps(log.steps, rolloutsPerStep: 256)
+        #expect(steps.count == 106)
+        let logged = try #require(log.steps.first { $0.values["timing/gen"] != nil })
+        let step = try #require(steps.first { $0.step == logged.step })
+        let phases = logged.values.filter { $0.key.hasPrefix("timing/") && $0.key != "timing/testing" }.values
+        expectClose(step.seconds, phases.reduce(0, +), relative: 1e-12)
+        expectClose(try #require(step.generationSeconds), try #require(logged.values["timing/gen"]), relative: 1e-12)
+        #expect(steps.allSatisfy { $0.gpus == nil })
+    }
+
     @Test func aLogWithoutTimingHasNoSteps() throws {
         let log = try TRLTrainerState.read(
             AgentResultsTests.fixture("IITD_Feb26_AAIPL_minesweeper-grpo_checkpoint-500_trainer_state.json"))

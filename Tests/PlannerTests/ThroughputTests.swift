@@ -49,6 +49,23 @@ struct ThroughputTests {
         let one = try ThroughputFit.fit([.init(name: "only", steps: Self.steps(rollouts: 2048, gpus: 8, split: false))])
         #expect(one.overheadSeconds == 0)
         #expect(one.notes.contains { $0.contains("not separable") })
+        // Folded into the rate, the overhead still reproduces the pilot's own (median) step.
+        let pilotStep = 2048 * (4e-4 * 200 + 7e-4 * 290) / 8 + 3
+        expectClose(one.stepSeconds(rollouts: 2048, gpus: 8), pilotStep, relative: 1e-9)
+    }
+
+    /// Split and unsplit pilots together: the split steps give the rates and the plan says the
+    /// others were left out; a --pilot-gpus the log contradicts is named.
+    @Test func mixedPilotsAndAContradictedGPUCountAreSaid() throws {
+        let model = try ThroughputFit.fit(
+            [
+                .init(name: "verl", steps: Self.steps(rollouts: 4096, gpus: 8, split: true)),
+                .init(name: "trl", steps: Self.steps(rollouts: 1024, gpus: 8, split: false)),
+            ], gpus: 4)
+        expectClose(model.generationGPUSecondsPerToken, 4e-4, relative: 1e-9)
+        #expect(model.source.hasSuffix("9 timed step(s)"))
+        #expect(model.notes.contains { $0.hasPrefix("9 timed step(s) without a generation/update split") })
+        #expect(model.notes.contains { $0.contains("its log says 8 GPUs; --pilot-gpus 4") })
     }
 
     @Test func missingGPUCountOrTimingIsAOneLineError() throws {
@@ -77,13 +94,17 @@ struct ThroughputTests {
         expectClose(cost.secondsPerStep, model.stepSeconds(rollouts: Double(plan.batch), gpus: 8), relative: 1e-12)
     }
 
+    /// A budget too small for one step fails in its own unit, GPU-hours.
     @Test func aBudgetThatBuysNoStepFails() throws {
         let model = ThroughputModel.given(rolloutsPerGPUSecond: 0.01)
         let law = try #require(PublishedLaws.law("q1", difficulty: .easy, unit: .rollouts))
-        #expect(throws: DomainError.self) {
-            try ClusterBudget.plan(gpuHours: 1, gpus: 8, throughput: model) { budget throws(DomainError) in
+        do {
+            _ = try ClusterBudget.plan(gpuHours: 1, gpus: 8, throughput: model) { budget throws(DomainError) in
                 try TrainingPlanner.plan(budget: budget, difficulty: .easy, law: law, lawSource: "preset")
             }
+            Issue.record("1 GPU-hour at 0.01 rollouts per GPU-second bought a plan")
+        } catch {
+            #expect("\(error)".contains("buys at most 36 rollouts on 8 GPUs") && "\(error)".contains("1.0 GPU-hours"))
         }
     }
 }

@@ -63,6 +63,20 @@ struct ZeroAdvantageTests {
         expectClose(ZeroAdvantage.fraction(passRate: 0.18, rollouts: 16), 0.04, absolute: 0.005)
     }
 
+    /// Extreme populations stay exact and finite: a huge symmetric Beta gives E[p² + (1 − p)²] =
+    /// (α + 1)/(2α + 1); a vanishing pass rate keeps its (tiny) informative share positive and
+    /// rising in n, and declares the over-sampling unbounded instead of printing the clamp.
+    @Test func extremePopulationsStayExact() {
+        let wide = BetaMixture.beta(alpha: 1e6, beta: 1e6)
+        expectClose(ZeroAdvantage.fraction(wide, rollouts: 2), (1e6 + 1) / (2e6 + 1), relative: 1e-12)
+        let rare = BetaMixture.beta(alpha: 4.1e-14, beta: 0.41)
+        let rows = [2, 4, 8, 16, 64].map { ZeroAdvantage.row(rare, rollouts: $0, problemsPerBatch: 1 << 24) }
+        #expect(rows.allSatisfy { $0.informativeGroups > 0 && $0.oversampling == nil && $0.oversampling95 == nil })
+        #expect(zip(rows, rows.dropFirst()).allSatisfy { $0.informativeGroups < $1.informativeGroups })
+        // n·α·(ψ(β + n) − ψ(β))-sized: of order 1e-13 per group, times 2^24 groups.
+        #expect(rows[0].informativeGroups < 1e-4)
+    }
+
     /// The 95% over-sampling is the fewest prompts N with P(Binomial(N, 1 − f) ≥ B_p) ≥ 0.95,
     /// checked by summing the binomial mass; the mean over-sampling is 1/(1 − f).
     @Test func oversamplingKeepsTheBatchInformative() {
@@ -70,14 +84,14 @@ struct ZeroAdvantageTests {
         for (n, problems) in [(4, 32), (8, 16), (2, 64)] {
             let row = ZeroAdvantage.row(population, rollouts: n, problemsPerBatch: problems)
             let q = 1 - row.fraction
-            expectClose(row.oversampling, 1 / q, relative: 1e-12)
-            let prompts = Int((row.oversampling95 * Double(problems)).rounded())
+            expectClose(row.oversampling ?? 0, 1 / q, relative: 1e-12)
+            let prompts = Int(((row.oversampling95 ?? 0) * Double(problems)).rounded())
             func atLeastBatch(_ count: Int) -> Double {
                 (problems...count).reduce(0) { $0 + binomialProbability(trials: count, successes: $1, probability: q) }
             }
             #expect(atLeastBatch(prompts) >= 0.95)
             #expect(atLeastBatch(prompts - 1) < 0.95)
-            #expect(row.oversampling95 >= row.oversampling)
+            #expect((row.oversampling95 ?? 0) >= (row.oversampling ?? .infinity))
         }
     }
 }

@@ -78,6 +78,14 @@ struct PlanCostCLITests {
             "plan", "train", "--budget", "10", "--unit", "gpu-hours", "--throughput-from", "nope", "--db", db,
         ])
         #expect(unknown.status != 0 && unknown.stderr.contains("no run named \"nope\""))
+        let priceAlone = try CommandRunner.run([
+            "plan", "train", "--budget", "1e6", "--usd-per-gpu-hour", "2", "--db", db,
+        ])
+        #expect(priceAlone.status == 64 && priceAlone.stderr.contains("needs a throughput"))
+        let tooSmall = try CommandRunner.run([
+            "plan", "train", "--budget", "0.001", "--unit", "gpu-hours", "--throughput-from", "pilot", "--db", db,
+        ])
+        #expect(tooSmall.status != 0 && tooSmall.stderr.contains("0.001 GPU-hours"), "\(tooSmall.stderr)")
         // Dollars at a given rate: $1000 at $2/GPU-h = 500 GPU-hours.
         let usd = try CommandRunner.run([
             "plan", "train", "--budget", "1000", "--unit", "usd", "--usd-per-gpu-hour", "2",

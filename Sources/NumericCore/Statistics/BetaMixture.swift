@@ -41,17 +41,43 @@ public struct BetaMixture: Sendable, Hashable, Codable {
     /// `E[p]`.
     public var mean: Double { components.reduce(0) { $0 + $1.weight * $1.alpha / ($1.alpha + $1.beta) } }
 
-    /// `E[pᵏ]` (`k ≥ 0`): `Σ wᵢ·B(αᵢ + k, βᵢ)/B(αᵢ, βᵢ)`.
+    /// `E[pᵏ]` (`k ≥ 0`): `Σ wᵢ·Πⱼ₍ⱼ<ₖ₎ (αᵢ + j)/(αᵢ + βᵢ + j)` — the product, not a ratio of Beta
+    /// functions, so that any shape keeps full relative accuracy (a log-Beta difference loses it
+    /// when α + β is large).
     public func moment(_ k: Int) -> Double {
-        components.reduce(0) { sum, c in
-            sum + c.weight * exp(logBeta(c.alpha + Double(k), c.beta) - logBeta(c.alpha, c.beta))
-        }
+        components.reduce(0) { $0 + $1.weight * Self.rising($1.alpha, over: $1.alpha + $1.beta, k) }
     }
 
     /// `E[(1 − p)ᵏ]` (`k ≥ 0`).
     public func complementMoment(_ k: Int) -> Double {
-        components.reduce(0) { sum, c in
-            sum + c.weight * exp(logBeta(c.alpha, c.beta + Double(k)) - logBeta(c.alpha, c.beta))
+        components.reduce(0) { $0 + $1.weight * Self.rising($1.beta, over: $1.alpha + $1.beta, k) }
+    }
+
+    /// `P(0 < X < n)` for X ~ BetaBinomial(n; αᵢ, βᵢ) mixed: the chance that n Bernoulli draws
+    /// of one p are not all equal, `1 − E[pⁿ] − E[(1 − p)ⁿ]`, summed over the middle counts
+    /// where that difference would cancel (a component with over 99% of its mass at all-equal).
+    public func mixedOutcomeProbability(_ n: Int) -> Double {
+        guard n >= 2 else { return 0 }
+        return components.reduce(0) { sum, c in
+            let equal = Self.rising(c.alpha, over: c.alpha + c.beta, n) + Self.rising(c.beta, over: c.alpha + c.beta, n)
+            guard equal > 0.99 else { return sum + c.weight * (1 - equal) }
+            let base = logBeta(c.alpha, c.beta)
+            let middle = (1..<n).reduce(0.0) { total, k in
+                total
+                    + exp(
+                        logChoose(Double(n), Double(k)) + logBeta(c.alpha + Double(k), c.beta + Double(n - k)) - base)
+            }
+            return sum + c.weight * min(middle, 1)
         }
+    }
+
+    /// `Πⱼ₍ⱼ<ₖ₎ (a + j)/(s + j)`, stopping once it underflows.
+    static func rising(_ a: Double, over s: Double, _ k: Int) -> Double {
+        var product = 1.0
+        for j in 0..<k {
+            product *= (a + Double(j)) / (s + Double(j))
+            if product < 1e-300 { return 0 }
+        }
+        return product
     }
 }

@@ -72,11 +72,18 @@ struct ClusterOptions: ParsableArguments {
         if let pilotGPUs, !(1...(1 << 20)).contains(pilotGPUs) {
             throw ValidationError("--pilot-gpus must lie in 1…2^20")
         }
+        if pilotGPUs != nil && throughputFrom.isEmpty {
+            throw ValidationError("--pilot-gpus goes with --throughput-from RUN")
+        }
         if !throughputFrom.isEmpty && rolloutsPerGPUSecond != nil {
             throw ValidationError("give --throughput-from RUN or --rollouts-per-gpu-second X, not both")
         }
         if let rate = rolloutsPerGPUSecond, !(rate > 0 && rate.isFinite) {
             throw ValidationError("--rollouts-per-gpu-second must be a positive number")
+        }
+        if usdPerGPUHour != nil && throughputFrom.isEmpty && rolloutsPerGPUSecond == nil {
+            throw ValidationError(
+                "--usd-per-gpu-hour needs a throughput: --throughput-from RUN or --rollouts-per-gpu-second X")
         }
         if let price = usdPerGPUHour, !(price > 0 && price.isFinite) {
             throw ValidationError("--usd-per-gpu-hour must be a positive number")

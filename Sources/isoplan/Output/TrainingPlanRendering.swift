@@ -34,7 +34,10 @@ func trainingPlanSummary(_ plan: Plan, format: OutputFormat) -> String {
         ("stored as plan", plan.id.map(String.init) ?? "-"),
     ]
     var sections = [keyValueTable(rows, format: format)]
-    if let cost = plan.cost { sections += ["", costArithmetic(plan, cost)] }
+    if let cost = plan.cost {
+        let arithmetic = costArithmetic(plan, cost)
+        sections += ["", format.isMarkdown ? "```\n" + arithmetic + "\n```" : arithmetic]
+    }
     if let zero = plan.zeroAdvantage { sections += ["", zeroAdvantageTable(zero, format: format)] }
     return (sections + ["", plan.rationale] + plan.warnings.map { "warning: \($0)" }).joined(separator: "\n")
 }
@@ -48,9 +51,10 @@ func costArithmetic(_ plan: Plan, _ cost: PlanCost) -> String {
         : "t = B·(g·T_r + u·(T_p + T_r))/G + o = \(plan.batch)·(\(formatNumber(model.generationGPUSecondsPerToken))·"
             + "\(formatNumber(cost.responseTokens)) + \(formatNumber(model.updateGPUSecondsPerToken))·"
             + "\(formatNumber(model.promptTokens + cost.responseTokens)))/\(cost.gpus) + \(formatNumber(model.overheadSeconds))"
+    let generation = cost.generationSecondsPerStep.map { " (generation \(formatNumber($0)) s)" } ?? ""
     var lines = [
         "cost on \(cost.gpus) GPUs (throughput: \(model.source)):",
-        "  seconds per step  \(perStep) = \(formatNumber(cost.secondsPerStep)) s (generation \(formatNumber(cost.generationSecondsPerStep)) s)",
+        "  seconds per step  \(perStep) = \(formatNumber(cost.secondsPerStep)) s" + generation,
         "  rollouts          M·B = \(plan.steps)·\(plan.batch) = \(formatNumber(cost.rollouts))",
         "  wall clock        M·t = \(plan.steps)·\(formatNumber(cost.secondsPerStep)) s = \(formatNumber(cost.wallClockHours)) h",
         "  GPU-hours         G·M·t = \(formatNumber(cost.gpuHours))",
@@ -65,7 +69,7 @@ func costArithmetic(_ plan: Plan, _ cost: PlanCost) -> String {
     }
     if plan.unit.isClusterTime {
         lines.append(
-            "  budget            \(formatNumber(plan.budget)) \(plan.unit.rawValue): the largest rollout budget within it"
+            "  budget            \(formatNumber(plan.budget)) \(plan.unit.rawValue): the plan of the largest rollout budget found within it"
         )
     }
     return lines.joined(separator: "\n")
@@ -79,10 +83,11 @@ func zeroAdvantageTable(_ zero: ZeroAdvantageTable, format: OutputFormat) -> Str
     let rows = zero.rows.map { row in
         [
             String(row.rolloutsPerProblem), String(format: "%.3f", row.fraction), formatNumber(row.informativeGroups),
-            String(format: "%.2f", row.oversampling), String(format: "%.2f", row.oversampling95),
+            row.oversampling.map { String(format: "%.2f", $0) } ?? "unbounded",
+            row.oversampling95.map { String(format: "%.2f", $0) } ?? "unbounded",
         ]
     }
-    return title + "\n"
+    return title + (format.isMarkdown ? "\n\n" : "\n")
         + table(
             header: ["n", "zero-adv fraction", "informative groups", "over-sampling", "over-sampling (95%)"],
             rows: rows,

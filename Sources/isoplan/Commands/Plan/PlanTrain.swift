@@ -22,6 +22,9 @@ extension PlanCommand {
 
                   isoplan plan train --budget 4e6 --difficulty easy
                   isoplan plan train --budget 1e7 --difficulty auto --solve-rates counts.csv --export verl
+                  isoplan plan train --budget 2000 --unit gpu-hours --gpus 8 --throughput-from pilot
+
+                GPU-hours and dollars (--unit gpu-hours|usd) convert through seconds per step fitted to a                 stored pilot run's logged timing (--throughput-from RUN; verl's timing_s/*, TRL's                 train_runtime) or a hand-given --rollouts-per-gpu-second; with a throughput every plan                 prints its steps, wall clock, GPU-hours, epochs and dollars with their arithmetic. Every                 plan prints the expected share of zero-advantage groups across n over the population                 (--solve-rates, --beta, --pass-at-1, else the difficulty's own) and the over-sampling                 a dynamic-sampling recipe needs.
 
                 --export verl|trl|openrlhf prints ready-to-paste settings instead of the table, checked \
                 against the framework's start-up assertions on --gpus G (default 8) over --nodes N with \
@@ -43,7 +46,9 @@ extension PlanCommand {
 
         @Option(
             name: .customLong("tokens-per-rollout"),
-            help: ArgumentHelp("Tokens per rollout, to plan a token budget.", valueName: "T"))
+            help: ArgumentHelp(
+                "Tokens per rollout: counts a token budget's steps; with a throughput, the response length costed (default: the pilot's).",
+                valueName: "T"))
         var tokensPerRollout: Double?
 
         @Option(
@@ -54,7 +59,9 @@ extension PlanCommand {
 
         @Option(
             name: .customLong("solve-rates"),
-            help: ArgumentHelp("Counts file for --difficulty auto.", valueName: "file"))
+            help: ArgumentHelp(
+                "Counts file (task_id,trials,successes): classified by --difficulty auto, and the zero-advantage table's population.",
+                valueName: "file"))
         var solveRates: String?
 
         @Option(
@@ -83,7 +90,7 @@ extension PlanCommand {
 
         @Option(
             help: ArgumentHelp(
-                "Population p ~ Beta(α, β) of the zero-advantage table (default: the difficulty's own, or --solve-rates).",
+                "Population p ~ Beta(α, β) of the zero-advantage table, two numbers in (0, 1e6], e.g. 0.5,2 (default: --solve-rates, else the difficulty's own).",
                 valueName: "α,β"))
         var beta: BetaShape?
 
@@ -149,7 +156,8 @@ extension PlanCommand {
                 let store = try Store(path: global.databasePath)
                 let plan = try TrainingPlanWorkflow.run(request, store: store)
                 if let framework = export ?? global.frameworkAlias {
-                    let settings = try framework.export(plan, on: try cluster.shape)
+                    var settings = try framework.export(plan, on: try cluster.shape)
+                    ClusterBudget.annotate(&settings, plan: plan)
                     print(global.outputFormat == .json ? try jsonString(settings) : framework.render(settings))
                 } else {
                     try global.render(plan) { format in trainingPlanSummary(plan, format: format) }

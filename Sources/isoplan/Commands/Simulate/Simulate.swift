@@ -19,7 +19,9 @@ struct PopulationOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A named population.", valueName: "name"))
     var difficulty: Difficulty?
 
-    @Option(help: ArgumentHelp("Population p ~ Beta(α, β) instead of a named one.", valueName: "α,β"))
+    @Option(
+        help: ArgumentHelp(
+            "Population p ~ Beta(α, β) instead of a named one: two numbers in (0, 1e6], e.g. 0.5,2.", valueName: "α,β"))
     var beta: BetaShape?
 
     @Option(
