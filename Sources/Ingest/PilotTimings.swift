@@ -5,7 +5,8 @@ public import Domain
 /// - verl: `timing_s/step` (or `perf/time_per_step`); `timing_s/gen`; the token-proportional
 ///   update phases `timing_s/{old_log_prob, ref, values, update_critic, update_actor}`;
 ///   `response_length/mean`, `prompt_length/mean`; the GPU count from `perf/throughput =
-///   perf/total_num_tokens/(perf/time_per_step·GPUs)`. Early verl logs (2024) spell the phases
+///   perf/total_num_tokens/(perf/time_per_step·GPUs)` (`timing_s/step` when `perf/time_per_step`
+///   is not logged). Early verl logs (2024) spell the phases
 ///   `timing/*` and log no step total: their step is the sum of the logged phases other than
 ///   `testing` (what happens between phases is then not counted).
 /// - TRL: the final record's `train_runtime` over its step count (one run-level record), with
@@ -31,7 +32,7 @@ public enum PilotTimings {
         let phases = verlUpdatePhases.compactMap { values[$0] }
         var gpus: Int?
         if let tokens = values["perf/total_num_tokens"], let throughput = values["perf/throughput"],
-            let time = values["perf/time_per_step"], throughput > 0, time > 0
+            let time = values["perf/time_per_step"] ?? values["timing_s/step"], throughput > 0, time > 0
         {
             let count = (tokens / (throughput * time)).rounded()
             if count >= 1 && count <= 1e6 { gpus = Int(count) }

@@ -12,8 +12,9 @@ public enum ClusterBudget {
         let batch = Double(plan.batch)
         let seconds = throughput.stepSeconds(rollouts: batch, gpus: gpus, responseTokens: responseTokens)
         let response = throughput.origin == .measured ? responseTokens ?? throughput.responseTokens : 0
+        // Generation's share is known only when the pilot logged it apart (g > 0).
         let generation: Double? =
-            throughput.origin == .measured
+            throughput.origin == .measured && throughput.generationGPUSecondsPerToken > 0
             ? batch * throughput.generationGPUSecondsPerToken * response / Double(gpus) : nil
         let wall = Double(plan.steps) * seconds / 3600
         return PlanCost(
