@@ -65,6 +65,24 @@ struct PlanCostCLITests {
         #expect(gpuHours.contains { abs($0 - cost.gpuHours) <= 1e-9 * cost.gpuHours })
     }
 
+    /// verl's TensorBoard logs carry the same timing tags: an imported event directory is a pilot.
+    @Test func aTensorBoardImportIsAPilotToo() throws {
+        let dir = try TemporaryDirectory()
+        let db = dir.path("tb.sqlite")
+        let imported = try CommandRunner.run([
+            "import", "tensorboard", SharedFixture.path("tensorboard/verl-grpo"), "--n", "8", "--bp", "32", "--db", db,
+        ])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let result = try CommandRunner.run([
+            "plan", "train", "--budget", "100", "--unit", "gpu-hours", "--throughput-from", "verl-grpo", "--db", db,
+            "--json",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let cost = try #require(try JSONDecoder().decode(Plan.self, from: Data(result.stdout.utf8)).cost)
+        #expect(cost.throughput.source.hasPrefix("verl-grpo: 21 timed step(s)"))
+        #expect(cost.gpuHours <= 100 && cost.gpuHours >= 95)
+    }
+
     @Test func clusterBudgetsNeedAThroughputAndAPrice() throws {
         let dir = try TemporaryDirectory()
         let db = try Self.storeWithPilot(dir)
