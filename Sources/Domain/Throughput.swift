@@ -85,8 +85,20 @@ public struct ThroughputModel: Sendable, Hashable, Codable {
     /// GPU-seconds one rollout costs, at the pilot's lengths or at `responseTokens` generated
     /// tokens (a measured model only; a given rate has no length).
     public func gpuSecondsPerRollout(responseTokens override: Double? = nil) -> Double {
-        let response = origin == .measured ? override ?? responseTokens : responseTokens
+        let response = costedResponseTokens(override) ?? responseTokens
         return generationGPUSecondsPerToken * response + updateGPUSecondsPerToken * (promptTokens + response)
+    }
+
+    /// The generated tokens per rollout a cost assumes: `override`, else the pilot's; nil for a
+    /// given rate, which has no length.
+    public func costedResponseTokens(_ override: Double? = nil) -> Double? {
+        origin == .measured ? override ?? responseTokens : nil
+    }
+
+    /// Wall-clock seconds generation takes of a step, when the pilot logged it apart (g > 0).
+    public func generationSeconds(rollouts: Double, gpus: Int, responseTokens override: Double? = nil) -> Double? {
+        guard generationGPUSecondsPerToken > 0, let response = costedResponseTokens(override) else { return nil }
+        return rollouts * generationGPUSecondsPerToken * response / Double(gpus)
     }
 
     /// Wall-clock seconds of a step of `rollouts` rollouts on `gpus` GPUs.

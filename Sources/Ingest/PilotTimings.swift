@@ -10,13 +10,12 @@ public import Domain
 ///   `timing/*` and log no step total: their step is the sum of the logged phases other than
 ///   `testing` (what happens between phases is then not counted).
 /// - TRL: the final record's `train_runtime` over its step count (one run-level record), with
-///   the mean of `completions/mean_length` (or `completion_length`).
+///   the mean of its response length (`completions/mean_length` or `completion_length`).
 public enum PilotTimings {
     /// The update phases of a verl step whose time grows with the tokens of the batch.
     static let verlUpdatePhases = [
         "timing_s/old_log_prob", "timing_s/ref", "timing_s/values", "timing_s/update_critic", "timing_s/update_actor",
     ]
-    static let responseLengthNames = ["response_length/mean", "completions/mean_length", "completion_length"]
 
     /// The timed steps of a run logged as `steps` (raw metric names → values, ascending steps),
     /// with `rolloutsPerStep` = B_p·n; empty when the log has no timing.
@@ -69,7 +68,9 @@ public enum PilotTimings {
             seconds: runtime / Double(final.step))
     }
 
+    /// The step's mean response length: the first raw name (in name order) the alias table
+    /// maps to `response_length`.
     static func responseLength(_ values: [String: Double]) -> Double? {
-        responseLengthNames.lazy.compactMap { values[$0] }.first
+        values.keys.sorted().first { MetricAliases.canonical($0) == .responseLength }.flatMap { values[$0] }
     }
 }

@@ -11,15 +11,13 @@ public enum ClusterBudget {
     ) -> PlanCost {
         let batch = Double(plan.batch)
         let seconds = throughput.stepSeconds(rollouts: batch, gpus: gpus, responseTokens: responseTokens)
-        let response = throughput.origin == .measured ? responseTokens ?? throughput.responseTokens : 0
-        // Generation's share is known only when the pilot logged it apart (g > 0).
-        let generation: Double? =
-            throughput.origin == .measured && throughput.generationGPUSecondsPerToken > 0
-            ? batch * throughput.generationGPUSecondsPerToken * response / Double(gpus) : nil
         let wall = Double(plan.steps) * seconds / 3600
         return PlanCost(
-            gpus: gpus, rollouts: batch * Double(plan.steps), responseTokens: response, secondsPerStep: seconds,
-            generationSecondsPerStep: generation, wallClockHours: wall, gpuHours: wall * Double(gpus),
+            gpus: gpus, rollouts: batch * Double(plan.steps),
+            responseTokens: throughput.costedResponseTokens(responseTokens) ?? 0, secondsPerStep: seconds,
+            generationSecondsPerStep: throughput.generationSeconds(
+                rollouts: batch, gpus: gpus, responseTokens: responseTokens), wallClockHours: wall,
+            gpuHours: wall * Double(gpus),
             usdPerGPUHour: usdPerGPUHour,
             epochs: plan.problems.map { (plan.steps * plan.problemsPerBatch + $0 - 1) / $0 }, throughput: throughput)
     }

@@ -89,28 +89,28 @@ extension TrainingPlanWorkflow {
     }
 
     /// The zero-advantage table at the plan's n and B_p over the chosen population.
-    static func zeroAdvantage(_ request: TrainingPlanRequest, difficulty: PlanDifficulty, plan: Plan) throws
-        -> ZeroAdvantageTable
-    {
-        var choice = request.population
-        if choice == nil, case .auto(let file) = request.difficulty { choice = .counts(file: file) }
-        let (mixture, name) = try population(choice, difficulty: difficulty)
+    /// `counts`: the counts file of `auto`, already read (the population when none is chosen).
+    static func zeroAdvantage(
+        _ request: TrainingPlanRequest, difficulty: PlanDifficulty, plan: Plan,
+        counts: (file: String, rates: SolveRates)?
+    ) throws -> ZeroAdvantageTable {
+        let choice = request.population ?? counts.map { .counts(file: $0.file) }
+        let (mixture, name) = try population(choice, difficulty: difficulty, read: counts)
         return ZeroAdvantage.table(
             mixture, named: name, rollouts: plan.rolloutsPerProblem, problemsPerBatch: plan.problemsPerBatch)
     }
 
-    /// The chosen population as a Beta mixture and its name; nil: the difficulty's own.
-    static func population(_ choice: PopulationChoice?, difficulty: PlanDifficulty) throws
-        -> (BetaMixture, String)
-    {
+    /// The chosen population as a Beta mixture and its name; nil: the difficulty's own. A counts
+    /// file already `read` is not read again.
+    static func population(
+        _ choice: PopulationChoice?, difficulty: PlanDifficulty, read: (file: String, rates: SolveRates)?
+    ) throws -> (BetaMixture, String) {
         switch choice {
         case nil:
             let source = PopulationSource.difficulty(difficulty.population)
             return (source.betaMixture, source.name)
         case .counts(let file):
-            let systems: [SolveRates]
-            do { systems = try SolveRateCounts.read(file) } catch { throw WorkflowError.input(error) }
-            let pooled = SolveRates(system: nil, tasks: systems.flatMap(\.tasks))
+            let pooled = try read.flatMap { $0.file == file ? $0.rates : nil } ?? pooledCounts(file)
             guard !pooled.tasks.isEmpty else { throw WorkflowError.empty("\(file): no tasks") }
             return (PopulationSource.counts(pooled).betaMixture, "counts:\((file as NSString).lastPathComponent)")
         case .beta(let alpha, let beta):

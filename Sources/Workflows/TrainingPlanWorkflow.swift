@@ -69,7 +69,10 @@ public enum TrainingPlanWorkflow {
     /// adds the zero-advantage table, and stores it.
     public static func run(_ request: TrainingPlanRequest, store: Store) throws(WorkflowError) -> Plan {
         do {
-            let (difficulty, notes) = try resolve(request.difficulty)
+            // A counts file of `auto` is read once: it classifies the set and is the zero-advantage population.
+            var counts: (file: String, rates: SolveRates)?
+            if case .auto(let file) = request.difficulty { counts = (file, try pooledCounts(file)) }
+            let (difficulty, notes) = try counts.map { classified($0.rates) } ?? resolve(request.difficulty)
             let throughput = try request.throughput.map { source throws in
                 try throughputModel(source, store: store, responseTokens: request.tokensPerRollout)
             }
@@ -97,7 +100,7 @@ public enum TrainingPlanWorkflow {
                     plan.expectedRewardExtrapolated = x > curve.xMax
                 }
             }
-            plan.zeroAdvantage = try zeroAdvantage(request, difficulty: difficulty, plan: plan)
+            plan.zeroAdvantage = try zeroAdvantage(request, difficulty: difficulty, plan: plan, counts: counts)
             plan.warnings = notes + lawNotes + plan.warnings + (plan.cost?.throughput.notes ?? [])
             return try store.insert(plan)
         } catch {
@@ -194,19 +197,28 @@ public enum TrainingPlanWorkflow {
     }
 
     /// The difficulty word of the plan and notes on how it was chosen: a named one as is, `auto`
-    /// from the counts file's tasks (`auto: <e> easy, <h> hard tasks → <word>`, then the
-    /// classifier's warnings).
+    /// from the counts file's tasks (``classified(_:)``).
     public static func resolve(_ choice: TrainingPlanRequest.DifficultyChoice) throws(WorkflowError)
         -> (difficulty: PlanDifficulty, notes: [String])
     {
         switch choice {
         case .named(let word): return (word, [])
-        case .auto(let file):
-            let systems: [SolveRates]
-            do { systems = try SolveRateCounts.read(file) } catch { throw .input(error) }
-            let result = DifficultyClassifier.classify(SolveRates(system: nil, tasks: systems.flatMap(\.tasks)))
-            let note = "auto: \(result.easy) easy, \(result.hard) hard tasks → \(result.difficulty.rawValue)"
-            return (result.difficulty, [note] + result.warnings)
+        case .auto(let file): return classified(try pooledCounts(file))
         }
+    }
+
+    /// `auto`'s word for a task set (`auto: <e> easy, <h> hard tasks → <word>`, then the
+    /// classifier's warnings).
+    static func classified(_ rates: SolveRates) -> (difficulty: PlanDifficulty, notes: [String]) {
+        let result = DifficultyClassifier.classify(rates)
+        let note = "auto: \(result.easy) easy, \(result.hard) hard tasks → \(result.difficulty.rawValue)"
+        return (result.difficulty, [note] + result.warnings)
+    }
+
+    /// Every system's tasks of a counts file, pooled.
+    static func pooledCounts(_ file: String) throws(WorkflowError) -> SolveRates {
+        let systems: [SolveRates]
+        do { systems = try SolveRateCounts.read(file) } catch { throw .input(error) }
+        return SolveRates(system: nil, tasks: systems.flatMap(\.tasks))
     }
 }

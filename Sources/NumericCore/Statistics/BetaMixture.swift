@@ -41,18 +41,6 @@ public struct BetaMixture: Sendable, Hashable, Codable {
     /// `E[p]`.
     public var mean: Double { components.reduce(0) { $0 + $1.weight * $1.alpha / ($1.alpha + $1.beta) } }
 
-    /// `E[pᵏ]` (`k ≥ 0`): `Σ wᵢ·Πⱼ₍ⱼ<ₖ₎ (αᵢ + j)/(αᵢ + βᵢ + j)` — the product, not a ratio of Beta
-    /// functions, so that any shape keeps full relative accuracy (a log-Beta difference loses it
-    /// when α + β is large).
-    public func moment(_ k: Int) -> Double {
-        components.reduce(0) { $0 + $1.weight * Self.rising($1.alpha, over: $1.alpha + $1.beta, k) }
-    }
-
-    /// `E[(1 − p)ᵏ]` (`k ≥ 0`).
-    public func complementMoment(_ k: Int) -> Double {
-        components.reduce(0) { $0 + $1.weight * Self.rising($1.beta, over: $1.alpha + $1.beta, k) }
-    }
-
     /// `P(0 < X < n)` for X ~ BetaBinomial(n; αᵢ, βᵢ) mixed: the chance that n Bernoulli draws
     /// of one p are not all equal, `1 − E[pⁿ] − E[(1 − p)ⁿ]`, summed over the middle counts
     /// where that difference would cancel (a component with over 99% of its mass at all-equal).
@@ -71,7 +59,8 @@ public struct BetaMixture: Sendable, Hashable, Codable {
         }
     }
 
-    /// `Πⱼ₍ⱼ<ₖ₎ (a + j)/(s + j)`, stopping once it underflows.
+    /// `Πⱼ₍ⱼ<ₖ₎ (a + j)/(s + j)`: `E[pᵏ]` of Beta(a, s − a) as a product, not a ratio of Beta
+    /// functions, so that any shape keeps full relative accuracy; stops once it underflows.
     static func rising(_ a: Double, over s: Double, _ k: Int) -> Double {
         var product = 1.0
         for j in 0..<k {

@@ -38,16 +38,7 @@ extension PlanCommand {
 
         @OptionGroup var solveRates: SolveRateInputOptions
 
-        @Option(
-            name: .customLong("pass-at-1"),
-            help: ArgumentHelp("Population pass@1, when no per-task data exists.", valueName: "p"))
-        var passAt1: Double?
-
-        @Option(
-            help: ArgumentHelp(
-                "Beta concentration α+β with --pass-at-1 (default 0.41, the median Terminal-Bench fit).",
-                valueName: "k"))
-        var concentration: Double?
+        @OptionGroup var passAtOne: PassAtOneOptions
 
         // Judge.
         @Option(
@@ -200,14 +191,9 @@ extension PlanCommand {
         }
 
         func validatePopulationAndJudge() throws {
-            guard solveRateFiles.isEmpty != (passAt1 == nil) else {
+            guard solveRateFiles.isEmpty != (passAtOne.passAt1 == nil) else {
                 throw ValidationError("give the population with --solve-rates FILE or --pass-at-1 P (one of them)")
             }
-            if let passAt1, !(passAt1 > 0 && passAt1 < 1) { throw ValidationError("--pass-at-1 must lie in (0, 1)") }
-            if let concentration, !(concentration > 0 && concentration <= 1e6) {
-                throw ValidationError("--concentration must lie in (0, 1e6]")
-            }
-            if concentration != nil && passAt1 == nil { throw ValidationError("--concentration goes with --pass-at-1") }
             let judges = [judgeVoteAccuracy != nil, judgePairAccuracy != nil, judgeFromStore].filter { $0 }.count
             guard judges == 1 else {
                 throw ValidationError(
@@ -303,7 +289,7 @@ extension PlanCommand {
         }
 
         var population: TestTimePlanRequest.Population {
-            passAt1.map { .passAt1($0, concentration: concentration) }
+            passAtOne.passAt1.map { .passAt1($0, concentration: passAtOne.concentration) }
                 ?? .measured(
                     files: solveRateFiles, system: solveRates.system, options: solveRates.importOptions,
                     kind: solveRates.kind)

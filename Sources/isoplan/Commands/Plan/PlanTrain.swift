@@ -94,18 +94,7 @@ extension PlanCommand {
                 valueName: "α,β"))
         var beta: BetaShape?
 
-        @Option(
-            name: .customLong("pass-at-1"),
-            help: ArgumentHelp(
-                "Population of the zero-advantage table from a pass@1, with the default Beta shape (α + β = 0.41).",
-                valueName: "p"))
-        var passAt1: Double?
-
-        @Option(
-            help: ArgumentHelp(
-                "Beta concentration α+β with --pass-at-1 (default 0.41; a large one approaches a single pass rate).",
-                valueName: "K"))
-        var concentration: Double?
+        @OptionGroup var passAtOne: PassAtOneOptions
 
         @Option(
             help: ArgumentHelp(
@@ -130,14 +119,9 @@ extension PlanCommand {
             if let tokensPerRollout, !(tokensPerRollout > 0) {
                 throw ValidationError("--tokens-per-rollout must be positive")
             }
-            if [beta != nil, passAt1 != nil].filter({ $0 }).count > 1 {
+            if [beta != nil, passAtOne.passAt1 != nil].filter({ $0 }).count > 1 {
                 throw ValidationError("give one population: --beta or --pass-at-1 (or --solve-rates)")
             }
-            if let passAt1, !(passAt1 > 0 && passAt1 < 1) { throw ValidationError("--pass-at-1 must lie in (0, 1)") }
-            if let concentration, !(concentration > 0 && concentration <= 1e6) {
-                throw ValidationError("--concentration must lie in (0, 1e6]")
-            }
-            if concentration != nil && passAt1 == nil { throw ValidationError("--concentration goes with --pass-at-1") }
             if unit.isClusterTime && cluster.throughput == nil {
                 throw ValidationError(
                     "--unit \(unit.rawValue) needs a throughput: --throughput-from RUN or --rollouts-per-gpu-second X")
@@ -181,9 +165,8 @@ extension PlanCommand {
             request.usdPerGPUHour = cluster.usdPerGPUHour
             if let beta {
                 request.population = .beta(alpha: beta.alpha, beta: beta.beta)
-            } else if let passAt1 {
-                request.population = .passAt1(
-                    passAt1, concentration: concentration ?? SolveRateModel.defaultConcentration)
+            } else if let passAt1 = passAtOne.passAt1 {
+                request.population = .passAt1(passAt1, concentration: passAtOne.concentrationOrDefault)
             } else if let solveRates {
                 request.population = .counts(file: solveRates)
             }
