@@ -23,13 +23,38 @@ public final class Store: Sendable {
         if !createIfMissing && !FileManager.default.fileExists(atPath: path) { throw .missingDatabase(path: path) }
         try Store.inspectExistingFile(at: path)
         do {
-            var configuration = Configuration()
-            configuration.busyMode = .timeout(10)
+            var configuration = Store.configuration()
             configuration.foreignKeysEnabled = true
             pool = try DatabasePool(path: path, configuration: configuration)
-            try Migrations.migrator.migrate(pool)
+            try Store.migrate(pool)
         } catch {
             throw Store.translate(error, path: path)
+        }
+    }
+
+    /// Every connection waits up to 10 s for another connection's or process's lock instead of
+    /// failing with "database is locked" (a reader that closes last checkpoints the WAL under an
+    /// exclusive lock).
+    private static func configuration() -> Configuration {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        return configuration
+    }
+
+    /// Applies the migrations the file lacks. Several processes may open the same new file at
+    /// once, and GRDB reads the applied migrations outside each migration's transaction, so one of
+    /// them can try a migration another has just committed ("table … already exists"). A failure
+    /// after which the applied set has grown lost that race: the rest is retried from the new set.
+    /// A failure with no progress elsewhere is rethrown.
+    private static func migrate(_ pool: DatabasePool) throws {
+        let migrator = Migrations.migrator
+        while try !pool.read(migrator.hasCompletedMigrations) {
+            let before = try pool.read(migrator.appliedIdentifiers)
+            do {
+                try migrator.migrate(pool)
+            } catch {
+                guard try pool.read(migrator.appliedIdentifiers).count > before.count else { throw error }
+            }
         }
     }
 
@@ -38,7 +63,7 @@ public final class Store: Sendable {
         let attributes = try? FileManager.default.attributesOfItem(atPath: path)
         guard let size = attributes?[.size] as? Int, size > 0 else { return }
         do {
-            var configuration = Configuration()
+            var configuration = Store.configuration()
             configuration.readonly = true
             let queue = try DatabaseQueue(path: path, configuration: configuration)
             try queue.read { db in
@@ -47,7 +72,10 @@ public final class Store: Sendable {
                     sql: """
                         SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
                         """)
+                // No tables, or only GRDB's bookkeeping table with no migration in it: a new
+                // store, possibly one another process is creating at this moment.
                 if tables.isEmpty { return }
+                if tables == ["grdb_migrations"], try Migrations.migrator.appliedIdentifiers(db).isEmpty { return }
                 let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
                 guard applicationID == Migrations.applicationID else {
                     let shown = tables.prefix(5).joined(separator: ", ")

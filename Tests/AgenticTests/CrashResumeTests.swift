@@ -114,7 +114,9 @@ struct CrashResumeTests {
             for (k, v) in runEnvironment { env[k] = v }
             process.environment = env
             process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
+            let errorLog = crash.url.appendingPathComponent("stderr-\(outputs.count + unkilled.count).log")
+            try Data().write(to: errorLog)
+            process.standardError = try FileHandle(forWritingTo: errorLog)
             // Kill at a random point of the remaining work: once a random number of further
             // calls (and so rollouts before them) are committed. The watcher is an OS thread, so
             // CPU-bound neighbours in the test run cannot starve it and let the run finish first.
@@ -123,7 +125,10 @@ struct CrashResumeTests {
             if await Self.killWhen(process, crash, reaches: target) {
                 kills += 1
             } else {
-                unkilled.append("a run ended by itself with status \(process.terminationStatus) before \(target) calls")
+                let message = (try? String(contentsOf: errorLog, encoding: .utf8)) ?? ""
+                unkilled.append(
+                    "a run ended by itself with status \(process.terminationStatus) before \(target) calls: "
+                        + message.split(separator: "\n").suffix(3).joined(separator: " / "))
             }
             try await Task.sleep(nanoseconds: 400_000_000)  // let orphaned agent runs finish
             // What was committed at the kill, and where the logs stood.

@@ -61,4 +61,23 @@ public enum CommandRunner {
             status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
             stderr: String(decoding: errData.withLock { $0 }, as: UTF8.self))
     }
+
+    /// Runs several `isoplan` commands at the same moment, each from its own OS thread, and
+    /// returns their results in the order given.
+    public static func runAtOnce(_ argumentLists: [[String]], environment: [String: String?] = [:]) -> [Result] {
+        let results = Mutex([Int: Result]())
+        let group = DispatchGroup()
+        for (index, arguments) in argumentLists.enumerated() {
+            group.enter()
+            Thread.detachNewThread {
+                let result =
+                    (try? run(arguments, environment: environment))
+                    ?? Result(status: -1, stdout: "", stderr: "could not start isoplan")
+                results.withLock { $0[index] = result }
+                group.leave()
+            }
+        }
+        group.wait()
+        return results.withLock { all in argumentLists.indices.map { all[$0]! } }
+    }
 }

@@ -517,6 +517,28 @@ struct ImportCLITests {
         #expect(none.status == 66)
     }
 
+    /// Eight imports started at the same moment into one new store all land: the processes race
+    /// to create and migrate the file, and every one of them waits for the others' locks.
+    @Test func concurrentImportsIntoOneNewStoreAllLand() throws {
+        let dir = try TemporaryDirectory()
+        let db = dir.path("shared.sqlite")
+        let log = try String(
+            contentsOfFile: SharedFixture.path("verl-data_qwen2-7b-fsdp2_grpo_gsm8k_excerpt.log"), encoding: .utf8)
+        let names = (1...8).map { "run-\($0)" }
+        // Eight distinct files (an import of identical content is recognised as unchanged).
+        for name in names {
+            try (log + "\(name)\n").write(toFile: dir.path("\(name).log"), atomically: true, encoding: .utf8)
+        }
+        let results = CommandRunner.runAtOnce(
+            names.map {
+                ["import", "verl", dir.path("\($0).log"), "--n", "5", "--bp", "1024", "--name", $0, "--db", db]
+            })
+        for result in results { #expect(result.status == 0, "\(result.stderr)") }
+        let stored = try Store(path: db, createIfMissing: false)
+        #expect(try Set(stored.runs().map(\.name)) == Set(names))
+        #expect(try stored.info().migrations == Store(path: dir.path("alone.sqlite")).info().migrations)
+    }
+
     /// `import tensorboard`: a log directory becomes a run once; a file still being written is
     /// imported with a warning; a damaged record is one line on stderr, exit 65, nothing stored.
     @Test func importsTensorBoardEventFiles() throws {
