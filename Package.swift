@@ -24,6 +24,8 @@ let package = Package(
         .library(name: "Report", targets: ["Report"]),
         .library(name: "Agentic", targets: ["Agentic"]),
         .library(name: "Workflows", targets: ["Workflows"]),
+        // Not part of the tool: every parser as a fuzz target, for experiments/fuzz.
+        .library(name: "ParserTargets", targets: ["ParserTargets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -107,6 +109,19 @@ let package = Package(
             dependencies: ["CZlib", "Domain", "NumericCore"],
             path: "Tests/IsoplanTestSupport",
             resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
+        // Every parser as a target: fuzzed by experiments/fuzz, its corpora replayed by ParserCorpusTests.
+        .target(
+            name: "ParserTargets",
+            dependencies: ["Agentic", "Domain", "Ingest", "RLSim", "Workflows"],
+            path: "Tests/ParserTargets",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ParserCorpusTests",
+            dependencies: ["ParserTargets"],
+            resources: [.copy("Corpus")],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -7,7 +7,8 @@ public enum DomainError: Error, Equatable, Sendable {
 extension DomainError: CustomStringConvertible {
     public var description: String {
         switch self {
-        case .invalid(let field, let value, let reason): "\(field) \(reason) (found \"\(value)\")"
+        case .invalid(let field, let value, let reason):
+            "\(field) \(reason) (found \"\(value)\")".escapingControlCharacters
         }
     }
 }

@@ -152,8 +152,12 @@ public enum AgentRollouts {
                 throw .malformed(file: path, line: line, reason: "duplicate task_id \(id)")
             }
             let statement = object["problem_statement"] as? String ?? object["statement"] as? String ?? ""
-            let metadata = object["metadata"].flatMap {
-                try? JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys])
+            var metadata: Data?
+            if let value = object["metadata"], !(value is NSNull) {
+                guard value is [String: Any], JSONSerialization.isValidJSONObject(value) else {
+                    throw .malformed(file: path, line: line, reason: "metadata must be a JSON object")
+                }
+                metadata = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys])
             }
             let task = AgentTask(
                 taskID: id, statement: statement,

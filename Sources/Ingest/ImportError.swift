@@ -1,3 +1,5 @@
+import Domain
+
 /// An input file could not be read as expected. Prints as `file:line: reason` (binary files:
 /// `file: byte offset N: reason`).
 public enum ImportError: Error, Equatable, Sendable {
@@ -19,7 +21,10 @@ public enum ImportError: Error, Equatable, Sendable {
 }
 
 extension ImportError: CustomStringConvertible {
-    public var description: String {
+    /// One line, whatever the file's content quoted in it (control characters escaped).
+    public var description: String { text.escapingControlCharacters }
+
+    private var text: String {
         switch self {
         case .unreadable(let file, let reason): "\(file): \(reason)"
         case .malformed(let file, let line, let reason): "\(file):\(line): \(reason)"

@@ -50,10 +50,18 @@ public struct SimulationParameters: Codable, Hashable, Sendable {
     }()
 
     /// Reads a parameter file (every field required) and checks it.
-    public static func load(_ path: String) throws -> SimulationParameters {
-        let parameters = try JSONDecoder().decode(
-            SimulationParameters.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
-        try parameters.validate()
+    /// - Throws: ``ParameterFileError`` naming the file and what is wrong, on one line.
+    public static func load(_ path: String) throws(ParameterFileError) -> SimulationParameters {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ParameterFileError(file: path, reason: "cannot read")
+        }
+        let parameters: SimulationParameters
+        do {
+            parameters = try JSONDecoder().decode(SimulationParameters.self, from: data)
+        } catch {
+            throw ParameterFileError(file: path, reason: ParameterFileError.reason(error))
+        }
+        do { try parameters.validate() } catch { throw ParameterFileError(file: path, reason: "\(error)") }
         return parameters
     }
 
@@ -75,6 +83,29 @@ public struct SimulationParameters: Codable, Hashable, Sendable {
             throw .invalid(
                 field: "baseLearningRate/referenceBatch", value: "\(baseLearningRate)/\(referenceBatch)",
                 reason: "must be positive")
+        }
+    }
+}
+
+/// A simulator parameter file that cannot be used: `file: reason`, on one line.
+public struct ParameterFileError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var file: String
+    public var reason: String
+
+    public var description: String { "\(file): \(reason)".escapingControlCharacters }
+
+    /// What a decoding failure means for a parameter file, without the decoder's internals.
+    static func reason(_ error: any Error) -> String {
+        func field(_ path: [any CodingKey], _ key: (any CodingKey)? = nil) -> String {
+            ((path + (key.map { [$0] } ?? [])).map(\.stringValue)).joined(separator: ".")
+        }
+        switch error as? DecodingError {
+        case .keyNotFound(let key, let context)?: return "no \"\(field(context.codingPath, key))\" field"
+        case .valueNotFound(_, let context)?: return "\"\(field(context.codingPath))\" is null"
+        case .typeMismatch(_, let context)?: return "\"\(field(context.codingPath))\" has the wrong type"
+        case .dataCorrupted(let context)?:
+            return context.codingPath.isEmpty ? "not valid JSON" : "\"\(field(context.codingPath))\" is not valid"
+        default: return "cannot decode: \(error)"
         }
     }
 }

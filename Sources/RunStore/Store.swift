@@ -121,10 +121,26 @@ public final class Store: Sendable {
         }
     }
 
+    /// Runs `body` in one read transaction — inside ``snapshot(_:)``, the snapshot's.
     func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
         do {
+            if Store.snapshotOwner == ObjectIdentifier(self) { return try pool.unsafeReentrantRead(body) }
             return try pool.read(body)
         } catch {
+            throw Store.translate(error, path: path)
+        }
+    }
+
+    /// The store whose ``snapshot(_:)`` the current task is in.
+    @TaskLocal private static var snapshotOwner: ObjectIdentifier?
+
+    /// Runs `body`, whose reads of this store all see one snapshot: one read transaction, so
+    /// another process writing meanwhile (WAL: it is never blocked) changes nothing `body` sees.
+    /// `body` must only read this store, on the calling thread.
+    public func snapshot<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try pool.read { _ in try Store.$snapshotOwner.withValue(ObjectIdentifier(self), operation: body) }
+        } catch let error as DatabaseError {
             throw Store.translate(error, path: path)
         }
     }

@@ -22,11 +22,14 @@ public enum ExportWorkflow {
     ) throws(WorkflowError) -> Result {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            let runs = try store.runs(matching: filter)
-            let files = [
-                runTable(runs), try pointTable(runs, store: store, metrics: metrics), try fitTable(store),
-                try frontierTable(store), try planTable(store),
-            ]
+            // One snapshot: a sweep or an executor writing meanwhile cannot make the files disagree.
+            let files = try store.snapshot {
+                let runs = try store.runs(matching: filter)
+                return [
+                    runTable(runs), try pointTable(runs, store: store, metrics: metrics), try fitTable(store),
+                    try frontierTable(store), try planTable(store),
+                ]
+            }
             var counts: [String: Int] = [:]
             for file in files {
                 let path = (directory as NSString).appendingPathComponent(file.name)

@@ -63,8 +63,12 @@ public enum ReportWorkflow {
         throws(WorkflowError) -> ReportSummary
     {
         do {
-            var builder = try ReportBuilder(request: request, store: store, progress: progress)
-            try builder.build()
+            // Everything the report shows comes from one snapshot of the store (writers go on).
+            let builder = try store.snapshot {
+                var builder = try ReportBuilder(request: request, store: store, progress: progress)
+                try builder.build()
+                return builder
+            }
             return try write(builder.document, request: request, summary: builder.summary)
         } catch {
             throw WorkflowError(error)

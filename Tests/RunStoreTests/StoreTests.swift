@@ -55,6 +55,29 @@ struct StoreTests {
             ])
     }
 
+    /// Reads inside `snapshot` see the store as it was when the snapshot began, whatever another
+    /// connection commits meanwhile; the next read outside sees the commits.
+    @Test func aSnapshotIgnoresCommitsMadeDuringIt() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("db.sqlite")
+        let reader = try Store(path: path)
+        let writer = try Store(path: path)
+        let first = try writer.insert(Self.sampleRun("first"), points: Self.samplePoints())
+        let seen = try reader.snapshot {
+            let before = try reader.runs().map(\.name)
+            let second = try writer.insert(Self.sampleRun("second"), points: Self.samplePoints())
+            try writer.append([MetricPoint(step: 9, rollouts: 9, metric: .trainReward, value: 0.5)], toRun: first.id!)
+            return (
+                before, try reader.runs().map(\.name), try reader.points(ofRun: first.id!).count,
+                try reader.points(ofRun: second.id!).count, try reader.info().counts["point"]
+            )
+        }
+        #expect(seen.0 == ["first"] && seen.1 == ["first"])
+        #expect(seen.2 == 5 && seen.3 == 0 && seen.4 == 5)
+        #expect(try reader.runs().map(\.name) == ["first", "second"])
+        #expect(try reader.info().counts["point"] == 11)
+    }
+
     @Test func failedWritesLeaveNothingBehind() throws {
         let dir = try TemporaryDirectory()
         let store = try Store(path: dir.path("db.sqlite"))

@@ -163,7 +163,7 @@ public struct OpenAIChatClient: LLMClient {
 
     /// The first choice's text and the usage (estimated from lengths, four characters a token,
     /// when absent), or `nil` when the body is not a chat completion.
-    static func parse(_ data: Data, requestCharacters: Int) -> (text: String, prompt: Int, completion: Int)? {
+    public static func parse(_ data: Data, requestCharacters: Int) -> (text: String, prompt: Int, completion: Int)? {
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
             let choices = object["choices"] as? [[String: Any]], let first = choices.first,
             let message = first["message"] as? [String: Any]

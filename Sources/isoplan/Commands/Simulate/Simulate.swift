@@ -72,7 +72,7 @@ struct PopulationOptions: ParsableArguments {
     func loadParameters() throws -> SimulationParameters {
         guard let parameters else { return .standard }
         do { return try SimulationParameters.load(parameters) } catch {
-            throw ValidationError("--parameters \(parameters): \(error)")
+            throw ValidationError("--parameters: \(error)")
         }
     }
 }

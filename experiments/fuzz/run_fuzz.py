@@ -1,0 +1,196 @@
+#!/usr/bin/env python3
+"""Fuzzes every IsoPlan parser with libFuzzer and merges what it finds into the committed corpora.
+
+Usage: run_fuzz.py [TARGET ...] [--max-seconds 600] [--plateau-seconds 180] [--jobs 2] [--no-build]
+See README.md; results go to notebooks-data/fuzz-results.md (and .json).
+"""
+import argparse
+import concurrent.futures
+import glob
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+FUZZ = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(FUZZ))
+BINARY = os.path.join(FUZZ, ".build", "debug", "parser-fuzz")
+CORPUS = os.path.join(ROOT, "Tests", "ParserCorpusTests", "Corpus")
+WORK = os.path.join(FUZZ, ".work")
+
+INGEST = "Tests/IngestTests/Fixtures/"
+SHARED = "Tests/IsoplanTestSupport/Fixtures/"
+# The real sample files each target starts from (globs from the project root), besides seeds/<target>/.
+FIXTURES = {
+    "verl-log": [INGEST + "*.log", INGEST + "*verl*.jsonl", SHARED + "verl-*.log"],
+    "verl-config": [INGEST + "*.log", SHARED + "verl-*.log"],
+    "trl-trainer-state": [INGEST + "*trainer_state.json", SHARED + "*trainer_state.json"],
+    "trl-config": [],
+    "metric-csv": [INGEST + "*.csv", SHARED + "*.csv"],
+    "manifest": [],
+    "solve-rates": [INGEST + "*results.json", INGEST + "*report.json", SHARED + "tbench*.csv",
+                    "Tests/AgenticTests/Fixtures/*report.json"],
+    "mini-swe-agent-preds": [INGEST + "*preds.json", INGEST + "mini-swe-agent-*.json"],
+    "mini-swe-agent-trajectory": [INGEST + "*.traj.json", "Tests/AgenticTests/Fixtures/**/*.traj.json"],
+    "rollouts-jsonl": [],
+    "tasks": [],
+    "labels": [],
+    "simulation-parameters": ["Sources/RLSim/Resources/parameters.json"],
+    "tensorboard": [SHARED + "tensorboard/**/events.out.tfevents.*", INGEST + "tensorboard/**/*tfevents*"],
+    "run-filter": [],
+    "agent-command": [],
+    "chat-completion": [],
+    "judge-choice": [],
+}
+
+PROGRESS = re.compile(r"^#(\d+)\s+(\w+)\s+cov: (\d+) ft: (\d+) corp: (\d+)")
+
+
+def seeds_directory(target):
+    """A fresh folder with the target's hand-written seeds and sample files."""
+    folder = os.path.join(WORK, target, "seeds")
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder)
+    hand = os.path.join(FUZZ, "seeds", target)
+    paths = glob.glob(os.path.join(hand, "*"))
+    for pattern in FIXTURES[target]:
+        paths += glob.glob(os.path.join(ROOT, pattern), recursive=True)
+    for index, path in enumerate(sorted(set(paths))):
+        if os.path.isfile(path):
+            shutil.copy(path, os.path.join(folder, f"seed-{index}"))
+    return folder
+
+
+def fuzz(target, max_seconds, plateau_seconds):
+    """Fuzzes one target; returns its row of the results table."""
+    base = os.path.join(WORK, target)
+    corpus = os.path.join(base, "corpus")
+    shutil.rmtree(corpus, ignore_errors=True)
+    for old in glob.glob(os.path.join(base, "crash-*")) + glob.glob(os.path.join(base, "timeout-*")) + \
+            glob.glob(os.path.join(base, "oom-*")):
+        os.remove(old)
+    os.makedirs(corpus)
+    committed = os.path.join(CORPUS, target)
+    os.makedirs(committed, exist_ok=True)
+    seeds = seeds_directory(target)
+    # No Swift backtracer on a trap: libFuzzer reports it, and the backtracer holds the pipe open.
+    env = dict(os.environ, ISOPLAN_FUZZ_TARGET=target, OPENBLAS_NUM_THREADS="1", SWIFT_BACKTRACE="enable=no")
+    command = [BINARY, corpus, committed, seeds, f"-max_total_time={max_seconds}", "-timeout=10",
+               "-rss_limit_mb=2048", "-max_len=65536", "-detect_leaks=0", "-print_final_stats=1",
+               f"-artifact_prefix={base}/"]
+    started = time.time()
+    process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+                               errors="replace")
+    state = {"cov": 0, "ft": 0, "grown": started, "stopped": None}
+    log_lines = []
+
+    def watch():
+        while process.poll() is None:
+            time.sleep(2)
+            if time.time() - state["grown"] > plateau_seconds and process.poll() is None:
+                state["stopped"] = "plateau"
+                process.send_signal(signal.SIGINT)
+                return
+
+    threading.Thread(target=watch, daemon=True).start()
+    for line in process.stderr:
+        log_lines.append(line)
+        match = PROGRESS.match(line)
+        if match:
+            cov, ft = int(match.group(3)), int(match.group(4))
+            if cov > state["cov"]:
+                state["grown"] = time.time()
+            state["cov"], state["ft"] = max(state["cov"], cov), max(state["ft"], ft)
+    process.wait()
+    seconds = time.time() - started
+    with open(os.path.join(base, "fuzz.log"), "w") as log:
+        log.writelines(log_lines)
+    stats = {key: int(value) for key, value in re.findall(r"stat::(\w+):\s+(\d+)", "".join(log_lines))}
+    artifacts = sorted(glob.glob(os.path.join(base, "crash-*")) + glob.glob(os.path.join(base, "timeout-*"))
+                       + glob.glob(os.path.join(base, "oom-*")))
+    reason = "finding" if artifacts else (state["stopped"] or "time")
+    if not artifacts:
+        merge(target, env, [committed, corpus, seeds])
+    return {
+        "target": target, "seconds": round(seconds), "executions": stats.get("number_of_executed_units", 0),
+        "exec_per_second": stats.get("average_exec_per_sec", 0), "coverage": state["cov"],
+        "features": state["ft"], "corpus": len(os.listdir(committed)), "stop": reason,
+        "findings": [os.path.relpath(path, ROOT) for path in artifacts],
+        "finding_text": finding_text(log_lines) if artifacts else "",
+    }
+
+
+def finding_text(lines):
+    """The first lines that say what went wrong."""
+    keep = [line.rstrip() for line in lines if "Fatal error" in line or "ERROR:" in line or "SUMMARY" in line
+            or "violation" in line or "refusal" in line]
+    return " | ".join(keep[:4])
+
+
+def merge(target, env, directories):
+    """Replaces the committed corpus by the smallest set of inputs with the same coverage."""
+    merged = os.path.join(WORK, target, "merged")
+    shutil.rmtree(merged, ignore_errors=True)
+    os.makedirs(merged)
+    subprocess.run([BINARY, "-merge=1", "-max_len=65536", "-timeout=10", "-detect_leaks=0", merged] + directories,
+                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    committed = os.path.join(CORPUS, target)
+    shutil.rmtree(committed)
+    shutil.move(merged, committed)
+
+
+def table(rows):
+    lines = ["| target | seconds | executions | exec/s | edges covered | features | corpus files | stopped at | findings |",
+             "|---|---:|---:|---:|---:|---:|---:|---|---|"]
+    for row in rows:
+        found = "; ".join(row["findings"]) or "none"
+        lines.append(f"| `{row['target']}` | {row['seconds']} | {row['executions']:,} | {row['exec_per_second']:,} | "
+                     f"{row['coverage']:,} | {row['features']:,} | {row['corpus']} | {row['stop']} | {found} |")
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("targets", nargs="*", help="targets to fuzz (default: all)")
+    parser.add_argument("--max-seconds", type=int, default=600)
+    parser.add_argument("--plateau-seconds", type=int, default=180)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--no-build", action="store_true")
+    args = parser.parse_args()
+    targets = args.targets or list(FIXTURES)
+    unknown = [t for t in targets if t not in FIXTURES]
+    if unknown:
+        sys.exit(f"unknown targets: {', '.join(unknown)} (known: {', '.join(FIXTURES)})")
+    if not args.no_build:
+        # SwiftPM caches a path dependency's file list in build.db: a source file added to the
+        # root package would be missed.
+        if os.path.exists(os.path.join(FUZZ, ".build", "build.db")):
+            os.remove(os.path.join(FUZZ, ".build", "build.db"))
+        subprocess.run(["swift", "build", "--sanitize", "fuzzer", "--sanitize", "address"], cwd=FUZZ, check=True)
+    os.makedirs(WORK, exist_ok=True)
+    rows = []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        futures = {pool.submit(fuzz, t, args.max_seconds, args.plateau_seconds): t for t in targets}
+        for future in concurrent.futures.as_completed(futures):
+            row = future.result()
+            rows.append(row)
+            print(f"{row['target']}: {row['stop']} after {row['seconds']} s, {row['executions']:,} executions, "
+                  f"{row['coverage']} edges, {row['corpus']} corpus files {row['finding_text']}", flush=True)
+    rows.sort(key=lambda r: targets.index(r["target"]))
+    results = os.path.join(ROOT, "notebooks-data", "fuzz-results")
+    with open(results + ".json", "w") as out:
+        json.dump({"date": time.strftime("%Y-%m-%d"), "rows": rows}, out, indent=1)
+    with open(results + ".md", "w") as out:
+        out.write(f"Fuzzing on {time.strftime('%Y-%m-%d')} ({os.cpu_count()} cores, {args.jobs} jobs): "
+                  f"max {args.max_seconds} s, plateau {args.plateau_seconds} s\n\n{table(rows)}\n")
+    print(table(rows))
+    return 1 if any(row["findings"] for row in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
