@@ -7,13 +7,15 @@
 #   make closed-loop  the training planner's closed loop (docs/TRAINING_PLANNER.md)
 #   make frameworks-check  TRL's own GRPOConfig on the TRL exports (docs/FRAMEWORKS.md)
 #   make frameworks-questions  regenerate docs/FRAMEWORKS.md's common questions from the commands' output
+#   make fuzz   libFuzzer over every parser, merged into the committed corpora (docs/RELIABILITY.md)
+#   make load   the executor under load: 10,000+ judge calls at concurrency 64 (docs/RELIABILITY.md)
 
 SWIFT ?= swift
 # chromium and fonts-liberation: the test that renders the demo report headless; zlib1g-dev: its PNG decoding.
 APT_PACKAGES = libopenblas-dev liblapacke-dev libsqlite3-dev zlib1g-dev chromium fonts-liberation
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build demo test lint llm-server bench tts-grid closed-loop frameworks-check frameworks-questions clean
+.PHONY: deps build demo test lint llm-server bench tts-grid closed-loop frameworks-check frameworks-questions fuzz load clean
 
 # Installs the Debian packages that are missing (apt-get update once, first).
 deps:
@@ -71,5 +73,13 @@ frameworks-check: deps
 	$(SWIFT) build --product isoplan
 	python3 experiments/frameworks/check_trl_config.py
 
+# Every parser fuzzed until its coverage plateaus (at most 10 min each, two at a time); the
+# minimised corpora replace Tests/ParserCorpusTests/Corpus, which `make test` replays.
+fuzz: deps
+	python3 experiments/fuzz/run_fuzz.py
+
+load: build
+	python3 experiments/load/run_load.py
+
 clean:
-	rm -rf .build experiments/bench/.build experiments/tts-grid/.build experiments/closed_loop/.build experiments/rlsim/.build
+	rm -rf .build experiments/fuzz/.build experiments/bench/.build experiments/tts-grid/.build experiments/closed_loop/.build experiments/rlsim/.build

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Fuzzes every IsoPlan parser with libFuzzer and merges what it finds into the committed corpora.
 
-Usage: run_fuzz.py [TARGET ...] [--max-seconds 600] [--plateau-seconds 180] [--jobs 2] [--no-build]
+Usage: run_fuzz.py [TARGET ...] [--max-seconds 600] [--plateau-seconds 180] [--jobs 2] [--no-build] [--scaling]
 See README.md; results go to notebooks-data/fuzz-results.md (and .json).
 """
 import argparse
@@ -119,6 +119,7 @@ def fuzz(target, max_seconds, plateau_seconds):
     return {
         "target": target, "seconds": round(seconds), "executions": stats.get("number_of_executed_units", 0),
         "exec_per_second": stats.get("average_exec_per_sec", 0), "coverage": state["cov"],
+        "slowest_unit_seconds": stats.get("slowest_unit_time_sec", 0),
         "features": state["ft"], "corpus": len(os.listdir(committed)), "stop": reason,
         "findings": [os.path.relpath(path, ROOT) for path in artifacts],
         "finding_text": finding_text(log_lines) if artifacts else "",
@@ -144,13 +145,42 @@ def merge(target, env, directories):
     shutil.move(merged, committed)
 
 
+def scaling(targets, sizes=(1 << 20, 8 << 20)):
+    """Times each target on its largest sample grown to each size (the first line kept once, the
+    rest repeated, so line formats stay valid) and returns rows; a ratio far above the size ratio
+    is a super-linear parser."""
+    rows = []
+    for target in targets:
+        seeds = [p for p in glob.glob(os.path.join(seeds_directory(target), "*")) if os.path.getsize(p) > 0]
+        if not seeds:
+            continue
+        sample = open(max(seeds, key=os.path.getsize), "rb").read()
+        head, _, body = sample.partition(b"\n")
+        body = body or head
+        env = dict(os.environ, ISOPLAN_FUZZ_TARGET=target, SWIFT_BACKTRACE="enable=no")
+        times = []
+        for size in sizes:
+            path = os.path.join(WORK, target, f"scaled-{size}")
+            with open(path, "wb") as out:
+                out.write(head + b"\n" + body * max(1, (size - len(head)) // len(body)))
+            started = time.time()
+            result = subprocess.run([BINARY, "-timeout=600", "-rss_limit_mb=8192", "-detect_leaks=0", path],
+                                    env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            times.append(time.time() - started if result.returncode == 0 else float("nan"))
+            os.remove(path)
+        rows.append({"target": target, "seconds": [round(t, 2) for t in times],
+                     "ratio": round(times[-1] / times[0], 1) if times[0] > 0 else None})
+        print(f"{target}: {times[0]:.2f} s at 1 MB, {times[-1]:.2f} s at 8 MB", flush=True)
+    return rows
+
+
 def table(rows):
-    lines = ["| target | seconds | executions | exec/s | edges covered | features | corpus files | stopped at | findings |",
-             "|---|---:|---:|---:|---:|---:|---:|---|---|"]
+    lines = ["| target | seconds | executions | exec/s | edges covered | features | slowest input s | corpus files | stopped at | findings |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---|---|"]
     for row in rows:
         found = "; ".join(row["findings"]) or "none"
         lines.append(f"| `{row['target']}` | {row['seconds']} | {row['executions']:,} | {row['exec_per_second']:,} | "
-                     f"{row['coverage']:,} | {row['features']:,} | {row['corpus']} | {row['stop']} | {found} |")
+                     f"{row['coverage']:,} | {row['features']:,} | {row['slowest_unit_seconds']} | {row['corpus']} | {row['stop']} | {found} |")
     return "\n".join(lines)
 
 
@@ -161,6 +191,7 @@ def main():
     parser.add_argument("--plateau-seconds", type=int, default=180)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--no-build", action="store_true")
+    parser.add_argument("--scaling", action="store_true", help="only time each target at 1 MB and 8 MB")
     args = parser.parse_args()
     targets = args.targets or list(FIXTURES)
     unknown = [t for t in targets if t not in FIXTURES]
@@ -173,6 +204,11 @@ def main():
             os.remove(os.path.join(FUZZ, ".build", "build.db"))
         subprocess.run(["swift", "build", "--sanitize", "fuzzer", "--sanitize", "address"], cwd=FUZZ, check=True)
     os.makedirs(WORK, exist_ok=True)
+    if args.scaling:
+        rows = scaling(targets)
+        with open(os.path.join(ROOT, "notebooks-data", "fuzz-scaling.json"), "w") as out:
+            json.dump(rows, out, indent=1)
+        return 0
     rows = []
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
         futures = {pool.submit(fuzz, t, args.max_seconds, args.plateau_seconds): t for t in targets}
