@@ -32,4 +32,28 @@ struct ParserCorpusTests {
         }
         print("\(target.rawValue): \(inputs.count) inputs, \(inputs.count - refused) accepted, \(refused) refused")
     }
+
+    /// The inputs of the bugs the fuzzers found (`regression-…`), each refused with its fix's
+    /// message rather than a trap or a multi-line error.
+    @Test(arguments: [
+        (ParserTarget.tasks, "regression-metadata-not-an-object", "metadata must be a JSON object"),
+        (.labels, "regression-newline-in-header", #"rollout\nid"#),
+        (.manifest, "regression-newline-in-header", #"fi\nle"#),
+        (.metricCSV, "regression-newline-in-header", #"st\nep"#),
+        (.miniSWEAgentPredictions, "regression-newline-in-header", #"tri\nals"#),
+        (.simulationParameters, "regression-empty-file", "parameters.json: not valid JSON"),
+    ])
+    func theFuzzersFindingsAreRefusedByTheirFixes(_ target: ParserTarget, name: String, message: String) throws {
+        let bytes = try #require(try Self.inputs(target).first { $0.name == name }, "\(target.rawValue)/\(name)").bytes
+        let scratch = FileManager.default.temporaryDirectory
+            .appendingPathComponent("isoplan-regression-\(target.rawValue)-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let outcome = target.run(bytes, scratch: scratch)
+        guard case .refused(let refusal) = outcome else {
+            Issue.record("\(target.rawValue)/\(name) was accepted")
+            return
+        }
+        #expect(refusal.contains(message), "\(refusal)")
+        #expect(target.violation(of: outcome, scratch: scratch) == nil)
+    }
 }

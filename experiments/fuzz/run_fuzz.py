@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Fuzzes every IsoPlan parser with libFuzzer and merges what it finds into the committed corpora.
 
-Usage: run_fuzz.py [TARGET ...] [--max-seconds 600] [--plateau-seconds 180] [--jobs 2] [--no-build] [--scaling]
+Usage: run_fuzz.py [TARGET ...] [--max-seconds 600] [--plateau-seconds 180] [--jobs 2] [--no-build]
+                   [--scaling | --replay]
 See README.md; results go to notebooks-data/fuzz-results.md (and .json).
 """
 import argparse
@@ -134,13 +135,16 @@ def finding_text(lines):
 
 
 def merge(target, env, directories):
-    """Replaces the committed corpus by the smallest set of inputs with the same coverage."""
+    """Replaces the committed corpus by the smallest set of inputs with the same coverage, keeping
+    the inputs of past findings (`regression-…`) under their names."""
     merged = os.path.join(WORK, target, "merged")
     shutil.rmtree(merged, ignore_errors=True)
     os.makedirs(merged)
     subprocess.run([BINARY, "-merge=1", "-max_len=65536", "-timeout=10", "-detect_leaks=0", merged] + directories,
                    env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
     committed = os.path.join(CORPUS, target)
+    for regression in glob.glob(os.path.join(committed, "regression-*")):
+        shutil.copy(regression, merged)
     shutil.rmtree(committed)
     shutil.move(merged, committed)
 
@@ -174,13 +178,55 @@ def scaling(targets, sizes=(1 << 20, 8 << 20)):
     return rows
 
 
+def slowest_committed_input(target):
+    """Runs every committed input of a target once (ASan build) and returns the slowest's whole seconds
+    (libFuzzer's resolution). Leak checks are off here as in fuzzing (see README.md)."""
+    env = dict(os.environ, ISOPLAN_FUZZ_TARGET=target, OPENBLAS_NUM_THREADS="1", SWIFT_BACKTRACE="enable=no",
+               ASAN_OPTIONS="detect_leaks=0")
+    result = subprocess.run([BINARY, "-runs=0", "-max_len=65536", "-timeout=10", "-detect_leaks=0",
+                             "-print_final_stats=1", os.path.join(CORPUS, target)],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, errors="replace")
+    if result.returncode != 0:
+        sys.exit(f"{target}: a committed input fails:\n{finding_text(result.stderr.splitlines())}")
+    found = re.search(r"stat::slowest_unit_time_sec:\s+(\d+)", result.stderr)
+    return int(found.group(1)) if found else 0
+
+
+def replay(targets):
+    """Fills the slowest-input column of the recorded results by replaying the committed corpora."""
+    results = os.path.join(ROOT, "notebooks-data", "fuzz-results.json")
+    with open(results) as recorded:
+        document = json.load(recorded)
+    for row in document["rows"]:
+        if row["target"] in targets:
+            row["slowest_unit_seconds"] = slowest_committed_input(row["target"])
+            print(f"{row['target']}: slowest committed input {row['slowest_unit_seconds']} s", flush=True)
+    return document
+
+
+def write_results(document, heading):
+    """Writes the results as JSON and as the Markdown table docs/RELIABILITY.md quotes."""
+    results = os.path.join(ROOT, "notebooks-data", "fuzz-results")
+    with open(results + ".json", "w") as out:
+        json.dump(document, out, indent=1)
+    with open(results + ".md", "w") as out:
+        out.write(f"{heading}\n\n{table(document['rows'])}\n")
+    print(table(document["rows"]))
+
+
+def slowest(row):
+    """The slowest-input cell: whole seconds, "< 1" for 0, "—" when not replayed."""
+    seconds = row.get("slowest_unit_seconds")
+    return "—" if seconds is None else ("< 1" if seconds == 0 else str(seconds))
+
+
 def table(rows):
     lines = ["| target | seconds | executions | exec/s | edges covered | features | slowest input s | corpus files | stopped at | findings |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---|---|"]
     for row in rows:
         found = "; ".join(row["findings"]) or "none"
         lines.append(f"| `{row['target']}` | {row['seconds']} | {row['executions']:,} | {row['exec_per_second']:,} | "
-                     f"{row['coverage']:,} | {row['features']:,} | {row['slowest_unit_seconds']} | {row['corpus']} | {row['stop']} | {found} |")
+                     f"{row['coverage']:,} | {row['features']:,} | {slowest(row)} | {row['corpus']} | {row['stop']} | {found} |")
     return "\n".join(lines)
 
 
@@ -192,6 +238,8 @@ def main():
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--no-build", action="store_true")
     parser.add_argument("--scaling", action="store_true", help="only time each target at 1 MB and 8 MB")
+    parser.add_argument("--replay", action="store_true",
+                        help="only replay the committed corpora and record each target's slowest input")
     args = parser.parse_args()
     targets = args.targets or list(FIXTURES)
     unknown = [t for t in targets if t not in FIXTURES]
@@ -209,6 +257,12 @@ def main():
         with open(os.path.join(ROOT, "notebooks-data", "fuzz-scaling.json"), "w") as out:
             json.dump(rows, out, indent=1)
         return 0
+    if args.replay:
+        document = replay(targets)
+        with open(os.path.join(ROOT, "notebooks-data", "fuzz-results.md")) as recorded:
+            heading = recorded.readline().rstrip()
+        write_results(document, heading)
+        return 0
     rows = []
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
         futures = {pool.submit(fuzz, t, args.max_seconds, args.plateau_seconds): t for t in targets}
@@ -218,13 +272,9 @@ def main():
             print(f"{row['target']}: {row['stop']} after {row['seconds']} s, {row['executions']:,} executions, "
                   f"{row['coverage']} edges, {row['corpus']} corpus files {row['finding_text']}", flush=True)
     rows.sort(key=lambda r: targets.index(r["target"]))
-    results = os.path.join(ROOT, "notebooks-data", "fuzz-results")
-    with open(results + ".json", "w") as out:
-        json.dump({"date": time.strftime("%Y-%m-%d"), "rows": rows}, out, indent=1)
-    with open(results + ".md", "w") as out:
-        out.write(f"Fuzzing on {time.strftime('%Y-%m-%d')} ({os.cpu_count()} cores, {args.jobs} jobs): "
-                  f"max {args.max_seconds} s, plateau {args.plateau_seconds} s\n\n{table(rows)}\n")
-    print(table(rows))
+    write_results({"date": time.strftime("%Y-%m-%d"), "rows": rows},
+                  f"Fuzzing on {time.strftime('%Y-%m-%d')} ({os.cpu_count()} cores, {args.jobs} jobs): "
+                  f"max {args.max_seconds} s, plateau {args.plateau_seconds} s")
     return 1 if any(row["findings"] for row in rows) else 0
 
 
