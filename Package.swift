@@ -31,6 +31,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        // The LLM client's HTTP: Foundation's URLSession on Linux keeps ~250 bytes per request
+        // (docs/RELIABILITY.md, "The executor under load").
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
     ],
     targets: [
         // Floor 0 — OpenBLAS (CBLAS) and LAPACKE; imported by NumericCore only.
@@ -77,7 +81,14 @@ let package = Package(
 
         // Floor 3 — the test-time executor: LLM client, summaries, RTV, PDR, agent runner.
         .target(
-            name: "Agentic", dependencies: ["Domain", "NumericCore", "RunStore", "Ingest"],
+            name: "Agentic",
+            dependencies: [
+                "Domain", "NumericCore", "RunStore", "Ingest",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings),
 
         // Floor 4 — pipelines that span modules.

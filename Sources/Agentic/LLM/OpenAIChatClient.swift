@@ -1,10 +1,6 @@
 import Domain
 public import Foundation
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
-
 /// An OpenAI-compatible chat-completions client (`POST {endpoint}/chat/completions`).
 ///
 /// - Bounded concurrency: at most `concurrency` requests in flight.
@@ -36,7 +32,7 @@ public struct OpenAIChatClient: LLMClient {
     let apiKey: String?
     let options: Options
     let slots: AsyncSemaphore
-    let session: URLSession
+    let transport: HTTPTransport
 
     /// `apiKeyVariable`: the environment variable holding the key (`nil`: send no key, for local servers).
     public init(
@@ -53,12 +49,9 @@ public struct OpenAIChatClient: LLMClient {
         self.model = model
         self.options = options
         slots = AsyncSemaphore(permits: max(1, options.concurrency))
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = options.timeout
-        configuration.timeoutIntervalForResource = options.timeout
-        configuration.httpMaximumConnectionsPerHost = max(1, options.concurrency)
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        session = URLSession(configuration: configuration)
+        transport = HTTPTransport(
+            connections: options.concurrency, timeout: options.timeout,
+            proxy: HTTPTransport.proxy(for: endpoint, environment: environment))
     }
 
     var completionsURL: URL {
@@ -90,50 +83,44 @@ public struct OpenAIChatClient: LLMClient {
 
     public func complete(_ request: ChatRequest) async throws(LLMError) -> ChatResponse {
         let start = Date()
-        var urlRequest = URLRequest(url: completionsURL, timeoutInterval: options.timeout)
-        urlRequest.httpMethod = "POST"
-        urlRequest.httpBody = Data(body(of: request).utf8)
-        urlRequest.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        urlRequest.setValue(request.callID, forHTTPHeaderField: "X-Isoplan-Call-Id")
-        urlRequest.setValue(request.purpose, forHTTPHeaderField: "X-Isoplan-Purpose")
-        if let apiKey { urlRequest.setValue("Bearer \(apiKey)", forHTTPHeaderField: "Authorization") }
+        let body = Data(body(of: request).utf8)
+        var headers = [
+            ("Content-Type", "application/json"), ("X-Isoplan-Call-Id", request.callID),
+            ("X-Isoplan-Purpose", request.purpose),
+        ]
+        if let apiKey { headers.append(("Authorization", "Bearer \(apiKey)")) }
         var lastProblem = "no attempt"
         for attempt in 1...max(1, options.maxAttempts) {
             var wait: Double? = nil
             await slots.acquire()
-            let outcome: Result<(Data, HTTPURLResponse), any Error>
+            let outcome: Result<HTTPTransport.Response, HTTPTransport.Failure>
             do {
-                // An unstructured task: Foundation's Linux URLSession can leave a cancelled
-                // `data(for:)` unresumed, so a sibling's failure must not cancel a request in flight.
-                let (session, request) = (self.session, urlRequest)
-                let (data, response) = try await Task { try await session.data(for: request) }.value
-                guard let http = response as? HTTPURLResponse else { throw URLError(.badServerResponse) }
-                outcome = .success((data, http))
+                outcome = .success(try await transport.post(completionsURL, headers: headers, body: body))
             } catch {
                 outcome = .failure(error)
             }
             await slots.release()
             switch outcome {
-            case .success((let data, let http)):
-                if http.statusCode == 200 {
-                    if let parsed = Self.parse(data, requestCharacters: urlRequest.httpBody?.count ?? 0) {
+            case .success(let http):
+                if http.status == 200 {
+                    if let parsed = Self.parse(http.body, requestCharacters: body.count) {
                         return ChatResponse(
                             text: parsed.text, promptTokens: parsed.prompt, completionTokens: parsed.completion,
                             latency: Date().timeIntervalSince(start), attempts: attempt)
                     }
                     lastProblem = "malformed response body"
-                } else if http.statusCode == 429 || http.statusCode == 408 || (500...599).contains(http.statusCode) {
-                    lastProblem = "HTTP \(http.statusCode)"
-                    wait = Self.retryAfter(http.value(forHTTPHeaderField: "Retry-After"))
-                } else if http.statusCode == 401 || http.statusCode == 403 {
+                } else if http.status == 429 || http.status == 408 || (500...599).contains(http.status) {
+                    lastProblem = "HTTP \(http.status)"
+                    wait = Self.retryAfter(http.retryAfter)
+                } else if http.status == 401 || http.status == 403 {
                     // The server's text may quote part of the key: none of it is repeated.
                     throw .rejected(
-                        endpoint: endpoint.absoluteString, status: http.statusCode,
+                        endpoint: endpoint.absoluteString, status: http.status,
                         detail: "authentication failed: check the key in the variable given to --api-key-env")
                 } else {
                     throw .rejected(
-                        endpoint: endpoint.absoluteString, status: http.statusCode,
-                        detail: scrubbed(Self.errorMessage(data)))
+                        endpoint: endpoint.absoluteString, status: http.status,
+                        detail: scrubbed(Self.errorMessage(http.body)))
                 }
             case .failure(let error):
                 lastProblem = Self.describe(error)
@@ -194,15 +181,13 @@ public struct OpenAIChatClient: LLMClient {
         return String(message.prefix(200))
     }
 
-    static func describe(_ error: any Error) -> String {
-        if let url = error as? URLError {
-            switch url.code {
-            case .timedOut: return "timed out"
-            case .networkConnectionLost: return "connection dropped"
-            case .cannotConnectToHost: return "connection refused"
-            default: return "transport error \(url.code.rawValue)"
-            }
+    static func describe(_ failure: HTTPTransport.Failure) -> String {
+        switch failure {
+        case .timedOut: "timed out"
+        case .connectionDropped: "connection dropped"
+        case .cannotConnect: "connection refused"
+        case .bodyTooLarge: "response body over \(HTTPTransport.maxBodyBytes >> 20) MB"
+        case .other(let detail): "transport error (\(detail))"
         }
-        return "transport error"
     }
 }

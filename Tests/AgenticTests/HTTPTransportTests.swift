@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+
+@testable import Agentic
+
+@Suite("The LLM client's HTTP transport")
+struct HTTPTransportTests {
+    @Test(
+        arguments: [
+            ("https://api.example.com/v1", ["HTTPS_PROXY": "http://proxy.corp:3128"], "proxy.corp:3128"),
+            ("https://api.example.com/v1", ["https_proxy": "proxy.corp"], "proxy.corp:80"),
+            ("http://vllm.lan:8000/v1", ["http_proxy": "http://p:8080", "https_proxy": "http://q:1"], "p:8080"),
+            ("https://api.example.com/v1", ["http_proxy": "http://p:8080"], "direct"),
+            (
+                "https://api.example.com/v1", ["HTTPS_PROXY": "http://p:1", "no_proxy": "localhost,.example.com"],
+                "direct"
+            ),
+            ("https://example.com/v1", ["HTTPS_PROXY": "http://p:1", "NO_PROXY": "example.com"], "direct"),
+            ("https://api.example.com/v1", ["HTTPS_PROXY": "http://p:1", "no_proxy": "*"], "direct"),
+            ("http://127.0.0.1:8000/v1", ["http_proxy": "http://p:8080"], "direct"),
+            ("http://localhost:8000/v1", ["http_proxy": "http://p:8080"], "direct"),
+            ("https://api.example.com/v1", ["HTTPS_PROXY": ""], "direct"),
+        ])
+    func proxiesComeFromTheEnvironmentAsCurlReadsThem(endpoint: String, environment: [String: String], expected: String)
+        throws
+    {
+        let proxy = HTTPTransport.proxy(for: try #require(URL(string: endpoint)), environment: environment)
+        #expect(proxy.map { "\($0.host):\($0.port)" } ?? "direct" == expected)
+    }
+
+    @Test func aRefusedConnectionIsRetriedThenReportedAsRefused() async throws {
+        var options = OpenAIChatClient.Options()
+        options.maxAttempts = 2
+        options.sleep = { _ in }
+        // Port 1 on the loopback: nothing listens there without privileges.
+        let endpoint = try #require(URL(string: "http://127.0.0.1:1/v1"))
+        let client = try OpenAIChatClient(endpoint: endpoint, model: "m", apiKeyVariable: nil, options: options)
+        let request = ChatRequest(
+            messages: [.init(role: "user", content: "hi")], maxTokens: 4, temperature: 0, callID: "c", purpose: "vote")
+        await #expect(
+            throws: LLMError.unavailable(
+                endpoint: endpoint.absoluteString, detail: "2 attempts, last: connection refused")
+        ) {
+            _ = try await client.complete(request)
+        }
+    }
+}
