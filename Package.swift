@@ -31,7 +31,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
-        // The LLM client's HTTP: Foundation's URLSession on Linux keeps ~250 bytes per request
+        // The LLM client's HTTP: Foundation's URLSession on Linux keeps 100–200 bytes per request
         // (docs/RELIABILITY.md, "The executor under load").
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),

@@ -47,7 +47,7 @@ enum ExitCodes {
     private static func code(for error: LLMError) -> ExitCode {
         switch error {
         case .budgetExhausted, .unavailable: temporaryFailure
-        case .rejected, .missingKey: dataError
+        case .rejected, .missingKey, .invalidProxy: dataError
         }
     }
 }

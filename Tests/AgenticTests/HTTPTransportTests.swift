@@ -7,9 +7,15 @@ import Testing
 struct HTTPTransportTests {
     @Test(
         arguments: [
-            ("https://api.example.com/v1", ["HTTPS_PROXY": "http://proxy.corp:3128"], "proxy.corp:3128"),
-            ("https://api.example.com/v1", ["https_proxy": "proxy.corp"], "proxy.corp:80"),
-            ("http://vllm.lan:8000/v1", ["http_proxy": "http://p:8080", "https_proxy": "http://q:1"], "p:8080"),
+            ("https://api.example.com/v1", ["HTTPS_PROXY": "http://proxy.corp:3128"], "http proxy.corp:3128"),
+            ("https://api.example.com/v1", ["https_proxy": "proxy.corp"], "http proxy.corp:1080"),
+            (
+                "https://api.example.com/v1", ["https_proxy": "http://u%40x:p%3Aw@proxy.corp:8080"],
+                "http u@x:p:w@proxy.corp:8080"
+            ),
+            ("https://api.example.com/v1", ["https_proxy": "socks5://s.corp"], "socks5 s.corp:1080"),
+            ("http://vllm.lan:8000/v1", ["http_proxy": "http://p:8080", "https_proxy": "http://q:1"], "http p:8080"),
+            ("http://vllm.lan:8000/v1", ["HTTP_PROXY": "http://p:8080"], "direct"),
             ("https://api.example.com/v1", ["http_proxy": "http://p:8080"], "direct"),
             (
                 "https://api.example.com/v1", ["HTTPS_PROXY": "http://p:1", "no_proxy": "localhost,.example.com"],
@@ -24,13 +30,25 @@ struct HTTPTransportTests {
     func proxiesComeFromTheEnvironmentAsCurlReadsThem(endpoint: String, environment: [String: String], expected: String)
         throws
     {
-        let proxy = HTTPTransport.proxy(for: try #require(URL(string: endpoint)), environment: environment)
-        #expect(proxy.map { "\($0.host):\($0.port)" } ?? "direct" == expected)
+        let proxy = try HTTPTransport.proxy(for: try #require(URL(string: endpoint)), environment: environment)
+        let credentials = proxy?.user.map { "\($0):\(proxy?.password ?? "")@" } ?? ""
+        #expect(proxy.map { "\($0.kind) \(credentials)\($0.host):\($0.port)" } ?? "direct" == expected)
+    }
+
+    @Test func aProxyTheClientCannotUseIsRefusedNamingItsVariable() throws {
+        let endpoint = try #require(URL(string: "https://api.example.com/v1"))
+        #expect(
+            throws: LLMError.invalidProxy(
+                variable: "https_proxy", detail: "https://p.corp:443 is not an http:// or socks5:// proxy")
+        ) {
+            _ = try HTTPTransport.proxy(for: endpoint, environment: ["https_proxy": "https://p.corp:443"])
+        }
     }
 
     @Test func aRefusedConnectionIsRetriedThenReportedAsRefused() async throws {
         var options = OpenAIChatClient.Options()
         options.maxAttempts = 2
+        options.timeout = 1  // the pool retries the connection until then
         options.sleep = { _ in }
         // Port 1 on the loopback: nothing listens there without privileges.
         let endpoint = try #require(URL(string: "http://127.0.0.1:1/v1"))

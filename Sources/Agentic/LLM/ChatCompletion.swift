@@ -67,6 +67,8 @@ public enum LLMError: Error, CustomStringConvertible, Sendable, Equatable {
     case rejected(endpoint: String, status: Int, detail: String)
     /// The API key's environment variable is not set.
     case missingKey(variable: String)
+    /// A proxy variable (`https_proxy`, `http_proxy`) names a proxy the client cannot use.
+    case invalidProxy(variable: String, detail: String)
     /// The spend cap is reached: no new call is sent.
     case budgetExhausted(spent: Double, cap: Double, unit: String)
 
@@ -76,6 +78,7 @@ public enum LLMError: Error, CustomStringConvertible, Sendable, Equatable {
         case .rejected(let endpoint, let status, let detail): "\(endpoint): HTTP \(status) (\(detail))"
         case .missingKey(let variable):
             "the API key variable \(variable) is not set (export it, or name another with --api-key-env)"
+        case .invalidProxy(let variable, let detail): "\(variable): \(detail)"
         case .budgetExhausted(let spent, let cap, let unit):
             String(
                 format: "budget cap reached: %.4g of %.4g %@ spent; rerun with a higher cap to resume", spent, cap, unit

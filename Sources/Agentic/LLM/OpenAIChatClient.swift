@@ -51,7 +51,7 @@ public struct OpenAIChatClient: LLMClient {
         slots = AsyncSemaphore(permits: max(1, options.concurrency))
         transport = HTTPTransport(
             connections: options.concurrency, timeout: options.timeout,
-            proxy: HTTPTransport.proxy(for: endpoint, environment: environment))
+            proxy: try HTTPTransport.proxy(for: endpoint, environment: environment))
     }
 
     var completionsURL: URL {
@@ -94,11 +94,16 @@ public struct OpenAIChatClient: LLMClient {
             var wait: Double? = nil
             await slots.acquire()
             let outcome: Result<HTTPTransport.Response, HTTPTransport.Failure>
-            do {
-                outcome = .success(try await transport.post(completionsURL, headers: headers, body: body))
-            } catch {
-                outcome = .failure(error)
-            }
+            // An unstructured task: when a sibling call fails and the run is cancelled, a request
+            // already sent still finishes and is committed (the spend cap's overshoot bound).
+            let (transport, url, headers) = (self.transport, completionsURL, headers)
+            outcome = await Task { () -> Result<HTTPTransport.Response, HTTPTransport.Failure> in
+                do throws(HTTPTransport.Failure) {
+                    return .success(try await transport.post(url, headers: headers, body: body))
+                } catch {
+                    return .failure(error)
+                }
+            }.value
             await slots.release()
             switch outcome {
             case .success(let http):
@@ -185,9 +190,9 @@ public struct OpenAIChatClient: LLMClient {
         switch failure {
         case .timedOut: "timed out"
         case .connectionDropped: "connection dropped"
-        case .cannotConnect: "connection refused"
+        case .connectionRefused: "connection refused"
         case .bodyTooLarge: "response body over \(HTTPTransport.maxBodyBytes >> 20) MB"
-        case .other(let detail): "transport error (\(detail))"
+        case .other(let detail): "transport error: \(detail)"
         }
     }
 }
