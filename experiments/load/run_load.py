@@ -89,11 +89,14 @@ def urlsession_growth(requests):
     with tempfile.TemporaryDirectory(prefix="isoplan-urlsession-") as work:
         binary = os.path.join(work, "urlsession-growth")
         subprocess.run(["swiftc", "-O", os.path.join(os.path.dirname(__file__), "urlsession_growth.swift"),
-                        "-o", binary], check=True, stderr=subprocess.DEVNULL)
+                        "-o", binary], check=True)
         server, port = start_server(work, 0.0)
-        output = subprocess.run([binary, str(port), str(requests)], check=True, capture_output=True, text=True).stdout
-        server.stdin.close()
-        server.wait()
+        try:
+            output = subprocess.run([binary, str(port), str(requests)], check=True, stdout=subprocess.PIPE,
+                                    text=True).stdout
+        finally:
+            server.stdin.close()
+            server.wait()
     points = [tuple(int(v) for v in line.split()) for line in output.splitlines()]
     return {"requests": requests, "anon_mb": {n: round(kb / 1024, 1) for n, kb in points},
             "anon_bytes_per_request": slope([(n, kb * 1024) for n, kb in points])}
@@ -163,9 +166,11 @@ def run(binary, tasks, concurrency, faults, work):
 
 
 def anonymous_growth_per_call(timeline, judge_share):
-    """The slope of anonymous memory over calls (bytes per call), from 1k judge calls until the last
-    sample before the end (where the outputs are written)."""
-    return slope([(judges / judge_share, anon * 1024 * 1024) for _, judges, _, anon in timeline[:-1] if judges >= 1_000])
+    """The slope of anonymous memory over calls (bytes per call), from 1k judge calls until the
+    last call is committed (the samples after it are the outputs being written)."""
+    last = max((judges for _, judges, _, _ in timeline), default=0)
+    return slope([(judges / judge_share, anon * 1024 * 1024)
+                  for _, judges, _, anon in timeline if 1_000 <= judges < last])
 
 
 def slope(points):
