@@ -183,15 +183,21 @@ def slope(points):
     return round(sum((x - mean_x) * (y - mean_y) for x, y in points) / spread) if spread else None
 
 
+def rss_ratio(row):
+    """Resident memory at 10k judge calls over that at 1k (the issue's goal: within 10%)."""
+    first, tenth = (row["memory"].get(m, {}).get("rss_mb") for m in (1_000, 10_000))
+    return f"{tenth / first:.3f}" if first and tenth else "–"
+
+
 def table(rows):
-    lines = ["| faults | tasks | calls (judge) | wall s | calls/s | isoplan CPU s | server CPU s | RSS at 1k / 5k / 10k / 20k / 30k judge calls (MB) | of which anonymous (MB) | anonymous growth B/call | peak RSS MB | store bytes/call |",
-             "|---|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|"]
+    lines = ["| faults | tasks | calls (judge) | wall s | calls/s | isoplan CPU s | server CPU s | RSS at 1k / 5k / 10k / 20k / 30k judge calls (MB) | of which anonymous (MB) | RSS 10k / 1k (goal ≤ 1.10) | anonymous growth B/call | peak RSS MB | store bytes/call |",
+             "|---|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---:|"]
     for r in rows:
         rss, anon = (" / ".join(str(r["memory"].get(m, {}).get(key, "–")) for m in MILESTONES)
                      for key in ("rss_mb", "anon_mb"))
         lines.append(f"| {r['faults']:.0%} | {r['tasks']} | {r['calls']:,} ({r['judge_calls']:,}) | {r['wall_seconds']} | "
                      f"{r['calls_per_second']} | {r['isoplan_cpu_seconds']} | {r['server_cpu_seconds']} | {rss} | {anon} | "
-                     f"{r['anon_bytes_per_call']} | "
+                     f"{rss_ratio(r)} | {r['anon_bytes_per_call']} | "
                      f"{r['peak_rss_mb']} | {r['store_bytes_per_call']:,} |")
     return "\n".join(lines)
 
