@@ -95,8 +95,11 @@ final class HTTPTransport: Sendable {
             }
         }
         if error is NIOTooManyBytesError { return .bodyTooLarge }
-        if let io = error as? IOError, io.errnoCode == ECONNREFUSED { return .connectionRefused }
-        if let io = error as? IOError, io.errnoCode == ECONNRESET { return .connectionDropped }
+        switch (error as? IOError)?.errnoCode {
+        case ECONNREFUSED: return .connectionRefused
+        case ECONNRESET: return .connectionDropped
+        default: break
+        }
         return .other(String(String(describing: error).escapingControlCharacters.prefix(200)))
     }
 

@@ -89,6 +89,7 @@ public struct OpenAIChatClient: LLMClient {
             ("X-Isoplan-Purpose", request.purpose),
         ]
         if let apiKey { headers.append(("Authorization", "Bearer \(apiKey)")) }
+        let (transport, url, sentHeaders) = (self.transport, completionsURL, headers)
         var lastProblem = "no attempt"
         for attempt in 1...max(1, options.maxAttempts) {
             var wait: Double? = nil
@@ -96,10 +97,9 @@ public struct OpenAIChatClient: LLMClient {
             let outcome: Result<HTTPTransport.Response, HTTPTransport.Failure>
             // An unstructured task: when a sibling call fails and the run is cancelled, a request
             // already sent still finishes and is committed (the spend cap's overshoot bound).
-            let (transport, url, headers) = (self.transport, completionsURL, headers)
             outcome = await Task { () -> Result<HTTPTransport.Response, HTTPTransport.Failure> in
                 do throws(HTTPTransport.Failure) {
-                    return .success(try await transport.post(url, headers: headers, body: body))
+                    return .success(try await transport.post(url, headers: sentHeaders, body: body))
                 } catch {
                     return .failure(error)
                 }
