@@ -8,7 +8,7 @@ CLI
     python3 scripted_openai_server.py --port 0 --seed S --labels labels.json \
         --judge-accuracy A [--api-key-env NAME] [--unparseable-rate U] \
         [--fault-rate F] [--fault-kinds 429,500,slow,malformed,drop] \
-        [--slow-seconds 3] [--retry-after 1] [--log requests.jsonl] \
+        [--slow-seconds 3] [--latency 0] [--retry-after 1] [--log requests.jsonl] \
         [--max-requests 200000] [--max-seconds 1800]
 
 * Binds 127.0.0.1 only.  ``--port 0`` picks a free port.  Once bound, prints
@@ -17,6 +17,8 @@ CLI
 * Stops by itself (exit code 0) after ``--max-requests`` requests, after
   ``--max-seconds`` seconds, when its stdin reaches EOF, or on SIGTERM/SIGINT.
 * HTTP/1.1 with keep-alive; every response carries Content-Length.
+* ``--latency S`` delays every answer by S seconds (a model's think time);
+  the injected faults themselves are immediate.
 
 Endpoints
 ---------
@@ -464,6 +466,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 pass
             return
 
+        if st.args.latency > 0:  # a model's think time, before any answer (faults above are instant)
+            time.sleep(st.args.latency)
         prompt_chars = sum(len(message_text(m.get("content"))) for m in messages)
         p_tok, q_tok = max(1, prompt_chars // 4), max(1, len(text) // 4)
         model = req.get("model") if isinstance(req.get("model"), str) else "scripted-judge"
@@ -507,6 +511,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     ap.add_argument("--fault-rate", type=float, default=0.0)
     ap.add_argument("--fault-kinds", default="429,500,slow,malformed,drop")
     ap.add_argument("--slow-seconds", type=float, default=3.0)
+    ap.add_argument("--latency", type=float, default=0.0)
     ap.add_argument("--retry-after", type=float, default=1.0)
     ap.add_argument("--log", default=None)
     ap.add_argument("--max-requests", type=int, default=200000)

@@ -143,63 +143,40 @@ public enum AgentRunner {
         return AgentRun(rollout: rollout, exitCode: status, log: log)
     }
 
-    /// Runs `argv` (no shell) with stdout and stderr to files in `directory`; terminates it after
-    /// `timeout` seconds, or when the calling task is cancelled (SIGTERM, then SIGKILL after 5 s).
+    /// Runs `argv` (no shell) as the leader of a new process group, with stdout and stderr to
+    /// files in `directory`; stops the whole group (SIGTERM, then SIGKILL after 5 s) after
+    /// `timeout` seconds or when the calling task is cancelled, and kills whatever the agent left
+    /// running in its group when it exits, so no child outlives its rollout.
     /// Returns the exit status (−1 on a time-out, 128 + n for signal n) and the last 4,000
     /// characters of its output.
     static func execute(_ argv: [String], in directory: URL, timeout: Double, withholding: [String] = [])
         async throws(ExecutorError) -> (Int32, String)
     {
-        let process = Process()
         var environment = ProcessInfo.processInfo.environment
         for name in withholding { environment[name] = nil }
-        process.environment = environment
-        let program = argv[0]
-        if program.contains("/") {
-            process.executableURL = URL(fileURLWithPath: program)
-            process.arguments = Array(argv.dropFirst())
-        } else {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = argv
-        }
-        process.currentDirectoryURL = directory
         let stdoutURL = directory.appendingPathComponent("agent.stdout")
         let stderrURL = directory.appendingPathComponent("agent.stderr")
-        guard FileManager.default.createFile(atPath: stdoutURL.path, contents: nil),
-            FileManager.default.createFile(atPath: stderrURL.path, contents: nil),
-            let stdout = try? FileHandle(forWritingTo: stdoutURL), let stderr = try? FileHandle(forWritingTo: stderrURL)
-        else {
-            throw .agent("cannot open the output files in \(directory.path)")
-        }
-        process.standardOutput = stdout
-        process.standardError = stderr
-        process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch { throw .agent("cannot start \(program): \(error.localizedDescription)") }
+        var group = try ProcessGroup(
+            argv: argv, directory: directory.path, environment: environment, stdout: stdoutURL.path,
+            stderr: stderrURL.path)
         let deadline = Date().addingTimeInterval(timeout)
         var timedOut = false
         var cancelled = false
-        while process.isRunning {
-            if Date() > deadline || cancelled {
-                timedOut = !cancelled
-                process.terminate()
-                let killAt = Date().addingTimeInterval(5)
-                while process.isRunning && Date() < killAt { usleep(50_000) }
-                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        while group.isRunning() {
+            if Date() > deadline {
+                timedOut = true
                 break
             }
             // A cancelled sleep means the execution is stopping.
-            do { try await Task.sleep(nanoseconds: 20_000_000) } catch { cancelled = true }
+            do { try await Task.sleep(nanoseconds: 20_000_000) } catch {
+                cancelled = true
+                break
+            }
         }
-        while process.isRunning { usleep(10_000) }  // reaped; waitUntilExit spins a core on Linux
-        try? stdout.close()
-        try? stderr.close()
+        group.stop(grace: 5)
         if cancelled { throw .agent("stopped: the execution was interrupted") }
         let text = [stdoutURL, stderrURL].map { (try? String(contentsOf: $0, encoding: .utf8)) ?? "" }.joined(
             separator: "\n")
-        let status: Int32 =
-            timedOut
-            ? -1
-            : process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
-        return (status, String(text.suffix(4_000)))
+        return (timedOut ? -1 : group.exitStatus ?? -1, String(text.suffix(4_000)))
     }
 }

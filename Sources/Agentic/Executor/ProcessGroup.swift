@@ -1,0 +1,106 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A child process started as the leader of its own process group, so that everything it spawns
+/// (shells, test runners, language servers) can be stopped with it.
+///
+/// Foundation's `Process` keeps the child in the parent's group: signalling it reaches the
+/// agent but not its children, which outlive a timed-out or interrupted agent. This starts the
+/// program with `posix_spawn` and `POSIX_SPAWN_SETPGROUP`, and ``stop(grace:)`` signals the whole
+/// group (SIGTERM, then SIGKILL after the grace period).
+struct ProcessGroup {
+    /// The leader's process id, which is also the group id.
+    let pid: pid_t
+    private(set) var exitStatus: Int32?
+
+    /// Starts `argv` (a bare program name is looked up on `PATH`) in `directory` with
+    /// `environment`, stdin from `/dev/null`, stdout and stderr appended to the given files.
+    init(
+        argv: [String], directory: String, environment: [String: String], stdout: String, stderr: String
+    ) throws(ExecutorError) {
+        var actions = posix_spawn_file_actions_t()
+        var attributes = posix_spawnattr_t()
+        posix_spawn_file_actions_init(&actions)
+        posix_spawnattr_init(&attributes)
+        defer {
+            posix_spawn_file_actions_destroy(&actions)
+            posix_spawnattr_destroy(&attributes)
+        }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        // A new group, no blocked signals and every signal at its default action: the agent
+        // must not inherit the dispositions of a process that runs an async runtime.
+        var none = sigset_t()
+        var all = sigset_t()
+        sigemptyset(&none)
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(
+            &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        posix_spawnattr_setpgroup(&attributes, 0)
+        guard Self.addChangeDirectory(&actions, directory) == 0 else {
+            throw .agent("cannot run agents here: posix_spawn cannot set a working directory")
+        }
+        let arguments = argv.map { strdup($0) } + [nil]
+        let variables = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            for pointer in arguments { free(pointer) }
+            for pointer in variables { free(pointer) }
+        }
+        var child = pid_t()
+        let code = posix_spawnp(&child, argv[0], &actions, &attributes, arguments, variables)
+        guard code == 0 else {
+            throw .agent("cannot start \(argv[0]): \(String(cString: strerror(code)))")
+        }
+        pid = child
+    }
+
+    /// Whether the leader is still running; reaps it (and records its status) once it has exited.
+    mutating func isRunning() -> Bool {
+        if exitStatus != nil { return false }
+        var status: Int32 = 0
+        let result = waitpid(pid, &status, WNOHANG)
+        if result == 0 { return true }
+        exitStatus = result == pid ? Self.decode(status) : 128 + SIGKILL
+        return false
+    }
+
+    /// Signals the whole group: SIGTERM, then SIGKILL to whatever is left after `grace` seconds
+    /// (the leader's exit ends the wait early, but its children are killed all the same).
+    mutating func stop(grace: Double) {
+        kill(-pid, SIGTERM)
+        let deadline = Date().addingTimeInterval(grace)
+        while isRunning() && Date() < deadline { usleep(50_000) }
+        kill(-pid, SIGKILL)
+        while isRunning() { usleep(10_000) }
+    }
+
+    /// `posix_spawn_file_actions_addchdir_np` (glibc ≥ 2.29, macOS 10.15): the child's working
+    /// directory without changing the parent's. Swift's Glibc module does not export it, so it is
+    /// looked up at run time; ENOSYS when the C library lacks it.
+    private static func addChangeDirectory(_ actions: inout posix_spawn_file_actions_t, _ path: String) -> Int32 {
+        typealias AddChangeDirectory = @convention(c) (
+            UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>
+        ) -> Int32
+        #if canImport(Darwin)
+            let defaultHandle = UnsafeMutableRawPointer(bitPattern: -2)  // RTLD_DEFAULT
+        #else
+            let defaultHandle: UnsafeMutableRawPointer? = nil  // RTLD_DEFAULT
+        #endif
+        guard let symbol = dlsym(defaultHandle, "posix_spawn_file_actions_addchdir_np") else { return ENOSYS }
+        return unsafeBitCast(symbol, to: AddChangeDirectory.self)(&actions, path)
+    }
+
+    /// The shell's convention: the exit code, or 128 + n for a process ended by signal n.
+    private static func decode(_ status: Int32) -> Int32 {
+        let signal = status & 0x7f
+        return signal == 0 ? (status >> 8) & 0xff : 128 + signal
+    }
+}
