@@ -12,15 +12,31 @@ public struct StoredRollout: Sendable, Hashable {
 /// transaction, so an interrupted execution leaves whole units or nothing. A stored row whose
 /// JSON or enum text cannot be read back throws ``StoreError/malformedRow(path:table:row:detail:)``.
 extension Store {
-    /// The settings an execution label was started with, recording `configuration` when the label
-    /// is new; a rerun compares them to its own.
+    /// The settings an execution label is pinned to, recording `configuration` when the label is
+    /// new. A label is pinned by its first committed LLM call or agent run, not by a start that
+    /// failed before either (a mistyped model refused with 404, a task without rollouts): when
+    /// nothing paid for is stored yet, the label's rows — tasks and rollouts copied from the
+    /// inputs — are dropped and `configuration` replaces the old settings.
     public func executionConfiguration(label: String, recording configuration: String) throws(StoreError) -> String {
         try write { db in
-            if let stored = try ExecutionRecord.filter(ExecutionRecord.Columns.label == label).fetchOne(db) {
-                return stored.configuration
+            guard var stored = try ExecutionRecord.filter(ExecutionRecord.Columns.label == label).fetchOne(db) else {
+                var record = ExecutionRecord(label: label, configuration: configuration)
+                try record.insert(db)
+                return configuration
             }
-            var record = ExecutionRecord(label: label, configuration: configuration)
-            try record.insert(db)
+            if stored.configuration == configuration { return configuration }
+            let calls = try LLMCallRecord.filter(LLMCallRecord.Columns.label == label).fetchCount(db)
+            let agentRuns = try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*) FROM rollout JOIN task ON rollout.taskId = task.id
+                    WHERE task.label = ? AND rollout.agentExitCode IS NOT NULL
+                    """, arguments: [label]) ?? 0
+            guard calls == 0 && agentRuns == 0 else { return stored.configuration }
+            try TaskRecord.filter(TaskRecord.Columns.label == label).deleteAll(db)  // cascades to rollouts
+            try db.execute(sql: "DELETE FROM judgeTally WHERE label = ?", arguments: [label])
+            stored.configuration = configuration
+            try stored.update(db)
             return configuration
         }
     }

@@ -18,6 +18,8 @@ public enum StoreError: Error, Equatable, Sendable {
     case invalidValue(path: String, detail: String)
     /// A stored row holds a value this version cannot read (unknown enum text, malformed JSON).
     case malformedRow(path: String, table: String, row: Int64?, detail: String)
+    /// Another process (or run) is executing this label on this store now.
+    case executionInUse(path: String, label: String, holder: Int32?)
     /// Any other SQLite failure, with SQLite's message.
     case sqlite(path: String, message: String)
 
@@ -28,7 +30,7 @@ public enum StoreError: Error, Equatable, Sendable {
         case .notADatabase, .foreignDatabase, .createdByNewerVersion, .duplicateRunName, .runNotFound, .invalidValue,
             .malformedRow:
             true
-        case .cannotOpen, .sqlite, .missingDatabase:
+        case .cannotOpen, .sqlite, .missingDatabase, .executionInUse:
             false
         }
     }
@@ -55,6 +57,8 @@ extension StoreError: CustomStringConvertible {
             "\(path): \(detail); nothing was written"
         case .malformedRow(let path, let table, let row, let detail):
             "\(path): table \(table), row \(row.map(String.init) ?? "?"): \(detail)"
+        case .executionInUse(let path, let label, let holder):
+            "\(path): execution \"\(label)\" is running in another process\(holder.map { " (pid \($0))" } ?? ""); wait for it to finish, or use another --label"
         case .sqlite(let path, let message):
             "\(path): SQLite error: \(message)"
         }

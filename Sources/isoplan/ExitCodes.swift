@@ -17,7 +17,8 @@ enum ExitCodes {
     static let temporaryFailure = ExitCode(75)
 
     /// The status an error ends the program with: 65 for bad input data, 66 for a missing input
-    /// file, 75 for a reached spend cap or an unreachable endpoint (rerun to resume), 1 for
+    /// file, 75 for a reached spend cap, an unreachable endpoint or a label another process is
+    /// executing (rerun to resume), 1 for
     /// anything else — an unexpected error is a failure, never "bad data".
     static func code(for error: any Error) -> ExitCode {
         switch error {
@@ -40,7 +41,11 @@ enum ExitCodes {
     }
 
     private static func code(for error: StoreError) -> ExitCode {
-        if case .missingDatabase = error { return noInput }
+        switch error {
+        case .missingDatabase: return noInput
+        case .executionInUse: return temporaryFailure
+        default: break
+        }
         return error.isBadInput ? dataError : .failure
     }
 

@@ -120,16 +120,18 @@ public enum Executor {
             throw ExecutorError.invalid("PDR needs an agent command")
         }
         for task in request.tasks { try task.validate() }
-        let fingerprint = configurationText(request, model: client.model)
-        let stored = try store.executionConfiguration(label: request.label, recording: fingerprint)
-        guard stored == fingerprint else {
-            throw ExecutorError.changedConfiguration(label: request.label, detail: "stored \(stored)")
-        }
+        let lock = try store.lockExecution(label: request.label)
+        defer { withExtendedLifetime(lock) {} }
         let rolloutsByTask = Dictionary(grouping: request.rollouts, by: \.taskID)
         if request.settings.mode == .rtv {
             for task in request.tasks where (rolloutsByTask[task.taskID] ?? []).isEmpty {
                 throw ExecutorError.invalid("task \(task.taskID) has no rollouts to select from")
             }
+        }
+        let fingerprint = configurationText(request, model: client.model)
+        let stored = try store.executionConfiguration(label: request.label, recording: fingerprint)
+        guard stored == fingerprint else {
+            throw ExecutorError.changedConfiguration(label: request.label, detail: "stored \(stored)")
         }
         progress.begin("tasks", total: request.tasks.count)
         defer { progress.end() }
