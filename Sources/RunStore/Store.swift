@@ -20,7 +20,14 @@ public final class Store: Sendable {
     /// - Throws: ``StoreError``.
     public init(path: String, createIfMissing: Bool = true) throws(StoreError) {
         self.path = path
-        if !createIfMissing && !FileManager.default.fileExists(atPath: path) { throw .missingDatabase(path: path) }
+        if !FileManager.default.fileExists(atPath: path) {
+            if !createIfMissing { throw .missingDatabase(path: path) }
+            var isFolder: ObjCBool = false
+            let folder = (path as NSString).deletingLastPathComponent
+            if !folder.isEmpty && !(FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) && isFolder.boolValue) {
+                throw .missingFolder(path: path)
+            }
+        }
         try Store.inspectExistingFile(at: path)
         do {
             var configuration = Store.configuration()

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The store could not be opened or could not do what was asked. Every case names the file.
 public enum StoreError: Error, Equatable, Sendable {
     /// The file exists but is not an SQLite database (or is corrupt).
@@ -8,7 +10,9 @@ public enum StoreError: Error, Equatable, Sendable {
     case createdByNewerVersion(path: String, unknownMigrations: [String])
     /// No database exists at the path, and the command reads one rather than creating it.
     case missingDatabase(path: String)
-    /// The file cannot be opened or created (missing folder, permissions).
+    /// The folder the database would be created in does not exist.
+    case missingFolder(path: String)
+    /// The file cannot be opened or created (permissions, a full disk).
     case cannotOpen(path: String, reason: String)
     /// A run with this name is already stored.
     case duplicateRunName(path: String, name: String)
@@ -30,7 +34,7 @@ public enum StoreError: Error, Equatable, Sendable {
         case .notADatabase, .foreignDatabase, .createdByNewerVersion, .duplicateRunName, .runNotFound, .invalidValue,
             .malformedRow:
             true
-        case .cannotOpen, .sqlite, .missingDatabase, .executionInUse:
+        case .cannotOpen, .sqlite, .missingDatabase, .missingFolder, .executionInUse:
             false
         }
     }
@@ -47,6 +51,8 @@ extension StoreError: CustomStringConvertible {
             "\(path): written by a newer IsoPlan (unknown migrations: \(unknown.joined(separator: ", "))); upgrade isoplan"
         case .missingDatabase(let path):
             "\(path): no such database (give --db the store your runs were imported into)"
+        case .missingFolder(let path):
+            "\(path): no such folder for the database (create \((path as NSString).deletingLastPathComponent) first, or give --db another path)"
         case .cannotOpen(let path, let reason):
             "\(path): cannot open database (\(reason))"
         case .duplicateRunName(let path, let name):

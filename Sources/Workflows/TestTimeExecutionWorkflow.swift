@@ -97,10 +97,14 @@ public enum TestTimeExecutionWorkflow {
         }
     }
 
+    /// Runs the execution into the store at `database`, which is opened (and created) only once
+    /// the inputs have been read and the endpoint's settings checked: a command that fails on its
+    /// inputs leaves no store behind.
     public static func run(
-        _ request: TestTimeExecutionRequest, store: Store, progress: any ProgressReporter = SilentProgress()
+        _ request: TestTimeExecutionRequest, database: String, progress: any ProgressReporter = SilentProgress()
     ) async throws -> ExecutionResult {
         let (tasks, rollouts, labels) = try inputs(request)
+        let warnings = try labelCoverage(request, tasks: tasks, rollouts: rollouts, labels: labels)
         let client = try OpenAIChatClient(
             endpoint: request.endpoint, model: request.model, apiKeyVariable: request.apiKeyVariable,
             options: request.client)
@@ -113,10 +117,37 @@ public enum TestTimeExecutionWorkflow {
         execution.concurrentTasks = request.concurrentTasks
         execution.callsInFlight = request.client.concurrency
         execution.agentsAtOnce = request.agentsAtOnce
-        let result = try await Executor.run(
+        let store = try Store(path: database)
+        var result = try await Executor.run(
             execution, store: store, client: client, limit: request.limit, progress: progress)
+        result.warnings += warnings
         try writeOutputs(result, request: request, store: store)
         return result
+    }
+
+    /// Checks that the label files grade the given rollouts: none graded is an error (the
+    /// files name other tasks or rollout ids), some graded is a warning saying how many. With no
+    /// given rollouts (PDR running its own), the labels must at least name a given task.
+    static func labelCoverage(
+        _ request: TestTimeExecutionRequest, tasks: [AgentTask], rollouts: [AgentRollout], labels: [[String]: Bool]
+    ) throws(WorkflowError) -> [String] {
+        guard !request.labelFiles.isEmpty else { return [] }
+        let files = request.labelFiles.joined(separator: ", ")
+        if rollouts.isEmpty {
+            let taskIDs = Set(tasks.map(\.taskID))
+            if !labels.keys.contains(where: { taskIDs.contains($0[0]) }) {
+                throw .empty("\(files): no row names a task of --tasks, so nothing would be graded")
+            }
+            return []
+        }
+        let graded = rollouts.filter { $0.resolved != nil || labels[[$0.taskID, $0.rolloutID]] != nil }.count
+        if graded == 0 {
+            throw .empty(
+                "\(files): grades none of the \(rollouts.count) given rollouts (no task id and rollout id pair matches); check the ids"
+            )
+        }
+        guard graded < rollouts.count else { return [] }
+        return ["\(files): grades \(graded) of the \(rollouts.count) given rollouts; the evaluation covers only tasks whose rollouts are all graded"]
     }
 
     /// Decisions in the order of the pipeline, not of their (concurrent) commits: by iteration;

@@ -42,7 +42,7 @@ enum ExitCodes {
 
     private static func code(for error: StoreError) -> ExitCode {
         switch error {
-        case .missingDatabase: return noInput
+        case .missingDatabase, .missingFolder: return noInput
         case .executionInUse: return temporaryFailure
         default: break
         }

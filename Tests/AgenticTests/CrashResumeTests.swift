@@ -327,4 +327,43 @@ struct TTSCommandLineTests {
         ])
         #expect(pdr.status == 64 && pdr.stderr.contains("JSON array"))
     }
+
+    /// A command that fails on its inputs creates no store (exit 65, or 66 for a missing folder);
+    /// labels that grade none of the rollouts are refused, labels that grade some are reported.
+    @Test func inputErrorsCreateNoStoreAndLabelsMustGradeTheRollouts() throws {
+        let directory = try TemporaryDirectory("isoplan-inputs")
+        let rollouts = (0..<4).map { i in
+            "{\"task_id\": \"t\(i / 2)\", \"rollout_id\": \"r\(i % 2)\", \"transcript\": \"ran pytest\", \"final_patch\": \"\"}"
+        }
+        try (rollouts.joined(separator: "\n") + "\n").write(
+            to: directory.url.appendingPathComponent("r.jsonl"), atomically: true, encoding: .utf8)
+        try "task_id,rollout_id,resolved\nother,r0,true\nother,r1,false\n".write(
+            to: directory.url.appendingPathComponent("none.csv"), atomically: true, encoding: .utf8)
+        try "task_id,rollout_id,resolved\nt0,r0,true\nt0,r1,false\nt1,r0,true\n".write(
+            to: directory.url.appendingPathComponent("some.csv"), atomically: true, encoding: .utf8)
+        try "{\"task_id\": \"t0\"\n".write(
+            to: directory.url.appendingPathComponent("broken.jsonl"), atomically: true, encoding: .utf8)
+        func rtv(_ extra: [String], db: String = "x.sqlite", endpoint: String = "http://127.0.0.1:1/v1") throws
+            -> CommandRunner.Result
+        {
+            try CommandRunner.run(
+                ["tts", "rtv", "--db", directory.path(db), "--endpoint", endpoint, "--model", "m", "-V", "1"]
+                    + ["--predictions", directory.path("p.jsonl"), "--decisions", directory.path("d.jsonl")] + extra)
+        }
+        let none = try rtv(["--rollouts-file", directory.path("r.jsonl"), "--labels", directory.path("none.csv")])
+        #expect(none.status == 65 && none.stderr.contains("grades none of the 4 given rollouts"), "\(none.stderr)")
+        let broken = try rtv(["--rollouts-file", directory.path("broken.jsonl")])
+        #expect(broken.status == 65, "\(broken.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory.path("x.sqlite")))
+        let folder = try rtv(["--rollouts-file", directory.path("r.jsonl")], db: "missing/x.sqlite")
+        #expect(folder.status == 66 && folder.stderr.contains("no such folder"), "\(folder.stderr)")
+
+        let server = try ScriptedServer(directory: directory.url, seed: 2, labels: [:], judgeAccuracy: 0.7)
+        defer { server.stop() }
+        let some = try rtv(
+            ["--rollouts-file", directory.path("r.jsonl"), "--labels", directory.path("some.csv")],
+            endpoint: server.endpoint.absoluteString)
+        #expect(some.status == 0, "\(some.stderr)")
+        #expect(some.stderr.contains("warning: ") && some.stderr.contains("grades 3 of the 4 given rollouts"))
+    }
 }

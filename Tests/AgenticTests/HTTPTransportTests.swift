@@ -63,3 +63,30 @@ struct HTTPTransportTests {
         }
     }
 }
+
+/// No part of the API key of eight or more characters reaches an error message.
+@Suite("Key redaction")
+struct KeyRedactionTests {
+    static let key = "sk-proj-4f9a2c71e8b04d5fa3c6e1b97d20f8a55c31"  // 44 characters
+
+    @Test(arguments: [(5, 37), (0, 44), (10, 18), (36, 44), (0, 8), (20, 43)])
+    func anyPartOfTheKeyOfEightCharactersIsRedacted(from: Int, to: Int) {
+        let part = String(Array(Self.key)[from..<to])
+        let message = "Incorrect API key provided: \(part). You can find your API key at https://example.com."
+        let scrubbed = OpenAIChatClient.redacting(Self.key, in: message)
+        #expect(scrubbed == "Incorrect API key provided: [redacted]. You can find your API key at https://example.com.")
+        for start in 0...(Self.key.count - 8) {
+            let window = String(Array(Self.key)[start..<(start + 8)])
+            #expect(!scrubbed.contains(window))
+        }
+    }
+
+    @Test func shortCoincidencesAndTheRestOfTheTextAreKept() {
+        // "sk-proj" (7 characters) and "4f9a" appear in the key but are shorter than 8.
+        let text = "project sk-proj quota 4f9a exceeded"
+        #expect(OpenAIChatClient.redacting(Self.key, in: text) == text)
+        #expect(
+            OpenAIChatClient.redacting(Self.key, in: "a \(Self.key) b \(Self.key.prefix(9))")
+                == "a [redacted] b [redacted]")
+    }
+}

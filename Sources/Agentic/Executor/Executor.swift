@@ -94,6 +94,8 @@ public struct ExecutionResult: Sendable, Codable {
     public var evaluation: EvaluationSummary?
     /// Judge calls by purpose (vote, tie-break, re-ask) and the fallbacks recorded.
     public var judgeCalls: [String: Int]
+    /// What the caller should know about its inputs (e.g. labels that grade only some rollouts).
+    public var warnings: [String] = []
 }
 
 /// Evaluation over the graded tasks.

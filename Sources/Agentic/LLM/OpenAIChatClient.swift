@@ -145,12 +145,41 @@ public struct OpenAIChatClient: LLMClient {
             endpoint: endpoint.absoluteString, detail: "\(options.maxAttempts) attempts, last: \(lastProblem)")
     }
 
-    /// `text` without the API key (or its first or last eight characters).
+    /// `text` without any part of the API key of eight or more characters.
     func scrubbed(_ text: String) -> String {
-        guard let apiKey, apiKey.count >= 8 else { return text }
-        return [apiKey, String(apiKey.prefix(8)), String(apiKey.suffix(8))].reduce(text) {
-            $0.replacingOccurrences(of: $1, with: "[redacted]")
+        guard let apiKey else { return text }
+        return Self.redacting(apiKey, in: text)
+    }
+
+    /// `text` with every run of characters that also occurs in `secret` and is at least
+    /// `minimumLength` long replaced by `[redacted]` (overlapping and adjacent runs become one).
+    /// A server's error may quote the key cut anywhere, so every substring counts, not only the
+    /// whole key or its ends. O(text × secret × match length); both are short.
+    static func redacting(_ secret: String, in text: String, minimumLength: Int = 8) -> String {
+        let key = Array(secret.unicodeScalars)
+        let characters = Array(text.unicodeScalars)
+        guard key.count >= minimumLength, characters.count >= minimumLength else { return text }
+        var hidden = [Bool](repeating: false, count: characters.count)
+        for start in characters.indices {
+            var longest = 0
+            for offset in key.indices {
+                var length = 0
+                while start + length < characters.count && offset + length < key.count
+                    && characters[start + length] == key[offset + length]
+                { length += 1 }
+                longest = max(longest, length)
+            }
+            if longest >= minimumLength { for i in start..<(start + longest) { hidden[i] = true } }
         }
+        var out = String.UnicodeScalarView()
+        for (i, character) in characters.enumerated() {
+            if !hidden[i] {
+                out.append(character)
+            } else if i == 0 || !hidden[i - 1] {
+                out.append(contentsOf: "[redacted]".unicodeScalars)
+            }
+        }
+        return String(out)
     }
 
     /// The first choice's text and the usage (estimated from lengths, four characters a token,

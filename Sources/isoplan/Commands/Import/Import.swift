@@ -188,10 +188,10 @@ extension ImportCommand {
 /// Imports every requested file (each its own transaction) and prints what happened.
 func runImports(_ options: ImportOptions, format: ImportRequest.Format, global: GlobalOptions) throws {
     try reportingFailures {
-        let store = try Store(path: global.databasePath)
-        var results: [ImportResult] = []
         let requests: [ImportRequest]
         do { requests = try options.requests(format) } catch let error as ValidationError { throw error }
+        let store = try Store(path: global.databasePath)
+        var results: [ImportResult] = []
         for request in requests { results.append(try ImportWorkflow.run(request, store: store)) }
         try global.render(results) { format in
             let rows = results.map { r in

@@ -135,9 +135,10 @@ extension TTSCommand {
 /// endpoint exits 75 (rerun to resume).
 func execute(_ request: TestTimeExecutionRequest, global: GlobalOptions) async throws {
     let result = try await reportingFailures {
-        let store = try Store(path: global.databasePath)
-        return try await TestTimeExecutionWorkflow.run(request, store: store, progress: TerminalProgressBar())
+        try await TestTimeExecutionWorkflow.run(
+            request, database: global.databasePath, progress: TerminalProgressBar())
     }
+    for warning in result.warnings { printError("warning: \(warning)") }
     try global.render(result) { format in executionSummary(result, request: request, format: format) }
 }
 
