@@ -15,6 +15,8 @@ struct AgenticUnitTests {
             ("<choice>3</choice>", nil), ("<choice>0</choice>", nil), ("<choice>none</choice>", nil),
             ("Candidate 2 is better.", nil),
             ("<choice>2", nil), ("<choice>9</choice><choice>1</choice>", 1), ("", nil),
+            ("{\"choice\": 2}", 2), (" {\"choice\":1}\n", 1), ("{\"choice\": 3}", nil), ("{\"choice\": true}", nil),
+            ("{\"choice\": 1.5}", nil), ("{\"pick\": 1}", nil),
         ] as [(String, Int?)])
     func choicesParseOnlyFromAValidTag(answer: String, expected: Int?) {
         #expect(JudgePrompt.choice(in: answer, candidates: 2) == expected)

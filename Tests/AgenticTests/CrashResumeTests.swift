@@ -280,7 +280,7 @@ struct TTSCommandLineTests {
         let shared = [
             "--trajectories", "--rollouts-file", "--tasks", "--labels", "--endpoint", "--model", "--api-key-env",
             "--concurrency",
-            "--tasks-at-once", "--timeout", "--max-attempts", "--group-size", "--votes", "--max-reasks",
+            "--tasks-at-once", "--timeout", "--max-attempts", "--answer-format", "--group-size", "--votes", "--max-reasks",
             "--tie-break-votes",
             "--judge-temperature", "--context-chars", "--summary-chars", "--seed", "--max-spend", "--max-tokens",
             "--price-in",

@@ -54,6 +54,34 @@ enum ExecutorTests {
     }
 }
 
+@Suite("Structured judge answers")
+struct StructuredAnswerTests {
+    /// The client asks for the judge's choice through `response_format` in the first form the
+    /// endpoint accepts — OpenAI's json_schema, llama-cpp-python's json_object with a schema, else
+    /// the tag protocol alone — and the run records which; the selections do not depend on it.
+    @Test func theFirstAcceptedAnswerFormatIsUsedAndRecorded() async throws {
+        let population = SyntheticPopulation(tasks: 6, rollouts: 4, seed: 21)
+        var selections: [[String]] = []
+        for (refused, expected) in [
+            ([], AnswerFormat.jsonSchema), (["json_schema"], .jsonObject), (["json_schema", "json_object"], .tags),
+        ] as [([String], AnswerFormat)] {
+            let directory = try TemporaryDirectory()
+            let server = try ScriptedServer(
+                directory: directory.url, seed: 8, labels: population.serverLabels, judgeAccuracy: 0.7,
+                refusedResponseFormats: refused, name: "formats")
+            defer { server.stop() }
+            let run = try await ExecutorTests.rtv(
+                population, seed: 8, accuracy: 0.7, votes: 2, directory: directory, name: "formats", server: server)
+            #expect(run.result.answerFormat == expected)
+            let refusals = server.requests().filter { $0.outcome == "422" }.count
+            // Only the calls sent before the first acceptance probe (at most the 8 in flight per refused form).
+            #expect(refusals <= 8 * refused.count && (refused.isEmpty || refusals > 0), "\(refusals) refusals")
+            selections.append(run.result.tasks.map(\.selectedRolloutID))
+        }
+        #expect(selections.allSatisfy { $0 == selections[0] })
+    }
+}
+
 @Suite("Executor fault tolerance")
 struct FaultToleranceTests {
     /// A server that drops 10 % of connections (closes the socket without answering) costs less

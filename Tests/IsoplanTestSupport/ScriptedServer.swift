@@ -17,7 +17,7 @@ public final class ScriptedServer: @unchecked Sendable {
         directory: URL, seed: Int, labels: [String: Bool], judgeAccuracy: Double, apiKeyVariable: String? = nil,
         environment: [String: String] = [:], unparseableRate: Double = 0, faultRate: Double = 0,
         faultKinds: String = "429,500,slow,malformed,drop", slowSeconds: Double = 3, latency: Double = 0,
-        retryAfter: Double = 0, name: String = "server"
+        retryAfter: Double = 0, refusedResponseFormats: [String] = [], name: String = "server"
     ) throws {
         let labelsURL = directory.appendingPathComponent("\(name)-labels.json")
         try JSONSerialization.data(withJSONObject: labels, options: [.sortedKeys]).write(to: labelsURL)
@@ -29,7 +29,8 @@ public final class ScriptedServer: @unchecked Sendable {
             "--seed", String(seed), "--labels", labelsURL.path, "--judge-accuracy", String(judgeAccuracy),
             "--unparseable-rate", String(unparseableRate), "--fault-rate", String(faultRate), "--fault-kinds",
             faultKinds,
-            "--slow-seconds", String(slowSeconds), "--latency", String(latency), "--retry-after", String(retryAfter), "--log", logURL.path,
+            "--slow-seconds", String(slowSeconds), "--latency", String(latency), "--refuse-response-formats", refusedResponseFormats.joined(separator: ","),
+            "--retry-after", String(retryAfter), "--log", logURL.path,
             "--max-seconds", "1500",
         ]
         if let apiKeyVariable { arguments += ["--api-key-env", apiKeyVariable] }

@@ -19,6 +19,10 @@ CLI
 * HTTP/1.1 with keep-alive; every response carries Content-Length.
 * ``--latency S`` delays every answer by S seconds (a model's think time);
   the injected faults themselves are immediate.
+* ``response_format``: a request whose ``response_format.type`` is listed in
+  ``--refuse-response-formats`` (e.g. ``json_schema``) gets 422, as
+  llama-cpp-python's server answers OpenAI's json_schema form; an accepted
+  one makes a parsable judge answer the bare JSON ``{"choice": k}``.
 
 Endpoints
 ---------
@@ -78,8 +82,8 @@ shut down without any response).
 
 Log (``--log``): one JSON line per request, thread-safe and flushed:
 ``{"t", "call_id", "purpose", "arrival", "outcome", "choice", "mixed"}``;
-outcome is one of ok/429/500/slow/malformed/drop/401/400 (also 404 for
-unknown paths).  401/400/404 requests do not consume an arrival index
+outcome is one of ok/429/500/slow/malformed/drop/401/400/422 (also 404 for
+unknown paths).  401/400/404/422 requests do not consume an arrival index
 (``arrival`` is null for them).  Headers and keys are never logged.
 """
 
@@ -256,6 +260,7 @@ class State:
         self.script = script
         self.api_key = api_key
         self.kinds = [k.strip() for k in args.fault_kinds.split(",") if k.strip()]
+        self.refused_formats = {k.strip() for k in args.refuse_response_formats.split(",") if k.strip()}
         self.lock = threading.Lock()
         self.arrivals: dict[str, int] = {}
         self.requests = 0
@@ -433,12 +438,21 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.error(400, "We could not parse the JSON body of your request.", "invalid_request_error")
             return
 
+        fmt = req.get("response_format")
+        fmt_type = fmt.get("type") if isinstance(fmt, dict) else None
+        if fmt_type is not None and fmt_type in st.refused_formats:
+            st.log(call_id, purpose, None, "422")
+            self.error(422, f"response_format type {fmt_type} is not supported.", "invalid_request_error")
+            return
+
         # The answer is a pure function of (seed, call id, prompt).
         messages = req["messages"]
         if purpose == "summary":
             text, choice, mixed = st.script.summary(call_id, messages), None, None
         else:
             text, choice, mixed = st.script.judge(call_id, messages)
+            if fmt_type is not None and choice is not None:  # structured output: the bare JSON answer
+                text = json.dumps({"choice": choice})
 
         # The fault is a pure function of (seed, call id, arrival index).
         j = st.next_arrival(call_id)
@@ -512,6 +526,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     ap.add_argument("--fault-kinds", default="429,500,slow,malformed,drop")
     ap.add_argument("--slow-seconds", type=float, default=3.0)
     ap.add_argument("--latency", type=float, default=0.0)
+    ap.add_argument("--refuse-response-formats", default="")
     ap.add_argument("--retry-after", type=float, default=1.0)
     ap.add_argument("--log", default=None)
     ap.add_argument("--max-requests", type=int, default=200000)

@@ -96,6 +96,8 @@ public struct ExecutionResult: Sendable, Codable {
     public var judgeCalls: [String: Int]
     /// What the caller should know about its inputs (e.g. labels that grade only some rollouts).
     public var warnings: [String] = []
+    /// How this run asked for the judge's choice (`nil` when every judge answer came from the store).
+    public var answerFormat: AnswerFormat?
 }
 
 /// Evaluation over the graded tasks.
@@ -180,9 +182,11 @@ public enum Executor {
         for (row, _) in try store.executorTasks(label: request.label) {
             for vote in try store.votes(taskRow: row) { judgeCalls[vote.purpose.rawValue, default: 0] += 1 }
         }
-        return ExecutionResult(
+        var result = ExecutionResult(
             label: request.label, tasks: sorted, counters: llm.counters.withLock { $0 }, evaluation: evaluation,
             judgeCalls: judgeCalls)
+        result.answerFormat = client.answerFormat
+        return result
     }
 
     /// The settings that must not change under a label (they shape every call).

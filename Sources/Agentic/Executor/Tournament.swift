@@ -165,7 +165,7 @@ struct Tournament: Sendable {
                 for: ChatRequest(
                     messages: messages, maxTokens: settings.judgeMaxTokens,
                     temperature: settings.judgeTemperature, callID: callID,
-                    purpose: asked.rawValue))
+                    purpose: asked.rawValue, answerSchema: .choice(candidates: shown.count)))
             if let k = JudgePrompt.choice(in: answer, candidates: shown.count) {
                 records.append(
                     JudgeVote(

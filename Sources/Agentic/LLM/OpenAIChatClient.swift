@@ -1,5 +1,6 @@
 import Domain
 public import Foundation
+import Synchronization
 
 /// An OpenAI-compatible chat-completions client (`POST {endpoint}/chat/completions`).
 ///
@@ -18,6 +19,10 @@ public struct OpenAIChatClient: LLMClient {
         public var initialBackoff: Double = 0.5
         public var maxBackoff: Double = 30
         public var concurrency = 4
+        /// The ways of asking for a structured answer, tried in this order until the endpoint
+        /// accepts one (a 400, a 422, or a 500 naming `response_format` moves to the next); the first
+        /// accepted is kept for the client's life. One element fixes the format.
+        public var answerFormats: [AnswerFormat] = AnswerFormat.allCases
         /// Waits the given seconds between attempts (a backoff or a server's `Retry-After`); tests
         /// pass one that also records the waits. Throws when the waiting task is cancelled.
         public var sleep: @Sendable (_ seconds: Double) async throws -> Void = { seconds in
@@ -33,6 +38,8 @@ public struct OpenAIChatClient: LLMClient {
     let options: Options
     let slots: AsyncSemaphore
     let transport: HTTPTransport
+    /// The answer format the endpoint accepted, once known.
+    private let acceptedFormat = AcceptedFormat()
 
     /// `apiKeyVariable`: the environment variable holding the key (`nil`: send no key, for local servers).
     public init(
@@ -60,6 +67,23 @@ public struct OpenAIChatClient: LLMClient {
     }
 
     public func body(of request: ChatRequest) -> String {
+        body(of: request, format: nil)
+    }
+
+    public var answerFormat: AnswerFormat? { acceptedFormat.value }
+
+    /// The answer format an endpoint accepted, shared by every copy of a client; the first
+    /// acceptance wins (concurrent first calls may each have probed).
+    final class AcceptedFormat: Sendable {
+        private let state = Mutex<AnswerFormat?>(nil)
+        var value: AnswerFormat? { state.withLock { $0 } }
+        func setIfUnset(_ format: AnswerFormat) { state.withLock { if $0 == nil { $0 = format } } }
+    }
+
+    /// The JSON body: with `format` nil, the identity (a structured request's schema under
+    /// `answer_schema`); otherwise the body as sent in that format. A request without a schema has
+    /// one body either way (byte-identical to stores written before structured answers).
+    func body(of request: ChatRequest, format: AnswerFormat?) -> String {
         struct Body: Encodable {
             var model: String
             var messages: [ChatRequest.Message]
@@ -78,12 +102,48 @@ public struct OpenAIChatClient: LLMClient {
                 Body(
                     model: model, messages: request.messages, temperature: request.temperature,
                     maxTokens: request.maxTokens))) ?? Data()
-        return String(decoding: data, as: UTF8.self)
+        guard let schema = request.answerSchema, format != .tags,
+            var object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let schemaObject = try? JSONSerialization.jsonObject(with: Data(schema.schemaJSON.utf8))
+        else { return String(decoding: data, as: UTF8.self) }
+        switch format {
+        case nil: object["answer_schema"] = ["name": schema.name, "schema": schemaObject]
+        case .jsonSchema?:
+            object["response_format"] = [
+                "type": "json_schema", "json_schema": ["name": schema.name, "schema": schemaObject, "strict": true],
+            ]
+        case .jsonObject?: object["response_format"] = ["type": "json_object", "schema": schemaObject]
+        case .tags?: break
+        }
+        let encoded = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? data
+        return String(decoding: encoded, as: UTF8.self)
     }
 
+    /// Sends `request`; a structured one in the accepted answer format, or — until one is
+    /// accepted — in each of ``Options/answerFormats`` in turn while the endpoint refuses the
+    /// format (400 or 422, or a 500 whose error names `response_format`).
     public func complete(_ request: ChatRequest) async throws(LLMError) -> ChatResponse {
+        guard request.answerSchema != nil else { return try await send(request, format: nil) }
+        let formats = acceptedFormat.value.map { [$0] } ?? options.answerFormats
+        for (index, format) in formats.enumerated() {
+            do {
+                var response = try await send(request, format: format)
+                response.answerFormat = format
+                acceptedFormat.setIfUnset(format)
+                return response
+            } catch .rejected(let endpoint, let status, let detail) {
+                guard [400, 422, 500].contains(status) && index < formats.count - 1 else {
+                    throw .rejected(endpoint: endpoint, status: status, detail: detail)
+                }
+            }
+        }
+        throw .rejected(endpoint: endpoint.absoluteString, status: 400, detail: "no answer format was accepted")
+    }
+
+    /// One call with retries: the body in `format`.
+    private func send(_ request: ChatRequest, format: AnswerFormat?) async throws(LLMError) -> ChatResponse {
         let start = Date()
-        let body = Data(body(of: request).utf8)
+        let body = Data(body(of: request, format: format).utf8)
         var headers = [
             ("Content-Type", "application/json"), ("X-Isoplan-Call-Id", request.callID),
             ("X-Isoplan-Purpose", request.purpose),
@@ -114,6 +174,14 @@ public struct OpenAIChatClient: LLMClient {
                             latency: Date().timeIntervalSince(start), attempts: attempt)
                     }
                     lastProblem = "malformed response body"
+                } else if format != nil && format != .tags && http.status == 500
+                    && Self.errorMessage(http.body).localizedCaseInsensitiveContains("response_format")
+                {
+                    // llama-cpp-python's server answers an unknown response_format with a 500
+                    // naming it: a refusal of the format, not a transient failure.
+                    throw .rejected(
+                        endpoint: endpoint.absoluteString, status: 500,
+                        detail: scrubbed(Self.errorMessage(http.body)))
                 } else if http.status == 429 || http.status == 408 || (500...599).contains(http.status) {
                     lastProblem = "HTTP \(http.status)"
                     wait = Self.retryAfter(http.retryAfter)

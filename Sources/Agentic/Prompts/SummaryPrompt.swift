@@ -147,9 +147,14 @@ public enum JudgePrompt {
         ]
     }
 
-    /// The chosen candidate (1-based) in `answer`: the last `<choice>k</choice>` tag (any case,
-    /// spaces allowed) with k in 1…`candidates`; `nil` when there is none.
+    /// The chosen candidate (1-based) in `answer`: a structured answer `{"choice": k}` (the whole
+    /// answer one JSON object), else the last `<choice>k</choice>` tag (any case, spaces allowed),
+    /// with k in 1…`candidates`; `nil` when there is none.
     public static func choice(in answer: String, candidates: Int) -> Int? {
+        struct Structured: Decodable { var choice: Int }
+        if let structured = try? JSONDecoder().decode(Structured.self, from: Data(answer.utf8)) {
+            return (1...candidates).contains(structured.choice) ? structured.choice : nil
+        }
         let lower = answer.lowercased()
         var found: Int?
         var search = lower.startIndex

@@ -64,6 +64,13 @@ struct ExecutorOptions: ParsableArguments {
             valueName: "n"))
     var maxAttempts = 6
 
+    @Option(
+        name: .customLong("answer-format"),
+        help: ArgumentHelp(
+            "How the judge's choice is asked for: auto (json-schema, then json-object, then tags, keeping the first the endpoint accepts), json-schema, json-object or tags.",
+            valueName: "format"))
+    var answerFormat = AnswerFormatChoice.auto
+
     // Tournament.
     @Option(
         name: [.customShort("G"), .customLong("group-size")], help: ArgumentHelp("RTV group size G.", valueName: "G"))
@@ -195,9 +202,28 @@ struct ExecutorOptions: ParsableArguments {
         request.client.concurrency = concurrency
         request.client.timeout = timeout
         request.client.maxAttempts = maxAttempts
+        request.client.answerFormats = answerFormat.formats
         request.concurrentTasks = tasksAtOnce
         request.limit = SpendLimit(
             priceIn: priceIn / 1e6, priceOut: priceOut / 1e6, capUSD: maxSpend, capTokens: maxTokens)
         return request
+    }
+}
+
+/// `--answer-format`: structured output detected per endpoint, or one format fixed.
+enum AnswerFormatChoice: String, CaseIterable, ExpressibleByArgument {
+    case auto
+    case jsonSchema = "json-schema"
+    case jsonObject = "json-object"
+    case tags
+
+    /// The formats the client tries, in order.
+    var formats: [AnswerFormat] {
+        switch self {
+        case .auto: AnswerFormat.allCases
+        case .jsonSchema: [.jsonSchema]
+        case .jsonObject: [.jsonObject]
+        case .tags: [.tags]
+        }
     }
 }
