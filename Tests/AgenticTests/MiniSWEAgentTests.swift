@@ -38,7 +38,7 @@ struct MiniSWEAgentTests {
                 "--priors-file", "{priors_file}", "--out-dir", "{out_dir}", "--endpoint",
                 server.endpoint.absoluteString,
                 "--model", "smollm2-135m-instruct", "--mini", MiniSWEAgentInstall.mini.path, "--repo-root",
-                fixtures.path, "--step-limit", "3", "--max-tokens", "96", "--test-timeout", "120",
+                fixtures.path, "--step-limit", "2", "--max-tokens", "64", "--test-timeout", "120",
             ], timeout: 900, workDirectory: dir.path("work"))
         var options = OpenAIChatClient.Options()
         options.concurrency = 1  // the server answers one request at a time
@@ -55,13 +55,14 @@ struct MiniSWEAgentTests {
         settings.tournament.votes = 1
         settings.tournament.maxReasks = 1
         settings.tournament.maxTieBreakVotes = 1
-        settings.tournament.judgeMaxTokens = 32
+        settings.tournament.judgeMaxTokens = 24
         settings.summary.contextCharacters = 2_500
-        settings.summary.maxTokens = 100
+        settings.summary.maxTokens = 80
         settings.summary.maxSummaryCharacters = 600
         settings.seed = 5
         var request = ExecutionRequest(label: "mini", settings: settings, tasks: tasks, agent: agent)
-        request.agentsAtOnce = 2
+        // One agent at a time: the server keeps one prompt's cache, which a rollout's next step reuses.
+        request.agentsAtOnce = 1
         let store = try Store(path: dir.path("mini.sqlite"))
         let start = Date()
         let result = try await Executor.run(request, store: store, client: client)
