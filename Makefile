@@ -1,6 +1,6 @@
 # IsoPlan — set-up and everyday commands for a fresh Debian machine (run as root, or with sudo).
 #   make demo   build and run the main job on the default store (./isoplan.sqlite): report isoplan-demo.html
-#   make test   run the whole test suite (installs the real-model test's llama.cpp server first)
+#   make test   run the whole test suite (installs the real-model tests' llama.cpp server and mini-SWE-agent first)
 #   make lint   swift-format lint (strict) and the function-length check
 #   make bench  benchmarks side by side with numpy (results in docs/PERFORMANCE.md)
 #   make tts-grid  the full analytic-vs-Monte-Carlo grid of the test-time models (docs/TEST_TIME.md)
@@ -15,7 +15,7 @@ SWIFT ?= swift
 APT_PACKAGES = libopenblas-dev liblapacke-dev libsqlite3-dev zlib1g-dev chromium fonts-liberation
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build demo test lint llm-server bench tts-grid closed-loop frameworks-check frameworks-questions fuzz load clean
+.PHONY: deps build demo test lint llm-server mini-swe-agent bench tts-grid closed-loop frameworks-check frameworks-questions fuzz load clean
 
 # Installs the Debian packages that are missing (apt-get update once, first).
 deps:
@@ -34,11 +34,12 @@ demo: build
 	./.build/release/isoplan demo -o isoplan-demo.html --csv notebooks-data/demo
 
 # Tests parallelise at the Swift level, so BLAS runs one thread per test. First: the real-model
-# test's llama.cpp server (compiled once into Tests/LLMServer/.venv, ~5 min on 2 cores) and the
-# self-test of the scripted judge and fake agent the executor tests start. ISOPLAN_REQUIRE_EXTERNAL=1:
-# the tests that need the llama.cpp server or Chromium fail when it is missing (a plain
+# tests' llama.cpp server (compiled once into Tests/LLMServer/.venv, ~5 min on 2 cores),
+# mini-SWE-agent (pinned, into Tests/MiniSWEAgent/.venv, ~1 min and 750 MB) and the self-test of
+# the scripted judge and fake agent the executor tests start. ISOPLAN_REQUIRE_EXTERNAL=1: the tests
+# that need the llama.cpp server, mini-SWE-agent or Chromium fail when it is missing (a plain
 # `swift test` skips them, printing why).
-test: deps llm-server
+test: deps llm-server mini-swe-agent
 	bash Tests/Scripts/selftest.sh
 	OPENBLAS_NUM_THREADS=1 ISOPLAN_REQUIRE_EXTERNAL=1 $(SWIFT) test
 
@@ -52,6 +53,9 @@ lint:
 
 llm-server:
 	bash Tests/LLMServer/setup.sh
+
+mini-swe-agent:
+	bash Tests/MiniSWEAgent/setup.sh
 
 bench: deps
 	python3 experiments/bench/run_bench.py

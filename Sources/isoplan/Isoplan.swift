@@ -20,7 +20,7 @@ struct Isoplan: AsyncParsableCommand {
         groupedSubcommands: [
             CommandGroup(name: "Data", subcommands: [DB.self, ImportCommand.self]),
             CommandGroup(name: "Science", subcommands: [SimulateCommand.self, FitCommand.self, PlanCommand.self]),
-            CommandGroup(name: "Execution", subcommands: [TTSCommand.self]),
+            CommandGroup(name: "Execution", subcommands: [TTSCommand.self, AgentGroup.self]),
             CommandGroup(name: "Output", subcommands: [ReportCommand.self, ExportCommand.self]),
             CommandGroup(name: "About", subcommands: [DemoCommand.self, VersionCommand.self]),
         ]

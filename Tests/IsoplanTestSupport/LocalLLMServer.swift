@@ -20,8 +20,9 @@ public final class LocalLLMServer: @unchecked Sendable {
         FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent(".venv/bin/python").path)
     }
 
-    /// Starts the server with `apiKey` required and waits until `/v1/models` answers (at most `wait` seconds).
-    public init(apiKey: String, logDirectory: URL, wait: Double = 120) async throws {
+    /// Starts the server with `apiKey` required (`nil`: keyless) and a context of `contextTokens`
+    /// (`serve.sh`'s 2,048 when `nil`), and waits until `/v1/models` answers (at most `wait` seconds).
+    public init(apiKey: String?, logDirectory: URL, contextTokens: Int? = nil, wait: Double = 120) async throws {
         var port = 0
         var started: Process?
         logURL = logDirectory.appendingPathComponent("llm-server.log")
@@ -29,9 +30,14 @@ public final class LocalLLMServer: @unchecked Sendable {
             port = Int.random(in: 20_000...60_000)
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/bin/bash")
-            process.arguments = [
-                Self.directory.appendingPathComponent("serve.sh").path, String(port), "--api_key", apiKey,
-            ]
+            process.arguments =
+                [Self.directory.appendingPathComponent("serve.sh").path, String(port)]
+                + (apiKey.map { ["--api_key", $0] } ?? [])
+            if let contextTokens {
+                var environment = ProcessInfo.processInfo.environment
+                environment["LLM_SERVER_N_CTX"] = String(contextTokens)
+                process.environment = environment
+            }
             try Data().write(to: logURL)
             let log = try FileHandle(forWritingTo: logURL)
             process.standardOutput = log
@@ -61,9 +67,9 @@ public final class LocalLLMServer: @unchecked Sendable {
 
     public var endpoint: URL { URL(string: "http://127.0.0.1:\(port)/v1")! }
 
-    static func answers(port: Int, apiKey: String) async -> Bool {
+    static func answers(port: Int, apiKey: String?) async -> Bool {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/v1/models")!, timeoutInterval: 2)
-        request.setValue("Bearer \(apiKey)", forHTTPHeaderField: "Authorization")
+        if let apiKey { request.setValue("Bearer \(apiKey)", forHTTPHeaderField: "Authorization") }
         guard let (_, response) = try? await URLSession.shared.data(for: request) else { return false }
         return (response as? HTTPURLResponse)?.statusCode == 200
     }
