@@ -7,6 +7,9 @@ public struct JudgeTally: Codable, Hashable, Sendable {
     /// The execution (or evaluation) the votes belong to.
     public var label: String
     public var taskID: String
+    /// The PDR iteration whose rollouts the group judged (0: the first wave; select-K of iteration
+    /// t and the final RTV over iteration T − 1 are judged on iteration t's and T − 1's rollouts).
+    public var iteration: Int
     public var groupSize: Int
     /// Passing candidates in the group.
     public var passing: Int
@@ -14,9 +17,12 @@ public struct JudgeTally: Codable, Hashable, Sendable {
     /// Votes that picked a passing candidate.
     public var correctVotes: Int
 
-    public init(label: String, taskID: String, groupSize: Int, passing: Int, votes: Int, correctVotes: Int) {
+    public init(
+        label: String, taskID: String, iteration: Int = 0, groupSize: Int, passing: Int, votes: Int, correctVotes: Int
+    ) {
         self.label = label
         self.taskID = taskID
+        self.iteration = iteration
         self.groupSize = groupSize
         self.passing = passing
         self.votes = votes
@@ -29,6 +35,7 @@ public struct JudgeTally: Codable, Hashable, Sendable {
     /// Checks sizes and counts.
     public func validate() throws(DomainError) {
         if label.isEmpty { throw .invalid(field: "label", value: "", reason: "must not be empty") }
+        if iteration < 0 { throw .invalid(field: "iteration", value: String(iteration), reason: "must be ≥ 0") }
         if groupSize < 2 { throw .invalid(field: "groupSize", value: String(groupSize), reason: "must be ≥ 2") }
         if passing < 0 || passing > groupSize {
             throw .invalid(field: "passing", value: String(passing), reason: "must lie in 0…\(groupSize)")

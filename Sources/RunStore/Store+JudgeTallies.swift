@@ -42,15 +42,20 @@ extension Store {
         }
     }
 
-    /// Totals over the mixed groups (the only ones that measure the judge), of one label or all.
-    public func judgeVoteTotals(label: String? = nil) throws(StoreError) -> JudgeVoteTotals {
+    /// Totals over the mixed groups (the only ones that measure the judge), of one label or all,
+    /// of one PDR iteration or all.
+    public func judgeVoteTotals(label: String? = nil, iteration: Int? = nil) throws(StoreError) -> JudgeVoteTotals {
         try read { db in
             var sql =
                 "SELECT COUNT(*), COALESCE(SUM(votes), 0), COALESCE(SUM(correctVotes), 0) FROM judgeTally WHERE passing > 0 AND passing < groupSize"
             var arguments: StatementArguments = []
             if let label {
                 sql += " AND label = ?"
-                arguments = [label]
+                arguments += [label]
+            }
+            if let iteration {
+                sql += " AND iteration = ?"
+                arguments += [iteration]
             }
             let row = try Row.fetchOne(db, sql: sql, arguments: arguments)!
             return JudgeVoteTotals(groups: row[0], votes: row[1], correctVotes: row[2])

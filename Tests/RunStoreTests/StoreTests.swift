@@ -25,11 +25,11 @@ struct StoreTests {
         let dir = try TemporaryDirectory()
         let store = try Store(path: dir.path("new.sqlite"))
         let info = try store.info()
-        #expect(info.schemaVersion == 8)
+        #expect(info.schemaVersion == 9)
         #expect(
             info.migrations == [
                 "v1-runs-and-points", "v2-fits", "v3-judge-tallies", "v4-run-sweeps", "v5-imported-files", "v6-plans",
-                "v7-executor", "v8-point-wall-time",
+                "v7-executor", "v8-point-wall-time", "v9-judge-tally-iteration",
             ])
         #expect(
             info.counts == ["run": 0, "point": 0, "fit": 0, "judgeTally": 0, "task": 0, "rollout": 0, "llmCall": 0])
@@ -266,7 +266,7 @@ struct StoreTests {
         try FileManager.default.copyItem(atPath: fixture.path, toPath: path)
         let store = try Store(path: path)
         // Opening migrates the version-1 file to the latest schema and keeps its rows.
-        #expect(try store.info().schemaVersion == 8)
+        #expect(try store.info().schemaVersion == 9)
         let runs = try store.runs()
         #expect(runs.map(\.name) == ["fixture-n8-bp32"])
         let points = try store.points(ofRun: runs[0].id!)
@@ -292,6 +292,26 @@ struct JudgeTallyStoreTests {
         #expect(try store.judgeVoteTotals(label: "run-b").correctVotes == 3)
         #expect(try store.judgeVoteTotals(label: "none").voteAccuracy == nil)
         #expect(try store.info().counts["judgeTally"] == 3)
+    }
+
+    @Test func totalsPerIteration() throws {
+        let dir = try TemporaryDirectory()
+        let store = try Store(path: dir.path("db.sqlite"))
+        try store.insert([
+            JudgeTally(label: "pdr", taskID: "t1", groupSize: 2, passing: 1, votes: 8, correctVotes: 6),
+            JudgeTally(label: "pdr", taskID: "t1", iteration: 1, groupSize: 2, passing: 1, votes: 8, correctVotes: 3),
+            JudgeTally(label: "pdr", taskID: "t2", iteration: 1, groupSize: 2, passing: 1, votes: 8, correctVotes: 4),
+        ])
+        #expect(try store.judgeVoteTotals(iteration: 0).correctVotes == 6)
+        let refined = try store.judgeVoteTotals(label: "pdr", iteration: 1)
+        #expect(refined.groups == 2 && refined.votes == 16 && refined.correctVotes == 7)
+        #expect(try store.judgeVoteTotals(iteration: 2).groups == 0)
+        #expect(throws: StoreError.self) {
+            try store.insert([
+                JudgeTally(
+                    label: "pdr", taskID: "t3", iteration: -1, groupSize: 2, passing: 1, votes: 8, correctVotes: 1)
+            ])
+        }
     }
 
     @Test func anInvalidTallyWritesNothing() throws {

@@ -20,7 +20,7 @@ struct CLITests {
         let result = try CommandRunner.run(["--db", path, "db", "info", "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         let info = try JSONDecoder().decode(Info.self, from: Data(result.stdout.utf8))
-        #expect(info.schemaVersion == 8)
+        #expect(info.schemaVersion == 9)
         #expect(
             info.counts == ["run": 0, "point": 0, "fit": 0, "judgeTally": 0, "task": 0, "rollout": 0, "llmCall": 0])
         #expect(info.journalMode == "wal")

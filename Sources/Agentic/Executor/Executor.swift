@@ -461,7 +461,8 @@ public enum Executor {
                     .count
                 tallies.append(
                     JudgeTally(
-                        label: label, taskID: task.taskID, groupSize: decision.candidates.count, passing: passing,
+                        label: label, taskID: task.taskID, iteration: decision.iteration,
+                        groupSize: decision.candidates.count, passing: passing,
                         votes: mine.count, correctVotes: correct))
             }
         }

@@ -16,6 +16,7 @@ enum Migrations {
         migrator.registerMigration(V6Plans.identifier, migrate: V6Plans.migrate)
         migrator.registerMigration(V7Executor.identifier, migrate: V7Executor.migrate)
         migrator.registerMigration(V8PointWallTime.identifier, migrate: V8PointWallTime.migrate)
+        migrator.registerMigration(V9JudgeTallyIteration.identifier, migrate: V9JudgeTallyIteration.migrate)
         return migrator
     }
 

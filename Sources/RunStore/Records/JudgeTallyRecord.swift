@@ -8,13 +8,15 @@ struct JudgeTallyRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var id: Int64?
     var label: String
     var taskID: String
+    var iteration: Int
     var groupSize: Int
     var passing: Int
     var votes: Int
     var correctVotes: Int
 
     init(_ tally: JudgeTally) {
-        (label, taskID, groupSize, passing) = (tally.label, tally.taskID, tally.groupSize, tally.passing)
+        (label, taskID, iteration) = (tally.label, tally.taskID, tally.iteration)
+        (groupSize, passing) = (tally.groupSize, tally.passing)
         (votes, correctVotes) = (tally.votes, tally.correctVotes)
     }
 
