@@ -26,12 +26,13 @@ extension Store {
             }
             if stored.configuration == configuration { return configuration }
             let calls = try LLMCallRecord.filter(LLMCallRecord.Columns.label == label).fetchCount(db)
-            let agentRuns = try Int.fetchOne(
-                db,
-                sql: """
-                    SELECT COUNT(*) FROM rollout JOIN task ON rollout.taskId = task.id
-                    WHERE task.label = ? AND rollout.agentExitCode IS NOT NULL
-                    """, arguments: [label]) ?? 0
+            let agentRuns =
+                try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(*) FROM rollout JOIN task ON rollout.taskId = task.id
+                        WHERE task.label = ? AND rollout.agentExitCode IS NOT NULL
+                        """, arguments: [label]) ?? 0
             guard calls == 0 && agentRuns == 0 else { return stored.configuration }
             try TaskRecord.filter(TaskRecord.Columns.label == label).deleteAll(db)  // cascades to rollouts
             try db.execute(sql: "DELETE FROM judgeTally WHERE label = ?", arguments: [label])

@@ -24,7 +24,9 @@ public final class Store: Sendable {
             if !createIfMissing { throw .missingDatabase(path: path) }
             var isFolder: ObjCBool = false
             let folder = (path as NSString).deletingLastPathComponent
-            if !folder.isEmpty && !(FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) && isFolder.boolValue) {
+            if !folder.isEmpty
+                && !(FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) && isFolder.boolValue)
+            {
                 throw .missingFolder(path: path)
             }
         }

@@ -147,7 +147,9 @@ public enum TestTimeExecutionWorkflow {
             )
         }
         guard graded < rollouts.count else { return [] }
-        return ["\(files): grades \(graded) of the \(rollouts.count) given rollouts; the evaluation covers only tasks whose rollouts are all graded"]
+        return [
+            "\(files): grades \(graded) of the \(rollouts.count) given rollouts; the evaluation covers only tasks whose rollouts are all graded"
+        ]
     }
 
     /// Decisions in the order of the pipeline, not of their (concurrent) commits: by iteration;

@@ -99,7 +99,8 @@ struct CrashResumeTests {
         #expect(second.stderr.contains("is running in another process (pid \(first.processIdentifier))"))
         #expect(first.terminationStatus == 0)
         let calls = try Store(path: directory.path("x.sqlite")).llmCalls(label: "crash").count
-        let rerun = try CommandRunner.run(Self.arguments(directory, server: server), environment: ["CRASH_KEY": Self.key])
+        let rerun = try CommandRunner.run(
+            Self.arguments(directory, server: server), environment: ["CRASH_KEY": Self.key])
         #expect(rerun.status == 0, "\(rerun.stderr)")
         #expect(try Store(path: directory.path("x.sqlite")).llmCalls(label: "crash").count == calls)
     }
@@ -280,7 +281,8 @@ struct TTSCommandLineTests {
         let shared = [
             "--trajectories", "--rollouts-file", "--tasks", "--labels", "--endpoint", "--model", "--api-key-env",
             "--concurrency",
-            "--tasks-at-once", "--timeout", "--max-attempts", "--answer-format", "--group-size", "--votes", "--max-reasks",
+            "--tasks-at-once", "--timeout", "--max-attempts", "--answer-format", "--group-size", "--votes",
+            "--max-reasks",
             "--tie-break-votes",
             "--judge-temperature", "--context-chars", "--summary-chars", "--seed", "--max-spend", "--max-tokens",
             "--price-in",

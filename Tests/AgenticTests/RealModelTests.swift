@@ -87,7 +87,8 @@ struct RealModelTests {
         // llama-cpp-python's server refuses OpenAI's json_schema form and takes json_object with a
         // schema; constrained that way even the 135M model answers {"choice": k}.
         #expect(result.answerFormat == .jsonObject)
-        #expect(Double(firstAsks.count - unparsed) >= 0.95 * Double(firstAsks.count), "\(unparsed) of \(firstAsks.count)")
+        #expect(
+            Double(firstAsks.count - unparsed) >= 0.95 * Double(firstAsks.count), "\(unparsed) of \(firstAsks.count)")
         // The key never reached the store.
         let data = try Data(contentsOf: URL(fileURLWithPath: dir.path("llm.sqlite")))
         #expect(data.range(of: Data(key.utf8)) == nil)

@@ -29,7 +29,8 @@ public final class ScriptedServer: @unchecked Sendable {
             "--seed", String(seed), "--labels", labelsURL.path, "--judge-accuracy", String(judgeAccuracy),
             "--unparseable-rate", String(unparseableRate), "--fault-rate", String(faultRate), "--fault-kinds",
             faultKinds,
-            "--slow-seconds", String(slowSeconds), "--latency", String(latency), "--refuse-response-formats", refusedResponseFormats.joined(separator: ","),
+            "--slow-seconds", String(slowSeconds), "--latency", String(latency), "--refuse-response-formats",
+            refusedResponseFormats.joined(separator: ","),
             "--retry-after", String(retryAfter), "--log", logURL.path,
             "--max-seconds", "1500",
         ]

@@ -86,9 +86,10 @@ struct ProcessGroup {
     /// directory without changing the parent's. Swift's Glibc module does not export it, so it is
     /// looked up at run time; ENOSYS when the C library lacks it.
     private static func addChangeDirectory(_ actions: inout posix_spawn_file_actions_t, _ path: String) -> Int32 {
-        typealias AddChangeDirectory = @convention(c) (
-            UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>
-        ) -> Int32
+        typealias AddChangeDirectory =
+            @convention(c) (
+                UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>
+            ) -> Int32
         #if canImport(Darwin)
             let defaultHandle = UnsafeMutableRawPointer(bitPattern: -2)  // RTLD_DEFAULT
         #else

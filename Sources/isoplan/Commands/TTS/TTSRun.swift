@@ -164,7 +164,9 @@ private func executionSummary(_ result: ExecutionResult, request: TestTimeExecut
             format: "calls: %d sent, %d from the store; %d + %d tokens; $%.4f; judge records %@",
             c.sent, c.cached, c.promptTokens, c.completionTokens, c.dollars, judgeRecords),
         "judge answers asked for as: "
-            + (result.answerFormat.map { $0 == .tags ? "<choice> tags (no structured output)" : "\($0.rawValue) structured output" }
+            + (result.answerFormat.map {
+                $0 == .tags ? "<choice> tags (no structured output)" : "\($0.rawValue) structured output"
+            }
                 ?? "- (every judge answer came from the store)"),
     ]
     if let e = result.evaluation {
