@@ -45,8 +45,8 @@ extension Store {
             throw .executionInUse(path: path, label: label, holder: holder)
         }
         let pid = Array(String(getpid()).utf8)
-        _ = ftruncate(descriptor, 0)
-        _ = pwrite(descriptor, pid, pid.count, 0)
+        _ = pwrite(descriptor, pid, pid.count, 0)  // then cut: a refused reader never sees it empty
+        _ = ftruncate(descriptor, off_t(pid.count))
         return ExecutionLock(descriptor: descriptor)
     }
 }

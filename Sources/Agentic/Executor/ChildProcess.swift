@@ -16,58 +16,21 @@ enum ChildProcess {
         _ argv: [String], in directory: URL, environment: [String: String], stdout: URL, stderr: URL,
         timeout: Double? = nil
     ) async throws -> Int32 {
-        let process = Process()
-        if argv[0].contains("/") {
-            process.executableURL = URL(fileURLWithPath: argv[0])
-            process.arguments = Array(argv.dropFirst())
-        } else {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = argv
-        }
-        process.environment = environment
-        process.currentDirectoryURL = directory
-        let out = try appending(to: stdout)
-        let err = stderr == stdout ? out : try appending(to: stderr)
-        defer {
-            try? out.close()
-            if err !== out { try? err.close() }
-        }
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch {
-            throw ExecutorError.agent("cannot start \(argv[0]): \(error.localizedDescription)")
-        }
-        let deadline = timeout.map { Date().addingTimeInterval($0) }
-        var timedOut = false
-        while process.isRunning {
-            if let deadline, Date() > deadline { timedOut = true }
-            if timedOut || Task.isCancelled {
-                process.terminate()
-                let killAt = Date().addingTimeInterval(2)
-                while process.isRunning && Date() < killAt { usleep(20_000) }
-                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-                break
-            }
-            try? await Task.sleep(nanoseconds: 50_000_000)
-        }
-        while process.isRunning { usleep(10_000) }  // reaped; waitUntilExit spins a core on Linux
-        if timedOut { return -1 }
-        return process.terminationReason == .uncaughtSignal
-            ? 128 + process.terminationStatus : process.terminationStatus
-    }
-
-    /// A handle appending to `url`, created when missing.
-    private static func appending(to url: URL) throws -> FileHandle {
-        if !FileManager.default.fileExists(atPath: url.path) {
+        for url in [stdout, stderr] {
             try FileManager.default.createDirectory(
                 at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-                throw ExecutorError.agent("cannot create \(url.path)")
-            }
         }
-        let handle = try FileHandle(forWritingTo: url)
-        try handle.seekToEnd()
-        return handle
+        var child = try ProcessGroup(
+            argv: argv, directory: directory.path, environment: environment, stdout: stdout.path,
+            stderr: stderr.path, newGroup: false)
+        let deadline = timeout.map { Date().addingTimeInterval($0) }
+        var timedOut = false
+        while child.isRunning() {
+            if let deadline, Date() > deadline { timedOut = true }
+            if timedOut || Task.isCancelled { break }
+            try? await Task.sleep(nanoseconds: 50_000_000)
+        }
+        child.stop(grace: 2)
+        return timedOut ? -1 : child.exitStatus ?? -1
     }
 }

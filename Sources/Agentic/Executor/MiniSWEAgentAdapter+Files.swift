@@ -147,7 +147,7 @@ extension MiniSWEAgentAdapter {
             ] + arguments
         let log = layout.mini.appendingPathComponent("git.log")
         let status = try await ChildProcess.run(
-            argv, in: layout.workingCopy, environment: options.environment, stdout: output ?? log, stderr: log)
+            argv, in: layout.workingCopy, environment: options.keylessEnvironment, stdout: output ?? log, stderr: log)
         guard status == 0 else {
             throw ExecutorError.agent("git \(arguments.joined(separator: " ")) failed with status \(status)")
         }

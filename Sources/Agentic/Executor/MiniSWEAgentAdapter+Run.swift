@@ -139,7 +139,7 @@ extension MiniSWEAgentAdapter {
         }
         let log = layout.out.appendingPathComponent("hidden-test.log")
         let status = try await ChildProcess.run(
-            command, in: layout.graded, environment: options.environment, stdout: log, stderr: log,
+            command, in: layout.graded, environment: options.keylessEnvironment, stdout: log, stderr: log,
             timeout: options.testTimeout)
         let resolved = status == 0
         try JSONSerialization.data(

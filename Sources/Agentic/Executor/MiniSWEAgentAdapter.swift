@@ -41,6 +41,14 @@ public struct MiniSWEAgentAdapter: Sendable {
         /// The environment mini inherits (less the key's variable).
         public var environment = ProcessInfo.processInfo.environment
 
+        /// ``environment`` without any key: what git and the hidden test (code the model wrote) get.
+        var keylessEnvironment: [String: String] {
+            var keyless = environment
+            keyless["OPENAI_API_KEY"] = nil
+            if let apiKeyVariable { keyless[apiKeyVariable] = nil }
+            return keyless
+        }
+
         public init(
             taskFile: String, priorsFile: String, outDirectory: String, endpoint: URL, model: String,
             apiKeyVariable: String?

@@ -6,22 +6,27 @@ import Foundation
     import Darwin
 #endif
 
-/// A child process started as the leader of its own process group, so that everything it spawns
-/// (shells, test runners, language servers) can be stopped with it.
+/// A child process started with `posix_spawn`, by default as the leader of its own process group,
+/// so that everything it spawns (shells, test runners, language servers) can be stopped with it.
 ///
-/// Foundation's `Process` keeps the child in the parent's group: signalling it reaches the
-/// agent but not its children, which outlive a timed-out or interrupted agent. This starts the
-/// program with `posix_spawn` and `POSIX_SPAWN_SETPGROUP`, and ``stop(grace:)`` signals the whole
-/// group (SIGTERM, then SIGKILL after the grace period).
+/// Signalling only the agent's pid reaches the agent but not its children, which would outlive a
+/// timed-out or interrupted agent. ``stop(grace:)`` signals the whole group (SIGTERM, then SIGKILL
+/// after the grace period). With `newGroup: false` the child stays in this process's group (an
+/// adapter's helpers: they are stopped with the adapter's group) and only it is signalled.
+/// (Foundation's `Process` cannot do the latter: on Linux it puts every child in a group of its
+/// own.) The child gets no descriptor of this process beyond stdin, stdout and stderr.
 struct ProcessGroup {
-    /// The leader's process id, which is also the group id.
+    /// The child's process id (with a new group, also the group id).
     let pid: pid_t
+    /// Whether the child leads a group of its own.
+    let newGroup: Bool
     private(set) var exitStatus: Int32?
 
     /// Starts `argv` (a bare program name is looked up on `PATH`) in `directory` with
     /// `environment`, stdin from `/dev/null`, stdout and stderr appended to the given files.
     init(
-        argv: [String], directory: String, environment: [String: String], stdout: String, stderr: String
+        argv: [String], directory: String, environment: [String: String], stdout: String, stderr: String,
+        newGroup: Bool = true
     ) throws(ExecutorError) {
         var actions = posix_spawn_file_actions_t()
         var attributes = posix_spawnattr_t()
@@ -42,24 +47,32 @@ struct ProcessGroup {
         sigfillset(&all)
         posix_spawnattr_setsigmask(&attributes, &none)
         posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(
-            &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let groupFlag = newGroup ? POSIX_SPAWN_SETPGROUP : 0
+        posix_spawnattr_setflags(&attributes, Int16(groupFlag | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         posix_spawnattr_setpgroup(&attributes, 0)
+        _ = Self.closeFrom(&actions, 3)  // where the C library offers it; else O_CLOEXEC is relied on
         guard Self.addChangeDirectory(&actions, directory) == 0 else {
             throw .agent("cannot run agents here: posix_spawn cannot set a working directory")
         }
-        let arguments = argv.map { strdup($0) } + [nil]
+        // A relative program path (`./agent.sh`, `scripts/a.py`) is relative to where isoplan
+        // runs, not to the child's working directory, which is set before the program is found.
+        var program = argv[0]
+        if program.contains("/") && !program.hasPrefix("/") {
+            program = FileManager.default.currentDirectoryPath + "/" + program
+        }
+        let arguments = ([program] + argv.dropFirst()).map { strdup($0) } + [nil]
         let variables = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             for pointer in arguments { free(pointer) }
             for pointer in variables { free(pointer) }
         }
         var child = pid_t()
-        let code = posix_spawnp(&child, argv[0], &actions, &attributes, arguments, variables)
+        let code = posix_spawnp(&child, program, &actions, &attributes, arguments, variables)
         guard code == 0 else {
             throw .agent("cannot start \(argv[0]): \(String(cString: strerror(code)))")
         }
         pid = child
+        self.newGroup = newGroup
     }
 
     /// Whether the leader is still running; reaps it (and records its status) once it has exited.
@@ -72,13 +85,15 @@ struct ProcessGroup {
         return false
     }
 
-    /// Signals the whole group: SIGTERM, then SIGKILL to whatever is left after `grace` seconds
-    /// (the leader's exit ends the wait early, but its children are killed all the same).
+    /// Signals the whole group (or, without a group of its own, the child): SIGTERM, then SIGKILL
+    /// to whatever is left after `grace` seconds (the leader's exit ends the wait early, but its
+    /// children are killed all the same).
     mutating func stop(grace: Double) {
-        kill(-pid, SIGTERM)
+        let target = newGroup ? -pid : pid
+        if newGroup || isRunning() { kill(target, SIGTERM) }
         let deadline = Date().addingTimeInterval(grace)
         while isRunning() && Date() < deadline { usleep(50_000) }
-        kill(-pid, SIGKILL)
+        if newGroup { kill(target, SIGKILL) } else if isRunning() { kill(pid, SIGKILL) }
         while isRunning() { usleep(10_000) }
     }
 
@@ -97,6 +112,19 @@ struct ProcessGroup {
         #endif
         guard let symbol = dlsym(defaultHandle, "posix_spawn_file_actions_addchdir_np") else { return ENOSYS }
         return unsafeBitCast(symbol, to: AddChangeDirectory.self)(&actions, path)
+    }
+
+    /// `posix_spawn_file_actions_addclosefrom_np` (glibc ≥ 2.34): close every descriptor from
+    /// `lowest` up in the child. Looked up at run time like ``addChangeDirectory(_:_:)``.
+    private static func closeFrom(_ actions: inout posix_spawn_file_actions_t, _ lowest: Int32) -> Int32 {
+        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        #if canImport(Darwin)
+            let defaultHandle = UnsafeMutableRawPointer(bitPattern: -2)  // RTLD_DEFAULT
+        #else
+            let defaultHandle: UnsafeMutableRawPointer? = nil  // RTLD_DEFAULT
+        #endif
+        guard let symbol = dlsym(defaultHandle, "posix_spawn_file_actions_addclosefrom_np") else { return ENOSYS }
+        return unsafeBitCast(symbol, to: CloseFrom.self)(&actions, lowest)
     }
 
     /// The shell's convention: the exit code, or 128 + n for a process ended by signal n.

@@ -127,7 +127,8 @@ public struct OpenAIChatClient: LLMClient {
         let formats = acceptedFormat.value.map { [$0] } ?? options.answerFormats
         for (index, format) in formats.enumerated() {
             do {
-                var response = try await send(request, format: format)
+                let probing = acceptedFormat.value == nil && index < formats.count - 1
+                var response = try await send(request, format: format, probing: probing)
                 response.answerFormat = format
                 acceptedFormat.setIfUnset(format)
                 return response
@@ -141,7 +142,11 @@ public struct OpenAIChatClient: LLMClient {
     }
 
     /// One call with retries: the body in `format`.
-    private func send(_ request: ChatRequest, format: AnswerFormat?) async throws(LLMError) -> ChatResponse {
+    /// `probing`: the endpoint has not accepted a format yet and another remains to try, so a 500
+    /// naming `response_format` is a refusal of the format rather than a transient failure.
+    private func send(_ request: ChatRequest, format: AnswerFormat?, probing: Bool = false) async throws(LLMError)
+        -> ChatResponse
+    {
         let start = Date()
         let body = Data(body(of: request, format: format).utf8)
         var headers = [
@@ -174,7 +179,7 @@ public struct OpenAIChatClient: LLMClient {
                             latency: Date().timeIntervalSince(start), attempts: attempt)
                     }
                     lastProblem = "malformed response body"
-                } else if format != nil && format != .tags && http.status == 500
+                } else if probing && http.status == 500
                     && Self.errorMessage(http.body).localizedCaseInsensitiveContains("response_format")
                 {
                     // llama-cpp-python's server answers an unknown response_format with a 500
