@@ -64,7 +64,9 @@ struct TestTimePlanTests {
         let model = try SolveRateFitter.fit(Self.rates)
         let expected = PipelineModel(judge: JudgeModel(voteAccuracy: 0.7)).expectedAccuracy(
             model: model, pipeline: pipeline)
-        expectClose(plan.recommendation.prediction.accuracy, expected, absolute: 1e-12)
+        // Two fits of the same counts (the planner's and this one) agree to the optimizer's
+        // tolerance, not to the last bit (a CI run differed by 2e-9).
+        expectClose(plan.recommendation.prediction.accuracy, expected, absolute: 1e-6)
         #expect(
             plan.recommendation.cost == CostModel.cost(pipeline.configuration, .codingAgentDefaults, selection: .random)
         )

@@ -253,8 +253,8 @@ struct StoreTests {
         #expect {
             try Store(path: path)
         } throws: { error in
-            guard let storeError = error as? StoreError, case .cannotOpen = storeError else { return false }
-            return !storeError.isBadInput
+            guard let storeError = error as? StoreError, case .missingFolder(path) = storeError else { return false }
+            return !storeError.isBadInput && !FileManager.default.fileExists(atPath: path)
         }
     }
 

@@ -53,7 +53,7 @@ struct CLITests {
         #expect(result.stdout.contains("run rows"))
         #expect(
             result.stdout.contains(
-                "8 (v1-runs-and-points, v2-fits, v3-judge-tallies, v4-run-sweeps, v5-imported-files, v6-plans, v7-executor, v8-point-wall-time)"
+                "9 (v1-runs-and-points, v2-fits, v3-judge-tallies, v4-run-sweeps, v5-imported-files, v6-plans, v7-executor, v8-point-wall-time, v9-judge-tally-iteration)"
             ))
     }
 
@@ -76,7 +76,7 @@ struct CLITests {
         #expect(result.stdout.hasPrefix("| field | value |\n|---|---|\n"))
         #expect(
             result.stdout.contains(
-                "| schema | 8 (v1-runs-and-points, v2-fits, v3-judge-tallies, v4-run-sweeps, v5-imported-files, v6-plans, v7-executor, v8-point-wall-time) |"
+                "| schema | 9 (v1-runs-and-points, v2-fits, v3-judge-tallies, v4-run-sweeps, v5-imported-files, v6-plans, v7-executor, v8-point-wall-time, v9-judge-tally-iteration) |"
             ))
     }
 
