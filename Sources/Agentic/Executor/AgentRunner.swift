@@ -159,24 +159,11 @@ public enum AgentRunner {
         var group = try ProcessGroup(
             argv: argv, directory: directory.path, environment: environment, stdout: stdoutURL.path,
             stderr: stderrURL.path)
-        let deadline = Date().addingTimeInterval(timeout)
-        var timedOut = false
-        var cancelled = false
-        while group.isRunning() {
-            if Date() > deadline {
-                timedOut = true
-                break
-            }
-            // A cancelled sleep means the execution is stopping.
-            do { try await Task.sleep(nanoseconds: 20_000_000) } catch {
-                cancelled = true
-                break
-            }
-        }
+        let ending = await group.wait(timeout: timeout)
         group.stop(grace: 5)
-        if cancelled { throw .agent("stopped: the execution was interrupted") }
+        if ending == .cancelled { throw .agent("stopped: the execution was interrupted") }
         let text = [stdoutURL, stderrURL].map { (try? String(contentsOf: $0, encoding: .utf8)) ?? "" }.joined(
             separator: "\n")
-        return (timedOut ? -1 : group.exitStatus ?? -1, String(text.suffix(4_000)))
+        return (ending == .timedOut ? -1 : group.exitStatus ?? -1, String(text.suffix(4_000)))
     }
 }

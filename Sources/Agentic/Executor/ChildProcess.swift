@@ -23,14 +23,8 @@ enum ChildProcess {
         var child = try ProcessGroup(
             argv: argv, directory: directory.path, environment: environment, stdout: stdout.path,
             stderr: stderr.path, newGroup: false)
-        let deadline = timeout.map { Date().addingTimeInterval($0) }
-        var timedOut = false
-        while child.isRunning() {
-            if let deadline, Date() > deadline { timedOut = true }
-            if timedOut || Task.isCancelled { break }
-            try? await Task.sleep(nanoseconds: 50_000_000)
-        }
+        let ending = await child.wait(timeout: timeout)
         child.stop(grace: 2)
-        return timedOut ? -1 : child.exitStatus ?? -1
+        return ending == .timedOut ? -1 : child.exitStatus ?? -1
     }
 }

@@ -97,34 +97,51 @@ struct ProcessGroup {
         while isRunning() { usleep(10_000) }
     }
 
+    /// How a wait for the child ended.
+    enum Ending {
+        case exited, timedOut, cancelled
+    }
+
+    /// Waits until the child exits, `timeout` seconds pass (`nil`: no limit) or the calling task
+    /// is cancelled, polling every 20 ms; it does not stop the child (``stop(grace:)`` does).
+    mutating func wait(timeout: Double?) async -> Ending {
+        let deadline = timeout.map { Date().addingTimeInterval($0) }
+        while isRunning() {
+            if let deadline, Date() > deadline { return .timedOut }
+            // A cancelled sleep means the execution is stopping.
+            do { try await Task.sleep(nanoseconds: 20_000_000) } catch { return .cancelled }
+        }
+        return .exited
+    }
+
     /// `posix_spawn_file_actions_addchdir_np` (glibc ≥ 2.29, macOS 10.15): the child's working
-    /// directory without changing the parent's. Swift's Glibc module does not export it, so it is
-    /// looked up at run time; ENOSYS when the C library lacks it.
+    /// directory without changing the parent's. ENOSYS when the C library lacks it.
     private static func addChangeDirectory(_ actions: inout posix_spawn_file_actions_t, _ path: String) -> Int32 {
         typealias AddChangeDirectory =
-            @convention(c) (
-                UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>
-            ) -> Int32
-        #if canImport(Darwin)
-            let defaultHandle = UnsafeMutableRawPointer(bitPattern: -2)  // RTLD_DEFAULT
-        #else
-            let defaultHandle: UnsafeMutableRawPointer? = nil  // RTLD_DEFAULT
-        #endif
-        guard let symbol = dlsym(defaultHandle, "posix_spawn_file_actions_addchdir_np") else { return ENOSYS }
-        return unsafeBitCast(symbol, to: AddChangeDirectory.self)(&actions, path)
+            @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
+        guard let function = cFunction("posix_spawn_file_actions_addchdir_np", as: AddChangeDirectory.self)
+        else { return ENOSYS }
+        return function(&actions, path)
     }
 
     /// `posix_spawn_file_actions_addclosefrom_np` (glibc ≥ 2.34): close every descriptor from
-    /// `lowest` up in the child. Looked up at run time like ``addChangeDirectory(_:_:)``.
+    /// `lowest` up in the child. ENOSYS when the C library lacks it.
     private static func closeFrom(_ actions: inout posix_spawn_file_actions_t, _ lowest: Int32) -> Int32 {
         typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        guard let function = cFunction("posix_spawn_file_actions_addclosefrom_np", as: CloseFrom.self)
+        else { return ENOSYS }
+        return function(&actions, lowest)
+    }
+
+    /// A C library function looked up at run time (Swift's Glibc module does not export the
+    /// `_np` extensions), or `nil` when this C library lacks it.
+    private static func cFunction<Function>(_ name: String, as type: Function.Type) -> Function? {
         #if canImport(Darwin)
             let defaultHandle = UnsafeMutableRawPointer(bitPattern: -2)  // RTLD_DEFAULT
         #else
             let defaultHandle: UnsafeMutableRawPointer? = nil  // RTLD_DEFAULT
         #endif
-        guard let symbol = dlsym(defaultHandle, "posix_spawn_file_actions_addclosefrom_np") else { return ENOSYS }
-        return unsafeBitCast(symbol, to: CloseFrom.self)(&actions, lowest)
+        return dlsym(defaultHandle, name).map { unsafeBitCast($0, to: type) }
     }
 
     /// The shell's convention: the exit code, or 128 + n for a process ended by signal n.
