@@ -65,6 +65,12 @@ public struct IterationQuality: Codable, Hashable, Sendable {
     public var passAt1: Double
     /// P(at least one of the N passes) — the ceiling of any selection from this iteration.
     public var passAtN: Double
+    /// P(j of the N rollouts of a task pass), j = 0…N: the per-task pass-count histogram over
+    /// the population (times the task count, the expected number of tasks at j/N).
+    public var passingDistribution: [Double]
+    /// Expected fraction of passing rollouts among the priors chosen from this iteration for the
+    /// next (the reference's "Sel-K" column for select-K); nil for the last iteration.
+    public var priorsPassAt1: Double?
 }
 
 /// The model's prediction for one pipeline over a task population.
@@ -79,54 +85,64 @@ public struct PipelinePrediction: Codable, Hashable, Sendable {
 /// rollouts among an iteration's N.
 ///
 /// - Iteration 0: j ~ the solve-rate model's passing distribution (Beta-binomial per task).
-/// - Refinement step: select-K plays whole RTV rounds down to K' ≤ K survivors (the exact
-///   survivor distribution of ``TournamentTransitions``), and every refined rollout, sharing that
-///   context, passes with f(i) given i passing priors: j' ~ Binomial(N, f(i)). Random-K gives each
-///   refined rollout its own hypergeometric context: j' ~ Binomial(N, Σᵢ Hyp(i; N, j, K)·f(i)).
-///   Own-summary gives rollout i the previous rollout i as its one prior:
-///   j' ~ Binomial(j, f(1 of 1)) + Binomial(N − j, f(0 of 1)).
-/// - Final RTV over the last iteration's N only (the reference's pipeline).
+/// - Refinement step t → t + 1: select-K plays whole RTV rounds, judged by iteration t's judge,
+///   down to K' ≤ K survivors (the exact survivor distribution of ``TournamentTransitions``), and
+///   every refined rollout, sharing that context, passes with f(i) given i passing priors:
+///   j' ~ Binomial(N, f(i)). Random-K gives each refined rollout its own hypergeometric context:
+///   j' ~ Binomial(N, Σᵢ Hyp(i; N, j, K)·f(i)). Own-summary gives rollout i the previous rollout i
+///   as its one prior: j' ~ Binomial(j, f(1 of 1)) + Binomial(N − j, f(0 of 1)).
+/// - Final RTV over the last iteration's N only (the reference's pipeline), judged by that
+///   iteration's judge.
 ///
 /// Since f does not depend on the task's rate, the chain after iteration 0 is the same for every
 /// task; `successByInitialPassing` is therefore independent of the population and a bootstrap or
 /// a sweep over shapes costs one dot product each. Memoised; not thread-safe.
 public final class PipelineModel {
-    public let judge: JudgeModel
+    public let judges: JudgeSchedule
     public let refinement: RefinementModel
-    private var tournaments: [[Int]: TournamentTransitions] = [:]
-    private var steps: [[Int]: [[Double]]] = [:]
+    private var tournaments: [TournamentKey: TournamentTransitions] = [:]
+    private var steps: [StepKey: [[Double]]] = [:]
     private var outcomes: [TestTimePipeline: [Double]] = [:]
 
-    public init(judge: JudgeModel, refinement: RefinementModel = .reference) {
-        self.judge = judge
+    public init(judges: JudgeSchedule, refinement: RefinementModel = .reference) {
+        self.judges = judges
         self.refinement = refinement
     }
 
-    /// The memoised RTV transitions for G and V.
-    public func tournament(groupSize: Int, votes: Int) -> TournamentTransitions {
-        if let hit = tournaments[[groupSize, votes]] { return hit }
+    /// The same judge in every iteration.
+    public convenience init(judge: JudgeModel, refinement: RefinementModel = .reference) {
+        self.init(judges: JudgeSchedule(judge), refinement: refinement)
+    }
+
+    /// Iteration 0's judge.
+    public var judge: JudgeModel { judges.judge(forIteration: 0) }
+
+    /// The memoised RTV transitions for G and V under iteration `t`'s judge.
+    public func tournament(groupSize: Int, votes: Int, iteration t: Int = 0) -> TournamentTransitions {
+        let judge = judges.judge(forIteration: t)
+        let key = TournamentKey(groupSize: groupSize, votes: votes, judge: judge)
+        if let hit = tournaments[key] { return hit }
         let value = TournamentTransitions(groupSize: groupSize, votes: votes, judge: judge)
-        tournaments[[groupSize, votes]] = value
+        tournaments[key] = value
         return value
     }
 
-    /// One refinement step: row j (passing among N in iteration t) is the distribution of passing
-    /// rollouts in iteration t + 1.
-    public func refinementStep(_ pipeline: TestTimePipeline) -> [[Double]] {
+    /// The refinement step from iteration `t` to t + 1: row j (passing among N in iteration t) is
+    /// the distribution of passing rollouts in iteration t + 1.
+    public func refinementStep(_ pipeline: TestTimePipeline, from t: Int = 0) -> [[Double]] {
         let c = pipeline.configuration
         let n = c.rollouts
-        let selectionKey =
-            switch pipeline.selection {
-            case .select: 0
-            case .random: 1
-            case .own: 2
-            }
-        let key = [n, c.groupSize, c.votes, c.priors, selectionKey]
+        // Only select-K consults a judge; the other selections share one step for every t.
+        let judge = pipeline.selection == .select ? judges.judge(forIteration: t) : nil
+        let key = StepKey(
+            rollouts: n, groupSize: c.groupSize, votes: c.votes, priors: c.priors, selection: pipeline.selection,
+            judge: judge)
         if let hit = steps[key] { return hit }
         let matrix: [[Double]]
         switch pipeline.selection {
         case .select:
-            let (k, survivors) = tournament(groupSize: c.groupSize, votes: c.votes).survivors(of: n, stopAt: c.priors)
+            let (k, survivors) = tournament(groupSize: c.groupSize, votes: c.votes, iteration: t)
+                .survivors(of: n, stopAt: c.priors)
             let refined = (0...k).map { i in
                 let f = refinement.successProbability(passingPriors: i, of: k)
                 return (0...n).map { binomialProbability(trials: n, successes: $0, probability: f) }
@@ -170,41 +186,58 @@ public final class PipelineModel {
     public func successByInitialPassing(_ pipeline: TestTimePipeline) -> [Double] {
         if let hit = outcomes[pipeline] { return hit }
         let c = pipeline.configuration
-        let rtv = tournament(groupSize: c.groupSize, votes: c.votes)
+        let last = max(c.iterations, 1) - 1
+        let rtv = tournament(groupSize: c.groupSize, votes: c.votes, iteration: last)
         var w = (0...c.rollouts).map { rtv.accuracy(passing: $0, candidates: c.rollouts) }
-        if c.iterations > 1 {
-            let step = refinementStep(pipeline)
-            for _ in 1..<c.iterations { w = step.map { row in zip(row, w).reduce(0) { $0 + $1.0 * $1.1 } } }
+        for t in stride(from: last - 1, through: 0, by: -1) {
+            w = refinementStep(pipeline, from: t).map { row in zip(row, w).reduce(0) { $0 + $1.0 * $1.1 } }
         }
         outcomes[pipeline] = w
         return w
     }
 
-    /// Expected accuracy and per-iteration coverage over tasks whose rates follow `model`.
+    /// Expected accuracy and per-iteration coverage and pass-count histograms over tasks whose
+    /// rates follow `model`.
     public func predict(model: SolveRateModel, pipeline: TestTimePipeline) -> PipelinePrediction {
         let c = pipeline.configuration
         var distribution = model.passingDistribution(rollouts: c.rollouts)
         func quality() -> IterationQuality {
             let mean = distribution.enumerated().reduce(0) { $0 + Double($1.offset) * $1.element }
-            return IterationQuality(passAt1: mean / Double(c.rollouts), passAtN: 1 - distribution[0])
+            return IterationQuality(
+                passAt1: mean / Double(c.rollouts), passAtN: 1 - distribution[0], passingDistribution: distribution)
         }
         var iterations = [quality()]
-        if c.iterations > 1 {
-            let step = refinementStep(pipeline)
-            for _ in 1..<c.iterations {
-                var next = [Double](repeating: 0, count: c.rollouts + 1)
-                for (j, pj) in distribution.enumerated() where pj > 0 {
-                    for k in 0...c.rollouts { next[k] += pj * step[j][k] }
-                }
-                distribution = next
-                iterations.append(quality())
+        let last = max(c.iterations, 1) - 1
+        for t in 0..<last {
+            iterations[t].priorsPassAt1 = priorsPassAt1(pipeline, iteration: t, distribution: distribution)
+            let step = refinementStep(pipeline, from: t)
+            var next = [Double](repeating: 0, count: c.rollouts + 1)
+            for (j, pj) in distribution.enumerated() where pj > 0 {
+                for k in 0...c.rollouts { next[k] += pj * step[j][k] }
             }
+            distribution = next
+            iterations.append(quality())
         }
-        let rtv = tournament(groupSize: c.groupSize, votes: c.votes)
+        let rtv = tournament(groupSize: c.groupSize, votes: c.votes, iteration: last)
         let accuracy = distribution.enumerated().reduce(0) {
             $0 + $1.element * rtv.accuracy(passing: $1.offset, candidates: c.rollouts)
         }
         return PipelinePrediction(accuracy: accuracy, iterations: iterations)
+    }
+
+    /// Expected passing fraction of the priors chosen from iteration `t`, whose pass counts follow
+    /// `distribution`: the select-K survivors' (under iteration t's judge), a random K-subset's
+    /// (j/N in expectation), or each rollout's own summary (likewise j/N).
+    func priorsPassAt1(_ pipeline: TestTimePipeline, iteration t: Int, distribution: [Double]) -> Double {
+        let c = pipeline.configuration
+        guard pipeline.selection == .select else {
+            return distribution.enumerated().reduce(0) { $0 + Double($1.offset) * $1.element } / Double(c.rollouts)
+        }
+        let (k, survivors) = tournament(groupSize: c.groupSize, votes: c.votes, iteration: t)
+            .survivors(of: c.rollouts, stopAt: c.priors)
+        return zip(distribution, survivors).reduce(0) { total, pair in
+            total + pair.0 * pair.1.enumerated().reduce(0) { $0 + Double($1.offset) * $1.element } / Double(k)
+        }
     }
 
     /// Expected accuracy over `model`: the population's iteration-0 distribution dotted with
@@ -215,15 +248,37 @@ public final class PipelineModel {
     }
 }
 
+extension PipelineModel {
+    /// Memo key of a tournament: its shape and judge.
+    private struct TournamentKey: Hashable {
+        var groupSize: Int
+        var votes: Int
+        var judge: JudgeModel
+    }
+
+    /// Memo key of a refinement step: N, G, V, K, the selection and (select-K only) the judge of
+    /// the step's iteration — not T, so pipelines differing only in T share their steps.
+    private struct StepKey: Hashable {
+        var rollouts, groupSize, votes, priors: Int
+        var selection: PriorSelection
+        var judge: JudgeModel?
+    }
+}
+
 /// Whole pipelines simulated task by task: the task's rate, every rollout's outcome, RTV vote by
 /// vote (select-K and final), refined rollouts from their actual contexts.
 public struct PipelineSimulator: Sendable {
-    public var judge: JudgeModel
+    public var judges: JudgeSchedule
     public var refinement: RefinementModel
 
-    public init(judge: JudgeModel, refinement: RefinementModel = .reference) {
-        self.judge = judge
+    public init(judges: JudgeSchedule, refinement: RefinementModel = .reference) {
+        self.judges = judges
         self.refinement = refinement
+    }
+
+    /// The same judge in every iteration.
+    public init(judge: JudgeModel, refinement: RefinementModel = .reference) {
+        self.init(judges: JudgeSchedule(judge), refinement: refinement)
     }
 
     /// The fraction of `tasks` simulated tasks whose final answer passes, and its standard error.
@@ -234,7 +289,10 @@ public struct PipelineSimulator: Sendable {
         let c = pipeline.configuration
         let n = c.rollouts
         var rng = Xoshiro256StarStar(seed: seed)
-        var player = TournamentPlayer(groupSize: c.groupSize, votes: c.votes, judge: judge)
+        let iterations = max(c.iterations, 1)
+        var players = (0..<iterations).map {
+            TournamentPlayer(groupSize: c.groupSize, votes: c.votes, judge: judges.judge(forIteration: $0))
+        }
         var population = [Bool](repeating: false, count: n)
         var scratch = population
         var indices = Array(0..<n)
@@ -242,11 +300,11 @@ public struct PipelineSimulator: Sendable {
         for _ in 0..<tasks {
             let p = model.sampleSolveRate(using: &rng)
             for i in 0..<n { population[i] = rng.nextUniform() < p }
-            for _ in 1..<max(c.iterations, 1) {
+            for t in 0..<(iterations - 1) {
                 scratch = population
                 switch pipeline.selection {
                 case .select:
-                    let k = player.play(&scratch, count: n, stopAt: c.priors, using: &rng)
+                    let k = players[t].play(&scratch, count: n, stopAt: c.priors, using: &rng)
                     let passing = scratch[0..<k].reduce(0) { $0 + ($1 ? 1 : 0) }
                     let f = refinement.successProbability(passingPriors: passing, of: k)
                     for i in 0..<n { population[i] = rng.nextUniform() < f }
@@ -267,7 +325,7 @@ public struct PipelineSimulator: Sendable {
                     }
                 }
             }
-            _ = player.play(&population, count: n, stopAt: 1, using: &rng)
+            _ = players[iterations - 1].play(&population, count: n, stopAt: 1, using: &rng)
             if population[0] { wins += 1 }
         }
         let mean = Double(wins) / Double(tasks)

@@ -22,6 +22,7 @@ public struct TestTimePlan: Codable, Sendable {
         public var assumedShape: Bool
     }
 
+    /// One iteration's judge.
     public struct JudgeSummary: Codable, Sendable {
         public var voteAccuracy: Double
         public var source: String
@@ -41,8 +42,9 @@ public struct TestTimePlan: Codable, Sendable {
         public var tokensPerTask: Double
         /// For the whole task set, in the plan's unit.
         public var totalCost: Double
-        /// P(a mixed pair's winner passes) after V votes — the judge's derived group accuracy.
-        public var pairAccuracy: Double
+        /// P(a mixed pair's winner passes) after V votes — each judge's derived group accuracy, in
+        /// the order of ``TestTimePlan/judges``.
+        public var pairAccuracies: [Double]
     }
 
     public struct CurvePoint: Codable, Sendable {
@@ -63,7 +65,8 @@ public struct TestTimePlan: Codable, Sendable {
 
     public var mode: Mode
     public var population: PopulationSummary
-    public var judge: JudgeSummary
+    /// The judge of each PDR iteration, iteration 0 first; iterations beyond the list use the last.
+    public var judges: [JudgeSummary]
     public var unit: CostUnit
     public var tasks: Int
     /// Total budget for the task set, in `unit` (budget mode).

@@ -16,9 +16,10 @@ extension TestTimePlanner {
         if request.tasks == nil && population.summary.measuredTasks == nil {
             notes.append("The interval and total costs are for a set of 100 tasks (--tasks to change).")
         }
-        let judge = try JudgeInputs(request.judge, draws: request.bootstrapResamples, seed: request.seed)
+        let judges = try judgeInputs(request, notes: &notes)
         let model = PipelineModel(
-            judge: JudgeModel(voteAccuracy: judge.summary.voteAccuracy), refinement: request.refinement)
+            judges: JudgeSchedule(judges.map { JudgeModel(voteAccuracy: $0.summary.voteAccuracy) }),
+            refinement: request.refinement)
         let outcome: SearchOutcome
         switch request.objective {
         case .fixed(let pipeline):
@@ -32,7 +33,8 @@ extension TestTimePlanner {
                 .accuracy(target), request, population: population.summary.model, model: model, tasks: tasks)
         }
         let chosen = outcome.chosen
-        let interval = predictiveInterval(of: chosen, population: population, judge: judge, model: model, tasks: tasks)
+        let interval = predictiveInterval(
+            of: chosen, population: population, judges: judges, model: model, tasks: tasks)
         let recommendation = TestTimePlan.Choice(
             pipeline: chosen.pipeline,
             prediction: model.predict(model: population.summary.model, pipeline: chosen.pipeline),
@@ -40,7 +42,9 @@ extension TestTimePlanner {
             dollarsPerTask: chosen.cost.value(in: .usd, prices: request.inputs),
             tokensPerTask: chosen.cost.value(in: .tokens, prices: request.inputs),
             totalCost: chosen.costValue * Double(tasks),
-            pairAccuracy: model.judge.groupAccuracy(size: 2, passing: 1, votes: chosen.pipeline.configuration.votes))
+            pairAccuracies: model.judges.judges.map {
+                $0.groupAccuracy(size: 2, passing: 1, votes: chosen.pipeline.configuration.votes)
+            })
         var budget: Double?
         var target: Double?
         switch request.objective {
@@ -49,7 +53,8 @@ extension TestTimePlanner {
         case .fixed: break
         }
         return TestTimePlan(
-            mode: outcome.mode, population: population.summary, judge: judge.summary, unit: request.unit, tasks: tasks,
+            mode: outcome.mode, population: population.summary, judges: judges.map(\.summary), unit: request.unit,
+            tasks: tasks,
             budget: budget, targetAccuracy: target, maxRounds: request.maxRounds, recommendation: recommendation,
             curve: outcome.curve, sensitivity: outcome.sensitivity, configurationsScored: outcome.scored, notes: notes)
     }
@@ -92,12 +97,35 @@ extension TestTimePlanner {
         }
     }
 
-    /// The judge's vote accuracy, its summary and, when measured, posterior draws of it.
+    /// Each iteration's judge inputs, at most as many as the iterations the request can use (the
+    /// fixed pipeline's T, or the search's maximum); judges beyond those are noted and dropped.
+    static func judgeInputs(_ request: Request, notes: inout [String]) throws(PlannerError) -> [JudgeInputs] {
+        guard !request.judges.isEmpty else {
+            throw .invalid(.invalid(field: "judge", value: "none", reason: "give at least one judge"))
+        }
+        let usable =
+            switch request.objective {
+            case .fixed(let pipeline): max(pipeline.configuration.iterations, 1)
+            default: max(request.space.maxIterations, 1)
+            }
+        if request.judges.count > usable {
+            notes.append(
+                "\(request.judges.count) judges were given for at most \(usable) iteration\(usable == 1 ? "" : "s"); "
+                    + "the judges of later iterations are not used.")
+        }
+        var inputs: [JudgeInputs] = []
+        for (t, judge) in request.judges.prefix(usable).enumerated() {
+            inputs.append(try JudgeInputs(judge, draws: request.bootstrapResamples, seed: request.seed, iteration: t))
+        }
+        return inputs
+    }
+
+    /// One iteration's judge: its vote accuracy, its summary and, when measured, posterior draws of it.
     struct JudgeInputs {
         var summary: TestTimePlan.JudgeSummary
         var draws: [Double] = []
 
-        init(_ judge: Request.Judge, draws count: Int, seed: UInt64) throws(PlannerError) {
+        init(_ judge: Request.Judge, draws count: Int, seed: UInt64, iteration: Int) throws(PlannerError) {
             switch judge {
             case .voteAccuracy(let a):
                 summary = .init(voteAccuracy: a, source: "given per-vote accuracy", measuredVotes: nil)
@@ -119,7 +147,7 @@ extension TestTimePlanner {
                     source: "measured in \(origin): \(correct) of \(votes) votes on \(groups) mixed groups",
                     measuredVotes: votes)
                 // Its sampling uncertainty, a Jeffreys posterior, joins the interval.
-                var rng = Xoshiro256StarStar(seed: seed, stream: 0x6A75_6467)
+                var rng = Xoshiro256StarStar(seed: seed, stream: 0x6A75_6467 + UInt64(iteration))
                 let posterior = Beta(alpha: Double(correct) + 0.5, beta: Double(votes - correct) + 0.5)
                 draws = (0..<count).map { _ in posterior.sample(using: &rng) }
             }

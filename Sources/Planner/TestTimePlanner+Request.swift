@@ -13,7 +13,7 @@ extension TestTimePlanner {
             case passAt1(Double, concentration: Double?)
         }
 
-        /// The judge's per-vote accuracy.
+        /// One iteration's judge.
         public enum Judge: Sendable {
             case voteAccuracy(Double)
             /// A pairwise (G = 2) group accuracy after `votes` votes, converted to a vote accuracy.
@@ -36,7 +36,8 @@ extension TestTimePlanner {
         }
 
         public var population: Population
-        public var judge: Judge
+        /// The judge of each PDR iteration, iteration 0 first; later iterations use the last.
+        public var judges: [Judge]
         public var objective: Objective
         public var refinement: RefinementModel = .reference
         public var inputs: CostInputs
@@ -51,9 +52,9 @@ extension TestTimePlanner {
         public var bootstrapResamples = 200
         public var seed: UInt64 = 0
 
-        public init(population: Population, judge: Judge, objective: Objective, inputs: CostInputs) {
+        public init(population: Population, judges: [Judge], objective: Objective, inputs: CostInputs) {
             self.population = population
-            self.judge = judge
+            self.judges = judges
             self.objective = objective
             self.inputs = inputs
         }

@@ -68,7 +68,7 @@ extension TestTimePlanner {
             }
         }
         let scoredAll = score(
-            space: request.space, models: [population] + shapes, judge: model.judge,
+            space: request.space, models: [population] + shapes, judges: model.judges,
             refinement: request.refinement, inputs: request.inputs, unit: request.unit,
             maxRounds: request.maxRounds)
         let frontier = frontier(scoredAll[0])
@@ -111,17 +111,21 @@ extension TestTimePlanner {
     }
 
     /// The predictive interval of the chosen pipeline: task sampling and judge randomness (binomial
-    /// over the set), plus the fit's uncertainty (task bootstrap) and a measured judge's (posterior draws).
+    /// over the set), plus the fit's uncertainty (task bootstrap) and the measured judges'
+    /// (posterior draws; draw i of every measured iteration goes together).
     static func predictiveInterval(
-        of chosen: ScoredPipeline, population: PopulationInputs, judge: JudgeInputs,
+        of chosen: ScoredPipeline, population: PopulationInputs, judges: [JudgeInputs],
         model planner: PipelineModel, tasks: Int
     ) -> PredictiveInterval {
         var draws = population.draws.map { planner.expectedAccuracy(model: $0, pipeline: chosen.pipeline) }
-        if !judge.draws.isEmpty {
-            draws = judge.draws.enumerated().map { i, a in
+        let drawCount = judges.map(\.draws.count).max() ?? 0
+        if drawCount > 0 {
+            draws = (0..<drawCount).map { i in
                 let model =
                     population.draws.isEmpty ? population.summary.model : population.draws[i % population.draws.count]
-                return PipelineModel(judge: JudgeModel(voteAccuracy: a), refinement: planner.refinement)
+                let schedule = JudgeSchedule(
+                    judges.map { JudgeModel(voteAccuracy: $0.draws.isEmpty ? $0.summary.voteAccuracy : $0.draws[i]) })
+                return PipelineModel(judges: schedule, refinement: planner.refinement)
                     .expectedAccuracy(model: model, pipeline: chosen.pipeline)
             }
         }

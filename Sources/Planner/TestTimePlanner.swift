@@ -98,12 +98,12 @@ public enum TestTimePlanner {
     /// sequential rounds exceed `maxRounds`. Work is split by (G, V) over the cores; each split
     /// shares one memoised ``PipelineModel``.
     public static func score(
-        space: SearchSpace, model: SolveRateModel, judge: JudgeModel,
+        space: SearchSpace, model: SolveRateModel, judges: JudgeSchedule,
         refinement: RefinementModel = .reference, inputs: CostInputs, unit: CostUnit,
         maxRounds: Int? = nil
     ) -> [ScoredPipeline] {
         score(
-            space: space, models: [model], judge: judge, refinement: refinement, inputs: inputs, unit: unit,
+            space: space, models: [model], judges: judges, refinement: refinement, inputs: inputs, unit: unit,
             maxRounds: maxRounds)[0]
     }
 
@@ -111,7 +111,7 @@ public enum TestTimePlanner {
     /// success by initial passing count does not depend on the population, so the tournament
     /// and refinement work is done once and each model costs a dot product per pipeline.
     public static func score(
-        space: SearchSpace, models: [SolveRateModel], judge: JudgeModel,
+        space: SearchSpace, models: [SolveRateModel], judges: JudgeSchedule,
         refinement: RefinementModel = .reference, inputs: CostInputs, unit: CostUnit,
         maxRounds: Int? = nil
     ) -> [[ScoredPipeline]] {
@@ -120,7 +120,7 @@ public enum TestTimePlanner {
         let perSplit = parallelMap(count: splits.count, workers: ProcessInfo.processInfo.activeProcessorCount) {
             s -> [[ScoredPipeline]] in
             let (g, v) = splits[s]
-            let planner = PipelineModel(judge: judge, refinement: refinement)
+            let planner = PipelineModel(judges: judges, refinement: refinement)
             var scored = [[ScoredPipeline]](repeating: [], count: models.count)
             for pipeline in pipelines where pipeline.configuration.groupSize == g && pipeline.configuration.votes == v {
                 let cost = CostModel.cost(pipeline.configuration, inputs, selection: pipeline.selection)

@@ -118,7 +118,8 @@ public enum DemoWorkflow {
         let population = TestTimePlanRequest.Population.measured(
             files: [fixture], system: fixtureSystem,
             options: SolveRateImportOptions(), kind: .betaBinomial)
-        var tts = TestTimePlanRequest(population: population, judge: .voteAccuracy(0.66), inputs: .codingAgentDefaults)
+        var tts = TestTimePlanRequest(
+            population: population, judge: .voteAccuracy([0.66]), inputs: .codingAgentDefaults)
         tts.budget = 500
         var report = ReportRequest(filter: filter, outputPath: request.reportPath)
         report.format = request.format

@@ -374,7 +374,7 @@ struct ReportBuilder {
                 caption: String(
                     format:
                         "The most accurate configuration (N, G, V, K, T, selection) each total budget buys, over %d scored configurations, with a judge right on %.0f %% of votes; the circle is the recommendation with its 95%% predictive interval.",
-                    plan.configurationsScored, 100 * plan.judge.voteAccuracy)))
+                    plan.configurationsScored, 100 * plan.judges[0].voteAccuracy)))
     }
 
     /// The recommended pipeline, its accuracy, costs and judge, and the plan's notes.
@@ -392,8 +392,13 @@ struct ReportBuilder {
                 ],
                 ["cost per task", String(format: "$%.2f, %@ tokens", r.dollarsPerTask, Axis.siLabel(r.tokensPerTask))],
                 ["total", String(format: "%.4g %@ for %d tasks", r.totalCost, plan.unit.rawValue, plan.tasks)],
-                ["judge", String(format: "vote accuracy %.3f (%@)", plan.judge.voteAccuracy, plan.judge.source)],
-            ])
+            ]
+                + plan.judges.enumerated().map { t, judge in
+                    [
+                        plan.judges.count == 1 ? "judge" : "judge, iteration \(t)",
+                        String(format: "vote accuracy %.3f (%@)", judge.voteAccuracy, judge.source),
+                    ]
+                })
         document.list(plan.notes)
     }
 

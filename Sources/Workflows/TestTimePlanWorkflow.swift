@@ -15,12 +15,14 @@ public struct TestTimePlanRequest: Sendable {
         case passAt1(Double, concentration: Double?)
     }
 
-    /// Where the judge's accuracy comes from.
+    /// Where the judges' accuracies come from: one per PDR iteration, iteration 0 first (later
+    /// iterations use the last).
     public enum Judge: Sendable {
-        case voteAccuracy(Double)
-        /// A pairwise (G = 2) group accuracy after `votes` votes, converted to a vote accuracy.
-        case pairAccuracy(Double, votes: Int)
-        /// The per-vote accuracy the executor measured, from the store's judge tallies.
+        case voteAccuracy([Double])
+        /// Pairwise (G = 2) group accuracies after `votes` votes, converted to vote accuracies.
+        case pairAccuracy([Double], votes: Int)
+        /// The per-vote accuracies the executor measured, iteration by iteration, from the store's
+        /// judge tallies.
         case fromStore(path: String, label: String?)
     }
 
@@ -68,7 +70,7 @@ public enum TestTimePlanWorkflow {
     /// target, else a budget).
     static func plannerRequest(_ request: TestTimePlanRequest) throws(WorkflowError) -> TestTimePlanner.Request {
         let population = try population(request.population)
-        let judge = try judge(request.judge)
+        let judges = try judges(request.judge)
         let objective: TestTimePlanner.Request.Objective
         if let fixed = request.fixed {
             objective = .fixed(fixed)
@@ -80,7 +82,7 @@ public enum TestTimePlanWorkflow {
             throw .empty("give --budget, --target-accuracy or --config")
         }
         var planning = TestTimePlanner.Request(
-            population: population, judge: judge, objective: objective,
+            population: population, judges: judges, objective: objective,
             inputs: request.inputs)
         planning.refinement = request.refinement
         planning.unit = request.unit
@@ -109,28 +111,46 @@ public enum TestTimePlanWorkflow {
         }
     }
 
-    /// The judge, with a measured one's vote totals read from the store.
-    static func judge(_ judge: TestTimePlanRequest.Judge) throws(WorkflowError) -> TestTimePlanner.Request.Judge {
+    /// The judges, with measured ones' vote totals read from the store: iteration 0, 1, … up to
+    /// the first iteration without votes on a mixed group (later iterations use the last measured).
+    static func judges(_ judge: TestTimePlanRequest.Judge) throws(WorkflowError) -> [TestTimePlanner.Request.Judge] {
         switch judge {
-        case .voteAccuracy(let a):
-            return .voteAccuracy(a)
-        case .pairAccuracy(let accuracy, let votes):
-            return .pairAccuracy(accuracy, votes: votes)
+        case .voteAccuracy(let accuracies):
+            return accuracies.map { .voteAccuracy($0) }
+        case .pairAccuracy(let accuracies, let votes):
+            return accuracies.map { .pairAccuracy($0, votes: votes) }
         case .fromStore(let path, let label):
-            let totals: JudgeVoteTotals
+            var perIteration: [JudgeVoteTotals] = []
+            var pooled: JudgeVoteTotals
             do {
-                totals = try Store(path: path, createIfMissing: false).judgeVoteTotals(label: label)
+                let store = try Store(path: path, createIfMissing: false)
+                pooled = try store.judgeVoteTotals(label: label)
+                while perIteration.count < 64 {
+                    let totals = try store.judgeVoteTotals(label: label, iteration: perIteration.count)
+                    guard totals.votes > 0 else { break }
+                    perIteration.append(totals)
+                }
             } catch {
                 throw .store(error)
             }
-            guard totals.votes > 0 else {
+            let origin = path + (label.map { " (\($0))" } ?? "")
+            guard pooled.votes > 0 else {
                 throw .empty(
                     "\(path): no judge votes on mixed groups recorded\(label.map { " for \"\($0)\"" } ?? "")"
                         + " — run the executor first, or give --judge-vote-accuracy")
             }
-            return .measured(
-                correctVotes: totals.correctVotes, votes: totals.votes, groups: totals.groups,
-                origin: path + (label.map { " (\($0))" } ?? ""))
+            guard !perIteration.isEmpty else {  // votes only in later iterations: pool them for all
+                return [
+                    .measured(
+                        correctVotes: pooled.correctVotes, votes: pooled.votes, groups: pooled.groups,
+                        origin: origin + ", all iterations")
+                ]
+            }
+            return perIteration.enumerated().map { t, totals in
+                .measured(
+                    correctVotes: totals.correctVotes, votes: totals.votes, groups: totals.groups,
+                    origin: origin + ", iteration \(t)")
+            }
         }
     }
 }

@@ -22,7 +22,7 @@ struct TestTimePlanTests {
         judge: TestTimePlanner.Request.Judge = .voteAccuracy(0.7)
     ) -> TestTimePlanner.Request {
         var request = TestTimePlanner.Request(
-            population: population, judge: judge, objective: objective,
+            population: population, judges: [judge], objective: objective,
             inputs: .codingAgentDefaults)
         request.space = space
         request.bootstrapResamples = 20
@@ -91,9 +91,9 @@ struct TestTimePlanTests {
             Self.request(
                 .passAt1(0.45, concentration: nil), .fixed(try TestTimePipeline(specification: "N=4")),
                 judge: .measured(correctVotes: 70, votes: 100, groups: 12, origin: "store.sqlite (exec-1)")))
-        expectClose(measured.judge.voteAccuracy, 0.7, absolute: 1e-12)
-        #expect(measured.judge.measuredVotes == 100)
-        #expect(measured.judge.source == "measured in store.sqlite (exec-1): 70 of 100 votes on 12 mixed groups")
+        expectClose(measured.judges[0].voteAccuracy, 0.7, absolute: 1e-12)
+        #expect(measured.judges[0].measuredVotes == 100)
+        #expect(measured.judges[0].source == "measured in store.sqlite (exec-1): 70 of 100 votes on 12 mixed groups")
     }
 
     @Test func passAt1AloneGetsTheShapeSensitivity() throws {

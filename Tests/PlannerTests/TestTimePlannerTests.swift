@@ -27,7 +27,7 @@ struct TestTimePlannerTests {
         for model in TournamentTests.shapes.prefix(4) {
             for unit in CostUnit.allCases {
                 let scored = TestTimePlanner.score(
-                    space: Self.smallSpace, model: model, judge: JudgeModel(voteAccuracy: 0.66),
+                    space: Self.smallSpace, model: model, judges: JudgeSchedule(JudgeModel(voteAccuracy: 0.66)),
                     inputs: Self.inputs, unit: unit)
                 let frontier = TestTimePlanner.frontier(scored)
                 let (low, high) = (scored.map(\.costValue).min()!, scored.map(\.costValue).max()!)
@@ -52,7 +52,8 @@ struct TestTimePlannerTests {
 
     @Test func latencyBoundIsRespected() {
         let scored = TestTimePlanner.score(
-            space: Self.smallSpace, model: TournamentTests.shapes[0], judge: JudgeModel(voteAccuracy: 0.8),
+            space: Self.smallSpace, model: TournamentTests.shapes[0],
+            judges: JudgeSchedule(JudgeModel(voteAccuracy: 0.8)),
             inputs: Self.inputs, unit: .usd, maxRounds: 5)
         #expect(!scored.isEmpty && scored.allSatisfy { $0.cost.sequentialRounds <= 5 })
         // N = 8 in pairs: 2 + 3 rounds.

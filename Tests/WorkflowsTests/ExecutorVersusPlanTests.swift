@@ -71,7 +71,7 @@ struct ExecutorVersusPlanTests {
                 population: .measured(
                     files: [counts.path], system: nil, options: SolveRateImportOptions(),
                     kind: .betaBinomial),
-                judge: .voteAccuracy(0.7), inputs: .codingAgentDefaults)
+                judge: .voteAccuracy([0.7]), inputs: .codingAgentDefaults)
             plan.fixed = try TestTimePipeline(specification: "N=16,G=2,V=8")
             plan.seed = UInt64(seed)
             let interval = try TestTimePlanWorkflow.run(plan).recommendation.interval

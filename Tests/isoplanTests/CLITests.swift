@@ -290,7 +290,15 @@ struct PlanTTSCLITests {
                 let configuration: Configuration
                 let selection: String
             }
-            struct Prediction: Decodable { let accuracy: Double }
+            struct Prediction: Decodable {
+                struct Iteration: Decodable {
+                    let passAt1: Double
+                    let priorsPassAt1: Double?
+                    let passingDistribution: [Double]
+                }
+                let accuracy: Double
+                let iterations: [Iteration]
+            }
             struct Interval: Decodable { let lower, upper: Double }
             struct Cost: Decodable { let rollouts, summaries, judgeCalls, sequentialRounds: Int }
             let pipeline: Pipeline
@@ -298,6 +306,7 @@ struct PlanTTSCLITests {
             let interval: Interval
             let cost: Cost
             let totalCost, dollarsPerTask: Double
+            let pairAccuracies: [Double]
         }
         struct Judge: Decodable {
             let voteAccuracy: Double
@@ -308,7 +317,7 @@ struct PlanTTSCLITests {
         let mode: String
         let tasks: Int
         let recommendation: Choice
-        let judge: Judge
+        let judges: [Judge]
         let curve: [Point]
         let sensitivity: [Sensitivity]
         let notes: [String]
@@ -368,7 +377,7 @@ struct PlanTTSCLITests {
         #expect(
             c.cost.rollouts == 32 && c.cost.summaries == 32 && c.cost.judgeCalls == 216 && c.cost.sequentialRounds == 10
         )
-        #expect(plan.judge.source.contains("pairwise"))
+        #expect(plan.judges.count == 1 && plan.judges[0].source.contains("pairwise"))
     }
 
     @Test func judgeFromStoreUsesTheMeasuredAccuracy() throws {
@@ -384,7 +393,8 @@ struct PlanTTSCLITests {
         ])
         #expect(result.status == 0, "\(result.stderr)")
         let plan = try JSONDecoder().decode(Plan.self, from: Data(result.stdout.utf8))
-        expectClose(plan.judge.voteAccuracy, 0.7, absolute: 1e-12)
+        #expect(plan.judges.count == 1)
+        expectClose(plan.judges[0].voteAccuracy, 0.7, absolute: 1e-12)
         let empty = try CommandRunner.run([
             "plan", "tts", "--db", path, "--judge-label", "other", "--pass-at-1", "0.4",
             "--judge-from-store", "--config", "N=8",
@@ -395,6 +405,75 @@ struct PlanTTSCLITests {
             "--judge-from-store", "--config", "N=8",
         ])
         #expect(missing.status == 66)
+    }
+
+    @Test func eachIterationHasItsOwnJudge() throws {
+        func plan(_ judge: [String]) throws -> Plan {
+            let result = try CommandRunner.run(
+                ["plan", "tts", "--pass-at-1", "0.47", "--config", "N=16,G=2,V=8,K=4,T=2", "--json"] + judge)
+            #expect(result.status == 0, "\(result.stderr)")
+            return try JSONDecoder().decode(Plan.self, from: Data(result.stdout.utf8))
+        }
+        let one = try plan(["--judge-pair-accuracy", "0.78"])
+        let same = try plan(["--judge-pair-accuracy", "0.78,0.78"])
+        let weaker = try plan(["--judge-pair-accuracy", "0.78, 0.6"])
+        #expect(one.judges.count == 1 && same.judges.count == 2 && weaker.judges.count == 2)
+        expectClose(same.recommendation.prediction.accuracy, one.recommendation.prediction.accuracy, absolute: 1e-12)
+        // Iteration 1's judge runs only the final RTV: select-K and iteration 1 do not move, the final does.
+        let (a, b) = (one.recommendation.prediction, weaker.recommendation.prediction)
+        expectClose(b.iterations[0].priorsPassAt1 ?? -1, a.iterations[0].priorsPassAt1 ?? 1, absolute: 1e-12)
+        expectClose(b.iterations[1].passAt1, a.iterations[1].passAt1, absolute: 1e-12)
+        #expect(b.accuracy < a.accuracy - 0.005)
+        expectClose(weaker.recommendation.pairAccuracies[1], 0.6, absolute: 1e-9)
+        #expect(weaker.judges[1].source.contains("0.6"))
+        // The text output names both judges and the iterations' 0/N and N/N task counts.
+        let table = try CommandRunner.run([
+            "plan", "tts", "--pass-at-1", "0.47", "--config", "N=16,G=2,V=8,K=4,T=2",
+            "--judge-pair-accuracy", "0.78,0.6",
+        ])
+        for text in [
+            "judge, iteration 0", "judge, iterations ≥ 1", "tasks at 0/16", "tasks at 16/16", "priors' pass@1",
+        ] {
+            #expect(table.stdout.contains(text), "\(text)")
+        }
+        let extra = try plan(["--judge-vote-accuracy", "0.7,0.6,0.5"])
+        #expect(extra.judges.count == 2 && extra.notes.contains { $0.contains("3 judges were given for at most 2") })
+        let bad = try CommandRunner.run([
+            "plan", "tts", "--pass-at-1", "0.47", "--config", "N=16", "--judge-vote-accuracy", "0.7,1.2",
+        ])
+        #expect(bad.status == 64 && bad.stderr.contains("--judge-vote-accuracy must lie in [0, 1]"))
+        let garbled = try CommandRunner.run([
+            "plan", "tts", "--pass-at-1", "0.47", "--config", "N=16", "--judge-vote-accuracy", "0.7,,0.6",
+        ])
+        #expect(garbled.status == 64)
+    }
+
+    @Test func judgeFromStoreReadsEachIteration() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("judge.sqlite")
+        let store = try Store(path: path)
+        try store.insert([
+            JudgeTally(label: "pdr", taskID: "t1", iteration: 0, groupSize: 2, passing: 1, votes: 80, correctVotes: 60),
+            JudgeTally(label: "pdr", taskID: "t2", iteration: 0, groupSize: 2, passing: 2, votes: 8, correctVotes: 8),
+            JudgeTally(label: "pdr", taskID: "t1", iteration: 1, groupSize: 2, passing: 1, votes: 40, correctVotes: 22),
+        ])
+        let result = try CommandRunner.run([
+            "plan", "tts", "--db", path, "--pass-at-1", "0.5", "--judge-from-store",
+            "--config", "N=8,G=2,V=8,K=2,T=2", "--json",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let plan = try JSONDecoder().decode(Plan.self, from: Data(result.stdout.utf8))
+        #expect(plan.judges.count == 2)
+        expectClose(plan.judges[0].voteAccuracy, 0.75, absolute: 1e-12)
+        expectClose(plan.judges[1].voteAccuracy, 0.55, absolute: 1e-12)
+        #expect(plan.judges[1].source.contains("iteration 1") && plan.judges[1].source.contains("22 of 40 votes"))
+        // RTV alone uses iteration 0's judge only.
+        let rtv = try CommandRunner.run([
+            "plan", "tts", "--db", path, "--pass-at-1", "0.5", "--judge-from-store", "--config", "N=8", "--json",
+        ])
+        let rtvPlan = try JSONDecoder().decode(Plan.self, from: Data(rtv.stdout.utf8))
+        #expect(rtvPlan.judges.count == 1)
+        expectClose(rtvPlan.judges[0].voteAccuracy, 0.75, absolute: 1e-12)
     }
 
     @Test func badRequestsExplainThemselves() throws {

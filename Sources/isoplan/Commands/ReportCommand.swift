@@ -100,7 +100,7 @@ struct ReportCommand: ParsableCommand {
                     population: .measured(
                         files: solveRateFiles, system: solveRates.system,
                         options: solveRates.importOptions, kind: solveRates.kind),
-                    judge: .voteAccuracy(judgeVoteAccuracy), inputs: .codingAgentDefaults)
+                    judge: .voteAccuracy([judgeVoteAccuracy]), inputs: .codingAgentDefaults)
                 tts.budget = budget
                 tts.unit = unit
                 tts.seed = seed.seed

@@ -57,3 +57,17 @@ extension SweepPreset: ExpressibleByArgument {
 
     public static var allValueStrings: [String] { all.map(\.name) }
 }
+
+/// One value per PDR iteration, comma-separated (`0.67,0.58`), iteration 0 first; one value
+/// serves every iteration.
+struct PerIteration: ExpressibleByArgument, Sendable {
+    var values: [Double]
+
+    init?(argument: String) {
+        let values = argument.split(separator: ",", omittingEmptySubsequences: false).map {
+            Double($0.filter { $0 != " " })
+        }
+        guard !values.isEmpty, values.allSatisfy({ $0 != nil }) else { return nil }
+        self.values = values.compactMap { $0 }
+    }
+}

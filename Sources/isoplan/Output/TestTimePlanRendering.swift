@@ -53,9 +53,6 @@ struct TestTimePlanRendering {
         }
         let interval =
             "\(formatNumber(r.interval.lower))–\(formatNumber(r.interval.upper)) (mean over \(plan.tasks) tasks)"
-        let judge =
-            "vote accuracy \(formatNumber(plan.judge.voteAccuracy)) (\(plan.judge.source)); "
-            + "pair accuracy after \(c.votes) votes \(formatNumber(r.pairAccuracy))"
         rows += [
             ("expected accuracy", formatNumber(r.prediction.accuracy)),
             ("95% predictive interval", interval),
@@ -63,8 +60,16 @@ struct TestTimePlanRendering {
             ("total (\(unitName))", money(r.totalCost)),
             ("sequential rounds", String(r.cost.sequentialRounds)),
             ("population", population),
-            ("judge", judge),
         ]
+        for (t, judge) in plan.judges.enumerated() {
+            let name =
+                plan.judges.count == 1
+                ? "judge" : t == plan.judges.count - 1 ? "judge, iterations ≥ \(t)" : "judge, iteration \(t)"
+            let value =
+                "vote accuracy \(formatNumber(judge.voteAccuracy)) (\(judge.source)); "
+                + "pair accuracy after \(c.votes) votes \(formatNumber(r.pairAccuracies[t]))"
+            rows.append((name, value))
+        }
         return rows
     }
 
@@ -95,10 +100,17 @@ struct TestTimePlanRendering {
     }
 
     var iterationsTable: String {
-        table(
-            header: ["iteration", "pass@1", "pass@N"],
-            rows: plan.recommendation.prediction.iterations.enumerated().map {
-                [String($0.offset), formatNumber($0.element.passAt1), formatNumber($0.element.passAtN)]
+        let n = plan.recommendation.pipeline.configuration.rollouts
+        let tasks = Double(plan.tasks)
+        return table(
+            header: ["iteration", "pass@1", "pass@N", "priors' pass@1", "tasks at 0/\(n)", "tasks at \(n)/\(n)"],
+            rows: plan.recommendation.prediction.iterations.enumerated().map { t, quality in
+                [
+                    String(t), formatNumber(quality.passAt1), formatNumber(quality.passAtN),
+                    quality.priorsPassAt1.map(formatNumber) ?? "—",
+                    String(format: "%.1f", tasks * quality.passingDistribution[0]),
+                    String(format: "%.1f", tasks * quality.passingDistribution[n]),
+                ]
             }, format: format)
     }
 

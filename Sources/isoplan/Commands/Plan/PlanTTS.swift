@@ -43,15 +43,18 @@ extension PlanCommand {
         // Judge.
         @Option(
             name: .customLong("judge-vote-accuracy"),
-            help: ArgumentHelp("P(one vote on a mixed group picks a passing candidate).", valueName: "a"))
-        var judgeVoteAccuracy: Double?
+            help: ArgumentHelp(
+                "P(one vote on a mixed group picks a passing candidate); one per iteration (0.67,0.58) or one for all.",
+                valueName: "a[,a…]"))
+        var judgeVoteAccuracy: PerIteration?
 
         @Option(
             name: .customLong("judge-pair-accuracy"),
             help: ArgumentHelp(
-                "P(a mixed pair's winner passes) after --judge-pair-votes votes; converted to a vote accuracy.",
-                valueName: "A"))
-        var judgePairAccuracy: Double?
+                "P(a mixed pair's winner passes) after --judge-pair-votes votes, converted to a vote accuracy; "
+                    + "one per iteration (0.67,0.58) or one for all.",
+                valueName: "A[,A…]"))
+        var judgePairAccuracy: PerIteration?
 
         @Option(
             name: .customLong("judge-pair-votes"),
@@ -60,7 +63,7 @@ extension PlanCommand {
 
         @Flag(
             name: .customLong("judge-from-store"),
-            help: "Use the per-vote accuracy the executor measured (judge tallies in --db).")
+            help: "Use the per-vote accuracies the executor measured, iteration by iteration (judge tallies in --db).")
         var judgeFromStore = false
 
         @Option(
@@ -202,7 +205,9 @@ extension PlanCommand {
             for (name, value) in [
                 ("--judge-vote-accuracy", judgeVoteAccuracy), ("--judge-pair-accuracy", judgePairAccuracy),
             ] {
-                if let value, !(value >= 0 && value <= 1) { throw ValidationError("\(name) must lie in [0, 1]") }
+                if let value, !value.values.allSatisfy({ $0 >= 0 && $0 <= 1 }) {
+                    throw ValidationError("\(name) must lie in [0, 1] (each iteration's value)")
+                }
             }
             guard judgePairVotes >= 1 && judgePairVotes <= 64 else {
                 throw ValidationError("--judge-pair-votes must lie in 1…64")
@@ -296,8 +301,8 @@ extension PlanCommand {
         }
 
         var judge: TestTimePlanRequest.Judge {
-            if let judgeVoteAccuracy { return .voteAccuracy(judgeVoteAccuracy) }
-            if let judgePairAccuracy { return .pairAccuracy(judgePairAccuracy, votes: judgePairVotes) }
+            if let judgeVoteAccuracy { return .voteAccuracy(judgeVoteAccuracy.values) }
+            if let judgePairAccuracy { return .pairAccuracy(judgePairAccuracy.values, votes: judgePairVotes) }
             return .fromStore(path: global.databasePath, label: judgeLabel)
         }
 
