@@ -96,6 +96,56 @@ struct CrashResumeTests {
         #expect(try !Store(path: directory.path("x.sqlite")).llmCalls(label: "crash").isEmpty)
     }
 
+    /// Ctrl-C (SIGINT to isoplan alone, as a terminal sends it to the foreground group the agents
+    /// are not in) stops every running agent's process group and exits 130 promptly.
+    @Test func anInterruptStopsTheRunningAgents() async throws {
+        let directory = try TemporaryDirectory("isoplan-sigint")
+        try Self.writeTasks(directory.url.appendingPathComponent("tasks.jsonl"))
+        let server = try ScriptedServer(
+            directory: directory.url, seed: 3, labels: [:], judgeAccuracy: 0.7, apiKeyVariable: "CRASH_KEY",
+            environment: ["CRASH_KEY": Self.key], name: "sigint")
+        defer { server.stop() }
+        let pids = directory.path("children.pid")
+        let agent = ["/bin/sh", "-c", "sleep 300 & echo $! >> '\(pids)'; sleep 300", "agent", "{task_id}"]
+        var arguments = Self.arguments(directory, server: server)
+        let slot = arguments.firstIndex(of: "--agent-command")! + 1
+        arguments[slot] = String(decoding: try JSONSerialization.data(withJSONObject: agent), as: UTF8.self)
+        let process = Process()
+        process.executableURL = try CommandRunner.isoplanURL()
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(["CRASH_KEY": Self.key]) { $1 }
+        let stderr = Pipe()
+        process.standardError = stderr
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // Two tasks at once × 4 rollouts, concurrency 2: wait for two agents' children.
+        func children() -> [pid_t] {
+            ((try? String(contentsOfFile: pids, encoding: .utf8)) ?? "").split(separator: "\n").compactMap {
+                pid_t($0)
+            }
+        }
+        let deadline = Date().addingTimeInterval(60)
+        while children().count < 2 && Date() < deadline { try await Task.sleep(nanoseconds: 20_000_000) }
+        let running = children()
+        #expect(running.count >= 2, "agents never started")
+        let interrupted = Date()
+        kill(process.processIdentifier, SIGINT)
+        while process.isRunning && Date().timeIntervalSince(interrupted) < 30 {
+            try await Task.sleep(nanoseconds: 20_000_000)
+        }
+        #expect(!process.isRunning, "isoplan ignored SIGINT")
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        let message = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 130, "\(message)")
+        #expect(message.contains("rerun with the same --label to resume"), "\(message)")
+        for child in running {
+            let state = (try? String(contentsOfFile: "/proc/\(child)/stat", encoding: .utf8))?
+                .split(separator: ")").last?.split(separator: " ").first
+            #expect(kill(child, 0) != 0 || state == "Z", "agent child \(child) outlived the interrupt")
+        }
+    }
+
     @Test func killedRunsResumeToTheUninterruptedResult() async throws {
         let environment = ["CRASH_KEY": Self.key]
         // The reference: one uninterrupted run.

@@ -134,9 +134,11 @@ extension TTSCommand {
 /// Runs an execution and prints its outcome (table or --json); a reached budget or an unreachable
 /// endpoint exits 75 (rerun to resume).
 func execute(_ request: TestTimeExecutionRequest, global: GlobalOptions) async throws {
+    let database = global.databasePath
     let result = try await reportingFailures {
-        try await TestTimeExecutionWorkflow.run(
-            request, database: global.databasePath, progress: TerminalProgressBar())
+        try await cancellingOnSignals {
+            try await TestTimeExecutionWorkflow.run(request, database: database, progress: TerminalProgressBar())
+        }
     }
     for warning in result.warnings { printError("warning: \(warning)") }
     try global.render(result) { format in executionSummary(result, request: request, format: format) }
