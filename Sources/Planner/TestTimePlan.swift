@@ -77,5 +77,8 @@ public struct TestTimePlan: Codable, Sendable {
     public var curve: [CurvePoint]
     public var sensitivity: [ShapeSensitivity]
     public var configurationsScored: Int
+    /// The refined population task by task (own-rate refinement, a judge worse on hard tasks),
+    /// when asked for.
+    public var redistribution: RedistributionModel.Prediction?
     public var notes: [String]
 }

@@ -45,6 +45,8 @@ extension TestTimePlanner {
             pairAccuracies: model.judges.judges.map {
                 $0.groupAccuracy(size: 2, passing: 1, votes: chosen.pipeline.configuration.votes)
             })
+        let redistribution = try redistributionPrediction(
+            request, population: population.summary.model, choice: recommendation)
         var budget: Double?
         var target: Double?
         switch request.objective {
@@ -56,7 +58,26 @@ extension TestTimePlanner {
             mode: outcome.mode, population: population.summary, judges: judges.map(\.summary), unit: request.unit,
             tasks: tasks,
             budget: budget, targetAccuracy: target, maxRounds: request.maxRounds, recommendation: recommendation,
-            curve: outcome.curve, sensitivity: outcome.sensitivity, configurationsScored: outcome.scored, notes: notes)
+            curve: outcome.curve, sensitivity: outcome.sensitivity, configurationsScored: outcome.scored,
+            redistribution: redistribution, notes: notes)
+    }
+
+    /// The task-by-task prediction of the refined population, when asked for (a fixed pipeline only).
+    static func redistributionPrediction(
+        _ request: Request, population: SolveRateModel, choice: TestTimePlan.Choice
+    ) throws(PlannerError) -> RedistributionModel.Prediction? {
+        guard request.redistribution else { return nil }
+        guard case .fixed = request.objective else {
+            throw .invalid(
+                .invalid(
+                    field: "redistribution", value: "on", reason: "needs one configuration (--config), not a search"))
+        }
+        do throws(DomainError) {
+            return try RedistributionModel.predict(
+                population: population, pipeline: choice.pipeline, pairAccuracies: choice.pairAccuracies)
+        } catch {
+            throw .invalid(error)
+        }
     }
 
     /// The population's model, its summary and its task-bootstrap refits.
@@ -77,6 +98,17 @@ extension TestTimePlanner {
                             rates, kind: kind, resamples: request.bootstrapResamples,
                             seed: request.seed)
                     }
+                } catch {
+                    throw .invalid(error)
+                }
+            case .zeroShare(let mean, let share, let n, let concentration):
+                let kappa = concentration ?? SolveRateModel.ablationConcentration
+                do throws(DomainError) {
+                    let model = try SolveRateModel.matching(
+                        passAt1: mean, zeroShare: share, rollouts: n, concentration: kappa)
+                    summary = .init(
+                        source: "pass@1 = \(mean), \(share) of tasks at 0/\(n)", system: nil, measuredTasks: nil,
+                        model: model, assumedShape: false)
                 } catch {
                     throw .invalid(error)
                 }

@@ -11,6 +11,10 @@ extension TestTimePlanner {
             /// Only a population pass@1 is known: a Beta of that mean and the given concentration
             /// (nil: the documented default, with a sensitivity table over plausible shapes).
             case passAt1(Double, concentration: Double?)
+            /// A population pass@1 and the share of tasks none of `rollouts` iteration-0 rollouts
+            /// solved: a point mass at 0 plus a Beta part of the given concentration (nil: the
+            /// reference ablation's, ``SolveRateModel/ablationConcentration``).
+            case zeroShare(passAt1: Double, zeroShare: Double, rollouts: Int, concentration: Double?)
         }
 
         /// One iteration's judge.
@@ -42,6 +46,9 @@ extension TestTimePlanner {
         public var refinement: RefinementModel = .reference
         public var inputs: CostInputs
         public var unit: CostUnit = .usd
+        /// Also predict the refined population task by task (``RedistributionModel``; a fixed
+        /// select-K pipeline with T ≥ 2 only).
+        public var redistribution = false
         /// Latency bound: at most this many sequential rounds (searches only).
         public var maxRounds: Int?
         public var space = SearchSpace()

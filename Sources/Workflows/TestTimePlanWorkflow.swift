@@ -13,6 +13,8 @@ public struct TestTimePlanRequest: Sendable {
         /// Only a population pass@1 is known: a Beta of that mean and the given (else the
         /// default) concentration.
         case passAt1(Double, concentration: Double?)
+        /// A pass@1 and the share of tasks at 0 of `rollouts` (a point mass at 0 plus a Beta part).
+        case zeroShare(passAt1: Double, zeroShare: Double, rollouts: Int, concentration: Double?)
     }
 
     /// Where the judges' accuracies come from: one per PDR iteration, iteration 0 first (later
@@ -29,6 +31,8 @@ public struct TestTimePlanRequest: Sendable {
     public var population: Population
     public var judge: Judge
     public var refinement: RefinementModel = .reference
+    /// Also predict the refined population task by task (a fixed select-K pipeline, T ≥ 2).
+    public var redistribution = false
     public var inputs: CostInputs
     public var unit: CostUnit = .usd
     /// Budget for the whole task set (or per task when `budgetPerTask`).
@@ -85,6 +89,7 @@ public enum TestTimePlanWorkflow {
             population: population, judges: judges, objective: objective,
             inputs: request.inputs)
         planning.refinement = request.refinement
+        planning.redistribution = request.redistribution
         planning.unit = request.unit
         planning.maxRounds = request.maxRounds
         planning.space = request.space
@@ -108,6 +113,8 @@ public enum TestTimePlanWorkflow {
             return .measured(systems[0], source: files.joined(separator: ", "), kind: kind)
         case .passAt1(let mean, let concentration):
             return .passAt1(mean, concentration: concentration)
+        case .zeroShare(let mean, let share, let n, let concentration):
+            return .zeroShare(passAt1: mean, zeroShare: share, rollouts: n, concentration: concentration)
         }
     }
 

@@ -448,6 +448,51 @@ struct PlanTTSCLITests {
         #expect(garbled.status == 64)
     }
 
+    @Test func redistributionPredictsTheRefinedPopulationTaskByTask() throws {
+        struct Output: Decodable {
+            struct Redistribution: Decodable {
+                struct Iteration: Decodable { let passingDistribution: [Double] }
+                let iterations: [Iteration]
+                let accuracy: Double
+                let judgeAccuracies: [Double]
+            }
+            let redistribution: Redistribution?
+        }
+        let arguments = [
+            "plan", "tts", "--pass-at-1", "0.7094", "--zero-share", "0.146", "--judge-pair-accuracy", "0.670,0.582",
+            "--config", "N=16,G=2,V=8,K=4,T=2", "--tasks", "500", "--redistribution",
+        ]
+        let result = try CommandRunner.run(arguments + ["--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let r = try #require(try JSONDecoder().decode(Output.self, from: Data(result.stdout.utf8)).redistribution)
+        let (before, after) = (r.iterations[0].passingDistribution, r.iterations[1].passingDistribution)
+        expectClose(500 * before[0], 73, absolute: 0.05)
+        #expect(500 * (after[0] - before[0]) > 12.6 && 500 * (after[16] - before[16]) > 84.6)
+        expectClose(r.judgeAccuracies[1], 0.582, absolute: 1e-4)
+        let table = try CommandRunner.run(arguments)
+        for text in ["Refined population, task by task", "judge on a task of rate p", "w₀ = 0.1376"] {
+            #expect(table.stdout.contains(text), "\(text)")
+        }
+        for (bad, message) in [
+            (["--zero-share", "0.1", "--budget", "100"], "--zero-share goes with --pass-at-1 and --config"),
+            (["--redistribution", "--budget", "100"], "--redistribution goes with --config"),
+        ] {
+            let refused = try CommandRunner.run(
+                ["plan", "tts", "--pass-at-1", "0.7", "--judge-vote-accuracy", "0.7"] + bad)
+            #expect(refused.status == 64 && refused.stderr.contains(message), "\(refused.stderr)")
+        }
+        for (config, zeroShare, message) in [
+            ("N=16,G=2,V=8,K=2,T=2", "0.146", "the redistribution model needs select-K"),
+            ("N=16,G=2,V=8,K=4,T=2", "0.5", "the share of tasks at 0/16 must lie in"),
+        ] {
+            let refused = try CommandRunner.run([
+                "plan", "tts", "--pass-at-1", "0.7094", "--zero-share", zeroShare, "--judge-vote-accuracy", "0.7",
+                "--config", config, "--redistribution",
+            ])
+            #expect(refused.status == 65 && refused.stderr.contains(message), "\(refused.stderr)")
+        }
+    }
+
     @Test func judgeFromStoreReadsEachIteration() throws {
         let dir = try TemporaryDirectory()
         let path = dir.path("judge.sqlite")

@@ -65,38 +65,39 @@ def residuals(params):
                      r["single"][-1] - 0.40, r["random"][-1] - 0.51])
 
 
-best = min((optimize.least_squares(residuals, x0, bounds=([-8, -4, -4, 0], [3, 3, 3, 4]))
-            for x0 in [[-3, -1, -1.5, 1], [-1, -0.5, -1, 2], [-4, 0, -1, 0.5]]), key=lambda s: s.cost)
-w0, a, b, gamma = special.expit(best.x[0]), np.exp(best.x[1]), np.exp(best.x[2]), best.x[3]
-r = sonnet(best.x)
-m = lambda h: 100 * (h @ j) / N
-print(f"Sonnet: w0 {w0:.3f} Beta({a:.3f}, {b:.3f}) γ {gamma:.2f}; it0 {m(r['h0']):.2f}, single {m(r['single']):.2f}, "
-      f"random-K {m(r['random']):.2f}, select-K {m(r['select']):.2f} (not a target; ablation 78.06); "
-      f"16/16 it0 {100*r['h0'][-1]:.1f}, single {100*r['single'][-1]:.1f}, random {100*r['random'][-1]:.1f}")
+if __name__ == "__main__":
+    best = min((optimize.least_squares(residuals, x0, bounds=([-8, -4, -4, 0], [3, 3, 3, 4]))
+                for x0 in [[-3, -1, -1.5, 1], [-1, -0.5, -1, 2], [-4, 0, -1, 0.5]]), key=lambda s: s.cost)
+    w0, a, b, gamma = special.expit(best.x[0]), np.exp(best.x[1]), np.exp(best.x[2]), best.x[3]
+    r = sonnet(best.x)
+    m = lambda h: 100 * (h @ j) / N
+    print(f"Sonnet: w0 {w0:.3f} Beta({a:.3f}, {b:.3f}) γ {gamma:.2f}; it0 {m(r['h0']):.2f}, single {m(r['single']):.2f}, "
+          f"random-K {m(r['random']):.2f}, select-K {m(r['select']):.2f} (not a target; ablation 78.06); "
+          f"16/16 it0 {100*r['h0'][-1]:.1f}, single {100*r['single'][-1]:.1f}, random {100*r['random'][-1]:.1f}")
 
-for carry in ["concentration", "share"]:
-    kappa, share = a + b, (r["h0"][-1])
+    for carry in ["concentration", "share"]:
+        kappa, share = a + b, (r["h0"][-1])
 
-    def shape(y):
-        v0 = special.expit(y[0])
-        if carry == "concentration":
-            mb = special.expit(y[1]); return v0, mb * kappa, (1 - mb) * kappa
-        return v0, np.exp(y[1]), np.exp(y[2])
+        def shape(y):
+            v0 = special.expit(y[0])
+            if carry == "concentration":
+                mb = special.expit(y[1]); return v0, mb * kappa, (1 - mb) * kappa
+            return v0, np.exp(y[1]), np.exp(y[2])
 
-    def res(y):
-        p, w = population(*shape(y), bins=150)
-        h = w @ stats.binom.pmf(j[None, :], N, p[:, None])
-        out = [h @ j / N - 0.7094, h[0] - 73 / 500]
-        return out + ([h[-1] - share] if carry == "share" else [])
-    y0 = [-2.0, 1.0] if carry == "concentration" else [-2.0, 0.0, -1.0]
-    y = optimize.least_squares(res, y0).x
-    v0, aa, bb = shape(y)
-    p, w = population(v0, aa, bb)
-    S0 = survivors(N, K, 0.670)
-    B, f = refinement(p, w, S0, gamma)
-    h0 = w @ B
-    h1 = histograms(B, f, w, S0)
-    final = h1 @ rtv_acc(N, 0.582)
-    print(f"Opus ({carry} carried): w0 {v0:.3f} Beta({aa:.3f}, {bb:.3f}), fit residuals {np.round(res(y), 4)}; "
-          f"it0 16/16 {500*h0[-1]:.1f}; it1 {m(h1):.2f}, final {100*final:.2f}; "
-          f"Δ 0/16 {500*(h1[0]-h0[0]):+.1f}, Δ 16/16 {500*(h1[-1]-h0[-1]):+.1f}  (reference +21, +141)")
+        def res(y):
+            p, w = population(*shape(y), bins=150)
+            h = w @ stats.binom.pmf(j[None, :], N, p[:, None])
+            out = [h @ j / N - 0.7094, h[0] - 73 / 500]
+            return out + ([h[-1] - share] if carry == "share" else [])
+        y0 = [-2.0, 1.0] if carry == "concentration" else [-2.0, 0.0, -1.0]
+        y = optimize.least_squares(res, y0).x
+        v0, aa, bb = shape(y)
+        p, w = population(v0, aa, bb)
+        S0 = survivors(N, K, 0.670)
+        B, f = refinement(p, w, S0, gamma)
+        h0 = w @ B
+        h1 = histograms(B, f, w, S0)
+        final = h1 @ rtv_acc(N, 0.582)
+        print(f"Opus ({carry} carried): w0 {v0:.3f} Beta({aa:.3f}, {bb:.3f}), fit residuals {np.round(res(y), 4)}; "
+              f"it0 16/16 {500*h0[-1]:.1f}; it1 {m(h1):.2f}, final {100*final:.2f}; "
+              f"Δ 0/16 {500*(h1[0]-h0[0]):+.1f}, Δ 16/16 {500*(h1[-1]-h0[-1]):+.1f}  (reference +21, +141)")

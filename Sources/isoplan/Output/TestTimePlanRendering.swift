@@ -15,6 +15,11 @@ struct TestTimePlanRendering {
         var out = "\(heading)\n\n" + keyValueTable(summaryRows, format: format)
         out += "\n\nCost per task\n\n" + costTable
         out += "\n\nIterations\n\n" + iterationsTable
+        if let redistribution = plan.redistribution {
+            out +=
+                "\n\nRefined population, task by task (own-rate refinement, a judge worse on hard tasks)\n\n"
+                + redistributionText(redistribution)
+        }
         if !plan.curve.isEmpty {
             out += "\n\nAccuracy vs budget (\(plan.configurationsScored) configurations scored)\n\n" + curveTable
         }
@@ -79,6 +84,8 @@ struct TestTimePlanRendering {
         return p.assumedShape
             ? "assumed Beta(\(formatNumber(p.model.alpha)), \(formatNumber(p.model.beta)))"
             : "\(p.system ?? p.source): \(p.model.kind.rawValue) \(shape)"
+                + (p.model.pointMassZero > 0 ? ", w₀ = \(formatNumber(p.model.pointMassZero))" : "")
+                + (p.model.pointMassOne > 0 ? ", w₁ = \(formatNumber(p.model.pointMassOne))" : "")
     }
 
     var costTable: String {
@@ -99,12 +106,30 @@ struct TestTimePlanRendering {
             ], format: format)
     }
 
-    var iterationsTable: String {
+    var iterationsTable: String { iterationsTable(plan.recommendation.prediction.iterations) }
+
+    /// The redistribution model's iterations, final accuracy and judge curve.
+    func redistributionText(_ r: RedistributionModel.Prediction) -> String {
+        let curve = [0.1, 0.5, 0.9].map { "a(\($0)) = \(formatNumber(r.judgeAccuracy(solveRate: $0)))" }
+        let given = plan.recommendation.pairAccuracies.prefix(r.judgeAccuracies.count).map(formatNumber)
+        return iterationsTable(r.iterations) + "\n\n"
+            + keyValueTable(
+                [
+                    ("expected accuracy", formatNumber(r.accuracy)),
+                    ("judge on a task of rate p", curve.joined(separator: ", ")),
+                    (
+                        "judge accuracy per iteration",
+                        "\(r.judgeAccuracies.map(formatNumber).joined(separator: ", ")) (given \(given.joined(separator: ", ")))"
+                    ),
+                ], format: format)
+    }
+
+    func iterationsTable(_ iterations: [IterationQuality]) -> String {
         let n = plan.recommendation.pipeline.configuration.rollouts
         let tasks = Double(plan.tasks)
         return table(
             header: ["iteration", "pass@1", "pass@N", "priors' pass@1", "tasks at 0/\(n)", "tasks at \(n)/\(n)"],
-            rows: plan.recommendation.prediction.iterations.enumerated().map { t, quality in
+            rows: iterations.enumerated().map { t, quality in
                 [
                     String(t), formatNumber(quality.passAt1), formatNumber(quality.passAtN),
                     quality.priorsPassAt1.map(formatNumber) ?? "—",

@@ -40,6 +40,19 @@ extension PlanCommand {
 
         @OptionGroup var passAtOne: PassAtOneOptions
 
+        @Option(
+            name: .customLong("zero-share"),
+            help: ArgumentHelp(
+                "With --pass-at-1 and --config: the share of tasks none of N iteration-0 rollouts solved; "
+                    + "the shape becomes a point mass at 0 plus a Beta part (--concentration, default 1.399).",
+                valueName: "z"))
+        var zeroShare: Double?
+
+        @Flag(
+            name: .customLong("redistribution"),
+            help: "With --config (select-K, T ≥ 2, K = 4): also predict the refined population task by task.")
+        var redistribution = false
+
         // Judge.
         @Option(
             name: .customLong("judge-vote-accuracy"),
@@ -212,6 +225,13 @@ extension PlanCommand {
             guard judgePairVotes >= 1 && judgePairVotes <= 64 else {
                 throw ValidationError("--judge-pair-votes must lie in 1…64")
             }
+            if let zeroShare {
+                guard passAtOne.passAt1 != nil && config != nil else {
+                    throw ValidationError("--zero-share goes with --pass-at-1 and --config (its N)")
+                }
+                guard zeroShare >= 0 && zeroShare < 1 else { throw ValidationError("--zero-share must lie in [0, 1)") }
+            }
+            if redistribution && config == nil { throw ValidationError("--redistribution goes with --config") }
             if judgeLabel != nil && !judgeFromStore {
                 throw ValidationError("--judge-label goes with --judge-from-store")
             }
@@ -273,6 +293,12 @@ extension PlanCommand {
                 do { request.refinement = try RefinementModel(tableSpecification: refinementTable) } catch {
                     throw ValidationError("\(error)")
                 }
+            }
+            request.redistribution = redistribution
+            if let zeroShare, let passAt1 = passAtOne.passAt1, let fixed = request.fixed {
+                request.population = .zeroShare(
+                    passAt1: passAt1, zeroShare: zeroShare, rollouts: fixed.configuration.rollouts,
+                    concentration: passAtOne.concentration)
             }
             request.tasks = tasks
             request.bootstrapResamples = bootstrap
