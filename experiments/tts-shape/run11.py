@@ -5,7 +5,7 @@ value for an iteration is taken as the mixed-pair-weighted average of a(p) over 
 first RTV round (8 random pairs of the 16): weight ∝ E[mixed pairs | p]. (u, v) are solved so that
 iteration 0 (select-K over the iteration-0 population) gives 0.670 and iteration 1 (the final RTV
 over the iteration-1 population) 0.582 — Claude-4.5-Opus on SWE. Shape and γ as run10 (carried
-concentration)."""
+concentration; `python3 run11.py share` for the carried 16/16 share)."""
 import numpy as np
 from scipy import stats, special, optimize
 from model import survivors, beta_nodes, rtv_acc, TABLE2
@@ -14,7 +14,9 @@ import run10 as r10
 N, K = 16, 4
 j = np.arange(N + 1)
 GAMMA = 0.96
-w0, a, b = 0.138, 1.151, 0.248        # run10, concentration carried
+import sys
+# run10's Opus shapes: the Beta part's concentration carried (default), or `share`: Sonnet's 16/16 share
+w0, a, b = (0.144, 1.853, 0.384) if sys.argv[1:] == ["share"] else (0.138, 1.151, 0.248)
 p, w = r10.population(w0, a, b, bins=60)
 B = stats.binom.pmf(j[None, :], N, p[:, None])
 lp = special.logit(np.clip(p, 1e-12, 1 - 1e-12))

@@ -18,15 +18,16 @@ def solve(top_share):
         return [p0 - 73 / 500, p16 - top_share]
     return optimize.fsolve(res, [0.08, 0.0])
 
-base = model.beta_nodes
-for top in [0.30, 0.40]:
-    w0, lk = solve(top); a, b = mixture(w0, np.exp(lk))
-    def nodes(al, be, bins=400, w0=w0, a=a, b=b):
-        p, w = base(a, b, bins)
-        return np.concatenate([[0.0], p]), np.concatenate([[w0], (1 - w0) * w])
-    model.beta_nodes = nodes; run2.beta_nodes = nodes
-    for g in [0.0, 1.0]:
-        b0, b1 = calibrate(g) if g else refinement_logistic()
-        r = predict(0, 0, vote_from_pair(0.67), vote_from_pair(0.582), make_f(b0, b1, g))
-        print(f"16/16 share {top}: w0 {w0:.3f} a {a:.3f} b {b:.3f} gamma {g}: selK {r['selk']:.4f} it1 {r['it1']:.4f} "
-              f"final {r['final']:.4f} d0 {500*(r['h1'][0]-r['h0'][0]):.1f} d16 {500*(r['h1'][-1]-r['h0'][-1]):.1f}")
+if __name__ == "__main__":
+    base = model.beta_nodes
+    for top in [0.30, 0.40]:
+        w0, lk = solve(top); a, b = mixture(w0, np.exp(lk))
+        def nodes(al, be, bins=400, w0=w0, a=a, b=b):
+            p, w = base(a, b, bins)
+            return np.concatenate([[0.0], p]), np.concatenate([[w0], (1 - w0) * w])
+        model.beta_nodes = nodes; run2.beta_nodes = nodes
+        for g in [0.0, 1.0]:
+            b0, b1 = calibrate(g) if g else refinement_logistic()
+            r = predict(0, 0, vote_from_pair(0.67), vote_from_pair(0.582), make_f(b0, b1, g))
+            print(f"16/16 share {top}: w0 {w0:.3f} a {a:.3f} b {b:.3f} gamma {g}: selK {r['selk']:.4f} it1 {r['it1']:.4f} "
+                  f"final {r['final']:.4f} d0 {500*(r['h1'][0]-r['h0'][0]):.1f} d16 {500*(r['h1'][-1]-r['h0'][-1]):.1f}")

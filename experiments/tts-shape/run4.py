@@ -2,21 +2,7 @@
 import model
 from model import *
 
-
-def mixture(w0, kappa, mu=0.7094):
-    m = mu / (1 - w0)  # Beta-part mean
-    return m * kappa, (1 - m) * kappa
-
-
-def solve(top_share):
-    """(w0, log κ) so that 73/500 tasks are at 0/16 and top_share at 16/16."""
-    def res(x):
-        w0, lk = x
-        a, b = mixture(w0, np.exp(lk))
-        p0 = w0 + (1 - w0) * stats.betabinom.pmf(0, 16, a, b)
-        p16 = (1 - w0) * stats.betabinom.pmf(16, 16, a, b)
-        return [p0 - 73 / 500, p16 - top_share]
-    return optimize.fsolve(res, [0.08, 0.0])
+from run3 import mixture, solve
 
 OPUS = np.array([0.001, 0.334, 0.555, 0.854, 0.992])
 base = model.beta_nodes
