@@ -15,6 +15,16 @@ public struct JudgeSchedule: Sendable, Hashable, Codable {
         self.init([judge])
     }
 
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let judges = try container.decode([JudgeModel].self, forKey: .judges)
+        guard !judges.isEmpty else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .judges, in: container, debugDescription: "a schedule needs at least one judge")
+        }
+        self.judges = judges
+    }
+
     /// The judge of iteration `t` (0-based).
     public func judge(forIteration t: Int) -> JudgeModel {
         judges[min(max(t, 0), judges.count - 1)]

@@ -8,12 +8,14 @@ import NumericCore
 ///
 /// - **Refinement follows the task's own rate**: a refined rollout with i of K passing priors on a
 ///   task of rate p passes with `logit f(i, p) = δᵢ + γ·logit p`; the δᵢ are solved for the
-///   population so that each select-K bucket keeps the refinement table's average (the reference
-///   measured its Table 2 under select-K). γ comes from the reference's ablation.
+///   population so that each select-K bucket of the first refinement step keeps the refinement
+///   table's average (the reference measured its Table 2 there). γ comes from the reference's
+///   ablation.
 /// - **The judge is worse on hard tasks**: on a mixed pair of a task of rate p the winner passes
 ///   with `a(p) = expit(u + v·logit p)`; (u, v) are solved so that the mixed-pair-weighted average
 ///   of a(p) over each iteration's first judged round reproduces the given group accuracies of the
-///   iterations (with one accuracy, v = 0: the same judge on every task).
+///   iterations (least squares with more than two; with one accuracy, v = 0: the same judge on
+///   every task). ``Prediction/judgeAccuracies`` says how close the fit came.
 ///
 /// The population is integrated over quadrature nodes of the solve-rate model (its point masses
 /// and logit-spaced bins of its Beta part with exact masses). Select-K only, T ≥ 2, K = the
@@ -69,7 +71,9 @@ public enum RedistributionModel {
     ) throws(DomainError) -> Prediction {
         let c = pipeline.configuration
         let k = calibration.refinementTable.count - 1
-        guard pipeline.selection == .select, c.iterations >= 2, c.priors == k, c.rollouts > k else {
+        guard pipeline.selection == .select, c.iterations >= 2, c.priors == k, c.rollouts > k,
+            TournamentRounds.shrink(c.rollouts, to: k, groupSize: c.groupSize).survivors == k
+        else {
             throw .invalid(
                 field: "configuration", value: pipeline.specification,
                 reason:
@@ -266,9 +270,13 @@ extension SolveRateModel {
     public static func matching(
         passAt1 mu: Double, zeroShare: Double, rollouts n: Int, concentration kappa: Double = ablationConcentration
     ) throws(DomainError) -> SolveRateModel {
-        guard mu > 0 && mu < 1 && kappa > 0 && n >= 1 else {
+        guard mu > 0 && mu < 1 else {
             throw .invalid(field: "pass@1", value: String(mu), reason: "need 0 < pass@1 < 1")
         }
+        guard kappa > 0 else {
+            throw .invalid(field: "concentration", value: String(kappa), reason: "must be positive")
+        }
+        guard n >= 1 else { throw .invalid(field: "rollouts", value: String(n), reason: "need at least one") }
         func model(_ w0: Double) -> SolveRateModel {
             let m = mu / (1 - w0)
             return SolveRateModel(kind: .mixture, alpha: m * kappa, beta: (1 - m) * kappa, pointMassZero: w0)

@@ -46,7 +46,7 @@ extension TestTimePlanner {
                 $0.groupAccuracy(size: 2, passing: 1, votes: chosen.pipeline.configuration.votes)
             })
         let redistribution = try redistributionPrediction(
-            request, population: population.summary.model, choice: recommendation)
+            request, population: population.summary.model, choice: recommendation, notes: &notes)
         var budget: Double?
         var target: Double?
         switch request.objective {
@@ -64,7 +64,7 @@ extension TestTimePlanner {
 
     /// The task-by-task prediction of the refined population, when asked for (a fixed pipeline only).
     static func redistributionPrediction(
-        _ request: Request, population: SolveRateModel, choice: TestTimePlan.Choice
+        _ request: Request, population: SolveRateModel, choice: TestTimePlan.Choice, notes: inout [String]
     ) throws(PlannerError) -> RedistributionModel.Prediction? {
         guard request.redistribution else { return nil }
         guard case .fixed = request.objective else {
@@ -73,8 +73,16 @@ extension TestTimePlanner {
                     field: "redistribution", value: "on", reason: "needs one configuration (--config), not a search"))
         }
         do throws(DomainError) {
-            return try RedistributionModel.predict(
+            let prediction = try RedistributionModel.predict(
                 population: population, pipeline: choice.pipeline, pairAccuracies: choice.pairAccuracies)
+            let misses = zip(prediction.judgeAccuracies, choice.pairAccuracies).map { abs($0 - $1) }
+            if !misses.allSatisfy({ $0 <= 1e-3 }) {
+                notes.append(
+                    "The redistribution model's judge curve does not reproduce the given judge accuracies "
+                        + "(model \(prediction.judgeAccuracies.map { String(format: "%.4f", $0) }.joined(separator: ", "))): "
+                        + "its per-task prediction is less certain.")
+            }
+            return prediction
         } catch {
             throw .invalid(error)
         }
@@ -142,7 +150,7 @@ extension TestTimePlanner {
             }
         if request.judges.count > usable {
             notes.append(
-                "\(request.judges.count) judges were given for at most \(usable) iteration\(usable == 1 ? "" : "s"); "
+                "\(request.judges.count) judges (given or measured) for at most \(usable) iteration\(usable == 1 ? "" : "s"); "
                     + "the judges of later iterations are not used.")
         }
         var inputs: [JudgeInputs] = []

@@ -395,7 +395,9 @@ struct ReportBuilder {
             ]
                 + plan.judges.enumerated().map { t, judge in
                     [
-                        plan.judges.count == 1 ? "judge" : "judge, iteration \(t)",
+                        plan.judges.count == 1
+                            ? "judge"
+                            : t == plan.judges.count - 1 ? "judge, iterations ≥ \(t)" : "judge, iteration \(t)",
                         String(format: "vote accuracy %.3f (%@)", judge.voteAccuracy, judge.source),
                     ]
                 })

@@ -13,9 +13,9 @@ private final class ReceivedSignal: Sendable {
 /// isoplan's foreground group) never reaches them; killing isoplan would orphan them.
 /// Cancelled, the executor stops every running agent's group and leaves the store consistent;
 /// then isoplan exits 128 + the signal (130 for SIGINT). A second signal exits at once.
-func cancellingOnSignals<Result: Sendable>(
-    _ work: @escaping @Sendable () async throws -> Result
-) async throws -> Result {
+func cancellingOnSignals<Value: Sendable>(
+    _ work: @escaping @Sendable () async throws -> Value
+) async throws -> Value {
     let task = Task { try await work() }
     let received = ReceivedSignal()
     let sources = [SIGINT, SIGTERM].map { number in
@@ -23,7 +23,10 @@ func cancellingOnSignals<Result: Sendable>(
         let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
         source.setEventHandler {
             let (first, _) = received.number.compareExchange(expected: 0, desired: number, ordering: .relaxed)
-            guard first else { _exit(128 + number) }
+            guard first else {
+                printError("interrupted again: quitting now; agents still stopping may be left running")
+                _exit(128 + number)
+            }
             printError("interrupted: stopping the running agents and LLM calls (again to quit at once)")
             task.cancel()
         }
@@ -40,6 +43,7 @@ func cancellingOnSignals<Result: Sendable>(
     } catch {
         let number = received.number.load(ordering: .relaxed)
         guard number != 0 else { throw error }
+        if !(error is CancellationError) { printError("error while stopping: \(error)") }
         printError(
             "interrupted: every committed call and rollout is in the store; rerun with the same --label to resume")
         throw ExitCode(128 + number)

@@ -57,6 +57,11 @@ struct RedistributionTests {
                 population: TournamentTests.shapes[0], pipeline: try TestTimePipeline(specification: "N=16,K=2,T=2"),
                 pairAccuracies: [0.7])
         }
+        #expect(throws: DomainError.self) {  // whole pairwise rounds from 10 stop at 3 priors, not 4
+            try RedistributionModel.predict(
+                population: TournamentTests.shapes[0], pipeline: try TestTimePipeline(specification: "N=10,K=4,T=2"),
+                pairAccuracies: [0.7])
+        }
         #expect(throws: DomainError.self) {
             try SolveRateModel.matching(passAt1: 0.7, zeroShare: 0.35, rollouts: 16)  // above 1 − pass@1
         }

@@ -437,7 +437,9 @@ struct PlanTTSCLITests {
             #expect(table.stdout.contains(text), "\(text)")
         }
         let extra = try plan(["--judge-vote-accuracy", "0.7,0.6,0.5"])
-        #expect(extra.judges.count == 2 && extra.notes.contains { $0.contains("3 judges were given for at most 2") })
+        #expect(
+            extra.judges.count == 2
+                && extra.notes.contains { $0.contains("3 judges (given or measured) for at most 2") })
         let bad = try CommandRunner.run([
             "plan", "tts", "--pass-at-1", "0.47", "--config", "N=16", "--judge-vote-accuracy", "0.7,1.2",
         ])
