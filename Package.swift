@@ -9,6 +9,12 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
+/// The compute floors are optimised in debug builds too: their tests and the CLI tests' subprocesses
+/// run Monte Carlo checks, fits and simulations that are 10–50× slower at `-Onone`, and on a 2-core
+/// CI machine that was the difference between 20 and 48 minutes (docs/TESTING.md). Preconditions
+/// still trap at `-O`; only `assert` is compiled out.
+let computeSettings: [SwiftSetting] = strictSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "IsoPlan",
     platforms: [.macOS(.v15)],
@@ -45,11 +51,11 @@ let package = Package(
         ),
 
         // Floor 1 — numerics and the shared value types.
-        .target(name: "NumericCore", dependencies: ["CLapack"], swiftSettings: strictSettings),
+        .target(name: "NumericCore", dependencies: ["CLapack"], swiftSettings: computeSettings),
         .target(name: "Domain", swiftSettings: strictSettings),
 
         // Floor 2 — scaling-law fitting (curves and points, not where they came from).
-        .target(name: "ScalingLaws", dependencies: ["NumericCore", "Domain"], swiftSettings: strictSettings),
+        .target(name: "ScalingLaws", dependencies: ["NumericCore", "Domain"], swiftSettings: computeSettings),
 
         // Floor 2 — file parsers (they do not write the store). TensorBoard event files decode with
         // swift-protobuf through committed generated code (no build plugin).
@@ -70,11 +76,11 @@ let package = Package(
         // Floor 2 — the on-policy RL simulator (one committed parameter file as a resource).
         .target(
             name: "RLSim", dependencies: ["Domain", "NumericCore"], resources: [.copy("Resources/parameters.json")],
-            swiftSettings: strictSettings),
+            swiftSettings: computeSettings),
 
         // Floor 3 — planning: training allocation (evaluating ScalingLaws' laws) and test-time sizing.
         .target(
-            name: "Planner", dependencies: ["Domain", "NumericCore", "ScalingLaws"], swiftSettings: strictSettings),
+            name: "Planner", dependencies: ["Domain", "NumericCore", "ScalingLaws"], swiftSettings: computeSettings),
 
         // Floor 3 — SVG charts and self-contained HTML / Markdown reports.
         .target(name: "Report", dependencies: ["NumericCore", "ScalingLaws"], swiftSettings: strictSettings),
@@ -89,7 +95,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
-            swiftSettings: strictSettings),
+            swiftSettings: computeSettings),
 
         // Floor 4 — pipelines that span modules.
         .target(

@@ -8,7 +8,7 @@ import Testing
 struct AgentProcessGroupTests {
     /// An agent that starts a sleeping child, records the child's pid, then does `tail`.
     private static func agent(then tail: String) -> [String] {
-        ["/bin/sh", "-c", "sleep 300 & echo $! > child.pid; \(tail)"]
+        ["/bin/sh", "-c", "sleep 3600 & echo $! > child.pid; \(tail)"]
     }
 
     private static func directory() throws -> URL {
@@ -45,7 +45,7 @@ struct AgentProcessGroupTests {
 
     @Test func aTimedOutAgentLeavesNoChildBehind() async throws {
         let directory = try Self.directory()
-        let (status, _) = try await AgentRunner.execute(Self.agent(then: "sleep 300"), in: directory, timeout: 1)
+        let (status, _) = try await AgentRunner.execute(Self.agent(then: "sleep 3600"), in: directory, timeout: 1)
         #expect(status == -1)
         let child = try await Self.childPID(in: directory)
         #expect(try await !Self.isAlive(child))
@@ -61,7 +61,7 @@ struct AgentProcessGroupTests {
 
     @Test func aCancelledRunStopsTheWholeGroup() async throws {
         let directory = try Self.directory()
-        let run = Task { try await AgentRunner.execute(Self.agent(then: "sleep 300"), in: directory, timeout: 600) }
+        let run = Task { try await AgentRunner.execute(Self.agent(then: "sleep 3600"), in: directory, timeout: 7200) }
         let child = try await Self.childPID(in: directory)
         #expect(try await Self.isAlive(child))
         run.cancel()
