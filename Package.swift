@@ -9,10 +9,10 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
-/// The compute floors are optimised in debug builds too: their tests and the CLI tests' subprocesses
-/// run Monte Carlo checks, fits and simulations that are 10–50× slower at `-Onone`, and on a 2-core
-/// CI machine that was the difference between 20 and 48 minutes (docs/TESTING.md). Preconditions
-/// still trap at `-O`; only `assert` is compiled out.
+/// Settings of the modules that compute (numerics, fits, simulation, planning, the executor): optimised
+/// in debug builds too, because the tests and the CLI tests' subprocesses run their Monte Carlo checks,
+/// fits, sweeps and executor calls 10–50× slower at `-Onone` (docs/ARCHITECTURE.md, "Code shape and
+/// size"). Preconditions still trap at `-O`; only `assert` is compiled out.
 let computeSettings: [SwiftSetting] = strictSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]
 
 let package = Package(
