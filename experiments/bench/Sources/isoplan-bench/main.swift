@@ -3,6 +3,7 @@
 //   isoplan-bench gemm <size> <repeats>
 //   isoplan-bench binomial <trials> <p-file (float64 little-endian)> <repeats> <seed>
 //   isoplan-bench chinchilla <datadir> <workers> <repeats>
+//   isoplan-bench chinchilla-basins <datadir> <objective-tolerance>   (one CSV row per start)
 //   isoplan-bench scalerl-bootstrap <datadir> <workers> <repeats>
 //   isoplan-bench rlsim-sweep <difficulty> <D> <V> <budget> <seeds> <grid n:bp,…>
 //
@@ -142,6 +143,26 @@ case "chinchilla":
             "A": exp(p[0]), "B": exp(p[1]), "E": exp(p[2]), "alpha": p[3], "beta": p[4], "objective": fit!.objective,
         ],
     ])
+
+case "chinchilla-basins":
+    // Every start's exploration descent alone: iterations, status and end point, for the
+    // analysis of how many starts share a basin (docs/PERFORMANCE.md).
+    let dir = args[2]
+    let tolerance = Double(args[3])!
+    let points = readCSV("\(dir)/chinchilla_points.csv")
+    let starts = readCSV("\(dir)/chinchilla_starts.csv")
+    let inputs = Matrix(rows: points.count, columns: 2) { i, j in points[i][j] }
+    let data = try! FitData(inputs: inputs, targets: points.map { $0[2] })
+    var options = FitOptions(loss: .huber(delta: 1e-3), gradientTolerance: 1e-8)
+    options.objectiveTolerance = tolerance
+    options.secondOrder = false
+    let fits = parallelMap(count: starts.count, workers: 2) { [options] i in
+        try! CurveFitter.fit(ChinchillaLoss(), to: data, options: options, starts: [starts[i]], workers: 1)
+    }
+    for (i, fit) in fits.enumerated() {
+        let row = [Double(i), Double(fit.iterations), fit.objective] + fit.parameters
+        print(row.map { "\($0)" }.joined(separator: ","))
+    }
 
 case "scalerl-bootstrap":
     let dir = args[2]
