@@ -80,8 +80,13 @@ final class LevenbergMarquardtSolver {
     /// ``RobustLoss/difference(_:_:)``), resolving changes far below F's last bit.
     private func objectiveChange() -> Double {
         var total = 0.0
-        for i in 0..<n {
-            total += weights[i] * loss.difference(trialPredictions[i] - targets[i], predictions[i] - targets[i])
+        let (n, loss) = (n, loss)
+        trialPredictions.withUnsafeBufferPointer { trial in
+            predictions.withUnsafeBufferPointer { current in
+                for i in 0..<n {
+                    total += weights[i] * loss.difference(trial[i] - targets[i], current[i] - targets[i])
+                }
+            }
         }
         return total
     }
@@ -105,21 +110,28 @@ final class LevenbergMarquardtSolver {
         for j in 0..<(p * p) { curvature[j] = 0 }
         var total = 0.0
         var noise = 0.0
+        let (n, p, loss) = (n, p, loss)
+        // Buffer pointers for the loop: the arrays are the solver's properties, and indexing
+        // them directly costs an exclusivity check per access.
         jacobian.withUnsafeBufferPointer { jac in
-            for i in 0..<n {
-                let r = predictions[i] - targets[i]
-                let w = weights[i]
-                total += w * loss.value(r)
-                let psi = w * loss.derivative(r)
-                pulls[i] = psi
-                noise += abs(psi) * max(1, abs(predictions[i]))
-                let c = w * loss.curvature(r)
-                for j in 0..<p {
-                    let jij = jac[i + j * n]
-                    gradient[j] += psi * jij
-                    if c != 0 {
-                        let cj = c * jij
-                        for k in j..<p { curvature[j + k * p] += cj * jac[i + k * n] }
+            predictions.withUnsafeBufferPointer { predictions in
+                pulls.withUnsafeMutableBufferPointer { pulls in
+                    for i in 0..<n {
+                        let r = predictions[i] - targets[i]
+                        let w = weights[i]
+                        total += w * loss.value(r)
+                        let psi = w * loss.derivative(r)
+                        pulls[i] = psi
+                        noise += abs(psi) * max(1, abs(predictions[i]))
+                        let c = w * loss.curvature(r)
+                        for j in 0..<p {
+                            let jij = jac[i + j * n]
+                            gradient[j] += psi * jij
+                            if c != 0 {
+                                let cj = c * jij
+                                for k in j..<p { curvature[j + k * p] += cj * jac[i + k * n] }
+                            }
+                        }
                     }
                 }
             }
