@@ -50,8 +50,16 @@ let package = Package(
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
         ),
 
+        // Floor 0 — element-wise exp and log through glibc's vector math library (libmvec, part of
+        // libc6), dispatched on the CPU at run time; imported by NumericCore only.
+        .target(
+            name: "CVectorMath",
+            cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))],
+            linkerSettings: [.linkedLibrary("mvec", .when(platforms: [.linux]))]
+        ),
+
         // Floor 1 — numerics and the shared value types.
-        .target(name: "NumericCore", dependencies: ["CLapack"], swiftSettings: computeSettings),
+        .target(name: "NumericCore", dependencies: ["CLapack", "CVectorMath"], swiftSettings: computeSettings),
         .target(name: "Domain", swiftSettings: strictSettings),
 
         // Floor 2 — scaling-law fitting (curves and points, not where they came from).

@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import IsoplanTestSupport
+import NumericCore
 import ScalingLaws
 import Testing
 
@@ -9,9 +10,12 @@ struct ChinchillaTests {
     /// Epoch's procedure: Huber δ = 1e-3 on log loss, the 4,500-start grid, keep the best.
     /// Reference (anchors.md §A2): A = 477.82, B = 2143.41, E = 1.8172, α = 0.3473, β = 0.3672,
     /// objective 1.01827e-3. The objective is flat along A and B, hence their wider tolerances.
-    @Test func goldenFit() throws {
+    /// Holds with the exponentials and logarithms on every instruction set this CPU has.
+    @Test(arguments: VectorMath.InstructionSet.allCases.filter(\.isSupported))
+    func goldenFit(_ instructionSet: VectorMath.InstructionSet) throws {
         let data = try EpochData.chinchillaPoints()
-        let fit = try CurveFitter.fit(ChinchillaLoss(), to: data, options: FitOptions(loss: .huber(delta: 1e-3)))
+        let fit = try CurveFitter.fit(
+            ChinchillaLoss(instructionSet: instructionSet), to: data, options: FitOptions(loss: .huber(delta: 1e-3)))
         #expect(fit.starts == 4500)
         #expect(fit.status == .converged)
         let (a, b, e, alpha, beta) = (

@@ -1,16 +1,22 @@
 import Foundation
-import NumericCore
+public import NumericCore
 
 /// Chinchilla's parametric loss `L(N, D) = E + A/N^α + B/D^β` (Hoffmann et al. 2022, Approach 3),
 /// fitted in log space: `log L̂ = LSE(a − α·log N, b − β·log D, e)` with `A = eᵃ`, `B = eᵇ`,
 /// `E = eᵉ` (Epoch AI's replication, Besiroglu et al. 2024).
 ///
 /// Parameters `[a, b, e, alpha, beta]`; inputs N (parameters) and D (tokens), both > 0;
-/// residual space: `log L`. The log-sum-exp is evaluated around its largest term (whose `exp` is
-/// 1), costing two `exp` and one `log` per point; the Jacobian is the softmax weights of the
-/// three terms, from the same exponentials.
+/// residual space: `log L`. Each point's three terms are shifted by their largest, so one `exp` of
+/// the three is 1 and the sum lies in [1, 3]; the exponentials and logarithms of all points run as
+/// two vector calls (``VectorMath``), and the Jacobian is the softmax weights of the three terms,
+/// from the same exponentials.
 public struct ChinchillaLoss: CurveFamily {
-    public init() {}
+    /// Where the exponentials and logarithms run: the widest vector unit by default.
+    public let instructionSet: VectorMath.InstructionSet
+
+    public init(instructionSet: VectorMath.InstructionSet = VectorMath.best) {
+        self.instructionSet = instructionSet
+    }
 
     public var name: String { "chinchilla" }
     public var inputCount: Int { 2 }
@@ -30,42 +36,45 @@ public struct ChinchillaLoss: CurveFamily {
         return try FitData(inputs: logs, targets: data.targets.map { log($0) }, weights: data.weights)
     }
 
+    /// Works in the Jacobian's own columns (a scratch one when none is asked for): the shifted
+    /// terms go into columns 0–2 and become their exponentials in one call; column 3 holds the
+    /// sums and then their logarithms; the last pass writes the predictions and the weights.
     public func evaluate(
         _ p: [Double], on prepared: FitData, predictions: inout [Double],
         jacobian: UnsafeMutableBufferPointer<Double>?
     ) {
-        let (a, b, e, alpha, beta) = (p[0], p[1], p[2], p[3], p[4])
         let n = prepared.count
+        guard let jac = jacobian else {
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: 5 * n) { scratch in
+                evaluate(p, on: prepared, predictions: &predictions, jacobian: scratch)
+            }
+            return
+        }
+        let (a, b, e, alpha, beta) = (p[0], p[1], p[2], p[3], p[4])
         prepared.inputs.withUnsafeBufferPointer { x in
             predictions.withUnsafeMutableBufferPointer { out in
                 for i in 0..<n {
-                    let logN = x[i]
-                    let logD = x[i + n]
-                    let t1 = a - alpha * logN
-                    let t2 = b - beta * logD
-                    // exp of the largest term is 1: two exp calls instead of three.
-                    let top: Double
-                    let e1: Double
-                    let e2: Double
-                    let e3: Double
-                    if t1 >= t2 && t1 >= e {
-                        (top, e1, e2, e3) = (t1, 1, exp(t2 - t1), exp(e - t1))
-                    } else if t2 >= e {
-                        (top, e1, e2, e3) = (t2, exp(t1 - t2), 1, exp(e - t2))
-                    } else {
-                        (top, e1, e2, e3) = (e, exp(t1 - e), exp(t2 - e), 1)
-                    }
-                    let sum = e1 + e2 + e3
-                    out[i] = top + log(sum)
-                    guard let jac = jacobian else { continue }
-                    let inv = 1 / sum
-                    let w1 = e1 * inv
-                    let w2 = e2 * inv
+                    let t1 = a - alpha * x[i]
+                    let t2 = b - beta * x[i + n]
+                    let top = max(t1, t2, e)
+                    out[i] = top
+                    jac[i] = t1 - top
+                    jac[i + n] = t2 - top
+                    jac[i + 2 * n] = e - top
+                }
+                VectorMath.exp(UnsafeMutableBufferPointer(rebasing: jac[0..<(3 * n)]), using: instructionSet)
+                for i in 0..<n { jac[i + 3 * n] = jac[i] + jac[i + n] + jac[i + 2 * n] }
+                VectorMath.log(UnsafeMutableBufferPointer(rebasing: jac[(3 * n)..<(4 * n)]), using: instructionSet)
+                for i in 0..<n {
+                    out[i] += jac[i + 3 * n]
+                    let inv = 1 / (jac[i] + jac[i + n] + jac[i + 2 * n])
+                    let w1 = jac[i] * inv
+                    let w2 = jac[i + n] * inv
                     jac[i] = w1
                     jac[i + n] = w2
-                    jac[i + 2 * n] = e3 * inv
-                    jac[i + 3 * n] = -w1 * logN
-                    jac[i + 4 * n] = -w2 * logD
+                    jac[i + 2 * n] *= inv
+                    jac[i + 3 * n] = -w1 * x[i]
+                    jac[i + 4 * n] = -w2 * x[i + n]
                 }
             }
         }

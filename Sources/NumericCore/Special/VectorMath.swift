@@ -1,0 +1,53 @@
+internal import CVectorMath
+
+/// Element-wise `exp` and `log` over buffers, in place, through glibc's vector math library
+/// (libmvec: at most 4 ULP from the correctly rounded value) on the widest instruction set the CPU
+/// has, or libm one element at a time.
+///
+/// An element's result depends only on its value and the instruction set, never on its position
+/// or the buffer's length; `exp(0)` is exactly 1 on every path.
+public enum VectorMath {
+    /// The instruction sets the functions can run on.
+    public enum InstructionSet: String, Sendable, CaseIterable {
+        /// One libm call per element: any CPU, and the only path off glibc on x86-64.
+        case scalar
+        /// libmvec's two-lane entry points (any x86-64).
+        case sse2
+        /// libmvec's four-lane entry points (AVX2 and FMA).
+        case avx2
+
+        /// Whether this CPU and build can run it.
+        public var isSupported: Bool { isoplan_vector_math_supports(isa) != 0 }
+
+        fileprivate var isa: IsoplanVectorMathISA {
+            switch self {
+            case .scalar: IsoplanVectorMathScalar
+            case .sse2: IsoplanVectorMathSSE2
+            case .avx2: IsoplanVectorMathAVX2
+            }
+        }
+    }
+
+    /// The widest instruction set this CPU supports (decided once per process).
+    public static let best: InstructionSet = {
+        switch isoplan_vector_math_best() {
+        case IsoplanVectorMathAVX2: .avx2
+        case IsoplanVectorMathSSE2: .sse2
+        default: .scalar
+        }
+    }()
+
+    /// Replaces every element `x` by `exp(x)`.
+    public static func exp(_ values: UnsafeMutableBufferPointer<Double>, using set: InstructionSet = best) {
+        guard let base = values.baseAddress else { return }
+        precondition(set.isSupported, "VectorMath: \(set) is not supported on this CPU")
+        isoplan_vector_exp(set.isa, base, base, values.count)
+    }
+
+    /// Replaces every element `x` by `log(x)`.
+    public static func log(_ values: UnsafeMutableBufferPointer<Double>, using set: InstructionSet = best) {
+        guard let base = values.baseAddress else { return }
+        precondition(set.isSupported, "VectorMath: \(set) is not supported on this CPU")
+        isoplan_vector_log(set.isa, base, base, values.count)
+    }
+}

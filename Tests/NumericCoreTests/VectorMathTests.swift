@@ -1,0 +1,61 @@
+import Foundation
+import NumericCore
+import Testing
+
+@Suite("Vector exp and log")
+struct VectorMathTests {
+    static let supported = VectorMath.InstructionSet.allCases.filter(\.isSupported)
+
+    /// Distance from libm's value in units of its last place (libm's own error is under 1 ULP).
+    func ulps(_ value: Double, _ reference: Double) -> Double {
+        value == reference ? 0 : abs(value - reference) / reference.ulp
+    }
+
+    func applying(_ function: (UnsafeMutableBufferPointer<Double>) -> Void, to values: [Double]) -> [Double] {
+        var out = values
+        out.withUnsafeMutableBufferPointer { function($0) }
+        return out
+    }
+
+    @Test func scalarIsAlwaysSupportedAndBestIsSupported() {
+        #expect(VectorMath.InstructionSet.scalar.isSupported)
+        #expect(VectorMath.best.isSupported)
+    }
+
+    /// Over the range the fits use (shifted log-sum-exp terms ≤ 0, down to underflow) and the
+    /// positive range up to overflow: within 4 ULP of libm (libmvec's documented bound), exact at 0.
+    @Test(arguments: supported) func expIsWithinFourULPOfLibm(_ set: VectorMath.InstructionSet) {
+        let xs = (0...20_000).map { -708 + 1416 * Double($0) / 20_000 } + [0, -1e-300, 1e-17, -0.5, 1]
+        let ys = applying({ VectorMath.exp($0, using: set) }, to: xs)
+        let worst = zip(xs, ys).map { ulps($1, exp($0)) }.max()!
+        #expect(worst <= 4, "\(set): \(worst) ULP")
+        #expect(ys[20_001] == 1, "exp(0) must be exactly 1")
+    }
+
+    /// Over sums of one to three exponentials (the fits' [1, 3]) and the whole positive range.
+    @Test(arguments: supported) func logIsWithinFourULPOfLibm(_ set: VectorMath.InstructionSet) {
+        let dense = (0...20_000).map { 1 + 2 * Double($0) / 20_000 }
+        let wide = (0...2_000).map { pow(10, -300 + 600 * Double($0) / 2_000) }
+        let xs = dense + wide
+        let ys = applying({ VectorMath.log($0, using: set) }, to: xs)
+        let worst = zip(xs, ys).map { ulps($1, log($0)) }.max()!
+        #expect(worst <= 4, "\(set): \(worst) ULP")
+        #expect(ys[0] == 0, "log(1) must be exactly 0")
+    }
+
+    /// An element's result is the same wherever it sits and whatever the buffer's length (the
+    /// tail goes through a padded vector, not a different routine).
+    @Test(arguments: supported) func resultsDoNotDependOnPosition(_ set: VectorMath.InstructionSet) {
+        let xs = (0..<11).map { -3.7 + 0.61 * Double($0) }
+        let whole = applying({ VectorMath.exp($0, using: set) }, to: xs)
+        for i in xs.indices {
+            #expect(applying({ VectorMath.exp($0, using: set) }, to: [xs[i]]) == [whole[i]])
+            #expect(applying({ VectorMath.exp($0, using: set) }, to: Array(xs[i...])) == Array(whole[i...]))
+        }
+        let positive = xs.map { $0 + 4 }
+        let logs = applying({ VectorMath.log($0, using: set) }, to: positive)
+        for i in positive.indices {
+            #expect(applying({ VectorMath.log($0, using: set) }, to: Array(positive[..<(i + 1)])) == Array(logs[...i]))
+        }
+    }
+}
