@@ -24,6 +24,8 @@ public struct FitCurveRequest: Sendable {
     /// Starts: `nil` for the family's grid; fewer takes an even subset of it, more adds seeded
     /// uniform draws inside the bounds.
     public var starts: Int?
+    /// How a grid of many starts is narrowed before the descents (``StartScreening``).
+    public var screening = StartScreening.standard
     public var seed: UInt64 = 0
     public var workers: Int?
 
@@ -116,7 +118,8 @@ public enum FitCurveWorkflow {
         _ family: any CurveFamily, to data: FitData, _ request: FitCurveRequest,
         progress: any ProgressReporter
     ) throws -> FitCurveResult {
-        let options = FitOptions(loss: request.loss)
+        var options = FitOptions(loss: request.loss)
+        options.screening = request.screening
         let prepared = try family.prepare(data)
         let starts = request.starts.map {
             selectStarts(

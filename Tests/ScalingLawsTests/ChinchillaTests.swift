@@ -2,8 +2,9 @@ import Domain
 import Foundation
 import IsoplanTestSupport
 import NumericCore
-import ScalingLaws
 import Testing
+
+@testable import ScalingLaws
 
 @Suite("Chinchilla Approach 3 on Epoch AI's data")
 struct ChinchillaTests {
@@ -27,6 +28,66 @@ struct ChinchillaTests {
         expectClose(alpha, 0.3473, absolute: 0.0005, "alpha")
         expectClose(beta, 0.3672, absolute: 0.0005, "beta")
         expectClose(fit.objective, 1.01827e-3, relative: 1e-4, "objective")
+    }
+}
+
+@Suite("Start screening")
+struct StartScreeningTests {
+    @Test func parsesOffAndKeepSteps() {
+        #expect(StartScreening(parsing: "off") == .off)
+        #expect(StartScreening(parsing: "OFF") == .off)
+        #expect(StartScreening(parsing: "256:3") == .keepBest(256, afterIterations: 3))
+        for bad in ["", "256", "0:3", "256:0", "-1:3", "a:b", "256:3:1", "256:"] {
+            #expect(StartScreening(parsing: bad) == nil, "\(bad)")
+        }
+        #expect(StartScreening.standard.description == "256:3")
+    }
+
+    /// Screening keeps the starts that stand best after the first steps, in grid order, and no
+    /// others; a grid no larger than what it keeps goes through whole.
+    @Test func keepsTheBestStartsAfterTheirFirstSteps() throws {
+        let data = try EpochData.chinchillaPoints()
+        let family = ChinchillaLoss()
+        let grid = Array(family.initialGrid(for: try family.prepare(data)).prefix(600))
+        var options = FitOptions(loss: .huber(delta: 1e-3))
+        options.screening = .keepBest(40, afterIterations: 2)
+        let problem = try CurveFitter.Problem(family, data, options)
+        let kept = CurveFitter.screen(grid, explorer: problem, threadCount: 2)
+        #expect(kept.count == 40)
+        var stepped = options
+        stepped.maxIterations = 2
+        let objectives = try grid.map {
+            try CurveFitter.fit(family, to: data, options: stepped, starts: [$0], workers: 1)
+        }
+        .map { $0.objective }
+        let threshold = objectives.sorted()[39]
+        let keptObjectives = try kept.map {
+            try CurveFitter.fit(family, to: data, options: stepped, starts: [$0], workers: 1).objective
+        }
+        #expect(keptObjectives.allSatisfy { $0 <= threshold })
+        #expect(CurveFitter.screen(Array(grid.prefix(40)), explorer: problem, threadCount: 2) == Array(grid.prefix(40)))
+    }
+
+    /// The screened search reaches the full search's optimum on bootstrap resamples of Epoch's
+    /// points (experiments: 200 of 200 resamples, docs/SCALING_LAWS.md).
+    @Test func findsTheFullSearchOptimumOnResamples() throws {
+        let data = try EpochData.chinchillaPoints()
+        var rng = Xoshiro256StarStar(seed: 7)
+        for _ in 0..<3 {
+            let rows = (0..<data.count).map { _ in Int(rng.nextUniform() * Double(data.count)) }
+            let resample = try FitData(
+                inputs: Matrix(rows: rows.count, columns: 2) { i, j in data.inputs[rows[i], j] },
+                targets: rows.map { data.targets[$0] })
+            var full = FitOptions(loss: .huber(delta: 1e-3))
+            full.screening = .off
+            let reference = try CurveFitter.fit(ChinchillaLoss(), to: resample, options: full)
+            let screened = try CurveFitter.fit(
+                ChinchillaLoss(), to: resample, options: FitOptions(loss: .huber(delta: 1e-3)))
+            expectClose(screened.objective, reference.objective, relative: 1e-9, "objective")
+            for j in 0..<5 {
+                expectClose(screened.parameters[j], reference.parameters[j], absolute: 1e-5, "parameter \(j)")
+            }
+        }
     }
 }
 

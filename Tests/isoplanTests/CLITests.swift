@@ -173,6 +173,14 @@ struct FitCLITests {
             "--loss", "cauchy",
         ])
         #expect(usage.status == 64)
+        for screening in ["256", "0:3", "256:0", "all"] {
+            let bad = try CommandRunner.run([
+                "fit", "curve", "--family", "scalerl", "--csv", csv, "--x", "c", "--y", "r", "--screen-starts",
+                screening,
+            ])
+            #expect(bad.status == 64, "--screen-starts \(screening)")
+            #expect(bad.stderr.contains("'\(screening)' is invalid for '--screen-starts <keep:steps|off>'"))
+        }
         let family = try CommandRunner.run(["fit", "curve", "--family", "cubic", "--csv", csv, "--x", "c", "--y", "r"])
         #expect(family.status == 64)
         #expect(family.stderr.contains("'cubic' is invalid for '--family <family>'"))

@@ -34,6 +34,15 @@ public enum CurveFitter {
             self.options = options
         }
 
+        /// The same problem under other options (bounds and data already validated).
+        init(_ other: Problem, options: FitOptions) {
+            family = other.family
+            prepared = other.prepared
+            lower = other.lower
+            upper = other.upper
+            self.options = options
+        }
+
         func solver() -> LevenbergMarquardtSolver {
             LevenbergMarquardtSolver(family: family, prepared: prepared, lower: lower, upper: upper, options: options)
         }
@@ -43,7 +52,9 @@ public enum CurveFitter {
     /// candidate in the exploration ranking). Starts default to the family's data-driven grid; they run in parallel over
     /// `workers` threads (default: the core count).
     ///
-    /// With more than ``polishedCandidates`` starts the search runs in two stages: every start
+    /// With more than ``polishedCandidates`` starts the search runs in stages. Under the options'
+    /// ``FitOptions/screening`` a large grid is first narrowed to the starts that stand best after
+    /// a few steps (``screen(_:explorer:threadCount:)``). Every remaining start
     /// descends until a step improves its objective by less than
     /// ``explorationObjectiveTolerance`` (1e-7) relative (or its projected gradient is below
     /// `max(1e-8, tolerance)`); then the best ``polishedCandidates`` are polished with the caller's
@@ -72,9 +83,10 @@ public enum CurveFitter {
             exploration.objectiveTolerance = max(Self.explorationObjectiveTolerance, options.objectiveTolerance)
             exploration.secondOrder = false
             let explorer = try Problem(family, data, exploration)
-            let explored = parallelMap(count: grid.count, workers: threadCount, makeState: explorer.solver) {
+            let screened = screen(grid, explorer: explorer, threadCount: threadCount)
+            let explored = parallelMap(count: screened.count, workers: threadCount, makeState: explorer.solver) {
                 solver, i in
-                solver.run(from: grid[i])
+                solver.run(from: screened[i])
             }
             let ranked = explored.indices.filter { explored[$0].objective.isFinite }
                 .sorted { (explored[$0].objective, $0) < (explored[$1].objective, $1) }
@@ -92,6 +104,23 @@ public enum CurveFitter {
         guard var winner = best else { throw .noFiniteStart(family: family.name) }
         winner.starts = grid.count
         return winner
+    }
+
+    /// The starts that go on to the exploration descent, in grid order: all of them, or, under
+    /// ``StartScreening/keepBest(_:afterIterations:)`` with more starts than it keeps, where the
+    /// best `count` stand after their first steps.
+    static func screen(_ grid: [[Double]], explorer: Problem, threadCount: Int) -> [[Double]] {
+        guard case .keepBest(let count, let steps) = explorer.options.screening, grid.count > count else { return grid }
+        var firstSteps = explorer.options
+        firstSteps.maxIterations = steps
+        let screener = Problem(explorer, options: firstSteps)
+        let stepped = parallelMap(count: grid.count, workers: threadCount, makeState: screener.solver) { solver, i in
+            solver.run(from: grid[i])
+        }
+        let kept = stepped.indices.filter { stepped[$0].objective.isFinite }
+            .sorted { (stepped[$0].objective, $0) < (stepped[$1].objective, $1) }
+            .prefix(count).sorted()
+        return kept.map { stepped[$0].parameters }
     }
 
     /// How many of the best explored starts a multi-start fit polishes to full tolerance.

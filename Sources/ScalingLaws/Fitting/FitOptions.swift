@@ -19,6 +19,8 @@ public struct FitOptions: Sendable, Equatable {
     public var maxIterations = 1000
     /// Add the family's second-order terms `Σ wᵢψ(rᵢ)·∇²fᵢ` to the curvature, when it has them.
     public var secondOrder = true
+    /// How a multi-start fit with more starts than the screening keeps narrows them down.
+    public var screening = StartScreening.standard
 
     public init(
         loss: RobustLoss = .l2, lowerBounds: [Double]? = nil, upperBounds: [Double]? = nil,

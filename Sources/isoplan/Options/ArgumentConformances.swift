@@ -45,6 +45,15 @@ extension RobustLoss: ExpressibleByArgument {
     public static var defaultCompletionKind: CompletionKind { .list(["l2", "huber:", "soft_l1:"]) }
 }
 
+/// `fit curve --screen-starts`: `off` or `KEEP:STEPS` (see ``StartScreening/init(parsing:)``).
+extension StartScreening: ExpressibleByArgument {
+    public init?(argument: String) {
+        self.init(parsing: argument)
+    }
+
+    public var defaultValueDescription: String { description }
+}
+
 /// `simulate --difficulty`: a named population.
 extension Difficulty: ExpressibleByArgument {}
 
