@@ -91,8 +91,15 @@ try:
     for lib in threadpoolctl.threadpool_info():
         if lib.get("internal_api") == "openblas":
             info = {"core": lib.get("architecture"), "threads": lib.get("num_threads"), "version": lib.get("version")}
-except ImportError:
-    pass
+except ImportError:  # no threadpoolctl: ask the OpenBLAS numpy loaded for its core
+    import ctypes
+    for path in sorted({line.split()[-1] for line in open("/proc/self/maps") if "openblas" in line}):
+        lib = ctypes.CDLL(path)
+        for symbol in ("scipy_openblas_get_corename64_", "scipy_openblas_get_corename", "openblas_get_corename"):
+            if hasattr(lib, symbol):
+                getattr(lib, symbol).restype = ctypes.c_char_p
+                info = {"core": getattr(lib, symbol)().decode()}
+                break
 print(json.dumps({"bench": "gemm", "side": "numpy", "size": n, "median_s": med, "gflops": 2 * n**3 / med / 1e9,
                   "openblas": cfg.get("openblas configuration", cfg.get("version")), **info}))
 """
@@ -119,6 +126,7 @@ def main():
     parser.add_argument("--suite", choices=["foundation", "fitting", "rlsim", "all"], default="all")
     args = parser.parse_args()
     binary = build_swift()
+    describe_machine(binary)
     if args.suite in ("foundation", "all"):
         foundation(binary, args.quick)
     if args.suite in ("fitting", "all"):
@@ -180,12 +188,15 @@ def fitting(binary, quick):
                 summary[name] = record
             return summary
 
-        chin = alternate({"isoplan-2": [binary, "chinchilla", data, "2", "1"]},
+        chin = alternate({"isoplan-2": [binary, "chinchilla", data, "2", "1"],
+                          "isoplan-2-full": [binary, "chinchilla", data, "2", "1", "best", "off"]},
                          [sys.executable, peers, "chinchilla", data, "--repeats", "1", "--processes", "2"])
         fd = run_json([sys.executable, peers, "chinchilla", data, "--variant", "finite-difference", "--repeats", "1",
                        "--processes", "2"], 1) if not quick else None
-        results["chinchilla"] = {"isoplan": chin["isoplan-2"], "scipy_analytic": chin["scipy"], "scipy_fd": fd,
+        results["chinchilla"] = {"isoplan": chin["isoplan-2"], "isoplan_full_search": chin["isoplan-2-full"],
+                                 "scipy_analytic": chin["scipy"], "scipy_fd": fd,
                                  "ratio_analytic": chin["scipy"]["median_s"] / chin["isoplan-2"]["median_s"],
+                                 "ratio_full_search": chin["scipy"]["median_s"] / chin["isoplan-2-full"]["median_s"],
                                  "ratio_fd": fd["median_s"] / chin["isoplan-2"]["median_s"] if fd else None}
         boot = alternate({"isoplan-2": [binary, "scalerl-bootstrap", data, "2", "1"],
                           "isoplan-1": [binary, "scalerl-bootstrap", data, "1", "1"]},
@@ -198,13 +209,16 @@ def fitting(binary, quick):
 
     c = results["chinchilla"]
     print(f"Chinchilla 4,500-start Huber fit (median of {rounds} interleaved rounds, 2 threads / 2 processes):")
-    print(f"  isoplan LM {c['isoplan']['median_s']:.3f} s   scipy L-BFGS-B analytic {c['scipy_analytic']['median_s']:.2f} s"
+    print(f"  isoplan LM {c['isoplan']['median_s']:.3f} s (screening {c['isoplan']['screening']}, exp/log"
+          f" {c['isoplan']['vector_math']})   scipy L-BFGS-B analytic {c['scipy_analytic']['median_s']:.2f} s"
           f"   ratio {c['ratio_analytic']:.1f}x")
+    print(f"  isoplan LM, every start explored (screening off) {c['isoplan_full_search']['median_s']:.3f} s"
+          f"   ratio {c['ratio_full_search']:.1f}x")
     if c["scipy_fd"]:
         print(f"  scipy L-BFGS-B finite differences {c['scipy_fd']['median_s']:.1f} s (one run)   ratio {c['ratio_fd']:.1f}x")
-    for side in ("isoplan", "scipy_analytic"):
+    for side in ("isoplan", "isoplan_full_search", "scipy_analytic"):
         b = c[side]["best"]
-        print(f"  {side:>15}: A={b['A']:.2f} B={b['B']:.2f} E={b['E']:.5f} alpha={b['alpha']:.5f} beta={b['beta']:.5f}"
+        print(f"  {side:>19}: A={b['A']:.2f} B={b['B']:.2f} E={b['E']:.5f} alpha={b['alpha']:.5f} beta={b['beta']:.5f}"
               f" objective={b['objective']:.6e}")
     b = results["scalerl"]
     print(f"ScaleRL sigmoid, 1,000 bootstrap fits on 50 points (median of {rounds} interleaved rounds):")
@@ -217,9 +231,55 @@ def fitting(binary, quick):
         json.dump(results, f, indent=1)
 
 
+# AMD (family, first model, last model) -> microarchitecture, from AMD's published CPUID tables.
+AMD_CORES = [(23, 0x00, 0x2F, "Zen 1/Zen+"), (23, 0x30, 0x7F, "Zen 2"), (25, 0x00, 0x0F, "Zen 3"),
+             (25, 0x10, 0x1F, "Zen 4"), (25, 0x20, 0x5F, "Zen 3"), (25, 0x60, 0xAF, "Zen 4"),
+             (26, 0x00, 0xFF, "Zen 5")]
+
+
+def cpu():
+    """The CPU as /proc/cpuinfo names it: model name, vendor, family, model, stepping and, for AMD,
+    the microarchitecture those imply."""
+    fields = {}
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if not line.strip():
+                    break
+                key, _, value = line.partition(":")
+                fields[key.strip()] = value.strip()
+    except OSError:
+        return {"model_name": platform.processor() or "unknown"}
+    info = {"model_name": fields.get("model name", "unknown"), "vendor": fields.get("vendor_id"),
+            "family": int(fields.get("cpu family", -1)), "model": int(fields.get("model", -1)),
+            "stepping": int(fields.get("stepping", -1)), "avx512": "avx512f" in fields.get("flags", "").split()}
+    if info["vendor"] == "AuthenticAMD":
+        info["microarchitecture"] = next((name for family, low, high, name in AMD_CORES
+                                          if family == info["family"] and low <= info["model"] <= high), None)
+    return info
+
+
+MACHINE = {}
+
+
+def describe_machine(binary):
+    """Fills MACHINE once (CPU, both sides' OpenBLAS cores) and prints it as the run's header."""
+    ours = run_json([binary, "blas"], 1)
+    theirs = run_json([sys.executable, "-c", NUMPY_GEMM, "64", "1"], 1)
+    MACHINE.update({"platform": platform.platform(), "cpus": os.cpu_count(), "python": sys.version.split()[0],
+                    "numpy": np.__version__, "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE"),
+                    "cpu": cpu(), "isoplan_openblas": {"config": ours["openblas"], "core": ours["core"]},
+                    "numpy_openblas": {"config": theirs["openblas"], "core": theirs.get("core")}})
+    c = MACHINE["cpu"]
+    arch = f", {c['microarchitecture']}" if c.get("microarchitecture") else ""
+    print(f"CPU: {c['model_name']} (family {c.get('family')} model {c.get('model')} stepping {c.get('stepping')}{arch};"
+          f" {'AVX-512' if c.get('avx512') else 'no AVX-512'}), {MACHINE['cpus']} CPUs, {MACHINE['platform']}")
+    print(f"OpenBLAS core: isoplan {ours['core']} ({ours['openblas']}); numpy {theirs.get('core')}"
+          f" ({theirs['openblas']})")
+
+
 def machine():
-    return {"platform": platform.platform(), "cpus": os.cpu_count(), "python": sys.version.split()[0],
-            "numpy": np.__version__, "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE")}
+    return dict(MACHINE)
 
 
 def foundation(binary, quick):

@@ -1,9 +1,11 @@
 // isoplan-bench: times NumericCore kernels and prints one JSON line per benchmark.
 //
+//   isoplan-bench blas                                 (the OpenBLAS build and the core it picked)
 //   isoplan-bench gemm <size> <repeats>
 //   isoplan-bench binomial <trials> <p-file (float64 little-endian)> <repeats> <seed>
-//   isoplan-bench chinchilla <datadir> <workers> <repeats>
-//   isoplan-bench chinchilla-basins <datadir> <objective-tolerance>   (one CSV row per start)
+//   isoplan-bench chinchilla <datadir> <workers> <repeats> [scalar|sse2|avx2|best] [keep:steps|off]
+//   isoplan-bench chinchilla-basins <datadir> <objective-tolerance> [max-iterations]   (a CSV row per start)
+//   isoplan-bench chinchilla-screening <datadir> <resamples> [loss] [screening]   (a CSV row per resample: screened vs not)
 //   isoplan-bench scalerl-bootstrap <datadir> <workers> <repeats>
 //   isoplan-bench rlsim-sweep <difficulty> <D> <V> <budget> <seeds> <grid n:bp,…>
 //
@@ -47,6 +49,12 @@ guard args.count >= 2 else {
 }
 
 switch args[1] {
+case "blas":
+    emit([
+        "bench": "blas", "openblas": BLASConfiguration.configuration, "core": BLASConfiguration.coreName,
+        "threads": BLASConfiguration.threadCount,
+    ])
+
 case "rlsim-sweep":
     // One whole sweep (every configuration × seed, C_max each), both cores, runs in memory.
     let difficulty = Difficulty(rawValue: args[2])!
@@ -124,20 +132,25 @@ case "chinchilla":
     let dir = args[2]
     let workers = Int(args[3])!
     let repeats = Int(args[4])!
+    let family = ChinchillaLoss(
+        instructionSet: args.count > 5 && args[5] != "best"
+            ? VectorMath.InstructionSet(rawValue: args[5])! : VectorMath.best)
+    var options = FitOptions(loss: .huber(delta: 1e-3))
+    options.screening = args.count > 6 ? StartScreening(parsing: args[6])! : .standard
     let points = readCSV("\(dir)/chinchilla_points.csv")
     let starts = readCSV("\(dir)/chinchilla_starts.csv")
     let inputs = Matrix(rows: points.count, columns: 2) { i, j in points[i][j] }
     let data = try! FitData(inputs: inputs, targets: points.map { $0[2] })
-    let options = FitOptions(loss: .huber(delta: 1e-3))
     var fit: CurveFit?
     let times = (0...repeats).map { _ in
         seconds {
-            fit = try! CurveFitter.fit(ChinchillaLoss(), to: data, options: options, starts: starts, workers: workers)
+            fit = try! CurveFitter.fit(family, to: data, options: options, starts: starts, workers: workers)
         }
     }.dropFirst()  // the first run warms up
     let p = fit!.parameters
     emit([
         "bench": "chinchilla", "side": "isoplan-lm", "starts": starts.count, "workers": workers,
+        "vector_math": family.instructionSet.rawValue, "screening": options.screening.description,
         "median_s": median(Array(times)),
         "best": [
             "A": exp(p[0]), "B": exp(p[1]), "E": exp(p[2]), "alpha": p[3], "beta": p[4], "objective": fit!.objective,
@@ -149,6 +162,7 @@ case "chinchilla-basins":
     // analysis of how many starts share a basin (docs/PERFORMANCE.md).
     let dir = args[2]
     let tolerance = Double(args[3])!
+    let maxIterations = args.count > 4 ? Int(args[4])! : 1000
     let points = readCSV("\(dir)/chinchilla_points.csv")
     let starts = readCSV("\(dir)/chinchilla_starts.csv")
     let inputs = Matrix(rows: points.count, columns: 2) { i, j in points[i][j] }
@@ -156,12 +170,49 @@ case "chinchilla-basins":
     var options = FitOptions(loss: .huber(delta: 1e-3), gradientTolerance: 1e-8)
     options.objectiveTolerance = tolerance
     options.secondOrder = false
+    options.maxIterations = maxIterations
     let fits = parallelMap(count: starts.count, workers: 2) { [options] i in
         try! CurveFitter.fit(ChinchillaLoss(), to: data, options: options, starts: [starts[i]], workers: 1)
     }
     for (i, fit) in fits.enumerated() {
         let row = [Double(i), Double(fit.iterations), fit.objective] + fit.parameters
         print(row.map { "\($0)" }.joined(separator: ","))
+    }
+
+case "chinchilla-screening":
+    // Whether start screening finds the optimum the full search finds, on bootstrap resamples
+    // of Epoch's points (docs/SCALING_LAWS.md, "Start screening").
+    let dir = args[2]
+    let resamples = Int(args[3])!
+    let loss = args.count > 4 ? RobustLoss(parsing: args[4])! : .huber(delta: 1e-3)
+    let screened = args.count > 5 ? StartScreening(parsing: args[5])! : .standard
+    let points = readCSV("\(dir)/chinchilla_points.csv")
+    let starts = readCSV("\(dir)/chinchilla_starts.csv")
+    var rng = Xoshiro256StarStar(seed: 20_261_206)
+    print(
+        "resample,objective_full,objective_screened,relative_difference,largest_parameter_difference,seconds_full,seconds_screened"
+    )
+    for r in 0..<resamples {
+        let rows =
+            r == 0 ? Array(points.indices) : points.indices.map { _ in Int(rng.nextUniform() * Double(points.count)) }
+        let inputs = Matrix(rows: rows.count, columns: 2) { i, j in points[rows[i]][j] }
+        let data = try! FitData(inputs: inputs, targets: rows.map { points[$0][2] })
+        var fits: [CurveFit] = []
+        var times: [Double] = []
+        for screening in [StartScreening.off, screened] {
+            var options = FitOptions(loss: loss)
+            options.screening = screening
+            times.append(
+                seconds {
+                    fits.append(
+                        try! CurveFitter.fit(ChinchillaLoss(), to: data, options: options, starts: starts, workers: 2))
+                })
+        }
+        let difference = zip(fits[0].parameters, fits[1].parameters).map { abs($0 - $1) }.max()!
+        let relative = (fits[1].objective - fits[0].objective) / fits[0].objective
+        print(
+            [Double(r), fits[0].objective, fits[1].objective, relative, difference, times[0], times[1]].map { "\($0)" }
+                .joined(separator: ","))
     }
 
 case "scalerl-bootstrap":
