@@ -111,6 +111,9 @@ final class RunState {
     private let gradient: UnsafeMutableBufferPointer<Double>
     private let visited: UnsafeMutableBufferPointer<Int>
     private let signals: UnsafeMutableBufferPointer<Double>
+    /// The batch's logits and success probabilities, per position in the batch.
+    private let batchLogits: UnsafeMutableBufferPointer<Double>
+    private let batchProbabilities: UnsafeMutableBufferPointer<Double>
     /// h: accumulated damage subtracted from every logit.
     private(set) var damage = 0.0
     private(set) var step = 0
@@ -147,6 +150,8 @@ final class RunState {
         for i in 0..<population.trainSize { order[i] = i }
         visited = zeros(configuration.problemsPerBatch, Int.self)
         signals = zeros(configuration.problemsPerBatch, Double.self)
+        batchLogits = zeros(configuration.problemsPerBatch, Double.self)
+        batchProbabilities = zeros(configuration.problemsPerBatch, Double.self)
         let stream =
             UInt64(configuration.rolloutsPerProblem) &* 0x9E37_79B9_7F4A_7C15
             ^ UInt64(configuration.problemsPerBatch) &* 0xBF58_476D_1CE4_E5B9 ^ UInt64(configuration.fixedBatch ?? 0)
@@ -156,7 +161,9 @@ final class RunState {
     }
 
     deinit {
-        for buffer in [thetaBuffer, gradient, memorisationBuffer, signals] { buffer.deallocate() }
+        for buffer in [thetaBuffer, gradient, memorisationBuffer, signals, batchLogits, batchProbabilities] {
+            buffer.deallocate()
+        }
         order.deallocate()
         visited.deallocate()
     }
@@ -178,8 +185,7 @@ final class RunState {
     }
 
     /// One GRPO step: B_p problems from the epoch's shuffled order, exact binomial successes per
-    /// group, group-relative signals, the shared update with gradient noise, memorisation of each
-    /// visited problem, and step-size damage.
+    /// group, group-relative signals, then the shared update (``finishStep``).
     @inline(__always)
     private func takeStep(
         features: UnsafeBufferPointer<Double>, logits: UnsafeBufferPointer<Double>,
@@ -188,7 +194,6 @@ final class RunState {
     ) {
         let p = parameters
         let d = p.featureDimension
-        let n = configuration.rolloutsPerProblem
         let size = order.count
         let theta = thetaBuffer
         let memorisation = memorisationBuffer
@@ -196,32 +201,67 @@ final class RunState {
         for k in 0..<d { norm += theta[k] * theta[k] }
         let shift = -p.curvature * norm - damage
         var informative = 0
-        for _ in 0..<configuration.problemsPerBatch {
+        var remaining = configuration.problemsPerBatch
+        // The batch in segments that end where the epoch's order does: the reshuffle draws from
+        // the generator between the same two draws as one problem at a time would.
+        while remaining > 0 {
             if cursor == size {
                 for i in stride(from: size - 1, to: 0, by: -1) { order.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
                 cursor = 0
             }
-            let i = order[cursor]
-            cursor &+= 1
-            var z = logits[i] + memorisation[i] + shift
-            let base = i &* d
-            for k in 0..<d { z += features[base &+ k] * theta[k] }
-            let successes = Binomial.sample(trials: n, probability: logistic(z), using: &rng)
-            counts.groups &+= 1
-            counts.rewardSum &+= successes
-            if successes == 0 {
-                counts.allZero &+= 1
-                continue
+            let m = min(remaining, size - cursor)
+            for j in 0..<m {
+                let i = order[cursor &+ j]
+                batchLogits[j] =
+                    logits[i] + memorisation[i] + shift
+                    + shortDotProduct(features.baseAddress! + i &* d, theta.baseAddress!, count: d)
             }
-            if successes == n {
-                counts.allOne &+= 1
-                continue
+            logistic(UnsafeBufferPointer(rebasing: batchLogits[0..<m]), into: batchProbabilities)
+            for j in 0..<m {
+                sampleGroup(
+                    order[cursor &+ j], probability: batchProbabilities[j], rng: &rng, counts: &counts,
+                    informative: &informative)
             }
-            let mu = Double(successes) / Double(n)
-            visited[informative] = i
-            signals[informative] = p.standardiseAdvantages ? (mu * (1 - mu)).squareRoot() : mu * (1 - mu)
-            informative &+= 1
+            cursor &+= m
+            remaining &-= m
         }
+        finishStep(informative: informative, features: features, rng: &rng)
+    }
+
+    /// One group's successes, counted; an informative group (neither all 0 nor all 1) keeps its
+    /// problem and signal for the update.
+    @inline(__always)
+    private func sampleGroup(
+        _ i: Int, probability: Double, rng: inout Xoshiro256StarStar,
+        counts: inout (groups: Int, allZero: Int, allOne: Int, rewardSum: Int), informative: inout Int
+    ) {
+        let n = configuration.rolloutsPerProblem
+        let successes = Binomial.sample(trials: n, probability: probability, using: &rng)
+        counts.groups &+= 1
+        counts.rewardSum &+= successes
+        if successes == 0 {
+            counts.allZero &+= 1
+            return
+        }
+        if successes == n {
+            counts.allOne &+= 1
+            return
+        }
+        let mu = Double(successes) / Double(n)
+        visited[informative] = i
+        signals[informative] = parameters.standardiseAdvantages ? (mu * (1 - mu)).squareRoot() : mu * (1 - mu)
+        informative &+= 1
+    }
+
+    /// The shared update from the step's informative groups, with gradient noise, memorisation
+    /// of each visited problem, and step-size damage.
+    @inline(__always)
+    private func finishStep(informative: Int, features: UnsafeBufferPointer<Double>, rng: inout Xoshiro256StarStar) {
+        let p = parameters
+        let d = p.featureDimension
+        let n = configuration.rolloutsPerProblem
+        let theta = thetaBuffer
+        let memorisation = memorisationBuffer
         let denominator = Double(p.filterZeroVariance ? max(informative, 1) : configuration.problemsPerBatch)
         let scale = learningRate / denominator
         for k in 0..<d { gradient[k] = 0 }
