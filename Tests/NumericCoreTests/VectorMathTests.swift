@@ -59,3 +59,36 @@ struct VectorMathTests {
         }
     }
 }
+
+@Suite("Short dot product and vector logistic")
+struct ShortKernelTests {
+    /// Every length from 0 to 40 (the unrolled part, the tail, both): within a few ULP of the
+    /// sum's magnitude of a left-to-right sum.
+    @Test func shortDotProductMatchesTheSum() {
+        var rng = Xoshiro256StarStar(seed: 11)
+        for count in 0...40 {
+            let x = (0..<count).map { _ in rng.nextUniform() - 0.5 }
+            let y = (0..<count).map { _ in rng.nextUniform() * 4 - 2 }
+            let reference = zip(x, y).reduce(0) { $0 + $1.0 * $1.1 }
+            let magnitude = zip(x, y).reduce(0) { $0 + abs($1.0 * $1.1) }
+            let found = x.withUnsafeBufferPointer { xs in
+                y.withUnsafeBufferPointer { ys in shortDotProduct(xs.baseAddress!, ys.baseAddress!, count: count) }
+            }
+            #expect(abs(found - reference) <= 8 * Double.ulpOfOne * max(magnitude, 1e-300), "count \(count)")
+        }
+    }
+
+    /// The buffer form agrees with the scalar logistic within a few ULP across both tails,
+    /// including where `exp` underflows.
+    @Test func vectorLogisticMatchesTheScalarOne() {
+        let z = (0...4_000).map { -800 + 1_600 * Double($0) / 4_000 } + [0, -0.0, 37, -37, 745, -745]
+        var p = [Double](repeating: .nan, count: z.count)
+        z.withUnsafeBufferPointer { zs in p.withUnsafeMutableBufferPointer { logistic(zs, into: $0) } }
+        for (value, found) in zip(z, p) {
+            let expected = logistic(value)
+            let tolerance = 8 * max(expected.ulp, Double.leastNonzeroMagnitude)
+            #expect(abs(found - expected) <= tolerance, "z = \(value): \(found) vs \(expected)")
+        }
+        #expect(p[z.count - 6] == 0.5)
+    }
+}

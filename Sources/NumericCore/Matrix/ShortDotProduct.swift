@@ -12,13 +12,17 @@ public func shortDotProduct(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Doubl
     var k = 0
     while k &+ 8 <= count {
         let offset = k &* MemoryLayout<Double>.stride
-        s0 += rx.loadUnaligned(fromByteOffset: offset, as: SIMD2<Double>.self)
+        s0 +=
+            rx.loadUnaligned(fromByteOffset: offset, as: SIMD2<Double>.self)
             * ry.loadUnaligned(fromByteOffset: offset, as: SIMD2<Double>.self)
-        s1 += rx.loadUnaligned(fromByteOffset: offset &+ stride, as: SIMD2<Double>.self)
+        s1 +=
+            rx.loadUnaligned(fromByteOffset: offset &+ stride, as: SIMD2<Double>.self)
             * ry.loadUnaligned(fromByteOffset: offset &+ stride, as: SIMD2<Double>.self)
-        s2 += rx.loadUnaligned(fromByteOffset: offset &+ 2 &* stride, as: SIMD2<Double>.self)
+        s2 +=
+            rx.loadUnaligned(fromByteOffset: offset &+ 2 &* stride, as: SIMD2<Double>.self)
             * ry.loadUnaligned(fromByteOffset: offset &+ 2 &* stride, as: SIMD2<Double>.self)
-        s3 += rx.loadUnaligned(fromByteOffset: offset &+ 3 &* stride, as: SIMD2<Double>.self)
+        s3 +=
+            rx.loadUnaligned(fromByteOffset: offset &+ 3 &* stride, as: SIMD2<Double>.self)
             * ry.loadUnaligned(fromByteOffset: offset &+ 3 &* stride, as: SIMD2<Double>.self)
         k &+= 8
     }
