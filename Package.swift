@@ -51,7 +51,8 @@ let package = Package(
         ),
 
         // Floor 0 — element-wise exp and log through glibc's vector math library (libmvec, part of
-        // libc6), dispatched on the CPU at run time; imported by NumericCore only.
+        // libc6), dispatched on the CPU at run time; imported by NumericCore only. Linking needs a
+        // libmvec: glibc on x86-64 (any version we support) or on aarch64 from 2.38.
         .target(
             name: "CVectorMath",
             cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))],

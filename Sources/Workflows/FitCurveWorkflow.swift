@@ -151,7 +151,7 @@ public enum FitCurveWorkflow {
         let bootstrap = result.bootstrap
         let options = [
             "loss": "\(request.loss)", "x": request.xColumns.joined(separator: ","), "y": request.yColumn,
-            "dropHighest": "\(request.dropHighest)", "starts": "\(fit.starts)",
+            "dropHighest": "\(request.dropHighest)", "starts": "\(fit.starts)", "screening": "\(request.screening)",
             "bootstrap": "\(request.bootstrapResamples)", "seed": "\(request.seed)",
             "fixedR0": request.fixedR0.map { "\($0)" } ?? "free",
             "weights": request.weightsColumn ?? "none",

@@ -3,7 +3,7 @@
 
 /// The instruction sets the element-wise functions can run on.
 typedef enum {
-    /// One libm call per element (any CPU; the only path off glibc).
+    /// One libm call per element (any CPU; the only path off x86-64 glibc).
     IsoplanVectorMathScalar = 0,
     /// glibc's libmvec, two lanes (`_ZGVbN2v_*`, any x86-64).
     IsoplanVectorMathSSE2 = 1,

@@ -2,7 +2,7 @@
 /// 7"): the q-quantile of n values is `x₍ₖ₎ + f·(x₍ₖ₊₁₎ − x₍ₖ₎)` with `k + f = q·(n − 1)`.
 ///
 /// Uses selection, not a sort: ``orderStatistics(_:ranks:)`` finds the needed order statistics
-/// in O(n) without data-dependent branches in its passes.
+/// in linear passes (typically O(n)).
 /// - Precondition: `values` is non-empty, every q in [0, 1], no NaN.
 public func quantiles(_ values: [Double], _ qs: [Double]) -> [Double] {
     precondition(!values.isEmpty && qs.allSatisfy { $0 >= 0 && $0 <= 1 }, "quantiles need values and q in [0, 1]")
@@ -25,9 +25,10 @@ public func quantiles(_ values: [Double], _ qs: [Double]) -> [Double] {
 /// The values at `ranks` (0-based) of `values` sorted ascending, by most-significant-digit radix
 /// selection on order-preserving 64-bit keys, 11 bits a round: each round counts the keys per
 /// digit in one pass, finds the digits that hold the wanted ranks and keeps only their keys;
-/// fewer than 64 keys left are sorted. A quickselect's comparisons against its pivot are
-/// unpredictable branches, which on the simulator's 6,000 pass rates cost more than the
-/// arithmetic.
+/// fewer than 64 keys left, or keys equal in all but their last 9 bits, are sorted (so the worst
+/// case is a sort). The counting passes have no data-dependent branches; a quickselect's
+/// comparisons against its pivot are unpredictable branches, which on the simulator's 6,000 pass
+/// rates cost more than the arithmetic.
 /// - Precondition: no NaN; every rank in `values.indices`.
 public func orderStatistics(_ values: [Double], ranks: [Int]) -> [Int: Double] {
     precondition(ranks.allSatisfy { values.indices.contains($0) }, "order statistics: rank out of range")

@@ -1,12 +1,14 @@
 /// How a multi-start fit with many starts spends its descents (docs/SCALING_LAWS.md, "Start
 /// screening").
 ///
-/// With `.keepBest(count, afterIterations: k)` and more than `count` starts, every start first
-/// takes `k` Levenberg–Marquardt steps; only the `count` with the lowest objectives then (ties: the
-/// earlier start) descend to the exploration tolerance, from where they stand. On Epoch AI's
-/// Chinchilla data the three starts that reach the best basin rank 14th–55th of 4,500 after one to
-/// ten steps, and the starts that rank low after three steps end their descents more than 10×
-/// above the best objective.
+/// With `.keepBest(count, afterIterations: k)` and more than `count` starts (and more than
+/// ``CurveFitter/polishedCandidates``), every start first runs at most `k` Levenberg–Marquardt
+/// iterations (accepted or rejected steps; a descent may stop sooner); only the `count` with the
+/// lowest objectives then (ties: the earlier start) descend to the exploration tolerance, from
+/// where they stand. On Epoch AI's Chinchilla data the three starts that end the exploration
+/// nearest the optimum rank between 1 and 55 of 4,500 (counting from 0) after one to ten
+/// iterations, and the starts that rank low after three end their descents more than 10× above
+/// the best objective.
 public enum StartScreening: Sendable, Equatable {
     /// Every start descends to the exploration tolerance.
     case off

@@ -63,7 +63,7 @@ extension FitCommand {
         @Option(
             name: .customLong("screen-starts"),
             help: ArgumentHelp(
-                "With more starts than KEEP, every start takes STEPS steps and the best KEEP go on; 'off': all go on.",
+                "With more starts than KEEP (and 8), every start runs at most STEPS iterations and the best KEEP go on; 'off': all go on.",
                 valueName: "keep:steps|off"))
         var screenStarts = StartScreening.standard
 
