@@ -139,17 +139,26 @@ struct FitCLITests {
                 let parameters: [Double]
                 let status: String
                 let starts: Int
+                let candidatesAtOptimum: Int?
             }
             let fit: Fit
             let storedID: Int64?
         }
         let output = try JSONDecoder().decode(Output.self, from: Data(result.stdout.utf8))
         #expect(output.fit.starts == 4500)
+        #expect(output.fit.candidatesAtOptimum ?? 0 >= 3)
         #expect(abs(exp(output.fit.parameters[2]) - 1.8172) < 5e-4)
         #expect(abs(output.fit.parameters[3] - 0.3473) < 5e-4)
         #expect(output.storedID == 1)
         let list = try CommandRunner.run(["fit", "list", "--db", dir.path("f.sqlite")])
         #expect(list.stdout.contains("chinchilla"))
+        // Huber 1e-4: the optimum was reached by one candidate, and the table says so.
+        let chaotic = try CommandRunner.run([
+            "fit", "curve", "--db", dir.path("f.sqlite"), "--family", "chinchilla", "--csv", csv, "--x", "Model Size",
+            "--tokens-from-flops", "Training FLOP", "--y", "loss", "--drop-highest", "5", "--loss", "huber:1e-4",
+        ])
+        #expect(chaotic.status == 0, "\(chaotic.stderr)")
+        #expect(chaotic.stdout.contains("warning: only 1 of the polished candidates reached this optimum"))
     }
 
     @Test func badCurveInputExits65WithOneLine() throws {

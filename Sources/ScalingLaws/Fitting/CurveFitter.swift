@@ -103,6 +103,10 @@ public enum CurveFitter {
         }
         guard var winner = best else { throw .noFiniteStart(family: family.name) }
         winner.starts = grid.count
+        if results.count > 1 {
+            let tolerance = 1e-9 * max(abs(winner.objective), .leastNormalMagnitude)
+            winner.candidatesAtOptimum = results.filter { abs($0.objective - winner.objective) <= tolerance }.count
+        }
         return winner
     }
 

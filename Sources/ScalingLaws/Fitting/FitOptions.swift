@@ -57,6 +57,10 @@ public struct CurveFit: Sendable, Codable, Equatable {
     public var loss: RobustLoss
     /// Starts tried (1 for a single local fit).
     public var starts: Int
+    /// Of the candidates polished at the end of a multi-start fit, how many reached the winner's
+    /// objective (within 1e-9 relative); `nil` when only one was polished. 1 of several says the
+    /// search found this optimum once: a better one may have been missed.
+    public var candidatesAtOptimum: Int?
 
     /// The value of the named parameter.
     public subscript(name: String) -> Double? {

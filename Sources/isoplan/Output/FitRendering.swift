@@ -39,6 +39,13 @@ enum FitRendering {
                 "A = e^a = \(formatNumber(exp(p[0]))), B = e^b = \(formatNumber(exp(p[1]))), E = e^e = \(formatNumber(exp(p[2]))), β/(α+β) = \(formatNumber(p[4] / (p[3] + p[4])))"
             )
         }
+        if fit.candidatesAtOptimum == 1 {
+            lines.append(
+                "warning: only 1 of the polished candidates reached this optimum; the search may have missed a better one. "
+                    + "The parameters are one local optimum: try more --starts, or --screen-starts off "
+                    + "(docs/SCALING_LAWS.md, \"Start screening\")."
+            )
+        }
         if let id = result.storedID { lines.append("stored as fit \(id)") }
         return lines.joined(separator: "\n")
     }

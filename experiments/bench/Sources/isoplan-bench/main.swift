@@ -200,7 +200,7 @@ case "chinchilla-screening":
     let starts = readCSV("\(dir)/chinchilla_starts.csv")
     var rng = Xoshiro256StarStar(seed: 20_261_206)
     print(
-        "resample,objective_full,objective_screened,relative_difference,largest_parameter_difference,seconds_full,seconds_screened"
+        "resample,objective_full,objective_screened,relative_difference,largest_parameter_difference,seconds_full,seconds_screened,at_optimum_full,at_optimum_screened"
     )
     for r in 0..<resamples {
         let rows =
@@ -221,7 +221,10 @@ case "chinchilla-screening":
         let difference = zip(fits[0].parameters, fits[1].parameters).map { abs($0 - $1) }.max()!
         let relative = (fits[1].objective - fits[0].objective) / fits[0].objective
         print(
-            [Double(r), fits[0].objective, fits[1].objective, relative, difference, times[0], times[1]].map { "\($0)" }
+            [
+                Double(r), fits[0].objective, fits[1].objective, relative, difference, times[0], times[1],
+                Double(fits[0].candidatesAtOptimum ?? 0), Double(fits[1].candidatesAtOptimum ?? 0),
+            ].map { "\($0)" }
                 .joined(separator: ","))
     }
 
