@@ -293,14 +293,23 @@ final class RunState {
         let offset = -parameters.curvature * theta.reduce(0) { $0 + $1 * $1 } - damage
         let validation = population.validationFeatures.multiplied(.transposed, by: theta)
         let train = population.trainFeatures.multiplied(.transposed, by: theta)
-        let rewards = (0..<population.validationSize).map { j in
-            logistic(population.validationLogits[j] + validation[j] + offset)
-        }
         let memorisation = memorisationBuffer
-        let rates = (0..<population.trainSize).map { i in
-            logistic(population.trainLogits[i] + train[i] + memorisation[i] + offset)
+        let rewards = Self.logistics(count: population.validationSize) { j in
+            population.validationLogits[j] + validation[j] + offset
+        }
+        let rates = Self.logistics(count: population.trainSize) { i in
+            population.trainLogits[i] + train[i] + memorisation[i] + offset
         }
         record(validationRewards: rewards, trainPassRates: rates)
+    }
+
+    /// `logistic(logit(i))` for `i < count`, the exponentials in one vector call.
+    private static func logistics(count: Int, _ logit: (Int) -> Double) -> [Double] {
+        let logits = (0..<count).map(logit)
+        return [Double](unsafeUninitializedCapacity: count) { out, initialized in
+            logits.withUnsafeBufferPointer { logistic($0, into: out) }
+            initialized = count
+        }
     }
 
     /// Stores the metrics of the current step.

@@ -79,15 +79,26 @@ private func radixSelect(
         below = above
     }
     let nextShift = shift - radixBits
-    for (digit, digitRanks) in byDigit {
-        if counts[digit] == keys.count {
-            radixSelect(keys, shift: nextShift, ranks: digitRanks, into: &result)
-            continue
+    let digits = byDigit.keys.sorted()
+    if digits.count == 1 && counts[digits[0]] == keys.count {
+        radixSelect(keys, shift: nextShift, ranks: byDigit[digits[0]]!, into: &result)
+        return
+    }
+    // One pass keeps the keys of every wanted digit, each in its own list.
+    var slotOfDigit = [Int](repeating: -1, count: 1 << radixBits)
+    var kept = digits.map { digit -> [UInt64] in
+        var list: [UInt64] = []
+        list.reserveCapacity(counts[digit])
+        return list
+    }
+    for (slot, digit) in digits.enumerated() { slotOfDigit[digit] = slot }
+    slotOfDigit.withUnsafeBufferPointer { slots in
+        for key in keys {
+            let slot = slots[Int(truncatingIfNeeded: (key >> UInt64(shift)) & mask)]
+            if slot >= 0 { kept[slot].append(key) }
         }
-        var kept: [UInt64] = []
-        kept.reserveCapacity(counts[digit])
-        let wanted = UInt64(digit)
-        for key in keys where (key >> UInt64(shift)) & mask == wanted { kept.append(key) }
-        radixSelect(kept, shift: nextShift, ranks: digitRanks, into: &result)
+    }
+    for (slot, digit) in digits.enumerated() {
+        radixSelect(kept[slot], shift: nextShift, ranks: byDigit[digit]!, into: &result)
     }
 }
