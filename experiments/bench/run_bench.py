@@ -127,12 +127,34 @@ def main():
     args = parser.parse_args()
     binary = build_swift()
     describe_machine(binary)
+    ratios = {}
     if args.suite in ("foundation", "all"):
-        foundation(binary, args.quick)
+        results = foundation(binary, args.quick)
+        ratios["gemm, 1 and 2 threads"] = [r["ratio"] for r in results["gemm"]]
+        ratios["binomial, both p distributions"] = [r["ratio"] for r in results["binomial"]]
     if args.suite in ("fitting", "all"):
-        fitting(binary, args.quick)
+        results = fitting(binary, args.quick)
+        ratios["Chinchilla vs scipy analytic"] = [results["chinchilla"]["ratio_analytic"]]
+        ratios["bootstrap, 2 threads"] = [results["scalerl"]["ratio_2_threads"]]
     if args.suite in ("rlsim", "all"):
-        rlsim(binary, args.quick)
+        ratios["RLSim vs numpy"] = [rlsim(binary, args.quick)["ratio"]]
+    print_goals(ratios, args.quick)
+
+
+# Issue 20's goals: the least ratio each benchmark must reach on every CPU.
+GOALS = {"gemm, 1 and 2 threads": 0.9, "binomial, both p distributions": 2.0, "Chinchilla vs scipy analytic": 100.0,
+         "bootstrap, 2 threads": 100.0, "RLSim vs numpy": 20.0}
+
+
+def print_goals(ratios, quick):
+    """One line per benchmark run: its ratios against its goal, met or not (on this CPU)."""
+    cpu = MACHINE["cpu"]
+    print(f"Goals on this CPU ({cpu['model_name']}, {cpu.get('microarchitecture') or 'family ' + str(cpu.get('family'))})"
+          + (" — --quick sizes, not the goals' sizes:" if quick else ":"))
+    for name, values in ratios.items():
+        met = all(v >= GOALS[name] for v in values)
+        shown = " / ".join(f"{v:.2f}" for v in values)
+        print(f"  {name:<32} {shown:>13}   goal ≥ {GOALS[name]:g}   {'met' if met else 'NOT met'}")
 
 
 def rlsim(binary, quick):
@@ -163,6 +185,7 @@ def rlsim(binary, quick):
     os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
     with open(os.path.join(HERE, "results", "rlsim.json"), "w") as f:
         json.dump(results, f, indent=1)
+    return results
 
 
 def fitting(binary, quick):
@@ -229,6 +252,7 @@ def fitting(binary, quick):
     os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
     with open(os.path.join(HERE, "results", "fitting.json"), "w") as f:
         json.dump(results, f, indent=1)
+    return results
 
 
 # AMD (family, first model, last model) -> microarchitecture, from AMD's published CPUID tables.
@@ -320,6 +344,7 @@ def foundation(binary, quick):
     os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
     with open(os.path.join(HERE, "results", "latest.json"), "w") as f:
         json.dump(results, f, indent=1)
+    return results
 
 
 if __name__ == "__main__":
