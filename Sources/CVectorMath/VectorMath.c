@@ -40,12 +40,6 @@ __attribute__((target("avx2,fma"))) static void log_avx2(const double *x, double
 }
 #endif
 
-IsoplanVectorMathISA isoplan_vector_math_best(void) {
-    if (isoplan_vector_math_supports(IsoplanVectorMathAVX2)) return IsoplanVectorMathAVX2;
-    if (isoplan_vector_math_supports(IsoplanVectorMathSSE2)) return IsoplanVectorMathSSE2;
-    return IsoplanVectorMathScalar;
-}
-
 int isoplan_vector_math_supports(IsoplanVectorMathISA isa) {
     switch (isa) {
     case IsoplanVectorMathScalar: return 1;
@@ -59,24 +53,29 @@ int isoplan_vector_math_supports(IsoplanVectorMathISA isa) {
     }
 }
 
-void isoplan_vector_exp(IsoplanVectorMathISA isa, const double *x, double *y, long n) {
-    switch (isa) {
-#ifdef ISOPLAN_HAS_LIBMVEC
-    case IsoplanVectorMathAVX2: exp_avx2(x, y, n); return;
-    case IsoplanVectorMathSSE2: exp_sse2(x, y, n); return;
-#endif
-    default:
-        for (long i = 0; i < n; i++) y[i] = exp(x[i]);
+typedef void (*ArrayKernel)(const double *, double *, long);
+
+/// Runs the kernel for `isa`, or `scalar` element by element where there is none.
+static void apply(IsoplanVectorMathISA isa, ArrayKernel avx2, ArrayKernel sse2, double (*scalar)(double),
+                  const double *x, double *y, long n) {
+    ArrayKernel kernel = isa == IsoplanVectorMathAVX2 ? avx2 : isa == IsoplanVectorMathSSE2 ? sse2 : NULL;
+    if (kernel) {
+        kernel(x, y, n);
+        return;
     }
+    for (long i = 0; i < n; i++) y[i] = scalar(x[i]);
+}
+
+#ifdef ISOPLAN_HAS_LIBMVEC
+#define ISOPLAN_KERNELS(name) name##_avx2, name##_sse2
+#else
+#define ISOPLAN_KERNELS(name) NULL, NULL
+#endif
+
+void isoplan_vector_exp(IsoplanVectorMathISA isa, const double *x, double *y, long n) {
+    apply(isa, ISOPLAN_KERNELS(exp), exp, x, y, n);
 }
 
 void isoplan_vector_log(IsoplanVectorMathISA isa, const double *x, double *y, long n) {
-    switch (isa) {
-#ifdef ISOPLAN_HAS_LIBMVEC
-    case IsoplanVectorMathAVX2: log_avx2(x, y, n); return;
-    case IsoplanVectorMathSSE2: log_sse2(x, y, n); return;
-#endif
-    default:
-        for (long i = 0; i < n; i++) y[i] = log(x[i]);
-    }
+    apply(isa, ISOPLAN_KERNELS(log), log, x, y, n);
 }

@@ -11,9 +11,6 @@ typedef enum {
     IsoplanVectorMathAVX2 = 2,
 } IsoplanVectorMathISA;
 
-/// The widest instruction set this CPU supports.
-IsoplanVectorMathISA isoplan_vector_math_best(void);
-
 /// Whether this CPU (and build) can run `isa`.
 int isoplan_vector_math_supports(IsoplanVectorMathISA isa);
 

@@ -16,8 +16,8 @@ public enum VectorMath {
         /// libmvec's four-lane entry points (AVX2 and FMA).
         case avx2
 
-        /// Whether this CPU and build can run it.
-        public var isSupported: Bool { isoplan_vector_math_supports(isa) != 0 }
+        /// Whether this CPU and build can run it (asked of the CPU once per process).
+        public var isSupported: Bool { VectorMath.supported.contains(self) }
 
         fileprivate var isa: IsoplanVectorMathISA {
             switch self {
@@ -28,26 +28,27 @@ public enum VectorMath {
         }
     }
 
+    private static let supported = Set(InstructionSet.allCases.filter { isoplan_vector_math_supports($0.isa) != 0 })
+
     /// The widest instruction set this CPU supports (decided once per process).
-    public static let best: InstructionSet = {
-        switch isoplan_vector_math_best() {
-        case IsoplanVectorMathAVX2: .avx2
-        case IsoplanVectorMathSSE2: .sse2
-        default: .scalar
-        }
-    }()
+    public static let best: InstructionSet = [.avx2, .sse2].first(where: \.isSupported) ?? .scalar
 
     /// Replaces every element `x` by `exp(x)`.
     public static func exp(_ values: UnsafeMutableBufferPointer<Double>, using set: InstructionSet = best) {
-        guard let base = values.baseAddress else { return }
-        precondition(set.isSupported, "VectorMath: \(set) is not supported on this CPU")
-        isoplan_vector_exp(set.isa, base, base, values.count)
+        apply(isoplan_vector_exp, to: values, using: set)
     }
 
     /// Replaces every element `x` by `log(x)`.
     public static func log(_ values: UnsafeMutableBufferPointer<Double>, using set: InstructionSet = best) {
+        apply(isoplan_vector_log, to: values, using: set)
+    }
+
+    private static func apply(
+        _ function: (IsoplanVectorMathISA, UnsafePointer<Double>?, UnsafeMutablePointer<Double>?, Int) -> Void,
+        to values: UnsafeMutableBufferPointer<Double>, using set: InstructionSet
+    ) {
         guard let base = values.baseAddress else { return }
         precondition(set.isSupported, "VectorMath: \(set) is not supported on this CPU")
-        isoplan_vector_log(set.isa, base, base, values.count)
+        function(set.isa, base, base, values.count)
     }
 }

@@ -65,40 +65,40 @@ private func radixSelect(
     counts.withUnsafeMutableBufferPointer { counts in
         for key in keys { counts[Int(truncatingIfNeeded: (key >> UInt64(shift)) & mask)] &+= 1 }
     }
-    // The digit holding each wanted rank, and the rank within that digit's keys.
-    var byDigit: [Int: [(within: Int, reported: Int)]] = [:]
+    // The digits holding the wanted ranks, ascending, each with the ranks within its keys.
+    var wanted: [(digit: Int, ranks: [(within: Int, reported: Int)])] = []
     var below = 0
     var next = 0
     let ordered = ranks.sorted { $0.within < $1.within }
     for digit in 0..<counts.count where next < ordered.count {
         let above = below + counts[digit]
         while next < ordered.count && ordered[next].within < above {
-            byDigit[digit, default: []].append((ordered[next].within - below, ordered[next].reported))
+            if wanted.last?.digit != digit { wanted.append((digit, [])) }
+            wanted[wanted.count - 1].ranks.append((ordered[next].within - below, ordered[next].reported))
             next += 1
         }
         below = above
     }
     let nextShift = shift - radixBits
-    let digits = byDigit.keys.sorted()
-    if digits.count == 1 && counts[digits[0]] == keys.count {
-        radixSelect(keys, shift: nextShift, ranks: byDigit[digits[0]]!, into: &result)
+    if wanted.count == 1 && counts[wanted[0].digit] == keys.count {
+        radixSelect(keys, shift: nextShift, ranks: wanted[0].ranks, into: &result)
         return
     }
     // One pass keeps the keys of every wanted digit, each in its own list.
     var slotOfDigit = [Int](repeating: -1, count: 1 << radixBits)
-    var kept = digits.map { digit -> [UInt64] in
+    var kept = wanted.map { entry -> [UInt64] in
         var list: [UInt64] = []
-        list.reserveCapacity(counts[digit])
+        list.reserveCapacity(counts[entry.digit])
         return list
     }
-    for (slot, digit) in digits.enumerated() { slotOfDigit[digit] = slot }
+    for (slot, entry) in wanted.enumerated() { slotOfDigit[entry.digit] = slot }
     slotOfDigit.withUnsafeBufferPointer { slots in
         for key in keys {
             let slot = slots[Int(truncatingIfNeeded: (key >> UInt64(shift)) & mask)]
             if slot >= 0 { kept[slot].append(key) }
         }
     }
-    for (slot, digit) in digits.enumerated() {
-        radixSelect(kept[slot], shift: nextShift, ranks: byDigit[digit]!, into: &result)
+    for (slot, entry) in wanted.enumerated() {
+        radixSelect(kept[slot], shift: nextShift, ranks: entry.ranks, into: &result)
     }
 }

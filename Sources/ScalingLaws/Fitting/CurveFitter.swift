@@ -11,7 +11,7 @@ public enum CurveFitter {
         let prepared: FitData
         let lower: [Double]
         let upper: [Double]
-        let options: FitOptions
+        var options: FitOptions
 
         init(_ family: any CurveFamily, _ data: FitData, _ options: FitOptions) throws(FitError) {
             let prepared = try family.prepare(data)
@@ -34,17 +34,15 @@ public enum CurveFitter {
             self.options = options
         }
 
-        /// The same problem under other options (bounds and data already validated).
-        init(_ other: Problem, options: FitOptions) {
-            family = other.family
-            prepared = other.prepared
-            lower = other.lower
-            upper = other.upper
-            self.options = options
-        }
-
         func solver() -> LevenbergMarquardtSolver {
             LevenbergMarquardtSolver(family: family, prepared: prepared, lower: lower, upper: upper, options: options)
+        }
+
+        /// One descent from each start, over `threadCount` threads, in the starts' order.
+        func descents(from starts: [[Double]], threadCount: Int) -> [CurveFit] {
+            parallelMap(count: starts.count, workers: threadCount, makeState: solver) { solver, i in
+                solver.run(from: starts[i])
+            }
         }
     }
 
@@ -82,21 +80,15 @@ public enum CurveFitter {
             exploration.gradientTolerance = max(1e-8, options.gradientTolerance)
             exploration.objectiveTolerance = max(Self.explorationObjectiveTolerance, options.objectiveTolerance)
             exploration.secondOrder = false
-            let explorer = try Problem(family, data, exploration)
-            let screened = screen(grid, explorer: explorer, threadCount: threadCount)
-            let explored = parallelMap(count: screened.count, workers: threadCount, makeState: explorer.solver) {
-                solver, i in
-                solver.run(from: screened[i])
-            }
-            let ranked = explored.indices.filter { explored[$0].objective.isFinite }
-                .sorted { (explored[$0].objective, $0) < (explored[$1].objective, $1) }
+            var explorer = problem
+            explorer.options = exploration
+            let explored = explorer.descents(
+                from: screen(grid, explorer: explorer, threadCount: threadCount), threadCount: threadCount)
+            let ranked = rankedByObjective(explored)
             guard !ranked.isEmpty else { throw .noFiniteStart(family: family.name) }
             candidates = ranked.prefix(polishedCandidates).map { explored[$0].parameters }
         }
-        let polished = candidates
-        let results = parallelMap(count: polished.count, workers: threadCount, makeState: problem.solver) { solver, i in
-            solver.run(from: polished[i])
-        }
+        let results = problem.descents(from: candidates, threadCount: threadCount)
         var best: CurveFit?
         for result in results where result.objective.isFinite {
             if best == nil || result.objective < best!.objective { best = result }
@@ -115,16 +107,16 @@ public enum CurveFitter {
     /// best `count` stand after their first steps.
     static func screen(_ grid: [[Double]], explorer: Problem, threadCount: Int) -> [[Double]] {
         guard case .keepBest(let count, let steps) = explorer.options.screening, grid.count > count else { return grid }
-        var firstSteps = explorer.options
-        firstSteps.maxIterations = steps
-        let screener = Problem(explorer, options: firstSteps)
-        let stepped = parallelMap(count: grid.count, workers: threadCount, makeState: screener.solver) { solver, i in
-            solver.run(from: grid[i])
-        }
-        let kept = stepped.indices.filter { stepped[$0].objective.isFinite }
-            .sorted { (stepped[$0].objective, $0) < (stepped[$1].objective, $1) }
-            .prefix(count).sorted()
-        return kept.map { stepped[$0].parameters }
+        var screener = explorer
+        screener.options.maxIterations = steps
+        let stepped = screener.descents(from: grid, threadCount: threadCount)
+        return rankedByObjective(stepped).prefix(count).sorted().map { stepped[$0].parameters }
+    }
+
+    /// Indices of the fits with a finite objective, lowest objective first (ties: the earlier).
+    static func rankedByObjective(_ fits: [CurveFit]) -> [Int] {
+        fits.indices.filter { fits[$0].objective.isFinite }
+            .sorted { (fits[$0].objective, $0) < (fits[$1].objective, $1) }
     }
 
     /// How many of the best explored starts a multi-start fit polishes to full tolerance.

@@ -41,6 +41,12 @@ func readCSV(_ path: String, header: Bool = true) -> [[Double]] {
         .map { $0.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces))! } }
 }
 
+/// `(N, D, loss)` rows as Chinchilla fit data (inputs N and D, target the loss).
+func chinchillaData(_ points: [[Double]]) -> FitData {
+    let inputs = Matrix(rows: points.count, columns: 2) { i, j in points[i][j] }
+    return try! FitData(inputs: inputs, targets: points.map { $0[2] })
+}
+
 /// One binomial draw per probability, the loop the simulator runs. A function of its own, not a
 /// closure in the top-level code: there the generator and the trial count are globals, and each
 /// access to one inside the loop paid an exclusivity and a main-actor check (~20% of the time).
@@ -147,10 +153,8 @@ case "chinchilla":
             ? VectorMath.InstructionSet(rawValue: args[5])! : VectorMath.best)
     var options = FitOptions(loss: .huber(delta: 1e-3))
     options.screening = args.count > 6 ? StartScreening(parsing: args[6])! : .standard
-    let points = readCSV("\(dir)/chinchilla_points.csv")
+    let data = chinchillaData(readCSV("\(dir)/chinchilla_points.csv"))
     let starts = readCSV("\(dir)/chinchilla_starts.csv")
-    let inputs = Matrix(rows: points.count, columns: 2) { i, j in points[i][j] }
-    let data = try! FitData(inputs: inputs, targets: points.map { $0[2] })
     var fit: CurveFit?
     let times = (0...repeats).map { _ in
         seconds {
@@ -173,10 +177,8 @@ case "chinchilla-basins":
     let dir = args[2]
     let tolerance = Double(args[3])!
     let maxIterations = args.count > 4 ? Int(args[4])! : 1000
-    let points = readCSV("\(dir)/chinchilla_points.csv")
+    let data = chinchillaData(readCSV("\(dir)/chinchilla_points.csv"))
     let starts = readCSV("\(dir)/chinchilla_starts.csv")
-    let inputs = Matrix(rows: points.count, columns: 2) { i, j in points[i][j] }
-    let data = try! FitData(inputs: inputs, targets: points.map { $0[2] })
     var options = FitOptions(loss: .huber(delta: 1e-3), gradientTolerance: 1e-8)
     options.objectiveTolerance = tolerance
     options.secondOrder = false
@@ -205,8 +207,7 @@ case "chinchilla-screening":
     for r in 0..<resamples {
         let rows =
             r == 0 ? Array(points.indices) : points.indices.map { _ in Int(rng.nextUniform() * Double(points.count)) }
-        let inputs = Matrix(rows: rows.count, columns: 2) { i, j in points[rows[i]][j] }
-        let data = try! FitData(inputs: inputs, targets: rows.map { points[$0][2] })
+        let data = chinchillaData(rows.map { points[$0] })
         var fits: [CurveFit] = []
         var times: [Double] = []
         for screening in [StartScreening.off, screened] {
