@@ -111,9 +111,10 @@ final class RunState {
     private let gradient: UnsafeMutableBufferPointer<Double>
     private let visited: UnsafeMutableBufferPointer<Int>
     private let signals: UnsafeMutableBufferPointer<Double>
-    /// The batch's logits and success probabilities, per position in the batch.
+    /// The batch's logits, success probabilities and successes, per position in the batch.
     private let batchLogits: UnsafeMutableBufferPointer<Double>
     private let batchProbabilities: UnsafeMutableBufferPointer<Double>
+    private let batchSuccesses: UnsafeMutableBufferPointer<Int>
     /// h: accumulated damage subtracted from every logit.
     private(set) var damage = 0.0
     private(set) var step = 0
@@ -152,6 +153,7 @@ final class RunState {
         signals = zeros(configuration.problemsPerBatch, Double.self)
         batchLogits = zeros(configuration.problemsPerBatch, Double.self)
         batchProbabilities = zeros(configuration.problemsPerBatch, Double.self)
+        batchSuccesses = zeros(configuration.problemsPerBatch, Int.self)
         let stream =
             UInt64(configuration.rolloutsPerProblem) &* 0x9E37_79B9_7F4A_7C15
             ^ UInt64(configuration.problemsPerBatch) &* 0xBF58_476D_1CE4_E5B9 ^ UInt64(configuration.fixedBatch ?? 0)
@@ -166,6 +168,7 @@ final class RunState {
         }
         order.deallocate()
         visited.deallocate()
+        batchSuccesses.deallocate()
     }
 
     /// Advances to `target` steps.
@@ -217,10 +220,12 @@ final class RunState {
                     + shortDotProduct(features.baseAddress! + i &* d, theta.baseAddress!, count: d)
             }
             logistic(UnsafeBufferPointer(rebasing: batchLogits[0..<m]), into: batchProbabilities)
+            Binomial.sample(
+                trials: configuration.rolloutsPerProblem,
+                probabilities: UnsafeBufferPointer(rebasing: batchProbabilities[0..<m]), into: batchSuccesses,
+                using: &rng)
             for j in 0..<m {
-                sampleGroup(
-                    order[cursor &+ j], probability: batchProbabilities[j], rng: &rng, counts: &counts,
-                    informative: &informative)
+                countGroup(order[cursor &+ j], successes: batchSuccesses[j], counts: &counts, informative: &informative)
             }
             cursor &+= m
             remaining &-= m
@@ -231,12 +236,11 @@ final class RunState {
     /// One group's successes, counted; an informative group (neither all 0 nor all 1) keeps its
     /// problem and signal for the update.
     @inline(__always)
-    private func sampleGroup(
-        _ i: Int, probability: Double, rng: inout Xoshiro256StarStar,
+    private func countGroup(
+        _ i: Int, successes: Int,
         counts: inout (groups: Int, allZero: Int, allOne: Int, rewardSum: Int), informative: inout Int
     ) {
         let n = configuration.rolloutsPerProblem
-        let successes = Binomial.sample(trials: n, probability: probability, using: &rng)
         counts.groups &+= 1
         counts.rewardSum &+= successes
         if successes == 0 {

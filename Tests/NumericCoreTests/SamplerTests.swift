@@ -8,10 +8,11 @@ struct SamplerTests {
     static let seeds: [UInt64] = [0, 1, 2, 3, 4]
 
     /// The grid n ∈ {1, 8, 64, 2048} × p ∈ {1e-4, 0.03, 0.5, 0.97}, plus cells just above
-    /// the inversion/BTRD switch at n·p = 10 (BTRD's smallest means) and a reflected inversion cell.
+    /// the inversion/BTRD switch at n·p = 10 (BTRD's smallest means), a reflected inversion cell,
+    /// and BTRD's two acceptance tests: the log-factorial table's last n and n past it.
     static let binomialCells: [(n: Int, p: Double)] =
         [1, 8, 64, 2048].flatMap { n in [1e-4, 0.03, 0.5, 0.97].map { (n, $0) } }
-        + [(2048, 0.005), (20, 0.5), (40, 0.3), (15, 0.6)]
+        + [(2048, 0.005), (20, 0.5), (40, 0.3), (15, 0.6), (4095, 0.4), (10_000, 0.3), (5000, 0.997)]
 
     /// `P(X = k)` for `X ~ Binomial(n, p)`, from log-space terms.
     static func binomialPMF(_ k: Int, n: Int, p: Double) -> Double {
@@ -81,6 +82,32 @@ struct SamplerTests {
             #expect(
                 test.pValue >= 1e-4, "p=\(p): χ²=\(test.statistic) df=\(test.degreesOfFreedom) p-value=\(test.pValue)")
         }
+    }
+
+    /// Drawing a block of probabilities at once gives the draws one call per probability gives,
+    /// in order, from the same generator state, for every method, both halves and the edges.
+    @Test(arguments: [1, 8, 64, 2048, 10_000])
+    func batchedBinomialMatchesOneAtATime(trials: Int) {
+        var choice = SplitMix64(seed: UInt64(trials))
+        let probabilities = (0..<1_000).map { i -> Double in
+            switch i % 10 {
+            case 0: 0
+            case 1: 1
+            case 2: Double(choice.next() >> 11) * 0x1.0p-53 * 1e-3
+            default: Double(choice.next() >> 11) * 0x1.0p-53
+            }
+        }
+        var batchRNG = Xoshiro256StarStar(seed: 11)
+        var oneRNG = batchRNG
+        var batched = [Int](repeating: -1, count: probabilities.count)
+        probabilities.withUnsafeBufferPointer { ps in
+            batched.withUnsafeMutableBufferPointer { out in
+                Binomial.sample(trials: trials, probabilities: ps, into: out, using: &batchRNG)
+            }
+        }
+        let oneAtATime = probabilities.map { Binomial.sample(trials: trials, probability: $0, using: &oneRNG) }
+        #expect(batched == oneAtATime)
+        #expect(batchRNG.next() == oneRNG.next(), "both consumed the same uniforms")
     }
 
     @Test func binomialEdgeCases() {

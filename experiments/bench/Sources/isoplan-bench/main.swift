@@ -47,20 +47,6 @@ func chinchillaData(_ points: [[Double]]) -> FitData {
     return try! FitData(inputs: inputs, targets: points.map { $0[2] })
 }
 
-/// One binomial draw per probability, the loop the simulator runs. A function of its own, not a
-/// closure in the top-level code: there the generator and the trial count are globals, and each
-/// access to one inside the loop paid an exclusivity and a main-actor check (~20% of the time).
-func drawBinomials(
-    trials: Int, _ ps: UnsafeBufferPointer<Double>, into os: UnsafeMutableBufferPointer<Int32>,
-    using generator: inout Xoshiro256StarStar
-) {
-    var rng = generator
-    defer { generator = rng }
-    for i in 0..<ps.count {
-        os[i] = Int32(truncatingIfNeeded: Binomial.sample(trials: trials, probability: ps[i], using: &rng))
-    }
-}
-
 let args = CommandLine.arguments
 guard args.count >= 2 else {
     FileHandle.standardError.write(
@@ -127,11 +113,13 @@ case "binomial":
     let seed = UInt64(args[5])!
     let data = try! Data(contentsOf: URL(fileURLWithPath: path))
     let probabilities: [Double] = data.withUnsafeBytes { Array($0.bindMemory(to: Double.self)) }
-    var out = [Int32](repeating: 0, count: probabilities.count)
+    var out = [Int](repeating: 0, count: probabilities.count)
     var rng = Xoshiro256StarStar(seed: seed)
     func drawAll() {
         probabilities.withUnsafeBufferPointer { ps in
-            out.withUnsafeMutableBufferPointer { os in drawBinomials(trials: trials, ps, into: os, using: &rng) }
+            out.withUnsafeMutableBufferPointer { os in
+                Binomial.sample(trials: trials, probabilities: ps, into: os, using: &rng)
+            }
         }
     }
     drawAll()  // warm-up
