@@ -23,18 +23,19 @@ public func quantiles(_ values: [Double], _ qs: [Double]) -> [Double] {
 }
 
 /// The values at `ranks` (0-based) of `values` sorted ascending, by most-significant-digit radix
-/// selection on order-preserving 64-bit keys, 11 bits a round: each round counts the keys per
-/// digit in one pass, finds the digits that hold the wanted ranks and keeps only their keys;
-/// fewer than 64 keys left, or keys equal in all but their last 9 bits, are sorted (so the worst
-/// case is a sort). The counting passes have no data-dependent branches; a quickselect's
-/// comparisons against its pivot are unpredictable branches, which on the simulator's 6,000 pass
-/// rates cost more than the arithmetic.
+/// selection on order-preserving 64-bit keys: each round finds the keys' range, counts the keys
+/// per 11-bit digit of their offset from the smallest (the digits cut the actual range, so no
+/// round is spent on bits all keys share), finds the digits that hold the wanted ranks and keeps
+/// only their keys; fewer than 64 keys left are sorted, and equal keys end a round. The passes
+/// have no data-dependent branches but the rare keep; a quickselect's comparisons against its
+/// pivot are unpredictable branches, which on the simulator's 6,000 pass rates cost more than
+/// the arithmetic.
 /// - Precondition: no NaN; every rank in `values.indices`.
 public func orderStatistics(_ values: [Double], ranks: [Int]) -> [Int: Double] {
     precondition(ranks.allSatisfy { values.indices.contains($0) }, "order statistics: rank out of range")
     var result: [Int: Double] = [:]
     let keys = values.map(orderedKey)
-    radixSelect(keys, shift: 64 - radixBits, ranks: ranks.map { ($0, $0) }, into: &result)
+    radixSelect(keys, ranks: ranks.map { ($0, $0) }, into: &result)
     return result
 }
 
@@ -43,27 +44,34 @@ private let radixBits = 11
 /// The key whose unsigned order is the value's order (negative values reversed below positive).
 private func orderedKey(_ x: Double) -> UInt64 {
     let bits = x.bitPattern
-    return bits >> 63 == 1 ? ~bits : bits | (1 << 63)
+    // All ones for a negative value (flip every bit), else only the sign bit; no branch.
+    let negative = UInt64(bitPattern: Int64(bitPattern: bits) >> 63)
+    return bits ^ (negative | (1 << 63))
 }
 
 private func value(ofKey key: UInt64) -> Double {
     Double(bitPattern: key >> 63 == 1 ? key & ~(1 << 63) : ~key)
 }
 
-/// Selects `ranks` (each a rank within `keys`, with the caller's rank to report it under) among
-/// `keys`, whose bits above `shift + radixBits` are all equal.
-private func radixSelect(
-    _ keys: [UInt64], shift: Int, ranks: [(within: Int, reported: Int)], into result: inout [Int: Double]
-) {
-    if keys.count < 64 || shift < 0 {
+/// Selects `ranks` (each a rank within `keys`, with the caller's rank to report it under)
+/// among `keys`.
+private func radixSelect(_ keys: [UInt64], ranks: [(within: Int, reported: Int)], into result: inout [Int: Double]) {
+    if keys.count < 64 {
         let sorted = keys.sorted()
         for rank in ranks { result[rank.reported] = value(ofKey: sorted[rank.within]) }
         return
     }
-    let mask = UInt64((1 << radixBits) - 1)
+    var (low, high) = (UInt64.max, UInt64.min)
+    for key in keys { (low, high) = (min(low, key), max(high, key)) }
+    if low == high {
+        for rank in ranks { result[rank.reported] = value(ofKey: low) }
+        return
+    }
+    // Digits of `key − low`: the top one holds `high`, so every round splits the keys.
+    let shift = UInt64(max(0, UInt64.bitWidth - (high - low).leadingZeroBitCount - radixBits))
     var counts = [Int](repeating: 0, count: 1 << radixBits)
     counts.withUnsafeMutableBufferPointer { counts in
-        for key in keys { counts[Int(truncatingIfNeeded: (key >> UInt64(shift)) & mask)] &+= 1 }
+        for key in keys { counts[Int(truncatingIfNeeded: (key &- low) >> shift)] &+= 1 }
     }
     // The digits holding the wanted ranks, ascending, each with the ranks within its keys.
     var wanted: [(digit: Int, ranks: [(within: Int, reported: Int)])] = []
@@ -79,11 +87,6 @@ private func radixSelect(
         }
         below = above
     }
-    let nextShift = shift - radixBits
-    if wanted.count == 1 && counts[wanted[0].digit] == keys.count {
-        radixSelect(keys, shift: nextShift, ranks: wanted[0].ranks, into: &result)
-        return
-    }
     // One pass keeps the keys of every wanted digit, each in its own list.
     var slotOfDigit = [Int](repeating: -1, count: 1 << radixBits)
     var kept = wanted.map { entry -> [UInt64] in
@@ -94,11 +97,11 @@ private func radixSelect(
     for (slot, entry) in wanted.enumerated() { slotOfDigit[entry.digit] = slot }
     slotOfDigit.withUnsafeBufferPointer { slots in
         for key in keys {
-            let slot = slots[Int(truncatingIfNeeded: (key >> UInt64(shift)) & mask)]
+            let slot = slots[Int(truncatingIfNeeded: (key &- low) >> shift)]
             if slot >= 0 { kept[slot].append(key) }
         }
     }
     for (slot, entry) in wanted.enumerated() {
-        radixSelect(kept[slot], shift: nextShift, ranks: entry.ranks, into: &result)
+        radixSelect(kept[slot], ranks: entry.ranks, into: &result)
     }
 }
