@@ -4,7 +4,7 @@
   (a) 2048x2048 dgemm GFLOP/s: isoplan (Debian OpenBLAS via CBLAS) vs numpy `@`
       (numpy's bundled scipy-openblas), at 1 and at 2 threads; each side's OpenBLAS config.
   (b) Binomial(2048, p) draws/s with the same array of 10^7 per-draw p, drawn once from
-      U(0,1) and once from Beta(0.25, 1): isoplan's BTRD/inversion vs numpy Generator.binomial
+      U(0,1) and once from Beta(0.25, 1): isoplan's batch call (BTRD/inversion) vs numpy Generator.binomial
       (PCG64; BTPE/inversion). One thread each.
 
 The two sides run interleaved: 7 rounds, each starting both processes (alternating which goes
