@@ -86,7 +86,7 @@ struct SamplerTests {
 
     /// Drawing a block of probabilities at once gives the draws one call per probability gives,
     /// in order, from the same generator state, for every method, both halves and the edges.
-    @Test(arguments: [1, 8, 64, 2048, 10_000])
+    @Test(arguments: [1, 8, 16, 17, 64, 2048, 10_000])
     func batchedBinomialMatchesOneAtATime(trials: Int) {
         var choice = SplitMix64(seed: UInt64(trials))
         let probabilities = (0..<1_000).map { i -> Double in

@@ -37,9 +37,52 @@ extension Binomial {
                     u -= pk
                     k &+= 1
                     if k > n { break }
-                    pk *= odds * Double(n &- k &+ 1) / Double(k)
+                    pk *= odds * (Double(n &- k &+ 1) / Double(k))
                 }
                 if k <= n { return k }
+            }
+        }
+    }
+
+    /// The batch call for `n ≤ 16`, where every draw inverts (`n·p ≤ 8`): each draw runs all `n`
+    /// steps of the search with the exit as a mask instead of a branch, with the step ratios
+    /// `(n − k + 1)/k` computed once per call. The exit of a search over a few steps is a branch
+    /// no predictor learns, and it cost about as much as the rest of the draw. The arithmetic is
+    /// ``Inversion``'s step for step, so the draws are the same.
+    @inlinable
+    static func sampleFewTrials(
+        _ n: Int, probabilities: UnsafeBufferPointer<Double>, into successes: UnsafeMutableBufferPointer<Int>,
+        using generator: inout some RandomNumberGenerator
+    ) {
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: n + 1) { ratios in
+            for k in 1...n { ratios[k] = Double(n &- k &+ 1) / Double(k) }
+            for i in 0..<probabilities.count {
+                let p = probabilities[i]
+                precondition(p >= 0 && p <= 1, "Binomial needs a probability in [0, 1], got \(p)")
+                let flip = p > 0.5
+                let lower = flip ? 1 - p : p
+                var k = 0
+                // As ``Draw``: no uniform for a certain outcome.
+                if lower != 0 {
+                    let odds = lower / (1 - lower)
+                    let massAtZero = integerPower(1 - lower, n)
+                    var searching = true
+                    while searching {
+                        var u = generator.nextUniform()
+                        var pk = massAtZero
+                        k = 0
+                        searching = u > pk
+                        for step in 1...n {
+                            let (nextU, nextPk) = (u - pk, pk * (odds * ratios[step]))
+                            u = searching ? nextU : u
+                            pk = searching ? nextPk : pk
+                            k &+= searching ? 1 : 0
+                            searching = searching && u > pk
+                        }
+                        // Still searching past k = n: rounding left u above the mass; restart.
+                    }
+                }
+                successes[i] = flip ? n &- k : k
             }
         }
     }

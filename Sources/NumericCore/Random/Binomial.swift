@@ -59,6 +59,10 @@ public struct Binomial: Sendable {
         precondition(
             successes.count >= probabilities.count,
             "Binomial needs room for \(probabilities.count) draws, got \(successes.count)")
+        if n >= 1 && n <= 16 {
+            sampleFewTrials(n, probabilities: probabilities, into: successes, using: &generator)
+            return
+        }
         withUnsafeTemporaryAllocation(of: Draw.self, capacity: blockSize) { draws in
             var start = 0
             while start < probabilities.count {
