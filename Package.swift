@@ -84,7 +84,8 @@ let package = Package(
 
         // Floor 2 — the on-policy RL simulator (one committed parameter file as a resource).
         .target(
-            name: "RLSim", dependencies: ["Domain", "NumericCore"], resources: [.copy("Resources/parameters.json")],
+            name: "RLSim", dependencies: ["Domain", "NumericCore", "CVectorMath"],
+            resources: [.copy("Resources/parameters.json")],
             swiftSettings: computeSettings),
 
         // Floor 3 — planning: training allocation (evaluating ScalingLaws' laws) and test-time sizing.

@@ -21,4 +21,7 @@ void isoplan_vector_exp(IsoplanVectorMathISA isa, const double *x, double *y, lo
 /// `y[i] = log(x[i])` for `i < n`, as ``isoplan_vector_exp``.
 void isoplan_vector_log(IsoplanVectorMathISA isa, const double *x, double *y, long n);
 
+/// Hints the CPU to bring the cache line at `p` in (for the simulator's gather of feature rows).
+static inline void isoplan_prefetch(const void *p) { __builtin_prefetch(p); }
+
 #endif
