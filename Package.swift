@@ -84,7 +84,7 @@ let package = Package(
 
         // Floor 2 — the on-policy RL simulator (one committed parameter file as a resource).
         .target(
-            name: "RLSim", dependencies: ["Domain", "NumericCore", "CVectorMath"],
+            name: "RLSim", dependencies: ["Domain", "NumericCore"],
             resources: [.copy("Resources/parameters.json")],
             swiftSettings: computeSettings),
 

@@ -78,6 +78,35 @@ struct ShortKernelTests {
         }
     }
 
+    /// Dot products with gathered rows are `shortDotProduct`'s bit for bit on every instruction
+    /// set, for row lengths through the unrolled part and the tail, rows in any order and repeated.
+    @Test(arguments: VectorMathTests.supported)
+    func gatheredDotProductsAreShortDotProducts(_ set: VectorMath.InstructionSet) {
+        var rng = Xoshiro256StarStar(seed: 12)
+        for length in [0, 1, 7, 8, 9, 16, 31, 32, 33, 100] {
+            let rowCount = 50
+            let matrix = (0..<(rowCount * length)).map { _ in rng.nextUniform() * 2 - 1 }
+            let vector = (0..<length).map { _ in rng.nextUniform() * 6 - 3 }
+            let rows = (0..<40).map { _ in Int(rng.next() % UInt64(rowCount)) }
+            var found = [Double](repeating: .nan, count: rows.count)
+            matrix.withUnsafeBufferPointer { m in
+                vector.withUnsafeBufferPointer { v in
+                    rows.withUnsafeBufferPointer { r in
+                        found.withUnsafeMutableBufferPointer { out in
+                            VectorMath.dotProducts(
+                                rows: r, of: m.baseAddress!, rowLength: length, with: v.baseAddress!, into: out,
+                                using: set)
+                        }
+                    }
+                    let expected = rows.map { row in
+                        shortDotProduct(m.baseAddress! + row * length, v.baseAddress!, count: length)
+                    }
+                    #expect(found.map(\.bitPattern) == expected.map(\.bitPattern), "\(set), length \(length)")
+                }
+            }
+        }
+    }
+
     /// The buffer form agrees with the scalar logistic within a few ULP across both tails,
     /// including where `exp` underflows.
     @Test func vectorLogisticMatchesTheScalarOne() {

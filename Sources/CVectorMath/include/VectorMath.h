@@ -21,7 +21,12 @@ void isoplan_vector_exp(IsoplanVectorMathISA isa, const double *x, double *y, lo
 /// `y[i] = log(x[i])` for `i < n`, as ``isoplan_vector_exp``.
 void isoplan_vector_log(IsoplanVectorMathISA isa, const double *x, double *y, long n);
 
-/// Hints the CPU to bring the cache line at `p` in (for the simulator's gather of feature rows).
-static inline void isoplan_prefetch(const void *p) { __builtin_prefetch(p); }
+/// `out[j] = Σ_k matrix[rows[j]·length + k]·vector[k]` for `j < count`, on `isa` (which must be
+/// supported): dot products of a vector with rows of a row-major matrix picked in any order,
+/// with a prefetch hint for the row a few ahead. Every sum is added in the order of NumericCore's
+/// `shortDotProduct` (eight partial sums in four pairs, no fused multiply-add), so every
+/// instruction set gives the same bits.
+void isoplan_gathered_dot_products(IsoplanVectorMathISA isa, const double *matrix, const long *rows, long count,
+                                   long length, const double *vector, double *out);
 
 #endif

@@ -43,6 +43,23 @@ public enum VectorMath {
         apply(isoplan_vector_log, to: values, using: set)
     }
 
+    /// `out[j] = shortDotProduct(row rows[j] of matrix, vector, count: rowLength)` for every `j`,
+    /// bit for bit on every instruction set: a vector's dot products with rows of a row-major
+    /// matrix gathered in any order (the simulator's batch), with a prefetch hint for the row a
+    /// few ahead. AVX2 halves the instructions of the two-lane form and keeps its order of
+    /// additions (no fused multiply-add).
+    /// - Precondition: `out.count ≥ rows.count`; every row index within the matrix.
+    public static func dotProducts(
+        rows: UnsafeBufferPointer<Int>, of matrix: UnsafePointer<Double>, rowLength: Int,
+        with vector: UnsafePointer<Double>, into out: UnsafeMutableBufferPointer<Double>,
+        using set: InstructionSet = best
+    ) {
+        precondition(out.count >= rows.count, "VectorMath.dotProducts: the output is shorter than the rows")
+        precondition(set.isSupported, "VectorMath: \(set) is not supported on this CPU")
+        guard let indices = rows.baseAddress, let results = out.baseAddress else { return }
+        isoplan_gathered_dot_products(set.isa, matrix, indices, rows.count, rowLength, vector, results)
+    }
+
     private static func apply(
         _ function: (IsoplanVectorMathISA, UnsafePointer<Double>?, UnsafeMutablePointer<Double>?, Int) -> Void,
         to values: UnsafeMutableBufferPointer<Double>, using set: InstructionSet
