@@ -42,7 +42,35 @@ __attribute__((target("avx2,fma"))) static void exp_avx2(const double *x, double
 __attribute__((target("avx2,fma"))) static void log_avx2(const double *x, double *y, long n) {
     ISOPLAN_LANES(_mm256_loadu_pd, _mm256_storeu_pd, _ZGVdN4v_log, 4)
 }
+
+// σ(z) lane by lane as `logistic_scalar` computes it: e = exp(−|z|), then 1/(1 + e) where z ≥ 0,
+// else e/(1 + e) (NaN takes the second form).
+static __m128d logistic2(__m128d z) {
+    __m128d e = _ZGVbN2v_exp(_mm_or_pd(z, _mm_set1_pd(-0.0)));
+    __m128d nonNegative = _mm_cmpge_pd(z, _mm_setzero_pd());
+    __m128d numerator = _mm_or_pd(_mm_and_pd(nonNegative, _mm_set1_pd(1.0)), _mm_andnot_pd(nonNegative, e));
+    return _mm_div_pd(numerator, _mm_add_pd(_mm_set1_pd(1.0), e));
+}
+
+__attribute__((target("avx2,fma"))) static __m256d logistic4(__m256d z) {
+    __m256d e = _ZGVdN4v_exp(_mm256_or_pd(z, _mm256_set1_pd(-0.0)));
+    __m256d nonNegative = _mm256_cmp_pd(z, _mm256_setzero_pd(), _CMP_GE_OQ);
+    __m256d numerator = _mm256_blendv_pd(e, _mm256_set1_pd(1.0), nonNegative);
+    return _mm256_div_pd(numerator, _mm256_add_pd(_mm256_set1_pd(1.0), e));
+}
+
+static void logistic_sse2(const double *x, double *y, long n) {
+    ISOPLAN_LANES(_mm_loadu_pd, _mm_storeu_pd, logistic2, 2)
+}
+__attribute__((target("avx2,fma"))) static void logistic_avx2(const double *x, double *y, long n) {
+    ISOPLAN_LANES(_mm256_loadu_pd, _mm256_storeu_pd, logistic4, 4)
+}
 #endif
+
+static double logistic_scalar(double z) {
+    double e = exp(-fabs(z));
+    return (z >= 0 ? 1 : e) / (1 + e);
+}
 
 int isoplan_vector_math_supports(IsoplanVectorMathISA isa) {
     switch (isa) {
@@ -82,6 +110,10 @@ void isoplan_vector_exp(IsoplanVectorMathISA isa, const double *x, double *y, lo
 
 void isoplan_vector_log(IsoplanVectorMathISA isa, const double *x, double *y, long n) {
     apply(isa, ISOPLAN_KERNELS(log), log, x, y, n);
+}
+
+void isoplan_vector_logistic(IsoplanVectorMathISA isa, const double *x, double *y, long n) {
+    apply(isa, ISOPLAN_KERNELS(logistic), logistic_scalar, x, y, n);
 }
 
 // Rows this many ahead are prefetched: the simulator's rows come in shuffled order, which the
@@ -141,6 +173,38 @@ __attribute__((target("avx2"))) static double dot_avx2(const double *x, const do
     return dot_tail(_mm_cvtsd_f64(t) + _mm_cvtsd_f64(_mm_unpackhi_pd(t, t)), x, y, k, n);
 }
 
+// accumulator[k] += weights[j]·row_j[k], rows in order, each element its own product and sum.
+static void accumulate_scalar(const double *matrix, const long *rows, const double *weights, long count, long length,
+                              double *accumulator) {
+    for (long j = 0; j < count; j++) {
+        const double *row = matrix + rows[j] * length;
+        for (long k = 0; k < length; k++) accumulator[k] += weights[j] * row[k];
+    }
+}
+
+__attribute__((target("avx2"))) static void accumulate_avx2(const double *matrix, const long *rows,
+                                                           const double *weights, long count, long length,
+                                                           double *accumulator) {
+    long k = 0;
+    // Eight accumulator elements at a time stay in two registers across all the rows.
+    for (; k + 8 <= length; k += 8) {
+        __m256d low = _mm256_loadu_pd(accumulator + k), high = _mm256_loadu_pd(accumulator + k + 4);
+        for (long j = 0; j < count; j++) {
+            const double *row = matrix + rows[j] * length + k;
+            __m256d w = _mm256_set1_pd(weights[j]);
+            low = _mm256_add_pd(low, _mm256_mul_pd(w, _mm256_loadu_pd(row)));
+            high = _mm256_add_pd(high, _mm256_mul_pd(w, _mm256_loadu_pd(row + 4)));
+        }
+        _mm256_storeu_pd(accumulator + k, low);
+        _mm256_storeu_pd(accumulator + k + 4, high);
+    }
+    if (k < length)
+        for (long j = 0; j < count; j++) {
+            const double *row = matrix + rows[j] * length;
+            for (long t = k; t < length; t++) accumulator[t] += weights[j] * row[t];
+        }
+}
+
 __attribute__((target("avx2"))) static void gathered_avx2(const double *matrix, const long *rows, long count,
                                                          long length, const double *vector, double *out) {
     for (long j = 0; j < count; j++) {
@@ -157,6 +221,14 @@ static void gathered_sse2(const double *matrix, const long *rows, long count, lo
     }
 }
 #endif
+
+void isoplan_accumulate_rows(IsoplanVectorMathISA isa, const double *matrix, const long *rows,
+                             const double *weights, long count, long length, double *accumulator) {
+#ifdef ISOPLAN_HAS_LIBMVEC
+    if (isa == IsoplanVectorMathAVX2) return accumulate_avx2(matrix, rows, weights, count, length, accumulator);
+#endif
+    accumulate_scalar(matrix, rows, weights, count, length, accumulator);
+}
 
 void isoplan_gathered_dot_products(IsoplanVectorMathISA isa, const double *matrix, const long *rows, long count,
                                    long length, const double *vector, double *out) {

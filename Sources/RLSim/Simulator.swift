@@ -273,11 +273,13 @@ final class RunState {
         var signalSum = 0.0
         let ownRate = scale * (p.coherentMemorisation + p.exposureMemorisation / Double(n).squareRoot())
         var stepDamage = 0.0
+        VectorMath.accumulate(
+            rows: UnsafeBufferPointer(rebasing: visited[0..<informative]),
+            weights: UnsafeBufferPointer(rebasing: signals[0..<informative]), of: features.baseAddress!,
+            rowLength: d, into: gradient)
         for j in 0..<informative {
             let i = visited[j]
             let g = signals[j]
-            let base = i &* d
-            for k in 0..<d { gradient[k] += g * features[base &+ k] }
             signalSum += g
             let own = ownRate * g
             memorisation[i] += own

@@ -107,12 +107,44 @@ struct ShortKernelTests {
         }
     }
 
+    /// A weighted sum of gathered rows is the plain loop's, bit for bit, on every instruction set.
+    @Test(arguments: VectorMathTests.supported)
+    func accumulatedRowsAreThePlainLoop(_ set: VectorMath.InstructionSet) {
+        var rng = Xoshiro256StarStar(seed: 13)
+        for length in [0, 1, 7, 8, 9, 32, 33] {
+            let rowCount = 20
+            let matrix = (0..<(rowCount * length)).map { _ in rng.nextUniform() * 2 - 1 }
+            let rows = (0..<30).map { _ in Int(rng.next() % UInt64(rowCount)) }
+            let weights = rows.map { _ in rng.nextUniform() }
+            let start = (0..<length).map { _ in rng.nextUniform() - 0.5 }
+            var expected = start
+            for (row, weight) in zip(rows, weights) {
+                for k in 0..<length { expected[k] += weight * matrix[row * length + k] }
+            }
+            var found = start
+            matrix.withUnsafeBufferPointer { m in
+                rows.withUnsafeBufferPointer { r in
+                    weights.withUnsafeBufferPointer { w in
+                        found.withUnsafeMutableBufferPointer { out in
+                            VectorMath.accumulate(
+                                rows: r, weights: w, of: m.baseAddress!, rowLength: length, into: out, using: set)
+                        }
+                    }
+                }
+            }
+            #expect(found.map(\.bitPattern) == expected.map(\.bitPattern), "\(set), length \(length)")
+        }
+    }
+
     /// The buffer form agrees with the scalar logistic within a few ULP across both tails,
-    /// including where `exp` underflows.
-    @Test func vectorLogisticMatchesTheScalarOne() {
+    /// including where `exp` underflows, on every instruction set (the odd count leaves a tail).
+    @Test(arguments: VectorMathTests.supported)
+    func vectorLogisticMatchesTheScalarOne(_ set: VectorMath.InstructionSet) {
         let z = (0...4_000).map { -800 + 1_600 * Double($0) / 4_000 } + [0, -0.0, 37, -37, 745, -745]
         var p = [Double](repeating: .nan, count: z.count)
-        z.withUnsafeBufferPointer { zs in p.withUnsafeMutableBufferPointer { logistic(zs, into: $0) } }
+        z.withUnsafeBufferPointer { zs in
+            p.withUnsafeMutableBufferPointer { VectorMath.logistic(zs, into: $0, using: set) }
+        }
         for (value, found) in zip(z, p) {
             let expected = logistic(value)
             let tolerance = 8 * max(expected.ulp, Double.leastNonzeroMagnitude)

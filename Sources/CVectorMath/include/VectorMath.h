@@ -21,6 +21,10 @@ void isoplan_vector_exp(IsoplanVectorMathISA isa, const double *x, double *y, lo
 /// `y[i] = log(x[i])` for `i < n`, as ``isoplan_vector_exp``.
 void isoplan_vector_log(IsoplanVectorMathISA isa, const double *x, double *y, long n);
 
+/// `y[i] = 1/(1 + exp(−x[i]))` for `i < n`, as ``isoplan_vector_exp``: `e = exp(−|x|)` on `isa`,
+/// then `1/(1 + e)` for `x ≥ 0` and `e/(1 + e)` otherwise, in one pass.
+void isoplan_vector_logistic(IsoplanVectorMathISA isa, const double *x, double *y, long n);
+
 /// `out[j] = Σ_k matrix[rows[j]·length + k]·vector[k]` for `j < count`, on `isa` (which must be
 /// supported): dot products of a vector with rows of a row-major matrix picked in any order,
 /// with a prefetch hint for the row a few ahead. Every sum is added in the order of NumericCore's
@@ -28,5 +32,12 @@ void isoplan_vector_log(IsoplanVectorMathISA isa, const double *x, double *y, lo
 /// instruction set gives the same bits.
 void isoplan_gathered_dot_products(IsoplanVectorMathISA isa, const double *matrix, const long *rows, long count,
                                    long length, const double *vector, double *out);
+
+/// `accumulator[k] += weights[j]·matrix[rows[j]·length + k]` for every `j < count` (in order)
+/// and `k < length`: a weighted sum of gathered rows of a row-major matrix added into a vector.
+/// Each element is its own product and sum in the same order on every instruction set (no fused
+/// multiply-add), so the bits are the same; AVX2 keeps the accumulator in registers.
+void isoplan_accumulate_rows(IsoplanVectorMathISA isa, const double *matrix, const long *rows,
+                             const double *weights, long count, long length, double *accumulator);
 
 #endif

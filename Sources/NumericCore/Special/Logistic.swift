@@ -14,15 +14,12 @@ public func logistic(_ x: Double) -> Double {
     return e / (1 + e)
 }
 
-/// ``logistic(_:)`` of every `z[j]` into `p[j]`, with the exponentials in one vector call
-/// (``VectorMath``; within a few ULP of the scalar form). `p` may not alias `z`.
+/// ``logistic(_:)`` of every `z[j]` into `p[j]` in one vector pass on the widest instruction set
+/// (``VectorMath/logistic(_:into:using:)``; within a few ULP of the scalar form). `p` may not
+/// alias `z`.
 /// - Precondition: `p.count ≥ z.count`.
 public func logistic(_ z: UnsafeBufferPointer<Double>, into p: UnsafeMutableBufferPointer<Double>) {
-    precondition(p.count >= z.count, "logistic: the output is shorter than the input")
-    let m = z.count
-    for j in 0..<m { p[j] = -abs(z[j]) }
-    VectorMath.exp(UnsafeMutableBufferPointer(rebasing: p[0..<m]))
-    for j in 0..<m { p[j] = z[j] >= 0 ? 1 / (1 + p[j]) : p[j] / (1 + p[j]) }
+    VectorMath.logistic(z, into: p)
 }
 
 /// The logit `log(p/(1 − p))`, inverse of ``logistic(_:)``, as `log p − log1p(−p)` so `p` near 1

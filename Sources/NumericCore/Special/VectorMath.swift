@@ -43,6 +43,19 @@ public enum VectorMath {
         apply(isoplan_vector_log, to: values, using: set)
     }
 
+    /// `out[j] = σ(z[j]) = 1/(1 + e^(−z[j]))` in one pass: `e = exp(−|z|)` on `set`, then
+    /// `1/(1 + e)` for `z ≥ 0` and `e/(1 + e)` otherwise (so neither tail overflows). `out` may not
+    /// alias `z`.
+    /// - Precondition: `out.count ≥ z.count`.
+    public static func logistic(
+        _ z: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>, using set: InstructionSet = best
+    ) {
+        precondition(out.count >= z.count, "logistic: the output is shorter than the input")
+        precondition(set.isSupported, "VectorMath: \(set) is not supported on this CPU")
+        guard let input = z.baseAddress, let output = out.baseAddress else { return }
+        isoplan_vector_logistic(set.isa, input, output, z.count)
+    }
+
     /// `out[j] = shortDotProduct(row rows[j] of matrix, vector, count: rowLength)` for every `j`,
     /// bit for bit on every instruction set: a vector's dot products with rows of a row-major
     /// matrix gathered in any order (the simulator's batch), with a prefetch hint for the row a
@@ -58,6 +71,23 @@ public enum VectorMath {
         precondition(set.isSupported, "VectorMath: \(set) is not supported on this CPU")
         guard let indices = rows.baseAddress, let results = out.baseAddress else { return }
         isoplan_gathered_dot_products(set.isa, matrix, indices, rows.count, rowLength, vector, results)
+    }
+
+    /// `accumulator[k] += weights[j]·(row rows[j] of matrix)[k]` for every `j` in order: a weighted
+    /// sum of gathered rows added into a vector (the simulator's gradient), each element's products
+    /// and sums as a plain loop does them, so every instruction set gives the same bits.
+    /// - Precondition: `weights.count ≥ rows.count`, `accumulator.count ≥ rowLength`; every row
+    ///   index within the matrix.
+    public static func accumulate(
+        rows: UnsafeBufferPointer<Int>, weights: UnsafeBufferPointer<Double>, of matrix: UnsafePointer<Double>,
+        rowLength: Int, into accumulator: UnsafeMutableBufferPointer<Double>, using set: InstructionSet = best
+    ) {
+        precondition(weights.count >= rows.count, "VectorMath.accumulate: fewer weights than rows")
+        precondition(accumulator.count >= rowLength, "VectorMath.accumulate: the accumulator is shorter than a row")
+        precondition(set.isSupported, "VectorMath: \(set) is not supported on this CPU")
+        guard let indices = rows.baseAddress, let factors = weights.baseAddress, let sums = accumulator.baseAddress
+        else { return }
+        isoplan_accumulate_rows(set.isa, matrix, indices, factors, rows.count, rowLength, sums)
     }
 
     private static func apply(
