@@ -205,6 +205,46 @@ __attribute__((target("avx2"))) static void accumulate_avx2(const double *matrix
         }
 }
 
+// Binomial inversion for n ≤ 16 in four lanes; see the header. Each lane repeats the Swift
+// search's arithmetic: odds = p/(1 − p), qⁿ by binary exponentiation, pk·(odds·((n − k + 1)/k)).
+__attribute__((target("avx2"))) static void binomial_inversion_avx2(long n, const double *probabilities,
+                                                                   const double *uniforms, long count,
+                                                                   long *successes) {
+    double ratios[17];
+    for (long k = 1; k <= n; k++) ratios[k] = (double)(n - k + 1) / (double)k;
+    const __m256d one = _mm256_set1_pd(1.0), half = _mm256_set1_pd(0.5), trials = _mm256_set1_pd((double)n);
+    long i = 0;
+    for (; i < count; i += 4) {
+        long lanes = count - i < 4 ? count - i : 4;
+        double pv[4] = {0, 0, 0, 0}, uv[4] = {0, 0, 0, 0}, kv[4];
+        memcpy(pv, probabilities + i, (size_t)lanes * sizeof(double));
+        memcpy(uv, uniforms + i, (size_t)lanes * sizeof(double));
+        __m256d p = _mm256_loadu_pd(pv), u = _mm256_loadu_pd(uv);
+        __m256d flip = _mm256_cmp_pd(p, half, _CMP_GT_OQ);
+        __m256d lower = _mm256_blendv_pd(p, _mm256_sub_pd(one, p), flip);
+        __m256d q = _mm256_sub_pd(one, lower);
+        __m256d odds = _mm256_div_pd(lower, q);
+        __m256d pk = one, base = q;
+        for (long e = n; e > 0; e >>= 1) {
+            if (e & 1) pk = _mm256_mul_pd(pk, base);
+            base = _mm256_mul_pd(base, base);
+        }
+        __m256d k = _mm256_setzero_pd();
+        __m256d searching = _mm256_cmp_pd(u, pk, _CMP_GT_OQ);
+        for (long step = 1; step <= n; step++) {
+            __m256d nextU = _mm256_sub_pd(u, pk);
+            __m256d nextPk = _mm256_mul_pd(pk, _mm256_mul_pd(odds, _mm256_set1_pd(ratios[step])));
+            u = _mm256_blendv_pd(u, nextU, searching);
+            pk = _mm256_blendv_pd(pk, nextPk, searching);
+            k = _mm256_add_pd(k, _mm256_and_pd(searching, one));
+            searching = _mm256_and_pd(searching, _mm256_cmp_pd(u, pk, _CMP_GT_OQ));
+        }
+        __m256d result = _mm256_blendv_pd(k, _mm256_sub_pd(trials, k), flip);
+        _mm256_storeu_pd(kv, _mm256_blendv_pd(result, _mm256_set1_pd(-1.0), searching));
+        for (long lane = 0; lane < lanes; lane++) successes[i + lane] = (long)kv[lane];
+    }
+}
+
 __attribute__((target("avx2"))) static void gathered_avx2(const double *matrix, const long *rows, long count,
                                                          long length, const double *vector, double *out) {
     for (long j = 0; j < count; j++) {
@@ -228,6 +268,17 @@ void isoplan_accumulate_rows(IsoplanVectorMathISA isa, const double *matrix, con
     if (isa == IsoplanVectorMathAVX2) return accumulate_avx2(matrix, rows, weights, count, length, accumulator);
 #endif
     accumulate_scalar(matrix, rows, weights, count, length, accumulator);
+}
+
+int isoplan_binomial_inversion(IsoplanVectorMathISA isa, long n, const double *probabilities,
+                               const double *uniforms, long count, long *successes) {
+#ifdef ISOPLAN_HAS_LIBMVEC
+    if (isa == IsoplanVectorMathAVX2 && n >= 1 && n <= 16) {
+        binomial_inversion_avx2(n, probabilities, uniforms, count, successes);
+        return 1;
+    }
+#endif
+    return 0;
 }
 
 void isoplan_gathered_dot_products(IsoplanVectorMathISA isa, const double *matrix, const long *rows, long count,

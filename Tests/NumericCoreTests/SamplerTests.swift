@@ -1,7 +1,8 @@
 import Foundation
 import IsoplanTestSupport
-import NumericCore
 import Testing
+
+@testable import NumericCore
 
 @Suite("Samplers")
 struct SamplerTests {
@@ -108,6 +109,36 @@ struct SamplerTests {
         let oneAtATime = probabilities.map { Binomial.sample(trials: trials, probability: $0, using: &oneRNG) }
         #expect(batched == oneAtATime)
         #expect(batchRNG.next() == oneRNG.next(), "both consumed the same uniforms")
+    }
+
+    /// Both forms of the batch draws for `n ≤ 16` (AVX2 lanes where the CPU has them, the masked
+    /// search in Swift) give the one-at-a-time draws.
+    @Test(arguments: [1, 2, 8, 15, 16])
+    func fewTrialsFormsMatchOneAtATime(trials: Int) {
+        var choice = SplitMix64(seed: UInt64(trials) &+ 100)
+        let probabilities = (0..<777).map { i -> Double in
+            i % 13 == 0 ? Double(i % 2) : Double(choice.next() >> 11) * 0x1.0p-53
+        }
+        var oneRNG = Xoshiro256StarStar(seed: 5)
+        let expected = probabilities.map { Binomial.sample(trials: trials, probability: $0, using: &oneRNG) }
+        var forms: [(String, Bool)] = [("masked", true)]
+        if VectorMath.best == .avx2 { forms.append(("lanes", false)) }
+        for (name, masked) in forms {
+            var rng = Xoshiro256StarStar(seed: 5)
+            var found = [Int](repeating: -1, count: probabilities.count)
+            probabilities.withUnsafeBufferPointer { ps in
+                found.withUnsafeMutableBufferPointer { out in
+                    if masked {
+                        Binomial.sampleFewTrialsMasked(trials, probabilities: ps, into: out, using: &rng)
+                    } else {
+                        Binomial.sampleFewTrialsInLanes(trials, probabilities: ps, into: out, using: &rng)
+                    }
+                }
+            }
+            #expect(found == expected, "\(name), n = \(trials)")
+            var after = oneRNG
+            #expect(rng.next() == after.next(), "\(name) consumed the same uniforms")
+        }
     }
 
     @Test func binomialEdgeCases() {

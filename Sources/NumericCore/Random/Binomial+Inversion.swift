@@ -1,3 +1,5 @@
+internal import CVectorMath
+
 #if canImport(Glibc)
     public import Glibc
 #elseif canImport(Darwin)
@@ -54,6 +56,19 @@ extension Binomial {
         _ n: Int, probabilities: UnsafeBufferPointer<Double>, into successes: UnsafeMutableBufferPointer<Int>,
         using generator: inout some RandomNumberGenerator
     ) {
+        if VectorMath.best == .avx2 {
+            sampleFewTrialsInLanes(n, probabilities: probabilities, into: successes, using: &generator)
+        } else {
+            sampleFewTrialsMasked(n, probabilities: probabilities, into: successes, using: &generator)
+        }
+    }
+
+    /// ``sampleFewTrials(_:probabilities:into:using:)`` one draw at a time, on any CPU.
+    @inlinable
+    static func sampleFewTrialsMasked(
+        _ n: Int, probabilities: UnsafeBufferPointer<Double>, into successes: UnsafeMutableBufferPointer<Int>,
+        using generator: inout some RandomNumberGenerator
+    ) {
         withUnsafeTemporaryAllocation(of: Double.self, capacity: n + 1) { ratios in
             for k in 1...n { ratios[k] = Double(n &- k &+ 1) / Double(k) }
             for i in 0..<probabilities.count {
@@ -85,6 +100,49 @@ extension Binomial {
                 successes[i] = flip ? n &- k : k
             }
         }
+    }
+
+    /// ``sampleFewTrials(_:probabilities:into:using:)`` four draws at a time in AVX2 lanes
+    /// (`CVectorMath`): the uniforms of a block are drawn first, in order, then searched together.
+    /// The draws are the same as one at a time, except after a search that runs past `k = n`
+    /// (which needs a uniform within about `n·ε` of 1; never seen): that draw is made again at the
+    /// block's end, with the next uniform.
+    @inlinable
+    static func sampleFewTrialsInLanes(
+        _ n: Int, probabilities: UnsafeBufferPointer<Double>, into successes: UnsafeMutableBufferPointer<Int>,
+        using generator: inout some RandomNumberGenerator
+    ) {
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: blockSize) { uniforms in
+            var start = 0
+            while start < probabilities.count {
+                let count = min(blockSize, probabilities.count &- start)
+                let block = UnsafeBufferPointer(rebasing: probabilities[start..<(start &+ count)])
+                for j in 0..<count {
+                    let p = block[j]
+                    precondition(p >= 0 && p <= 1, "Binomial needs a probability in [0, 1], got \(p)")
+                    // As ``Draw``: no uniform for a certain outcome.
+                    uniforms[j] = p == 0 || p == 1 ? 0 : generator.nextUniform()
+                }
+                let out = UnsafeMutableBufferPointer(rebasing: successes[start..<(start &+ count)])
+                invertInLanes(n, block, uniforms: UnsafeBufferPointer(rebasing: uniforms[0..<count]), into: out)
+                for j in 0..<count where out[j] < 0 {
+                    out[j] = Draw(trials: n, probability: block[j]).sample(using: &generator)
+                }
+                start &+= count
+            }
+        }
+    }
+
+    /// The AVX2 kernel of ``sampleFewTrialsInLanes(_:probabilities:into:using:)``.
+    @usableFromInline
+    static func invertInLanes(
+        _ n: Int, _ probabilities: UnsafeBufferPointer<Double>, uniforms: UnsafeBufferPointer<Double>,
+        into successes: UnsafeMutableBufferPointer<Int>
+    ) {
+        guard let ps = probabilities.baseAddress, let us = uniforms.baseAddress, let out = successes.baseAddress
+        else { return }
+        let ran = isoplan_binomial_inversion(VectorMath.InstructionSet.avx2.isa, n, ps, us, probabilities.count, out)
+        precondition(ran != 0, "Binomial: the AVX2 inversion kernel needs 1 ≤ n ≤ 16 and AVX2")
     }
 
     /// `x` to the power `n ≥ 0` by binary exponentiation.

@@ -19,7 +19,7 @@ public enum VectorMath {
         /// Whether this CPU and build can run it (asked of the CPU once per process).
         public var isSupported: Bool { VectorMath.supported.contains(self) }
 
-        fileprivate var isa: IsoplanVectorMathISA {
+        var isa: IsoplanVectorMathISA {
             switch self {
             case .scalar: IsoplanVectorMathScalar
             case .sse2: IsoplanVectorMathSSE2
