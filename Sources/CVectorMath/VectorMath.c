@@ -213,8 +213,7 @@ __attribute__((target("avx2"))) static void binomial_inversion_avx2(long n, cons
     double ratios[17];
     for (long k = 1; k <= n; k++) ratios[k] = (double)(n - k + 1) / (double)k;
     const __m256d one = _mm256_set1_pd(1.0), half = _mm256_set1_pd(0.5), trials = _mm256_set1_pd((double)n);
-    long i = 0;
-    for (; i < count; i += 4) {
+    for (long i = 0; i < count; i += 4) {
         long lanes = count - i < 4 ? count - i : 4;
         double pv[4] = {0, 0, 0, 0}, uv[4] = {0, 0, 0, 0}, kv[4];
         memcpy(pv, probabilities + i, (size_t)lanes * sizeof(double));
@@ -238,6 +237,7 @@ __attribute__((target("avx2"))) static void binomial_inversion_avx2(long n, cons
             pk = _mm256_blendv_pd(pk, nextPk, searching);
             k = _mm256_add_pd(k, _mm256_and_pd(searching, one));
             searching = _mm256_and_pd(searching, _mm256_cmp_pd(u, pk, _CMP_GT_OQ));
+            if (!_mm256_movemask_pd(searching)) break;  // all four have stopped
         }
         __m256d result = _mm256_blendv_pd(k, _mm256_sub_pd(trials, k), flip);
         _mm256_storeu_pd(kv, _mm256_blendv_pd(result, _mm256_set1_pd(-1.0), searching));
