@@ -1,5 +1,6 @@
-import NumericCore
 import Testing
+
+@testable import NumericCore
 
 @Suite("Random number generators")
 struct RandomTests {
@@ -59,5 +60,39 @@ struct RandomTests {
         // Mean of U(0,1): SE = sqrt(1/12/N) ≈ 6.5e-4; 4 SE.
         #expect(abs(sum / Double(count) - 0.5) < 4 * (1.0 / 12.0 / Double(count)).squareRoot())
         #expect(minimum < 1e-4 && maximum > 1 - 1e-4)
+    }
+
+    /// The shuffle's permutation is the `next() % (i + 1)` form's, from the same draws, for sizes
+    /// around the edges and the simulator's 6,000.
+    @Test(arguments: [0, 1, 2, 3, 64, 6_000])
+    func shuffleMatchesTheModuloForm(count: Int) {
+        let shuffle = FisherYatesShuffle(count: count)
+        var expected = Array(0..<count)
+        var found = expected
+        var reference = Xoshiro256StarStar(seed: 21)
+        var rng = reference
+        for _ in 0..<3 {
+            for i in stride(from: count - 1, to: 0, by: -1) {
+                expected.swapAt(i, Int(reference.next() % UInt64(i + 1)))
+            }
+            found.withUnsafeMutableBufferPointer { shuffle.shuffle($0, using: &rng) }
+            #expect(found == expected, "count \(count)")
+        }
+        #expect(rng.next() == reference.next())
+    }
+
+    /// The multiplication's remainder is `%`'s for every divisor up to 7,000 and 64-bit values
+    /// across the range, the extremes included.
+    @Test func remainderByMultiplicationIsExact() {
+        var rng = Xoshiro256StarStar(seed: 22)
+        var mismatches = 0
+        for d in UInt64(2)...7_000 {
+            let reciprocal = UInt128.max / UInt128(d) &+ 1
+            let values = (0..<200).map { _ in rng.next() } + [0, 1, d - 1, d, d + 1, .max, .max - 1, .max / d * d]
+            for x in values where FisherYatesShuffle.remainder(x, dividedBy: d, reciprocal: reciprocal) != x % d {
+                mismatches += 1
+            }
+        }
+        #expect(mismatches == 0)
     }
 }
