@@ -349,10 +349,13 @@ final class RunState {
         }
         let v = Double(validationRewards.count)
         add(.validationReward, validationRewards.reduce(0, +) / v)
-        var sampled = 0
-        for reward in validationRewards {
-            sampled += Binomial.sample(trials: 4, probability: reward, using: &evaluationRNG)
+        var draws = [Int](repeating: 0, count: validationRewards.count)
+        validationRewards.withUnsafeBufferPointer { rewards in
+            draws.withUnsafeMutableBufferPointer {
+                Binomial.sample(trials: 4, probabilities: rewards, into: $0, using: &evaluationRNG)
+            }
         }
+        let sampled = draws.reduce(0, +)
         add(SimulationMetrics.sampledValidationReward, Double(sampled) / (4 * v))
         func fourth(_ x: Double) -> Double { (x * x) * (x * x) }
         add(.validationBest(at: 4), validationRewards.reduce(0) { $0 + 1 - fourth(1 - $1) } / v)

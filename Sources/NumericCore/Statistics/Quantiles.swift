@@ -24,8 +24,8 @@ public func quantiles(_ values: [Double], _ qs: [Double]) -> [Double] {
 
 /// The values at `ranks` (0-based) of `values` sorted ascending, by most-significant-digit radix
 /// selection on order-preserving 64-bit keys: each round finds the keys' range, counts the keys
-/// per 11-bit digit of their offset from the smallest (the digits cut the actual range, so no
-/// round is spent on bits all keys share), finds the digits that hold the wanted ranks and keeps
+/// per digit (up to 11 bits) of their offset from the smallest (the digits cut the actual range,
+/// so no round is spent on bits all keys share), finds the digits that hold the wanted ranks and keeps
 /// only their keys; fewer than 64 keys left are sorted, and equal keys end a round. The passes
 /// have no data-dependent branches but the rare keep; a quickselect's comparisons against its
 /// pivot are unpredictable branches, which on the simulator's 6,000 pass rates cost more than
@@ -39,7 +39,11 @@ public func orderStatistics(_ values: [Double], ranks: [Int]) -> [Int: Double] {
     return result
 }
 
-private let radixBits = 11
+/// Digit width for `count` keys: about four keys per digit, between 4 and 11 bits, so a round
+/// over a few hundred keys does not clear and scan 2,048 counters.
+private func radixBits(forCount count: Int) -> Int {
+    min(11, max(4, Int.bitWidth - count.leadingZeroBitCount - 2))
+}
 
 /// The key whose unsigned order is the value's order (negative values reversed below positive).
 private func orderedKey(_ x: Double) -> UInt64 {
@@ -68,6 +72,7 @@ private func radixSelect(_ keys: [UInt64], ranks: [(within: Int, reported: Int)]
         return
     }
     // Digits of `key − low`: the top one holds `high`, so every round splits the keys.
+    let radixBits = radixBits(forCount: keys.count)
     let shift = UInt64(max(0, UInt64.bitWidth - (high - low).leadingZeroBitCount - radixBits))
     var counts = [Int](repeating: 0, count: 1 << radixBits)
     counts.withUnsafeMutableBufferPointer { counts in
