@@ -185,6 +185,19 @@ static void accumulate_scalar(const double *matrix, const long *rows, const doub
 __attribute__((target("avx2"))) static void accumulate_avx2(const double *matrix, const long *rows,
                                                            const double *weights, long count, long length,
                                                            double *accumulator) {
+    if (length == 32) {
+        // The simulator's feature dimension: the whole accumulator in eight registers, one pass
+        // over the rows.
+        __m256d a[8];
+        for (int v = 0; v < 8; v++) a[v] = _mm256_loadu_pd(accumulator + 4 * v);
+        for (long j = 0; j < count; j++) {
+            const double *row = matrix + rows[j] * 32;
+            __m256d w = _mm256_set1_pd(weights[j]);
+            for (int v = 0; v < 8; v++) a[v] = _mm256_add_pd(a[v], _mm256_mul_pd(w, _mm256_loadu_pd(row + 4 * v)));
+        }
+        for (int v = 0; v < 8; v++) _mm256_storeu_pd(accumulator + 4 * v, a[v]);
+        return;
+    }
     long k = 0;
     // Eight accumulator elements at a time stay in two registers across all the rows.
     for (; k + 8 <= length; k += 8) {
@@ -247,6 +260,15 @@ __attribute__((target("avx2"))) static void binomial_inversion_avx2(long n, cons
 
 __attribute__((target("avx2"))) static void gathered_avx2(const double *matrix, const long *rows, long count,
                                                          long length, const double *vector, double *out) {
+    if (length == 32) {
+        // The simulator's feature dimension: a constant length unrolls the sum and keeps the
+        // vector in registers across rows.
+        for (long j = 0; j < count; j++) {
+            prefetch_row(matrix, rows, j, count, 32);
+            out[j] = dot_avx2(matrix + rows[j] * 32, vector, 32);
+        }
+        return;
+    }
     for (long j = 0; j < count; j++) {
         prefetch_row(matrix, rows, j, count, length);
         out[j] = dot_avx2(matrix + rows[j] * length, vector, length);

@@ -30,6 +30,19 @@ extension Binomial {
         @inlinable
         func sample(using generator: inout some RandomNumberGenerator) -> Int {
             let n = trials
+            if n <= stepRatioTrials {
+                // The same ratios from a table: the division no longer delays the loop's exit.
+                let row: Int = (n &* (n &- 1)) / 2 &- 1
+                let ratios: UnsafePointer<Double> = stepRatios + row
+                return search(using: &generator) { ratios[$0] }
+            }
+            return search(using: &generator) { Double(n &- $0 &+ 1) / Double($0) }
+        }
+
+        /// The search with the step ratio `(n − k + 1)/k` from `ratio(k)`.
+        @inlinable @inline(__always)
+        func search(using generator: inout some RandomNumberGenerator, ratio: (Int) -> Double) -> Int {
+            let n = trials
             while true {
                 var u = generator.nextUniform()
                 var k = 0
@@ -39,12 +52,26 @@ extension Binomial {
                     u -= pk
                     k &+= 1
                     if k > n { break }
-                    pk *= odds * (Double(n &- k &+ 1) / Double(k))
+                    pk *= odds * ratio(k)
                 }
                 if k <= n { return k }
             }
         }
     }
+
+    /// `(n − k + 1)/k` for `1 ≤ k ≤ n ≤ stepRatioTrials`, row `n` from offset `n(n − 1)/2`: the
+    /// values the search would divide out, filled once (16 KB) and never freed.
+    @usableFromInline
+    nonisolated(unsafe) static let stepRatios: UnsafePointer<Double> = {
+        let table = UnsafeMutablePointer<Double>.allocate(capacity: stepRatioTrials * (stepRatioTrials + 1) / 2)
+        for n in 1...stepRatioTrials {
+            for k in 1...n { table[n * (n - 1) / 2 + k - 1] = Double(n - k + 1) / Double(k) }
+        }
+        return UnsafePointer(table)
+    }()
+
+    @usableFromInline
+    static let stepRatioTrials = 64
 
     /// The batch call for `n ≤ 16`, where every draw inverts (`n·p ≤ 8`): each draw runs all `n`
     /// steps of the search with the exit as a mask instead of a branch, with the step ratios
