@@ -184,6 +184,6 @@ extension Binomial {
     }()
 
     /// Entries in ``logFactorials``: every `n ≤ 4,095` uses the table (32 KB, inside a core's L1/L2).
-    @usableFromInline
-    static let logFactorialCount = 4_096
+    @inlinable
+    static var logFactorialCount: Int { 4_096 }  // a constant, not a lazily initialised global
 }

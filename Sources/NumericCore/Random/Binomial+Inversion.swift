@@ -70,8 +70,8 @@ extension Binomial {
         return UnsafePointer(table)
     }()
 
-    @usableFromInline
-    static let stepRatioTrials = 64
+    @inlinable
+    static var stepRatioTrials: Int { 64 }  // a constant, not a lazily initialised global
 
     /// The batch call for `n ≤ 16`, where every draw inverts (`n·p ≤ 8`): each draw runs all `n`
     /// steps of the search with the exit as a mask instead of a branch, with the step ratios

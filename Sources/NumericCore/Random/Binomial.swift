@@ -77,8 +77,8 @@ public struct Binomial: Sendable {
     }
 
     /// Draws whose set-ups are computed together: 64 set-ups are 4 KB, well inside L1.
-    @usableFromInline
-    static let blockSize = 64
+    @inlinable
+    static var blockSize: Int { 64 }  // a constant, not a lazily initialised global
 
     /// The part of one draw that depends on `n` and `p` only: which half, which method, and the
     /// method's constants.
