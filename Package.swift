@@ -55,7 +55,8 @@ let package = Package(
         // libmvec: glibc on x86-64 (any version we support) or on aarch64 from 2.38.
         .target(
             name: "CVectorMath",
-            cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))],
+            // No fused multiply-add anywhere: the kernels promise the same bits on every path.
+            cSettings: [.unsafeFlags(["-ffp-contract=off"]), .unsafeFlags(["-O2"], .when(configuration: .debug))],
             linkerSettings: [.linkedLibrary("mvec", .when(platforms: [.linux]))]
         ),
 

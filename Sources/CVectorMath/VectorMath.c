@@ -1,7 +1,9 @@
-// Element-wise exp and log through glibc's vector math library (libmvec, at most 4 ULP), with the
-// widest x86 instruction set the CPU has; plain libm elsewhere. The vector entry points are
-// declared here by their vector-ABI names, because glibc's <math.h> only exposes them to
-// auto-vectorisers (docs/PERFORMANCE.md, "Vector exp and log").
+// Array kernels on the widest x86 instruction set the CPU has, chosen at run time, with portable C
+// elsewhere: element-wise exp, log and the logistic through glibc's vector math library (libmvec,
+// at most 4 ULP), whose vector entry points are declared here by their vector-ABI names because
+// glibc's <math.h> only exposes them to auto-vectorisers (docs/PERFORMANCE.md, "Vector exp and
+// log"); and the simulator's batch kernels (gathered dot products, a weighted row sum, binomial
+// inversion in lanes), which add in the same order on every path.
 #include "VectorMath.h"
 
 #include <math.h>

@@ -141,6 +141,71 @@ struct SamplerTests {
         }
     }
 
+    /// A generator that returns the given raw values in turn.
+    struct ScriptedGenerator: RandomNumberGenerator {
+        var values: [UInt64]
+        var used = 0
+        mutating func next() -> UInt64 {
+            defer { used += 1 }
+            return values[used]
+        }
+    }
+
+    /// The inversion's search written out: the count for `p` from the uniform `u`, or −1 when the
+    /// search runs past `k = n` (rounding left `u` above the summed mass).
+    static func invert(trials n: Int, probability p: Double, uniform: Double) -> Int {
+        let flip = p > 0.5
+        let lower = flip ? 1 - p : p
+        let odds = lower / (1 - lower)
+        var (u, pk, k) = (uniform, Binomial.integerPower(1 - lower, n), 0)
+        while u > pk {
+            u -= pk
+            k += 1
+            if k > n { return -1 }
+            pk *= odds * (Double(n - k + 1) / Double(k))
+        }
+        return flip ? n - k : k
+    }
+
+    /// The AVX2 kernel gives the written-out search's count for every lane, including the −1 of a
+    /// search that runs past `k = n` (common with the largest uniform below 1), and the batch call
+    /// redraws such a draw with the first uniform after its block's.
+    @Test func inversionLanesMatchTheSearchAndRedrawRestarts() throws {
+        try #require(VectorMath.best == .avx2, "no AVX2 on this CPU")
+        var rng = Xoshiro256StarStar(seed: 31)
+        let top = 1.0.nextDown
+        for n in [1, 2, 8, 16] {
+            let ps = (0..<203).map { _ in rng.nextUniform() }
+            let us = ps.indices.map { $0 % 3 == 0 ? top : rng.nextUniform() }
+            var found = [Int](repeating: 0, count: ps.count)
+            ps.withUnsafeBufferPointer { p in
+                us.withUnsafeBufferPointer { u in
+                    found.withUnsafeMutableBufferPointer { Binomial.invertInLanes(n, p, uniforms: u, into: $0) }
+                }
+            }
+            let expected = zip(ps, us).map { Self.invert(trials: n, probability: $0, uniform: $1) }
+            #expect(found == expected, "n = \(n)")
+        }
+        // p = 0.4325880652116196 with n = 2 runs past k = n from the top uniform.
+        let ps = [0.4325880652116196, 0.3, 0.7]
+        #expect(Self.invert(trials: 2, probability: ps[0], uniform: top) == -1)
+        let raw: (Double) -> UInt64 = { UInt64($0 * 0x1.0p53) << 11 }
+        var scripted = ScriptedGenerator(values: [raw(top), raw(0.25), raw(0.5), raw(0.125)])
+        var draws = [Int](repeating: -1, count: 3)
+        ps.withUnsafeBufferPointer { p in
+            draws.withUnsafeMutableBufferPointer {
+                Binomial.sampleFewTrialsInLanes(2, probabilities: p, into: $0, using: &scripted)
+            }
+        }
+        let redrawn = Self.invert(trials: 2, probability: ps[0], uniform: 0.125)
+        #expect(
+            draws == [
+                redrawn, Self.invert(trials: 2, probability: 0.3, uniform: 0.25),
+                Self.invert(trials: 2, probability: 0.7, uniform: 0.5),
+            ])
+        #expect(scripted.used == 4)
+    }
+
     @Test func binomialEdgeCases() {
         var rng = Xoshiro256StarStar(seed: 9)
         #expect(Binomial.sample(trials: 0, probability: 0.3, using: &rng) == 0)

@@ -151,5 +151,11 @@ struct ShortKernelTests {
             #expect(abs(found - expected) <= tolerance, "z = \(value): \(found) vs \(expected)")
         }
         #expect(p[z.count - 6] == 0.5)
+        // Bit for bit the earlier Swift form: exp(−|z|) from the same instruction set, then the
+        // select and the division.
+        var e = z.map { -abs($0) }
+        e.withUnsafeMutableBufferPointer { VectorMath.exp($0, using: set) }
+        let earlier = zip(z, e).map { $0 >= 0 ? 1 / (1 + $1) : $1 / (1 + $1) }
+        #expect(p.map(\.bitPattern) == earlier.map(\.bitPattern))
     }
 }

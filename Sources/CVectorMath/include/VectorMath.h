@@ -43,9 +43,8 @@ void isoplan_accumulate_rows(IsoplanVectorMathISA isa, const double *matrix, con
 /// `Binomial(n, probabilities[i])` draws into `successes[i]` by sequential inversion of the CDF,
 /// four draws at a time, for `1 ≤ n ≤ 16` on AVX2 (returns 0 and does nothing otherwise):
 /// `p > ½` is reflected, and the four searches step together with their exits as a mask (until
-/// all four have stopped), adding
-/// exactly as NumericCore's `Binomial` does, so a draw is the same as Swift's from the same
-/// uniform. `uniforms[i]` is draw i's uniform in [0, 1) (any value where p is 0 or 1). A draw
+/// all four have stopped), adding exactly as NumericCore's `Binomial` does, so a draw is the same
+/// as Swift's from the same uniform. `uniforms[i]` is draw i's uniform in [0, 1) (any value where p is 0 or 1). A draw
 /// whose search ran past k = n (rounding left u above the summed mass) gets −1: the caller
 /// draws it again.
 int isoplan_binomial_inversion(IsoplanVectorMathISA isa, long n, const double *probabilities,

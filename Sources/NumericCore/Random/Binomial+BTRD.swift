@@ -104,7 +104,7 @@ extension Binomial {
                     // Steps 3.1–3.4 collapse to the exact test v ≤ f(k)/f(m), in logs from the table.
                     let logRatio =
                         logFactorials[m] + logFactorials[n &- m] - logFactorials[k] - logFactorials[n &- k]
-                        + Double(k &- m) * log(r)
+                        + Double(k &- m) * log(r)  // here, not hoisted: most passes never get here
                     if log(v) <= logRatio { return k }
                     continue
                 }

@@ -32,9 +32,8 @@ extension Binomial {
             let n = trials
             if n <= stepRatioTrials {
                 // The same ratios from a table: the division no longer delays the loop's exit.
-                let row: Int = (n &* (n &- 1)) / 2 &- 1
-                let ratios: UnsafePointer<Double> = stepRatios + row
-                return search(using: &generator) { ratios[$0] }
+                let (table, row): (UnsafePointer<Double>, Int) = (stepRatios, (n &* (n &- 1)) / 2 &- 1)
+                return search(using: &generator) { table[row &+ $0] }  // ratio k at row + k ≥ 0
             }
             return search(using: &generator) { Double(n &- $0 &+ 1) / Double($0) }
         }

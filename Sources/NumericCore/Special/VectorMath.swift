@@ -1,8 +1,9 @@
 internal import CVectorMath
 
-/// Element-wise `exp` and `log` over buffers, in place, through glibc's vector math library
-/// (libmvec: at most 4 ULP from the correctly rounded value) on the widest instruction set the CPU
-/// has, or libm one element at a time.
+/// Array kernels on the widest instruction set the CPU has (`CVectorMath`): element-wise `exp`,
+/// `log` and the logistic through glibc's vector math library (libmvec: at most 4 ULP from the
+/// correctly rounded value), or libm one element at a time; and a vector's dot products with
+/// gathered matrix rows and weighted sums of them, which give the same bits on every path.
 ///
 /// An element's result depends only on its value and the instruction set, never on its position
 /// or the buffer's length; `exp(0)` is exactly 1 on every path.
