@@ -50,9 +50,10 @@ let package = Package(
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
         ),
 
-        // Floor 0 — element-wise exp and log through glibc's vector math library (libmvec, part of
-        // libc6), dispatched on the CPU at run time; imported by NumericCore only. Linking needs a
-        // libmvec: glibc on x86-64 (any version we support) or on aarch64 from 2.38.
+        // Floor 0 — array kernels dispatched on the CPU at run time: exp, log and the logistic
+        // through glibc's vector math library (libmvec, part of libc6), and the simulator's batch
+        // kernels; imported by NumericCore only. Linking needs a libmvec: glibc on x86-64 (any
+        // version we support) or on aarch64 from 2.38.
         .target(
             name: "CVectorMath",
             // No fused multiply-add anywhere: the kernels promise the same bits on every path.

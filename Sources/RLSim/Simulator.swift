@@ -240,13 +240,13 @@ final class RunState {
                 let i = rows[j]
                 batchLogits[j] = logits[i] + memorisation[i] + shift + batchLogits[j]
             }
-            logistic(UnsafeBufferPointer(rebasing: batchLogits[0..<m]), into: batchProbabilities)
+            VectorMath.logistic(UnsafeBufferPointer(rebasing: batchLogits[0..<m]), into: batchProbabilities)
             Binomial.sample(
                 trials: configuration.rolloutsPerProblem,
                 probabilities: UnsafeBufferPointer(rebasing: batchProbabilities[0..<m]), into: batchSuccesses,
                 using: &rng)
             for j in 0..<m {
-                countGroup(order[cursor &+ j], successes: batchSuccesses[j], counts: &counts, informative: &informative)
+                countGroup(rows[j], successes: batchSuccesses[j], counts: &counts, informative: &informative)
             }
             cursor &+= m
             remaining &-= m
@@ -333,7 +333,7 @@ final class RunState {
     private static func logistics(count: Int, _ logit: (Int) -> Double) -> [Double] {
         let logits = (0..<count).map(logit)
         return [Double](unsafeUninitializedCapacity: count) { out, initialized in
-            logits.withUnsafeBufferPointer { logistic($0, into: out) }
+            logits.withUnsafeBufferPointer { VectorMath.logistic($0, into: out) }
             initialized = count
         }
     }

@@ -51,15 +51,11 @@ public enum CallIdentity {
 }
 
 extension Array {
-    /// A Fisher–Yates shuffle driven by `rng` (the standard library's `shuffled(using:)` is not
-    /// guaranteed stable across versions).
+    /// A Fisher–Yates shuffle driven by `rng` (``FisherYatesShuffle``'s classic form; the
+    /// standard library's `shuffled(using:)` is not guaranteed stable across versions).
     func stableShuffled(using rng: inout Xoshiro256StarStar) -> [Element] {
         var copy = self
-        guard copy.count > 1 else { return copy }
-        for i in stride(from: copy.count - 1, to: 0, by: -1) {
-            let j = Int(rng.next() % UInt64(i + 1))
-            copy.swapAt(i, j)
-        }
+        copy.withUnsafeMutableBufferPointer { FisherYatesShuffle(count: $0.count).shuffle($0, using: &rng) }
         return copy
     }
 }

@@ -14,14 +14,6 @@ public func logistic(_ x: Double) -> Double {
     return e / (1 + e)
 }
 
-/// ``logistic(_:)`` of every `z[j]` into `p[j]` in one vector pass on the widest instruction set
-/// (``VectorMath/logistic(_:into:using:)``; within a few ULP of the scalar form). `p` may not
-/// alias `z`.
-/// - Precondition: `p.count ≥ z.count`.
-public func logistic(_ z: UnsafeBufferPointer<Double>, into p: UnsafeMutableBufferPointer<Double>) {
-    VectorMath.logistic(z, into: p)
-}
-
 /// The logit `log(p/(1 − p))`, inverse of ``logistic(_:)``, as `log p − log1p(−p)` so `p` near 1
 /// keeps its digits. `logit(0) = −∞`, `logit(1) = +∞`.
 /// - Precondition: `0 ≤ p ≤ 1`.
