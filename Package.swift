@@ -29,6 +29,7 @@ let package = Package(
         .library(name: "RLSim", targets: ["RLSim"]),
         .library(name: "Report", targets: ["Report"]),
         .library(name: "Agentic", targets: ["Agentic"]),
+        .library(name: "Cluster", targets: ["Cluster"]),
         .library(name: "Workflows", targets: ["Workflows"]),
         // Not part of the tool: every parser as a fuzz target, for experiments/fuzz.
         .library(name: "ParserTargets", targets: ["ParserTargets"]),
@@ -90,6 +91,23 @@ let package = Package(
             resources: [.copy("Resources/parameters.json")],
             swiftSettings: computeSettings),
 
+        // Floor 0 — zlib's deflate; imported by Cluster (its packages) and the tests (PNG decoding).
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // Floor 2 — shard commands on an existing engine: the Ray Jobs API client, job packages and
+        // re-attach; the Python driver Ray runs is its resource. Knows nothing of what a shard computes.
+        .target(
+            name: "Cluster",
+            dependencies: [
+                "CZlib", "Domain",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            resources: [.copy("Resources/isoplan_ray_driver.py")],
+            swiftSettings: computeSettings),
+
         // Floor 3 — planning: training allocation (evaluating ScalingLaws' laws) and test-time sizing.
         .target(
             name: "Planner", dependencies: ["Domain", "NumericCore", "ScalingLaws"], swiftSettings: computeSettings),
@@ -114,6 +132,7 @@ let package = Package(
             name: "Workflows",
             dependencies: [
                 "Domain", "NumericCore", "ScalingLaws", "RunStore", "Ingest", "Planner", "RLSim", "Report", "Agentic",
+                "Cluster",
             ],
             exclude: ["Resources/README.md"],
             resources: [.copy("Resources/tbench_core011_task_success.csv")],
@@ -125,14 +144,13 @@ let package = Package(
             name: "isoplan",
             dependencies: [
                 "NumericCore", "Domain", "RunStore", "ScalingLaws", "Ingest", "Planner", "RLSim", "Agentic",
-                "Workflows",
+                "Cluster", "Workflows",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
         ),
 
         // Tests — one target per module, plus shared support.
-        .systemLibrary(name: "CZlib", path: "Tests/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "IsoplanTestSupport",
             dependencies: ["CZlib", "Domain", "NumericCore"],

@@ -3,7 +3,7 @@ import Foundation
 public import NumericCore
 
 /// Where a population's base success rates come from.
-public enum PopulationSource: Sendable, Hashable {
+public enum PopulationSource: Codable, Sendable, Hashable {
     /// A named population of the study.
     case difficulty(Difficulty)
     /// p ~ Beta(α, β).

@@ -1,3 +1,4 @@
+public import Cluster
 public import Domain
 import Foundation
 public import RLSim
@@ -52,6 +53,15 @@ public struct SimulationRequest: Sendable {
                 + settingsTag)
     }
 
+    /// The stored run of a configuration, before the simulator sets its learning rate.
+    public func runRecord(_ c: SimulationConfiguration) -> Run {
+        let difficulty: Difficulty? = if case .difficulty(let d) = source { d } else { nil }
+        return Run(
+            name: runName(c), source: .sim, rolloutsPerProblem: c.rolloutsPerProblem,
+            problemsPerBatch: c.problemsPerBatch, model: "rlsim", dataset: "\(source.name)-D\(trainSize)",
+            difficulty: difficulty, seed: c.seed, sweepID: sweepID, preset: preset, fixedBatch: c.fixedBatch)
+    }
+
     /// 8 hex digits identifying the parameters, the validation size and the population source.
     public var settingsTag: String {
         struct Settings: Encodable {
@@ -99,13 +109,19 @@ public struct SimulationResult: Codable, Sendable {
     /// Configurations dropped before any work (B_p above the train set), as `n<n>-bp<B_p>` labels.
     public var dropped: [String]
     public var seconds: Double
+    /// The cluster jobs that ran the simulations (`--engine ray`); nil in this process.
+    public var engine: ShardJobReport?
 }
 
 public enum SimulationWorkflow {
     /// Simulates the configurations not yet stored under their names and stores each run with its
     /// points in one transaction. Bad configurations fail before any work starts.
+    ///
+    /// With an `engine`, the runs to simulate go to it as shards (one run each, `simulate shard`),
+    /// and each is stored as its output arrives; runs already stored are skipped, so delivering an
+    /// output twice stores it once.
     public static func run(
-        _ request: SimulationRequest, store: Store,
+        _ request: SimulationRequest, store: Store, engine: (any ShardEngine)? = nil,
         progress: any ProgressReporter = SilentProgress()
     ) throws(WorkflowError) -> SimulationResult {
         do {
@@ -117,30 +133,17 @@ public enum SimulationWorkflow {
                 if let run = try store.run(named: name) { existing[name] = run }
             }
             let todo = request.configurations.filter { existing[request.runName($0)] == nil }
-            let simulator = Simulator(
-                source: request.source, trainSize: request.trainSize, validationSize: request.validationSize,
-                parameters: request.parameters, workers: request.workers)
-            let difficulty: Difficulty? = if case .difficulty(let d) = request.source { d } else { nil }
-            // Each run is stored (one transaction) as soon as its worker finishes it, so an
-            // interrupted sweep keeps what it completed and a rerun resumes from there.
+            var engineReport: ShardJobReport?
             let stored = Mutex<[SimulationRunSummary]>([])
-            _ = try simulator.run(
-                todo,
-                runName: { c in
-                    Run(
-                        name: request.runName(c), source: .sim, rolloutsPerProblem: c.rolloutsPerProblem,
-                        problemsPerBatch: c.problemsPerBatch, model: "rlsim",
-                        dataset: "\(request.source.name)-D\(request.trainSize)",
-                        difficulty: difficulty, seed: c.seed, sweepID: request.sweepID, preset: request.preset,
-                        fixedBatch: c.fixedBatch)
-                }, progress: progress,
-                finished: { result in
-                    let run = try store.insert(result.run, points: result.points)
-                    let rewards = result.points.filter { $0.metric == .validationReward }.map(\.value)
-                    stored.withLock {
-                        $0.append(summary(run, result.configuration, rewards: rewards, alreadyStored: false))
-                    }
-                })
+            if let engine, !todo.isEmpty {
+                engineReport = try runShards(todo, of: request, on: engine, store: store, progress: progress) {
+                    summary in stored.withLock { $0.append(summary) }
+                }
+            } else {
+                try simulateHere(todo, of: request, store: store, progress: progress) { summary in
+                    stored.withLock { $0.append(summary) }
+                }
+            }
             var summaries = stored.withLock { $0 }.sorted { $0.name < $1.name }
             for c in request.configurations where existing[request.runName(c)] != nil {
                 let run = existing[request.runName(c)]!
@@ -151,10 +154,28 @@ public enum SimulationWorkflow {
                 sweepID: request.sweepID, preset: request.preset, population: request.source.name,
                 trainSize: request.trainSize, runs: summaries,
                 dropped: request.dropped.map { "n\($0.rolloutsPerProblem)-bp\($0.problemsPerBatch)-s\($0.seed)" },
-                seconds: Date().timeIntervalSince(start))
+                seconds: Date().timeIntervalSince(start), engine: engineReport)
         } catch {
             throw WorkflowError(error)
         }
+    }
+
+    /// Simulates `todo` in this process (`--engine local`), storing each run as its worker
+    /// finishes it, so an interrupted sweep keeps what it completed and a rerun resumes from there.
+    private static func simulateHere(
+        _ todo: [SimulationConfiguration], of request: SimulationRequest, store: Store,
+        progress: any ProgressReporter, stored: @escaping @Sendable (SimulationRunSummary) -> Void
+    ) throws {
+        let simulator = Simulator(
+            source: request.source, trainSize: request.trainSize, validationSize: request.validationSize,
+            parameters: request.parameters, workers: request.workers)
+        _ = try simulator.run(
+            todo, runName: { request.runRecord($0) }, progress: progress,
+            finished: { result in
+                let run = try store.insert(result.run, points: result.points)
+                let rewards = result.points.filter { $0.metric == .validationReward }.map(\.value)
+                stored(summary(run, result.configuration, rewards: rewards, alreadyStored: false))
+            })
     }
 
     static func summary(_ run: Run, _ c: SimulationConfiguration, rewards: [Double], alreadyStored: Bool)

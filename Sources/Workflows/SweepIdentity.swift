@@ -12,7 +12,7 @@ import Foundation
 /// Seeds are not part of the identity: rerunning with more seeds grows the same sweep and reuses
 /// the seeds already stored. What else shapes a run (parameter file, validation size, measured
 /// counts) is in each run's settings tag, not here.
-public struct SweepIdentity: Hashable, Sendable, CustomStringConvertible {
+public struct SweepIdentity: Codable, Hashable, Sendable, CustomStringConvertible {
     /// Who runs the sweep, when not `simulate sweep` (`demo`): keeps such sweeps apart from a
     /// user's sweep of the same request.
     public var scope: String?

@@ -1,3 +1,4 @@
+public import Cluster
 public import Domain
 public import Ingest
 public import RunStore
@@ -9,6 +10,8 @@ public enum WorkflowError: Error, CustomStringConvertible, Sendable {
     case fit(FitError)
     case store(StoreError)
     case domain(DomainError)
+    /// The cluster engine could not run the work (unreachable, missing requirements, a failed job).
+    case cluster(ClusterError)
     /// Nothing matched, or the input is inconsistent (no runs for a filter, no points of a
     /// metric, a run name taken); the text says what and how to fix it.
     case empty(String)
@@ -24,6 +27,7 @@ public enum WorkflowError: Error, CustomStringConvertible, Sendable {
         case let error as FitError: self = .fit(error)
         case let error as StoreError: self = .store(error)
         case let error as DomainError: self = .domain(error)
+        case let error as ClusterError: self = .cluster(error)
         default: self = .unexpected(error)
         }
     }
@@ -34,6 +38,7 @@ public enum WorkflowError: Error, CustomStringConvertible, Sendable {
         case .fit(let error): "\(error)"
         case .store(let error): "\(error)"
         case .domain(let error): "\(error)"
+        case .cluster(let error): "\(error)"
         case .empty(let detail): detail
         case .unexpected(let error): "\(error)"
         }

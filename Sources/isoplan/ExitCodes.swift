@@ -1,5 +1,6 @@
 import Agentic
 import ArgumentParser
+import Cluster
 import Domain
 import Ingest
 import RunStore
@@ -13,6 +14,9 @@ enum ExitCodes {
     static let dataError = ExitCode(65)
     /// An input file does not exist (`EX_NOINPUT`).
     static let noInput = ExitCode(66)
+    /// A service the command needs is not there: the cluster lacks a requirement, or the binary
+    /// cannot run on it (`EX_UNAVAILABLE`).
+    static let unavailable = ExitCode(69)
     /// A transient failure; rerun to resume (`EX_TEMPFAIL`).
     static let temporaryFailure = ExitCode(75)
 
@@ -27,6 +31,7 @@ enum ExitCodes {
         case let error as ImportError: error.isMissingFile ? noInput : dataError
         case is FitError, is DomainError, is ExecutorError: dataError
         case let error as LLMError: code(for: error)
+        case let error as ClusterError: code(for: error)
         default: .failure
         }
     }
@@ -36,7 +41,17 @@ enum ExitCodes {
         case .store(let error): code(for: error)
         case .input(let error): code(for: error)
         case .fit, .domain, .empty: dataError
+        case .cluster(let error): code(for: error)
         case .unexpected(let error): code(for: error)
+        }
+    }
+
+    private static func code(for error: ClusterError) -> ExitCode {
+        switch error {
+        case .unreachable: temporaryFailure
+        case .missingRequirement, .binaryCannotRun: unavailable
+        case .invalidAddress: ExitCode.validationFailure
+        case .rejected, .shardFailed, .jobFailed, .packaging: .failure
         }
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Cluster
 import Domain
 import Foundation
 import Ingest
@@ -11,7 +12,7 @@ struct SimulateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
         abstract: "Simulate on-policy GRPO runs over a problem population and store them (model: docs/SIMULATOR.md).",
-        subcommands: [RunCommand.self, SweepCommand.self])
+        subcommands: [RunCommand.self, SweepCommand.self, ShardCommand.self])
 }
 
 /// Where the simulated problems come from, and the model's parameter file.
@@ -155,6 +156,8 @@ extension SimulateCommand {
         @Option(help: ArgumentHelp("Budget C in rollouts (default: the preset's 1e7).", valueName: "C"))
         var budget: Double?
 
+        @OptionGroup var engine: EngineOptions
+
         func validate() throws {
             try population.validate(defaultDifficulty: preset.difficulty)
             guard seeds >= 1 else { throw ValidationError("--seeds must be ≥ 1") }
@@ -177,7 +180,35 @@ extension SimulateCommand {
                     "note: \(request.dropped.count) configuration(s) dropped: "
                         + "B_p above the \(request.trainSize) train problems")
             }
-            try simulate(request, global: global)
+            try simulate(request, global: global, engine: try engine.shardEngine())
+        }
+    }
+
+    struct ShardCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "shard",
+            abstract: "Simulate one shard spec into a result file (what the Ray driver runs on a worker).",
+            discussion: """
+                The spec is a JSON file written by `simulate sweep --engine ray` (one run: population, \
+                train-set size, parameters, sweep and configuration); the result file holds the run and \
+                its points. Nothing is stored. See docs/SCALE_OUT.md.
+                """)
+
+        @Option(help: ArgumentHelp("The shard spec (JSON).", valueName: "file"))
+        var spec: String
+
+        @Option(help: ArgumentHelp("Where to write the result (JSON).", valueName: "file"))
+        var output: String
+
+        func run() throws {
+            try reportingFailures {
+                let specBytes: Data
+                do { specBytes = try Data(contentsOf: URL(fileURLWithPath: spec)) } catch {
+                    throw ImportError.unreadable(file: spec, reason: "no such file or not readable")
+                }
+                let result = try SimulationWorkflow.runShard(spec: specBytes)
+                try result.write(to: URL(fileURLWithPath: output), options: .atomic)
+            }
         }
     }
 }
@@ -204,10 +235,14 @@ func validateAllocation(n: Int, bp: Int, budget: Double, problems: Int?) throws 
 }
 
 /// Runs a simulation request against the store and prints its summary.
-func simulate(_ request: SimulationRequest, global: GlobalOptions) throws {
+func simulate(_ request: SimulationRequest, global: GlobalOptions, engine: (any ShardEngine)? = nil) throws {
     try reportingFailures {
         let store = try Store(path: global.databasePath)
-        let result = try SimulationWorkflow.run(request, store: store, progress: TerminalProgressBar())
+        let result = try SimulationWorkflow.run(request, store: store, engine: engine, progress: TerminalProgressBar())
+        for submission in result.engine?.submissions ?? [] {
+            let what = submission.reattached ? "re-attached" : "\(submission.shardsSubmitted) shards submitted"
+            printError("Ray job \(submission.id) (\(what)): \(submission.url ?? "")")
+        }
         try global.render(result) { format in
             let rows = result.runs.map { r in
                 [

@@ -1,0 +1,116 @@
+public import Domain
+public import Foundation
+
+/// Runs a job's shards on a Ray cluster through its dashboard's Jobs API (docs/SCALE_OUT.md).
+///
+/// A job is a package of the driver, `job.json` and the shard specs (the job's `working_dir`),
+/// plus the isoplan binary (a `py_modules` package, uploaded once per binary) unless the binary
+/// sits on a shared filesystem. Its submission id is `isoplan-<request hash>-<attempt>`: a rerun
+/// of the same request finds its earlier attempts, collects what they finished from their logs,
+/// re-attaches to one still running, and submits a new attempt only for shards none delivered.
+public struct RayEngine: ShardEngine {
+    /// How the isoplan binary reaches the workers.
+    public enum BinaryPlacement: Sendable, Equatable {
+        /// This binary (and its resource bundles) uploaded to the cluster with the job.
+        case upload(path: String)
+        /// A path valid on every node (a shared filesystem); nothing is uploaded.
+        case shared(path: String)
+    }
+
+    public struct Settings: Sendable {
+        /// The dashboard's base URL (`http://127.0.0.1:8265`).
+        public var address: URL
+        public var binary: BinaryPlacement
+        /// The Python that runs the driver on the head node (it must have `ray`).
+        public var python = "python"
+        /// CPUs Ray reserves for each shard's task, and custom resources (agent sandboxes).
+        public var cpusPerTask = 1.0
+        public var resources: [String: Double] = [:]
+        /// Ray's retries of a task whose worker process or node was lost.
+        public var maxRetries = 3
+        /// Seconds between two polls of the job.
+        public var pollInterval = 0.5
+
+        public init(address: URL, binary: BinaryPlacement) {
+            self.address = address
+            self.binary = binary
+        }
+    }
+
+    public var settings: Settings
+
+    public init(settings: Settings) { self.settings = settings }
+
+    /// The dashboard address `text` names: `http(s)://host:port`, or `host:port` for http. Ray's
+    /// own convention (`RAY_ADDRESS`, `ray job submit --address`).
+    public static func address(_ text: String) throws(ClusterError) -> URL {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let withScheme = trimmed.contains("://") ? trimmed : "http://" + trimmed
+        guard let url = URL(string: withScheme), let scheme = url.scheme, ["http", "https"].contains(scheme),
+            url.host != nil, !trimmed.isEmpty
+        else { throw .invalidAddress(text) }
+        let base = url.absoluteString
+        return URL(string: base.hasSuffix("/") ? String(base.dropLast()) : base) ?? url
+    }
+
+    public func run(
+        _ job: ShardJob, progress: any ProgressReporter, finished: (ShardOutput) throws -> Void
+    ) throws -> ShardJobReport {
+        let client = RayJobsClient(address: settings.address)
+        var session = RaySession(
+            job: job, client: client, progress: progress, pollInterval: settings.pollInterval)
+        progress.begin("Ray shards", total: job.shards.count)
+        defer { progress.end() }
+        let base = "isoplan-" + String(StableHash.contentHash(Array(job.requestKey.utf8)).prefix(16))
+        var attempt = 1
+        // Earlier attempts of this request: collect what they finished, waiting for a running one.
+        while try client.job("\(base)-\(attempt)") != nil {
+            let id = "\(base)-\(attempt)"
+            session.report.submissions.append(
+                ShardJobReport.Submission(id: id, shardsSubmitted: 0, reattached: true, url: client.pageURL(ofJob: id)))
+            progress.status("re-attached to job \(id)")
+            try session.follow(id, finished: finished)
+            attempt += 1
+        }
+        let remaining = job.shards.filter { !session.delivered.contains($0.id) }
+        if !remaining.isEmpty {
+            let id = "\(base)-\(attempt)"
+            try submit(id, shards: remaining, job: job, client: client)
+            session.report.submissions.append(
+                ShardJobReport.Submission(
+                    id: id, shardsSubmitted: remaining.count, reattached: false, url: client.pageURL(ofJob: id)))
+            progress.status("job \(id): \(client.pageURL(ofJob: id))")
+            try session.follow(id, finished: finished)
+        }
+        try session.requireEveryShard()
+        return session.report
+    }
+
+    private func submit(_ id: String, shards: [Shard], job: ShardJob, client: RayJobsClient) throws(ClusterError) {
+        var modules: [String]?
+        let place: [String: String]
+        switch settings.binary {
+        case .shared(let path):
+            place = ["path": path]
+        case .upload(let path):
+            modules = [try RayPackage.binary(at: path).ensureUploaded(to: client)]
+            place = ["module": RayPackage.binaryModule]
+        }
+        let manifest = RayPackage.Manifest(
+            command: job.command, shards: shards.map(\.id), binary: place, num_cpus: settings.cpusPerTask,
+            resources: settings.resources, max_retries: settings.maxRetries)
+        let workingDirectory = try RayPackage.job(manifest, shards: shards).ensureUploaded(to: client)
+        try client.submit(
+            .init(
+                entrypoint: "\(shellQuoted(settings.python)) \(RayPackage.driverName) job.json",
+                submission_id: id,
+                runtime_env: .init(working_dir: workingDirectory, py_modules: modules),
+                metadata: ["isoplan_request": job.requestKey, "isoplan_shards": String(shards.count)]))
+    }
+}
+
+/// `text` quoted for a POSIX shell.
+func shellQuoted(_ text: String) -> String {
+    let safe = text.allSatisfy { $0.isLetter || $0.isNumber || "/._-+=:,@".contains($0) }
+    return safe && !text.isEmpty ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+}
