@@ -15,7 +15,7 @@ SWIFT ?= swift
 APT_PACKAGES = libopenblas-dev liblapacke-dev libsqlite3-dev zlib1g-dev chromium fonts-liberation
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build demo test lint llm-server mini-swe-agent bench tts-grid closed-loop frameworks-check frameworks-questions fuzz load clean
+.PHONY: deps build demo test lint llm-server mini-swe-agent ray bench tts-grid closed-loop frameworks-check frameworks-questions fuzz load clean
 
 # Installs the Debian packages that are missing (apt-get update once, first).
 deps:
@@ -36,12 +36,14 @@ demo: build
 # Tests parallelise at the Swift level, so BLAS runs one thread per test. First: the real-model
 # tests' llama.cpp server (compiled once into Tests/LLMServer/.venv, ~5 min on 2 cores),
 # mini-SWE-agent (pinned, into Tests/MiniSWEAgent/.venv, ~1 min and 750 MB) and the self-test of
-# the scripted judge and fake agent the executor tests start. ISOPLAN_REQUIRE_EXTERNAL=1: the tests
+# the scripted judge and fake agent the executor tests start. The tests run inside a real
+# single-node Ray cluster on loopback (Tests/Ray: ray[default] pinned in Tests/Ray/.venv, ~20 s),
+# stopped when they end. ISOPLAN_REQUIRE_EXTERNAL=1: the tests
 # that need the llama.cpp server, mini-SWE-agent or Chromium fail when it is missing (a plain
 # `swift test` skips them, printing why).
-test: deps llm-server mini-swe-agent
+test: deps llm-server mini-swe-agent ray
 	bash Tests/Scripts/selftest.sh
-	OPENBLAS_NUM_THREADS=1 ISOPLAN_REQUIRE_EXTERNAL=1 $(SWIFT) test
+	bash Tests/Ray/cluster.sh env OPENBLAS_NUM_THREADS=1 ISOPLAN_REQUIRE_EXTERNAL=1 $(SWIFT) test
 
 # Style gates (run by .ci/run before the tests): swift-format's lint in strict mode over every
 # Swift file, and no function over its length limit (docs/ARCHITECTURE.md, "Code shape and size").
@@ -56,6 +58,9 @@ llm-server:
 
 mini-swe-agent:
 	bash Tests/MiniSWEAgent/setup.sh
+
+ray:
+	bash Tests/Ray/setup.sh
 
 bench: deps
 	python3 experiments/bench/run_bench.py

@@ -61,7 +61,20 @@ public struct RayEngine: ShardEngine {
             job: job, client: client, progress: progress, pollInterval: settings.pollInterval)
         progress.begin("Ray shards", total: job.shards.count)
         defer { progress.end() }
-        let base = "isoplan-" + String(StableHash.contentHash(Array(job.requestKey.utf8)).prefix(16))
+        // The binary is part of the identity: a rebuilt program never re-attaches to, or reads
+        // outputs from, a job of another build.
+        let binaryPackage: RayPackage?
+        let binaryIdentity: String
+        switch settings.binary {
+        case .upload(let path):
+            binaryPackage = try RayPackage.binary(at: path)
+            binaryIdentity = binaryPackage!.name
+        case .shared(let path):
+            binaryPackage = nil
+            binaryIdentity = path
+        }
+        let key = job.requestKey + "\n" + binaryIdentity
+        let base = "isoplan-" + String(StableHash.contentHash(Array(key.utf8)).prefix(16))
         var attempt = 1
         // Earlier attempts of this request: collect what they finished, waiting for a running one.
         while try client.job("\(base)-\(attempt)") != nil {
@@ -75,7 +88,7 @@ public struct RayEngine: ShardEngine {
         let remaining = job.shards.filter { !session.delivered.contains($0.id) }
         if !remaining.isEmpty {
             let id = "\(base)-\(attempt)"
-            try submit(id, shards: remaining, job: job, client: client)
+            try submit(id, shards: remaining, job: job, binary: binaryPackage, client: client)
             session.report.submissions.append(
                 ShardJobReport.Submission(
                     id: id, shardsSubmitted: remaining.count, reattached: false, url: client.pageURL(ofJob: id)))
@@ -86,25 +99,25 @@ public struct RayEngine: ShardEngine {
         return session.report
     }
 
-    private func submit(_ id: String, shards: [Shard], job: ShardJob, client: RayJobsClient) throws(ClusterError) {
+    private func submit(
+        _ id: String, shards: [Shard], job: ShardJob, binary: RayPackage?, client: RayJobsClient
+    ) throws(ClusterError) {
         var modules: [String]?
-        let place: [String: String]
-        switch settings.binary {
-        case .shared(let path):
+        var place: [String: String] = ["module": RayPackage.binaryModule]
+        if let binary {
+            modules = [try binary.ensureUploaded(to: client)]
+        } else if case .shared(let path) = settings.binary {
             place = ["path": path]
-        case .upload(let path):
-            modules = [try RayPackage.binary(at: path).ensureUploaded(to: client)]
-            place = ["module": RayPackage.binaryModule]
         }
         let manifest = RayPackage.Manifest(
-            command: job.command, shards: shards.map(\.id), binary: place, num_cpus: settings.cpusPerTask,
-            resources: settings.resources, max_retries: settings.maxRetries)
+            command: job.command, shards: shards.map(\.id), binary: place, cpusPerTask: settings.cpusPerTask,
+            resources: settings.resources, maxRetries: settings.maxRetries)
         let workingDirectory = try RayPackage.job(manifest, shards: shards).ensureUploaded(to: client)
         try client.submit(
             .init(
                 entrypoint: "\(shellQuoted(settings.python)) \(RayPackage.driverName) job.json",
-                submission_id: id,
-                runtime_env: .init(working_dir: workingDirectory, py_modules: modules),
+                submissionID: id,
+                runtimeEnvironment: .init(workingDirectory: workingDirectory, pythonModules: modules),
                 metadata: ["isoplan_request": job.requestKey, "isoplan_shards": String(shards.count)]))
     }
 }

@@ -27,15 +27,27 @@ final class RayJobsClient: Sendable {
     /// `POST /api/jobs/`'s body.
     struct Submission: Encodable {
         struct RuntimeEnvironment: Encodable {
-            var working_dir: String
-            var py_modules: [String]?
+            var workingDirectory: String
+            var pythonModules: [String]?
+
+            enum CodingKeys: String, CodingKey {
+                case workingDirectory = "working_dir"
+                case pythonModules = "py_modules"
+            }
         }
         var entrypoint: String
-        var submission_id: String
-        var runtime_env: RuntimeEnvironment
+        var submissionID: String
+        var runtimeEnvironment: RuntimeEnvironment
         var metadata: [String: String]
         /// The driver only schedules; it takes no CPU from the shards.
-        var entrypoint_num_cpus = 0.0
+        var entrypointCPUs = 0.0
+
+        enum CodingKeys: String, CodingKey {
+            case entrypoint, metadata
+            case submissionID = "submission_id"
+            case runtimeEnvironment = "runtime_env"
+            case entrypointCPUs = "entrypoint_num_cpus"
+        }
     }
 
     let address: URL

@@ -9,9 +9,15 @@ struct RayPackage {
         var command: [String]
         var shards: [String]
         var binary: [String: String]
-        var num_cpus: Double
+        var cpusPerTask: Double
         var resources: [String: Double]
-        var max_retries: Int
+        var maxRetries: Int
+
+        enum CodingKeys: String, CodingKey {
+            case command, shards, binary, resources
+            case cpusPerTask = "num_cpus"
+            case maxRetries = "max_retries"
+        }
     }
 
     /// The Python module the uploaded binary lives in, and the driver's file name.
