@@ -221,6 +221,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "ClusterTests",
+            dependencies: ["Cluster", "IsoplanTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "DomainTests",
             dependencies: ["Domain", "IsoplanTestSupport"],
             swiftSettings: strictSettings

@@ -46,7 +46,8 @@ struct RaySession {
                 return
             }
             progress.status("job \(id) \(status?.rawValue ?? "")")
-            Thread.sleep(forTimeInterval: pollInterval)
+            // Each poll reads the whole log: poll less often as it grows (1 s more per 10 MB).
+            Thread.sleep(forTimeInterval: pollInterval + Double(log.utf8.count) / 1e7)
         }
     }
 
@@ -65,7 +66,7 @@ struct RaySession {
         switch kind {
         case "SHARD":
             guard let id = event.id, wanted.contains(id), !delivered.contains(id),
-                let output = event.output.flatMap({ Data(base64Encoded: $0) })
+                let output = event.output.flatMap({ Data(base64Encoded: $0) }).flatMap(Deflate.inflate)
             else { return }
             try finished(ShardOutput(id: id, output: output))
             delivered.insert(id)

@@ -61,7 +61,7 @@ struct ZipArchive {
     }
 }
 
-/// Raw deflate (zip's method 8) and CRC-32, from zlib.
+/// Raw deflate (zip's method 8), zlib inflate (the driver's outputs) and CRC-32, from zlib.
 enum Deflate {
     /// `bytes` deflated at level 1 (fast: the payload is a compiled binary), or nil on failure.
     static func compress(_ bytes: Data) -> Data? {
@@ -85,6 +85,29 @@ enum Deflate {
         guard status == Z_STREAM_END else { return nil }
         output.count = Int(stream.total_out)
         return output
+    }
+
+    /// A zlib stream (Python's `zlib.compress`) inflated, or nil when it is not one.
+    static func inflate(_ compressed: Data) -> Data? {
+        var stream = z_stream()
+        guard inflateInit_(&stream, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
+        defer { inflateEnd(&stream) }
+        var output = Data()
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        var status = Z_OK
+        compressed.withUnsafeBytes { input in
+            stream.next_in = UnsafeMutablePointer(mutating: input.bindMemory(to: Bytef.self).baseAddress)
+            stream.avail_in = uInt(input.count)
+            while status == Z_OK {
+                chunk.withUnsafeMutableBufferPointer { buffer in
+                    stream.next_out = buffer.baseAddress
+                    stream.avail_out = uInt(buffer.count)
+                    status = CZlib.inflate(&stream, Z_NO_FLUSH)
+                }
+                output.append(contentsOf: chunk[0..<(chunk.count - Int(stream.avail_out))])
+            }
+        }
+        return status == Z_STREAM_END ? output : nil
     }
 
     static func crc32(_ bytes: Data) -> UInt32 {

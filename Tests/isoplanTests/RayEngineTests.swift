@@ -129,7 +129,7 @@ struct RayEngineTests {
         #expect(Set(names).count == 39)
     }
 
-    @Test func aClusterWithoutRayOrAWorkingBinaryIsAOneLineError() throws {
+    @Test func aClusterWithoutRayOrAWorkingBinaryOrAFailingShardIsAOneLineError() throws {
         let directory = try TemporaryDirectory("isoplan-ray-requirements")
         let db = directory.path("ray.sqlite")
         let noRay = try CommandRunner.run(
@@ -144,7 +144,13 @@ struct RayEngineTests {
         #expect(
             badBinary.stderr.hasPrefix("error: the isoplan binary cannot run on the Ray cluster: /etc/hostname"),
             "\(badBinary.stderr)")
-        for result in [noRay, badBinary] {
+        // A binary that runs but fails its shard: the shard's failure, after Ray's retries of lost workers only.
+        let failing = try CommandRunner.run(
+            Self.sweep(db, seeds: 1, budget: "2e6", engine: try Self.ray() + ["--ray-binary", "/bin/false"]))
+        #expect(failing.status == 1)
+        #expect(failing.stderr.hasPrefix("error: shard "), "\(failing.stderr)")
+        #expect(failing.stderr.contains("failed on the Ray cluster: exit status 1"), "\(failing.stderr)")
+        for result in [noRay, badBinary, failing] {
             #expect(result.stderr.split(separator: "\n").filter { $0.hasPrefix("error:") }.count == 1)
         }
         #expect(try Self.runNames(db).isEmpty, "nothing stored")

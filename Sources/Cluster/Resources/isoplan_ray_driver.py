@@ -9,7 +9,7 @@ becomes a `ray.remote` task that runs the isoplan binary once:
 and returns the result file's bytes. The driver prints one line per event on its standard output,
 which is the job's log, where the isoplan process reads them (docs/SCALE_OUT.md):
 
-    ISOPLAN-SHARD {"id": ..., "output": <base64>}      a shard finished
+    ISOPLAN-SHARD {"id": ..., "output": <base64 of zlib>}   a shard finished
     ISOPLAN-SHARD-FAILED {"id": ..., "error": ...}      a shard failed after its retries
     ISOPLAN-ERROR {"kind": "requirement"|"binary", "detail": ...}   the job cannot run here
     ISOPLAN-DONE {"shards": N, "failed": F}
@@ -24,6 +24,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import zlib
 
 REQUIREMENT_EXIT = 3
 BINARY_EXIT = 4
@@ -98,7 +99,8 @@ def main():
         except Exception as error:  # the task's worker was lost more often than its retries
             kind, value = "shard", f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
         if kind == "ok":
-            emit("SHARD", {"id": shard_id, "output": base64.b64encode(value).decode("ascii")})
+            packed = base64.b64encode(zlib.compress(value, 6)).decode("ascii")
+            emit("SHARD", {"id": shard_id, "output": packed})
         elif kind == "binary":
             emit("ERROR", {"kind": "binary", "detail": value})
             for ref in pending:
