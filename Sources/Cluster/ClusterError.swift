@@ -20,7 +20,7 @@ public enum ClusterError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidAddress(let address):
-            "ray address '\(address)' is not a dashboard URL (http://host:8265, as `ray job submit --address`)"
+            "ray address '\(oneLine(address))' is not a dashboard URL (http://host:8265, as `ray job submit --address`)"
         case .unreachable(let address, let detail):
             "no Ray dashboard answers at \(address) (\(detail)); start the cluster or fix --ray-address, then rerun"
         case .rejected(let request, let status, let detail):

@@ -71,9 +71,18 @@ public struct RayEngine: ShardEngine {
             binaryIdentity = binaryPackage!.name
         case .shared(let path):
             binaryPackage = nil
-            binaryIdentity = path
+            // The path and, where this machine sees the file too, its size and time of change.
+            let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+            let size = (attributes?[.size] as? NSNumber)?.stringValue ?? "?"
+            let changed = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+            binaryIdentity = "\(path) \(size) \(changed)"
         }
-        let key = job.requestKey + "\n" + binaryIdentity
+        // So are the task settings: a rerun with other resources or another Python is a new job.
+        let resources = settings.resources.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        let key = [
+            job.requestKey, binaryIdentity, settings.python, String(settings.cpusPerTask),
+            resources.joined(separator: ","), String(settings.maxRetries),
+        ].joined(separator: "\n")
         let base = "isoplan-" + String(StableHash.contentHash(Array(key.utf8)).prefix(16))
         var attempt = 1
         // Earlier attempts of this request: collect what they finished, waiting for a running one.

@@ -113,7 +113,8 @@ final class RayJobsClient: Sendable {
 
         func requireSuccess(_ request: String) throws(ClusterError) {
             guard (200..<300).contains(status) else {
-                let text = String(decoding: body.prefix(400), as: UTF8.self)
+                // The end of the answer: a dashboard traceback ends with its exception.
+                let text = String(decoding: body.suffix(400), as: UTF8.self)
                 throw .rejected(request: request, status: status, detail: oneLine(text))
             }
         }

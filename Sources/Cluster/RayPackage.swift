@@ -27,7 +27,11 @@ struct RayPackage {
     let name: String
     let bytes: Data
 
-    init(_ entries: [ZipArchive.Entry]) {
+    init(_ entries: [ZipArchive.Entry]) throws(ClusterError) {
+        // A plain zip holds 65,535 entries of 4 GiB; Ray takes packages under 512 MiB anyway.
+        guard entries.count < Int(UInt16.max), entries.reduce(0, { $0 + $1.bytes.count }) < Int(UInt32.max) else {
+            throw .packaging("\(entries.count) files are too many or too large for one package; split the request")
+        }
         bytes = ZipArchive(entries).data
         name = "_ray_pkg_" + StableHash.contentHash(bytes).replacingOccurrences(of: "-", with: "") + ".zip"
     }
@@ -46,7 +50,7 @@ struct RayPackage {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         guard let manifestBytes = try? encoder.encode(manifest) else { throw .packaging("job.json") }
-        return RayPackage(
+        return try RayPackage(
             [.init(path: driverName, bytes: driver), .init(path: "job.json", bytes: manifestBytes)]
                 + shards.map { .init(path: "shards/\($0.id).json", bytes: $0.spec) })
     }
@@ -55,7 +59,7 @@ struct RayPackage {
     /// resource bundles beside it (`*.resources`, test bundles left out), where it looks for them.
     static func binary(at path: String) throws(ClusterError) -> RayPackage {
         let binaryURL = URL(fileURLWithPath: path)
-        guard let binary = try? Data(contentsOf: binaryURL) else { throw .packaging("cannot read \(path)") }
+        guard let binary = try? Data(contentsOf: binaryURL) else { throw .packaging("cannot read \(oneLine(path))") }
         var entries: [ZipArchive.Entry] = [
             .init(path: "\(binaryModule)/__init__.py", bytes: Data()),
             .init(path: "\(binaryModule)/isoplan", bytes: binary, mode: 0o755),
@@ -76,6 +80,6 @@ struct RayPackage {
                 entries.append(.init(path: "\(binaryModule)/\(bundle)/\(file)", bytes: bytes))
             }
         }
-        return RayPackage(entries)
+        return try RayPackage(entries)
     }
 }

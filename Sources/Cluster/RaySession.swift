@@ -74,10 +74,10 @@ struct RaySession {
             progress.advance(by: 1)
         case "SHARD-FAILED":
             if let id = event.id, wanted.contains(id), !delivered.contains(id) {
-                failure = .shardFailed(id: id, detail: event.error ?? "no detail")
+                failure = .shardFailed(id: id, detail: oneLine(event.error ?? "no detail"))
             }
         case "ERROR":
-            let detail = event.detail ?? "no detail"
+            let detail = oneLine(event.detail ?? "no detail")
             failure = event.kind == "binary" ? .binaryCannotRun(detail) : .missingRequirement(detail)
         default: return
         }
@@ -96,10 +96,11 @@ struct RaySession {
         throw .jobFailed(id: lastJob.id, status: lastJob.status, lastLogLines: oneLine(tail))
     }
 
-    /// The interpreter the shell could not find (`sh: 1: python9: not found`), if that is why
-    /// the job failed.
+    /// The interpreter the shell could not find (dash: `sh: 1: python9: not found`; bash:
+    /// `bash: line 1: python9: command not found`), if that is why the job failed.
     static func missingInterpreter(in log: String) -> String? {
-        for line in log.split(whereSeparator: \.isNewline) where line.hasSuffix(": not found") {
+        for line in log.split(whereSeparator: \.isNewline)
+        where line.hasSuffix(": not found") || line.hasSuffix(": command not found") {
             let parts = line.split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }
             if parts.count >= 3 { return parts[parts.count - 2] }
         }

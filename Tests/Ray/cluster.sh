@@ -20,9 +20,14 @@ trap stop EXIT
   --port "$GCS_PORT" --dashboard-port "$DASHBOARD_PORT" --temp-dir "$TEMP_DIR" \
   --disable-usage-stats >"$HERE/cluster.log" 2>&1 || { tail -n 30 "$HERE/cluster.log" >&2; exit 1; }
 export ISOPLAN_TEST_RAY_ADDRESS="http://127.0.0.1:$DASHBOARD_PORT"
+up=0
 for _ in $(seq 1 60); do
-  python3 -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], timeout=2)" "$ISOPLAN_TEST_RAY_ADDRESS/api/version" 2>/dev/null && break
+  if python3 -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], timeout=2)" "$ISOPLAN_TEST_RAY_ADDRESS/api/version" 2>/dev/null; then
+    up=1
+    break
+  fi
   sleep 1
 done
+[ "$up" = 1 ] || { echo "Ray/cluster.sh: the dashboard never answered at $ISOPLAN_TEST_RAY_ADDRESS" >&2; tail -n 30 "$HERE/cluster.log" >&2; exit 1; }
 echo "Ray/cluster.sh: cluster up at $ISOPLAN_TEST_RAY_ADDRESS" >&2
 "$@"

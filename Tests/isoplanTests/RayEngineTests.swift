@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import IsoplanTestSupport
 import RunStore
@@ -78,9 +79,7 @@ struct RayEngineTests {
         process.waitUntilExit()
         #expect(killed != nil, "no worker was seen running a shard")
         #expect(process.terminationStatus == 0)
-        let names = try Self.runNames(db)
-        #expect(names.count == 39)
-        #expect(Set(names).count == names.count)
+        #expect(try Self.runNames(db).count == 39)
     }
 
     @Test func aKilledIsoplanRerunReattachesAndStoresNothingTwice() throws {
@@ -124,9 +123,7 @@ struct RayEngineTests {
         #expect(submissions.first?.reattached == true)
         #expect(submissions.dropFirst().allSatisfy { !$0.reattached && $0.shardsSubmitted <= 39 - stored.count })
         #expect(Set(result.runs.filter(\.alreadyStored).map(\.name)) == Set(stored))
-        let names = try Self.runNames(db)
-        #expect(names.count == 39)
-        #expect(Set(names).count == 39)
+        #expect(try Self.runNames(db).count == 39, "every run stored, none twice (names are unique)")
     }
 
     @Test func aClusterWithoutRayOrAWorkingBinaryOrAFailingShardIsAOneLineError() throws {
@@ -151,7 +148,8 @@ struct RayEngineTests {
         #expect(failing.stderr.hasPrefix("error: shard "), "\(failing.stderr)")
         #expect(failing.stderr.contains("failed on the Ray cluster: exit status 1"), "\(failing.stderr)")
         for result in [noRay, badBinary, failing] {
-            #expect(result.stderr.split(separator: "\n").filter { $0.hasPrefix("error:") }.count == 1)
+            // One line: the error and nothing else (the progress bar draws only on a terminal).
+            #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
         }
         #expect(try Self.runNames(db).isEmpty, "nothing stored")
     }

@@ -21,6 +21,7 @@ Standard library and `ray` only. Ray retries a task whose worker process or node
 import base64
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -32,7 +33,22 @@ SHARD_EXIT = 5
 
 
 def emit(kind, payload):
-    print(f"ISOPLAN-{kind} {json.dumps(payload, separators=(',', ':'))}", flush=True)
+    """One whole line in one write, so nothing else in the log can land inside it."""
+    line = f"ISOPLAN-{kind} {json.dumps(payload, separators=(',', ':'))}\n".encode()
+    sys.stdout.flush()
+    written = 0
+    while written < len(line):
+        written += os.write(sys.stdout.fileno(), line[written:])
+
+
+def die_with_parent():
+    """Run in the shard's process before exec: it gets SIGKILL when its worker dies (Linux)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def locate_binary(place):
@@ -56,7 +72,9 @@ def run_binary(place, command, shard_id, spec):
             handle.write(spec)
         arguments = [binary, *command, "--spec", spec_path, "--output", output_path]
         try:
-            done = subprocess.run(arguments, env=environment, capture_output=True, text=True)
+            done = subprocess.run(
+                arguments, env=environment, capture_output=True, text=True, preexec_fn=die_with_parent
+            )
         except OSError as error:
             return ("binary", f"{binary}: {error.strerror or error}")
         if done.returncode != 0:
@@ -77,7 +95,8 @@ def main():
         emit("ERROR", {"kind": "requirement", "detail": f"the Python package ray ({error}) in {sys.executable}"})
         return REQUIREMENT_EXIT
 
-    ray.init()
+    # Workers' own output stays out of the driver's log: only the driver's lines are in it.
+    ray.init(log_to_driver=False)
     options = {"num_cpus": job["num_cpus"], "max_retries": job["max_retries"]}
     if job.get("resources"):
         options["resources"] = job["resources"]

@@ -49,7 +49,9 @@ struct EngineOptions: ParsableArguments {
             throw ValidationError("--ray-cpus-per-task must be > 0")
         }
         _ = try resources()
-        if engine == .local, rayAddress != nil || rayBinary != nil || rayResources != nil {
+        let rayOptionGiven =
+            rayAddress != nil || rayBinary != nil || rayResources != nil || rayPython != "python" || rayCPUsPerTask != 1
+        if engine == .local, rayOptionGiven {
             throw ValidationError("--ray-… options need --engine ray")
         }
     }
