@@ -62,6 +62,18 @@ public enum CommandRunner {
             stderr: String(decoding: errData.withLock { $0 }, as: UTF8.self))
     }
 
+    /// Starts `isoplan arguments…` as a child process with its output discarded; the caller waits
+    /// for it (or kills it).
+    public static func start(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = try isoplanURL()
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     /// Runs several `isoplan` commands at the same moment, each from its own OS thread, and
     /// returns their results in the order given.
     public static func runAtOnce(_ argumentLists: [[String]], environment: [String: String?] = [:]) -> [Result] {

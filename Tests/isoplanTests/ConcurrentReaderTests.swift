@@ -16,23 +16,12 @@ struct ConcurrentReaderTests {
         ]
     }
 
-    /// Runs `isoplan arguments` as a child process; the caller waits for it.
-    static func start(_ arguments: [String]) throws -> Process {
-        let process = Process()
-        process.executableURL = try CommandRunner.isoplanURL()
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
-    }
-
     @Test func readersSeeSnapshotsWhileASweepWrites() throws {
         let dir = try TemporaryDirectory()
         // The sweep, with readers running back to back until it ends.
         let db = dir.path("shared.sqlite")
         let clock = Date()
-        let writer = try Self.start(Self.sweep(db))
+        let writer = try CommandRunner.start(Self.sweep(db))
         // Readers start once the first run is stored.
         while writer.isRunning
             && ((try? Store(path: db, createIfMissing: false).info().counts["run"]) ?? 0) == 0

@@ -60,12 +60,7 @@ struct RayEngineTests {
     @Test func aWorkerKilledMidShardIsRetriedAndEveryRunIsStoredOnce() throws {
         let directory = try TemporaryDirectory("isoplan-ray-worker")
         let db = directory.path("ray.sqlite")
-        let process = Process()
-        process.executableURL = try CommandRunner.isoplanURL()
-        process.arguments = Self.sweep(db, seeds: 1, budget: "1e8", engine: try Self.ray())
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try CommandRunner.start(Self.sweep(db, seeds: 1, budget: "1e8", engine: try Self.ray()))
         // SIGKILL the first worker seen running a shard.
         var killed: pid_t?
         let deadline = Date().addingTimeInterval(120)
@@ -86,12 +81,7 @@ struct RayEngineTests {
         let directory = try TemporaryDirectory("isoplan-ray-reattach")
         let db = directory.path("ray.sqlite")
         let arguments = Self.sweep(db, seeds: 1, budget: "9e7", engine: try Self.ray())
-        let process = Process()
-        process.executableURL = try CommandRunner.isoplanURL()
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try CommandRunner.start(arguments)
         let deadline = Date().addingTimeInterval(120)
         var storedBeforeKill = 0
         while process.isRunning && Date() < deadline {
