@@ -63,14 +63,14 @@ public struct RayEngine: ShardEngine {
         defer { progress.end() }
         // The binary is part of the identity: a rebuilt program never re-attaches to, or reads
         // outputs from, a job of another build.
-        let binaryPackage: RayPackage?
+        var binaryPackage: RayPackage?
         let binaryIdentity: String
         switch settings.binary {
         case .upload(let path):
-            binaryPackage = try RayPackage.binary(at: path)
-            binaryIdentity = binaryPackage!.name
+            let package = try RayPackage.binary(at: path)
+            binaryPackage = package
+            binaryIdentity = package.name
         case .shared(let path):
-            binaryPackage = nil
             // The path and, where this machine sees the file too, its size and time of change.
             let attributes = try? FileManager.default.attributesOfItem(atPath: path)
             let size = (attributes?[.size] as? NSNumber)?.stringValue ?? "?"

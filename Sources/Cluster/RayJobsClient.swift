@@ -5,7 +5,7 @@ import NIOFoundationCompat
 import NIOHTTP1
 
 /// The Ray Jobs API of a cluster's dashboard (`ray job submit`'s REST interface), called
-/// synchronously: packages, submission, status, logs, stop.
+/// synchronously: packages, submission, status, logs.
 final class RayJobsClient: Sendable {
     /// A job's state as the dashboard reports it.
     enum Status: String, Decodable, Sendable {
@@ -75,8 +75,11 @@ final class RayJobsClient: Sendable {
     }
 
     func uploadPackage(named name: String, bytes: Data) throws(ClusterError) {
-        try send(.PUT, "/api/packages/gcs/\(name)", body: bytes, describing: "the package upload")
-            .requireSuccess("the package upload")
+        try send(
+            .PUT, "/api/packages/gcs/\(name)", body: bytes, contentType: "application/zip",
+            describing: "the package upload"
+        )
+        .requireSuccess("the package upload")
     }
 
     func submit(_ submission: Submission) throws(ClusterError) {
@@ -103,10 +106,6 @@ final class RayJobsClient: Sendable {
         return (try? JSONDecoder().decode(Logs.self, from: response.body).logs) ?? ""
     }
 
-    func stop(_ id: String) throws(ClusterError) {
-        try send(.POST, "/api/jobs/\(id)/stop", describing: "the job stop").requireSuccess("the job stop")
-    }
-
     struct Response {
         var status: Int
         var body: Data
@@ -121,13 +120,16 @@ final class RayJobsClient: Sendable {
     }
 
     @discardableResult
-    private func send(_ method: HTTPMethod, _ path: String, body: Data? = nil, describing request: String)
+    private func send(
+        _ method: HTTPMethod, _ path: String, body: Data? = nil, contentType: String = "application/json",
+        describing request: String
+    )
         throws(ClusterError) -> Response
     {
         let url = address.absoluteString + path
         do {
             var headers = HTTPHeaders()
-            if body != nil { headers.add(name: "Content-Type", value: "application/json") }
+            if body != nil { headers.add(name: "Content-Type", value: contentType) }
             let outgoing = try HTTPClient.Request(
                 url: url, method: method, headers: headers, body: body.map { .data($0) })
             let response = try client.execute(request: outgoing).wait()

@@ -22,7 +22,6 @@ public struct SimulationShardSpec: Codable, Sendable {
         request.validationSize = validationSize
         request.parameters = parameters
         request.sweep = sweep
-        request.workers = 1
         return request
     }
 }
@@ -62,11 +61,12 @@ extension SimulationWorkflow {
         _ todo: [SimulationConfiguration], of request: SimulationRequest, on engine: any ShardEngine,
         store: Store, progress: any ProgressReporter, stored: (SimulationRunSummary) -> Void
     ) throws -> ShardJobReport {
-        var configurations: [String: SimulationConfiguration] = [:]
+        var configurations: [String: (configuration: SimulationConfiguration, runName: String)] = [:]
         var shards: [Shard] = []
         for c in todo {
-            let id = shardID(request.runName(c))
-            configurations[id] = c
+            let name = request.runName(c)
+            let id = shardID(name)
+            configurations[id] = (c, name)
             let spec = SimulationShardSpec(
                 source: request.source, trainSize: request.trainSize, validationSize: request.validationSize,
                 parameters: request.parameters, sweep: request.sweep, configuration: c)
@@ -78,13 +78,13 @@ extension SimulationWorkflow {
             requestKey: "simulate:" + StableHash.contentHash(Array(allNames.utf8)), command: shardCommand,
             shards: shards)
         return try engine.run(job, progress: progress) { output in
-            guard let c = configurations[output.id] else { return }
+            guard let (c, name) = configurations[output.id] else { return }
             let result: SimulationShardOutput
             do { result = try JSONDecoder().decode(SimulationShardOutput.self, from: output.output) } catch {
                 throw WorkflowError.input(
                     .malformed(file: "shard \(output.id) output", line: 1, reason: "not a simulated run (\(error))"))
             }
-            guard result.run.name == request.runName(c) else {
+            guard result.run.name == name else {
                 throw WorkflowError.input(
                     .malformed(
                         file: "shard \(output.id) output", line: 1,
